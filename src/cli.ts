@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The `sockbench` command: registers each subcommand and maps failures to DESIGN.md's exit codes
+// (0 clean, 1 the run found errors, 2 usage or connection failure).
+
+import { Command, CommanderError } from "commander";
+import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
+import { registerSendCommand } from "./cli/send-command.js";
+import { registerServeCommand } from "./cli/serve-command.js";
+import { SOCKBENCH_VERSION } from "./version.js";
+
+const program = new Command("sockbench")
+  .description("Build, load and stress-test TCP message protocols.")
+  .version(SOCKBENCH_VERSION)
+  .exitOverride()
+  .showHelpAfterError("(run with --help for the options)");
+
+registerServeCommand(program);
+registerSendCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    const isHelp = error.code === "commander.helpDisplayed" || error.code === "commander.version";
+    process.exitCode = isHelp || error.exitCode === 0 ? EXIT_CLEAN : EXIT_USAGE;
+  } else {
+    process.stderr.write(`sockbench: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof CommandFailure ? error.exitCode : EXIT_USAGE;
+  }
+}

@@ -1,0 +1,69 @@
+// `sockbench serve`: runs one server variant until it stops by itself or is interrupted.
+
+import { type Command, Option } from "commander";
+import { APP_NAMES } from "../apps/app.js";
+import { getApp } from "../apps/registry.js";
+import {
+  DEFAULT_HOST,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_PORT,
+  SERVER_VARIANTS,
+  type ServerVariant,
+} from "../servers/server-options.js";
+import { startServer } from "../servers/start-server.js";
+import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
+import { parseDurationMs, parseIntegerInRange, parsePort } from "./option-parsers.js";
+
+interface ServeCliOptions extends FramingCliOptions {
+  variant: ServerVariant;
+  app: string;
+  host: string;
+  port: number;
+  idleTimeout: number;
+  maxConnections: number;
+}
+
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command("serve")
+    .description("run a server: a variant, a framing and an app")
+    .addOption(
+      new Option("--variant <name>", "how connections are accepted")
+        .choices(SERVER_VARIANTS)
+        .default("concurrent"),
+    )
+    .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
+    .option("--host <host>", "address to bind", DEFAULT_HOST)
+    .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
+    .option(
+      "--idle-timeout <duration>",
+      "close a connection silent this long (0: never)",
+      parseDurationMs,
+      DEFAULT_IDLE_TIMEOUT_MS,
+    )
+    .option(
+      "--max-connections <count>",
+      "connections served or queued at once",
+      parseIntegerInRange(1, 1_000_000),
+      DEFAULT_MAX_CONNECTIONS,
+    );
+  addFramingOptions(command).action(async (options: ServeCliOptions) => {
+    const server = await startServer(options.variant, {
+      framing: framingFromOptions(options),
+      app: getApp(options.app),
+      host: options.host,
+      port: options.port,
+      idleTimeoutMs: options.idleTimeout,
+      maxConnections: options.maxConnections,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`listening on ${server.host}:${server.port}\n`);
+    const stop = () => void server.close();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    await server.finished;
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  });
+}

@@ -1,0 +1,68 @@
+// End-of-message token framing (the lab's exercise 5): payload, then a token such as `<EOF>`.
+
+import { FrameDecoder } from "./frame-decoder.js";
+import type { Framing } from "./framing.js";
+import { FramingError } from "./framing-error.js";
+
+export class EofDecoder extends FrameDecoder {
+  /** Bytes of the backlog already searched without finding the token; the next search starts there. */
+  private searchedBytes = 0;
+
+  constructor(
+    private readonly token: Buffer,
+    private readonly maxFrameBytes: number,
+  ) {
+    super();
+  }
+
+  protected decodeNext(): Buffer | undefined {
+    const position = this.queue.indexOf(this.token, this.searchedBytes);
+    if (position === -1) {
+      // Keep the last token-length-1 bytes for the next search: a token may straddle the chunks.
+      this.searchedBytes = Math.max(0, this.queue.length - this.token.length + 1);
+      if (this.searchedBytes > this.maxFrameBytes) {
+        throw new FramingError(
+          "frame-too-large",
+          `no end token within max frame ${this.maxFrameBytes} (${this.queue.length} bytes buffered)`,
+        );
+      }
+      return undefined;
+    }
+    if (position > this.maxFrameBytes) {
+      throw new FramingError(
+        "frame-too-large",
+        `frame of ${position} bytes exceeds max frame ${this.maxFrameBytes}`,
+      );
+    }
+    this.searchedBytes = 0;
+    const payload = this.queue.take(position);
+    this.queue.skip(this.token.length);
+    return payload;
+  }
+}
+
+export class EofFraming implements Framing {
+  readonly name = "eof";
+
+  constructor(
+    readonly token: Buffer,
+    readonly maxFrameBytes: number,
+  ) {
+    if (token.length === 0) throw new FramingError("invalid-option", "the eof token must not be empty");
+  }
+
+  createDecoder(): EofDecoder {
+    return new EofDecoder(this.token, this.maxFrameBytes);
+  }
+
+  encode(payload: Buffer): Buffer[] {
+    const position = payload.indexOf(this.token);
+    if (position !== -1) {
+      throw new FramingError(
+        "token-in-payload",
+        `payload contains the end token ${JSON.stringify(this.token.toString("latin1"))} at byte ${position}; eof framing cannot carry it (use length framing for binary data)`,
+      );
+    }
+    return [payload, this.token];
+  }
+}

@@ -1,0 +1,63 @@
+// Fixed-size record framing: every message is exactly `recordSize` bytes, the payload padded with NULs.
+// Not binary-safe: trailing NULs are padding, so the receiver strips them.
+
+import { FrameDecoder } from "./frame-decoder.js";
+import type { Framing } from "./framing.js";
+import { FramingError } from "./framing-error.js";
+
+export const DEFAULT_RECORD_SIZE = 1024;
+
+/** The payload without its trailing NUL padding; a view, no copy. */
+function stripPadding(record: Buffer): Buffer {
+  let end = record.length;
+  while (end > 0 && record[end - 1] === 0) end--;
+  return record.subarray(0, end);
+}
+
+export class FixedRecordDecoder extends FrameDecoder {
+  constructor(private readonly recordSize: number) {
+    super();
+  }
+
+  protected decodeNext(): Buffer | undefined {
+    if (this.queue.length < this.recordSize) return undefined;
+    return stripPadding(this.queue.take(this.recordSize));
+  }
+}
+
+export class FixedRecordFraming implements Framing {
+  readonly name = "fixed";
+  /** Shared padding source: padding is written as a view of it, never allocated per message. */
+  private readonly zeros: Buffer;
+
+  constructor(readonly recordSize: number) {
+    if (!Number.isInteger(recordSize) || recordSize < 1) {
+      throw new FramingError(
+        "invalid-option",
+        `record size must be a whole number of bytes >= 1, got ${recordSize}`,
+      );
+    }
+    this.zeros = Buffer.alloc(recordSize);
+  }
+
+  createDecoder(): FixedRecordDecoder {
+    return new FixedRecordDecoder(this.recordSize);
+  }
+
+  encode(payload: Buffer): Buffer[] {
+    if (payload.length > this.recordSize) {
+      throw new FramingError(
+        "payload-too-large",
+        `payload of ${payload.length} bytes does not fit a fixed record of ${this.recordSize} bytes`,
+      );
+    }
+    if (payload.length > 0 && payload[payload.length - 1] === 0) {
+      throw new FramingError(
+        "trailing-nul",
+        "payload ends with a NUL byte, which fixed framing strips as padding on receipt",
+      );
+    }
+    const paddingBytes = this.recordSize - payload.length;
+    return paddingBytes === 0 ? [payload] : [payload, this.zeros.subarray(0, paddingBytes)];
+  }
+}

@@ -1,0 +1,61 @@
+// Length-prefix framing: a 4-byte unsigned big-endian payload length, then the payload. Binary-safe.
+
+import { FrameDecoder } from "./frame-decoder.js";
+import type { Framing } from "./framing.js";
+import { FramingError } from "./framing-error.js";
+
+export const LENGTH_HEADER_BYTES = 4;
+const MAX_ENCODABLE_BYTES = 0xffffffff;
+
+type LengthPrefixState = "header" | "payload";
+
+export class LengthPrefixDecoder extends FrameDecoder {
+  private state: LengthPrefixState = "header";
+  private payloadBytes = 0;
+
+  constructor(private readonly maxFrameBytes: number) {
+    super();
+  }
+
+  protected decodeNext(): Buffer | undefined {
+    if (this.state === "header") {
+      if (this.queue.length < LENGTH_HEADER_BYTES) return undefined;
+      const payloadBytes = this.queue.readUInt32BE(0);
+      // Judged from the header alone, before any payload byte is buffered for it.
+      if (payloadBytes > this.maxFrameBytes) {
+        throw new FramingError(
+          "frame-too-large",
+          `length prefix ${payloadBytes} exceeds max frame ${this.maxFrameBytes}`,
+        );
+      }
+      this.queue.skip(LENGTH_HEADER_BYTES);
+      this.payloadBytes = payloadBytes;
+      this.state = "payload";
+    }
+    if (this.queue.length < this.payloadBytes) return undefined;
+    this.state = "header";
+    return this.queue.take(this.payloadBytes);
+  }
+}
+
+export class LengthPrefixFraming implements Framing {
+  readonly name = "length";
+
+  constructor(readonly maxFrameBytes: number) {}
+
+  createDecoder(): LengthPrefixDecoder {
+    return new LengthPrefixDecoder(this.maxFrameBytes);
+  }
+
+  encode(payload: Buffer): Buffer[] {
+    if (payload.length > MAX_ENCODABLE_BYTES) {
+      throw new FramingError(
+        "payload-too-large",
+        `payload of ${payload.length} bytes exceeds the 4-byte length prefix (${MAX_ENCODABLE_BYTES})`,
+      );
+    }
+    const header = Buffer.allocUnsafe(LENGTH_HEADER_BYTES);
+    header.writeUInt32BE(payload.length, 0);
+    return [header, payload];
+  }
+}

@@ -1,0 +1,27 @@
+// The lab's starting point, kept as the known-broken baseline: every read of up to 1024 bytes
+// (`conn.recv(1024)`) is taken as one message, so TCP's slicing and coalescing break its boundaries.
+
+import { FrameDecoder } from "./frame-decoder.js";
+import type { Framing } from "./framing.js";
+
+export const NAIVE_READ_BYTES = 1024;
+
+export class NaiveDecoder extends FrameDecoder {
+  /** Each push is one read: it is cut into recv(1024)-sized messages and nothing carries over. */
+  protected decodeNext(): Buffer | undefined {
+    if (this.queue.length === 0) return undefined;
+    return this.queue.take(Math.min(NAIVE_READ_BYTES, this.queue.length));
+  }
+}
+
+export class NaiveFraming implements Framing {
+  readonly name = "naive";
+
+  createDecoder(): NaiveDecoder {
+    return new NaiveDecoder();
+  }
+
+  encode(payload: Buffer): Buffer[] {
+    return [payload];
+  }
+}

@@ -1,0 +1,35 @@
+// What every server variant takes: where to listen, the framing and app to serve, and the limits that protect it.
+
+import type { App } from "../apps/app.js";
+import type { Framing } from "../framing/framing.js";
+
+export const SERVER_VARIANTS = ["single-shot", "sequential", "concurrent", "cluster"] as const;
+export type ServerVariant = (typeof SERVER_VARIANTS)[number];
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 65432;
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+export interface ServerOptions {
+  framing: Framing;
+  app: App;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** A connection silent this long is closed; 0 disables the timeout. */
+  idleTimeoutMs: number;
+  /** Connections beyond this many (served or queued) are closed at once with a log line. */
+  maxConnections: number;
+  /** One line per event worth a log (protocol errors, refused connections); stderr by default. */
+  log: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  /** Settles when the server stops by itself (single-shot) or is closed. */
+  readonly finished: Promise<void>;
+  /** Stops accepting, closes every connection and waits until the server is down. */
+  close(): Promise<void>;
+}
