@@ -38,6 +38,7 @@ export class ChunkQueue {
   take(byteCount: number): Buffer {
     if (byteCount > this.byteLength)
       throw new RangeError(`take(${byteCount}) with ${this.byteLength} queued`);
+    if (byteCount === 0) return Buffer.alloc(0);
     const first = this.chunkAt(this.head);
     const available = this.liveLength(this.head) - this.headOffset;
     if (byteCount <= available) {
