@@ -1,0 +1,56 @@
+// The queue's fast paths (one-byte token in the head chunk, u32 read within a chunk, cheap views)
+// must agree with plain Buffer operations on the concatenated bytes, whatever the chunking.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bufferView } from "../src/framing/buffer-view.js";
+import { ChunkQueue } from "../src/framing/chunk-queue.js";
+
+describe("bufferView", () => {
+  it("is a Buffer over the same memory as subarray", () => {
+    const source = Buffer.from("0123456789").subarray(2);
+    const view = bufferView(source, 1, 4);
+    expect(Buffer.isBuffer(view)).toBe(true);
+    expect(view.equals(source.subarray(1, 4))).toBe(true);
+    source[1] = 0x41;
+    expect(view.toString()).toBe("A45");
+  });
+});
+
+describe("ChunkQueue fast paths", () => {
+  it("cuts frames at a one-byte token and reads u32s as the concatenated bytes do", () => {
+    fc.assert(
+      fc.property(
+        // Big chunks are kept as they are, small ones go to the shared tail: both paths get exercised.
+        fc.array(
+          fc
+            .oneof(fc.uint8Array({ maxLength: 50 }), fc.uint8Array({ minLength: 1024, maxLength: 1500 }))
+            .map((bytes) => Buffer.from(bytes.map((byte) => byte % 4))),
+          { maxLength: 25 },
+        ),
+        (chunks) => {
+          const queue = new ChunkQueue();
+          let reference = Buffer.alloc(0);
+          const token = Buffer.from([3]);
+          for (const chunk of chunks) {
+            queue.push(chunk);
+            reference = Buffer.concat([reference, chunk]);
+            if (reference.length >= 4) expect(queue.readUInt32BE(0)).toBe(reference.readUInt32BE(0));
+            for (
+              let position = queue.indexOf(token, 0);
+              position !== -1;
+              position = queue.indexOf(token, 0)
+            ) {
+              expect(position).toBe(reference.indexOf(token));
+              expect(queue.take(position).equals(reference.subarray(0, position))).toBe(true);
+              queue.skip(1);
+              reference = reference.subarray(position + 1);
+            }
+            expect(reference.indexOf(token)).toBe(-1);
+            expect(queue.length).toBe(reference.length);
+          }
+        },
+      ),
+    );
+  });
+});
