@@ -5,6 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bufferView } from "../src/framing/buffer-view.js";
 import { ChunkQueue } from "../src/framing/chunk-queue.js";
+import { FramingError } from "../src/framing/framing-error.js";
+import { createFraming } from "../src/framing/registry.js";
 
 describe("bufferView", () => {
   it("is a Buffer over the same memory as subarray", () => {
@@ -52,5 +54,50 @@ describe("ChunkQueue fast paths", () => {
         },
       ),
     );
+  });
+});
+
+describe("eof decoder bulk cut (one-byte token)", () => {
+  it("decodes many small frames under chunkings that mix kept chunks and the shared tail", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc
+            .uint8Array({ minLength: 10, maxLength: 80 })
+            .map((bytes) => Buffer.from(bytes.map((byte) => byte % 9))),
+          {
+            minLength: 100,
+            maxLength: 300,
+          },
+        ),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1024, max: 5000 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (payloads, sizes) => {
+          const framing = createFraming("eof", { token: Buffer.from([9]) });
+          const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
+          const decoder = framing.createDecoder();
+          const decoded: Buffer[] = [];
+          for (let offset = 0, index = 0; offset < stream.length; index++) {
+            const size = sizes[index % sizes.length] as number;
+            decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
+            offset += size;
+          }
+          expect(decoded.map((frame) => frame.toString("hex"))).toEqual(
+            payloads.map((payload) => payload.toString("hex")),
+          );
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it("still fails a frame longer than max frame when the whole frame lies in one chunk", () => {
+    const framing = createFraming("eof", { token: Buffer.from("\n"), maxFrameBytes: 10 });
+    const decoder = framing.createDecoder();
+    const chunk = Buffer.concat([Buffer.from("short\n"), Buffer.alloc(2000, 0x61), Buffer.from("\n")]);
+    expect(() => decoder.push(chunk)).toThrow(FramingError);
+    expect(() => decoder.push(Buffer.from("x\n"))).toThrow(/max frame 10/);
   });
 });

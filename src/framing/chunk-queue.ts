@@ -144,6 +144,24 @@ export class ChunkQueue {
     return -1;
   }
 
+  /**
+   * Removes every frame that ends with `tokenByte` inside the head chunk, each at most `maxFrameBytes`,
+   * and appends it (a view, token dropped) to `frames`. Stops at the first frame that does not; the
+   * general indexOf/take path handles that one. The shared tail is left to the general path too.
+   */
+  cutFramesInHead(tokenByte: number, maxFrameBytes: number, frames: Buffer[]): void {
+    if (this.head >= this.chunks.length) return;
+    const chunk = this.chunkAt(this.head);
+    if (chunk === this.tail) return;
+    let start = this.headOffset;
+    for (let end = chunk.indexOf(tokenByte, start); end !== -1; end = chunk.indexOf(tokenByte, start)) {
+      if (end - start > maxFrameBytes) break;
+      frames.push(bufferView(chunk, start, end));
+      start = end + 1;
+    }
+    if (start !== this.headOffset) this.skip(start - this.headOffset);
+  }
+
   /** Whether `token` starts at byte `local` of chunk `index`, following on into later chunks. */
   private matchesFrom(index: number, local: number, token: Buffer): boolean {
     let chunkIndex = index;

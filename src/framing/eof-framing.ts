@@ -15,6 +15,19 @@ export class EofDecoder extends FrameDecoder {
     super();
   }
 
+  protected override decodeAvailable(messages: Buffer[]): void {
+    for (;;) {
+      // Small frames with a one-byte token are cut from the head chunk in one loop; the general search
+      // below takes over for a frame that straddles chunks, and for any search already under way.
+      if (this.searchedBytes === 0 && this.token.length === 1) {
+        this.queue.cutFramesInHead(this.token[0] as number, this.maxFrameBytes, messages);
+      }
+      const message = this.decodeNext();
+      if (message === undefined) return;
+      messages.push(message);
+    }
+  }
+
   protected decodeNext(): Buffer | undefined {
     const position = this.queue.indexOf(this.token, this.searchedBytes);
     if (position === -1) {
