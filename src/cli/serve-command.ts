@@ -62,20 +62,13 @@ export function registerServeCommand(program: Command): void {
     )
     .option(
       "--max-connections <count>",
-      "connections served or queued at once",
+      "connections served or queued at once (cluster: split between workers)",
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
     );
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const unsupported =
-      unsupportedCombination(options.variant, options.transport) ??
-      (options.transport === "http" && ["framing", "token", "recordSize"].some(given)
-        ? "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)"
-        : undefined) ??
-      (given("workers") && options.variant !== "cluster"
-        ? "--workers applies to --variant cluster only"
-        : undefined);
+    const unsupported = refusedCombination(options, given);
     if (unsupported) throw new CommandFailure(unsupported);
 
     const app = getApp(options.app);
@@ -106,4 +99,13 @@ export function registerServeCommand(program: Command): void {
       process.off("SIGTERM", stop);
     }
   });
+}
+
+/** Options that make no sense together, named so the user can drop one. */
+function refusedCombination(options: ServeCliOptions, given: (name: string) => boolean): string | undefined {
+  if (options.transport === "http" && ["framing", "token", "recordSize"].some(given)) {
+    return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
+  }
+  if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
+  return unsupportedCombination(options.variant, options.transport);
 }

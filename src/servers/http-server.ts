@@ -15,12 +15,13 @@ const ERROR_STATUS_BY_CODE: Record<string, number> = {
 
 export function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const server = createServer({ noDelay: true }, (request, response) => answer(request, response, options));
-  // Idle means silent, during a request (timeout) or between keep-alive requests (keepAliveTimeout);
-  // headersTimeout and requestTimeout keep node's defaults, which bound a slow but busy (slowloris) peer.
+  // Idle means silent, during a request (timeout) or between keep-alive requests (keepAliveTimeout, to
+  // which recent node versions add a keepAliveTimeoutBuffer of grace, hence the socket's own figure in the
+  // log); headersTimeout and requestTimeout keep node's defaults, which bound a slow but busy peer.
   server.timeout = options.idleTimeoutMs;
   server.keepAliveTimeout = options.idleTimeoutMs;
   server.on("timeout", (socket: Socket) => {
-    options.log(`${describePeer(socket)} closed: idle for ${options.idleTimeoutMs} ms`);
+    options.log(`${describePeer(socket)} closed: idle for ${socket.timeout ?? options.idleTimeoutMs} ms`);
     socket.destroy();
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
