@@ -1,6 +1,7 @@
 // The cluster variant over real sockets: the CLI's worker processes share one port (0 picks it), serve
 // in turn, stop on SIGTERM, and a dead worker stops the cluster; the library entry starts and closes in-process.
 
+import cluster from "node:cluster";
 import { connect } from "node:net";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
@@ -138,6 +139,18 @@ describe("startClusterServer", () => {
     }
     await expect(echo.finished).resolves.toBeUndefined();
     await expect(sendAll(echo.port, ["late"])).rejects.toThrow(/cannot connect/);
+  });
+
+  it("rejects, with every worker gone, when the port is taken", async () => {
+    const taken = await startServer("concurrent", tcpOptions("echo"));
+    try {
+      await expect(startClusterServer({ ...tcpOptions("echo"), port: taken.port }, 2)).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+      expect(Object.keys(cluster.workers ?? {})).toEqual([]);
+    } finally {
+      await taken.close();
+    }
   });
 
   it("runs the HTTP transport in its workers", async () => {

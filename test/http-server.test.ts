@@ -138,6 +138,28 @@ describe("startServer with transport http", () => {
     expect(replyBodies).toEqual(bodies);
   });
 
+  it("closes connections beyond max connections, with a log line, and keeps serving the others", async () => {
+    const logs: string[] = [];
+    const url = new URL(await startHttp("echo", { maxConnections: 1, log: (line) => logs.push(line) }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const postWith = async (clientAgent: Agent | false, body: string) => {
+      const clientRequest = httpRequest(url, { method: "POST", agent: clientAgent });
+      clientRequest.end(body);
+      const [response] = (await once(clientRequest, "response")) as [import("node:http").IncomingMessage];
+      let text = "";
+      for await (const chunk of response) text += chunk;
+      return text;
+    };
+    try {
+      expect(await postWith(agent, "kept")).toBe("kept");
+      await expect(postWith(false, "refused")).rejects.toThrow();
+      expect(await postWith(agent, "still served")).toBe("still served");
+      expect(logs.join("\n")).toMatch(/refused: max connections 1 reached/);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it("closes a connection idle past the idle timeout", async () => {
     const url = new URL(await startHttp("echo", { idleTimeoutMs: 200 }));
     const socket = connect({ host: url.hostname, port: Number(url.port) });

@@ -51,11 +51,11 @@ export async function startClusterServer(
     const port = options.port === 0 ? await findFreePort(options.host) : options.port;
     const spec = describeServer(options, port, Math.ceil(options.maxConnections / workerCount));
     for (const worker of workers) send(worker, { kind: "start", spec });
-    const [first] = await Promise.all(workers.map((worker) => nextMessage(worker, "listening")));
-    const address = first as { host: string; port: number };
+    const addresses = await Promise.all(workers.map((worker) => nextMessage(worker, "listening")));
+    const { host } = addresses[0] as { host: string };
     const pids = workers.map((worker) => worker.process.pid).join(", ");
-    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${address.host}:${address.port}`);
-    return new ClusterServer(workers, address.host, address.port, options.log);
+    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${host}:${port}`);
+    return new ClusterServer(workers, host, port, options.log);
   } catch (error) {
     await Promise.all(workers.map((worker) => killWorker(worker)));
     throw error;
