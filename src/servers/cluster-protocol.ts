@@ -50,16 +50,12 @@ export function describeFraming(framing: Framing): FramingSpec {
   );
 }
 
-/** The spec of one worker: the same server on `port`, with its share of the connection limit. */
-export function describeServer(
-  options: AnyServerOptions,
-  port: number,
-  maxConnectionsPerWorker: number,
-): WorkerSpec {
+/** The spec of one worker: the same server, with its share of the connection limit. */
+export function describeServer(options: AnyServerOptions, maxConnectionsPerWorker: number): WorkerSpec {
   const limits: WorkerLimits = {
     app: options.app.name,
     host: options.host,
-    port,
+    port: options.port,
     idleTimeoutMs: options.idleTimeoutMs,
     maxConnections: maxConnectionsPerWorker,
   };

@@ -38,6 +38,8 @@ export async function startClusterServer(
   if (!Number.isSafeInteger(workerCount) || workerCount < 1) {
     throw new Error(`a cluster needs a whole number of workers >= 1, got ${workerCount}`);
   }
+  // Before forking: a framing that workers cannot rebuild fails here.
+  const spec = describeServer(options, Math.ceil(options.maxConnections / workerCount));
   // Settings are global to the process and read at fork time; set them all right before forking.
   cluster.setupPrimary({ exec: workerEntryPath(), args: [], silent: false });
   const workers = Array.from({ length: workerCount }, () => cluster.fork());
@@ -49,9 +51,11 @@ export async function startClusterServer(
   try {
     await Promise.all(workers.map((worker) => nextMessage(worker, "ready")));
     const port = options.port === 0 ? await findFreePort(options.host) : options.port;
-    const spec = describeServer(options, port, Math.ceil(options.maxConnections / workerCount));
-    for (const worker of workers) send(worker, { kind: "start", spec });
+    for (const worker of workers) send(worker, { kind: "start", spec: { ...spec, port } });
     const addresses = await Promise.all(workers.map((worker) => nextMessage(worker, "listening")));
+    // One that listened and died while the others were starting has no exit listener left to tell.
+    const dead = workers.find(hasExited);
+    if (dead) throw new Error(`worker ${dead.process.pid} stopped while the others were starting`);
     const { host } = addresses[0] as { host: string };
     const pids = workers.map((worker) => worker.process.pid).join(", ");
     options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${host}:${port}`);
@@ -160,8 +164,12 @@ function nextMessage<K extends WorkerMessage["kind"]>(
   });
 }
 
+function hasExited(worker: Worker): boolean {
+  return worker.process.exitCode !== null || worker.process.signalCode !== null;
+}
+
 function killWorker(worker: Worker): Promise<void> {
-  if (worker.process.exitCode !== null || worker.process.signalCode !== null) return Promise.resolve();
+  if (hasExited(worker)) return Promise.resolve();
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   worker.process.kill("SIGKILL");
   return exited;
