@@ -115,10 +115,6 @@ function asBuffer(piece: DecodedFrame | EncodedPiece): Buffer {
   return Buffer.from(piece.subarray());
 }
 
-function byteLengthOf(piece: EncodedPiece): number {
-  return piece.byteLength;
-}
-
 /**
  * Runs `pass` once within the time budget; returns whether it finished (and whether it was async),
  * rethrowing its errors unless the budget cut its input short.
@@ -280,14 +276,14 @@ class CaseBuilder {
       ? async () => {
           let bytes = 0;
           await encoder.encode(batch, (piece) => {
-            bytes += byteLengthOf(piece);
+            bytes += piece.byteLength;
           });
           checkBytes(bytes);
         }
       : () => {
           let bytes = 0;
           encoder.encode(batch, (piece) => {
-            bytes += byteLengthOf(piece);
+            bytes += piece.byteLength;
           });
           checkBytes(bytes);
         };
