@@ -8,10 +8,10 @@ import { ProxyPipe } from "./proxy-pipe.js";
 import type { SeededRandom } from "./seeded-random.js";
 
 /**
- * After reset-after's last byte, the receiver gets a FIN first and the RST only this much later: an
- * immediate RST would discard bytes still in the kernel's send queue, and "exactly N bytes" would be a lie.
+ * After reset-after's last byte, the RST waits this long: it discards whatever is still in the kernel's
+ * send queue, so an immediate one could cut the receiver short of its exact count.
  */
-export const RESET_AFTER_GRACE_MS = 200;
+export const RESET_AFTER_GRACE_MS = 50;
 
 export interface ConnectionSettings {
   targetHost: string;
@@ -70,32 +70,29 @@ export class ProxiedConnection {
     const faultsFor = (faulted: boolean): FaultOptions => (faulted ? faults : {});
     this.pipes = [
       new ProxyPipe(this.client, this.upstream, faultsFor(direction !== "down"), random.fork(), () =>
-        this.resetAfterLimit(this.upstream, this.client),
+        this.resetAfterLimit(),
       ),
       new ProxyPipe(this.upstream, this.client, faultsFor(direction !== "up"), random.fork(), () =>
-        this.resetAfterLimit(this.client, this.upstream),
+        this.resetAfterLimit(),
       ),
     ];
     this.client.resume();
   }
 
-  /** `receiver` has been handed exactly the limit; `sender` sent it. */
-  private resetAfterLimit(receiver: Socket, sender: Socket): void {
+  /** One direction has handed its limit to the kernel: both sides are reset after a grace. */
+  private resetAfterLimit(): void {
     if (this.finished) return;
     this.finished = true;
     this.settings.log(`${this.peer} reset: reset-after ${this.settings.faults.resetAfterBytes} bytes`);
     for (const pipe of this.pipes) pipe.stop();
-    resetSocket(sender);
-    // Unread bytes make a close send RST at once, so the receiver's replies are read and dropped.
-    receiver.resume();
-    receiver.end();
-    this.graceTimer = setTimeout(() => resetSocket(receiver), RESET_AFTER_GRACE_MS);
+    this.graceTimer = setTimeout(() => this.abort(), RESET_AFTER_GRACE_MS);
   }
 }
 
 function resetSocket(socket: Socket): void {
   if (socket.destroyed) return;
-  if (socket.connecting) socket.destroy();
+  // libuv refuses to reset a socket whose sending side is shut, and Node then never emits 'close'.
+  if (socket.connecting || socket.writableEnded) socket.destroy();
   else socket.resetAndDestroy();
 }
 
