@@ -3,7 +3,7 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import { describePeer } from "./serve-connection.js";
-import type { RunningServer, ServerOptions } from "./server-options.js";
+import type { ListenOptions, RunningServer } from "./server-options.js";
 
 export interface Listener extends RunningServer {
   readonly server: Server;
@@ -11,10 +11,16 @@ export interface Listener extends RunningServer {
   finish(): void;
 }
 
-export async function listen(options: ServerOptions, onSocket: (socket: Socket) => void): Promise<Listener> {
+/**
+ * `server` defaults to a plain TCP server whose sockets stay paused until the variant serves them (a
+ * queued connection must not be read yet); an HTTP server passes its own, which serves its sockets itself.
+ */
+export async function listen(
+  options: ListenOptions,
+  onSocket: (socket: Socket) => void,
+  server: Server = createServer({ pauseOnConnect: true }),
+): Promise<Listener> {
   const sockets = new Set<Socket>();
-  // Paused until the variant serves it: a queued connection must not be read yet.
-  const server = createServer({ pauseOnConnect: true });
   let markFinished: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     markFinished = resolve;
