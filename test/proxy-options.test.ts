@@ -1,14 +1,10 @@
 // Fault options that make no sense are refused with a message naming the option and what it allows:
 // by validateFaults() for the library, and by the built CLI with exit code 2 (never a crash).
 
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type FaultOptions, validateFaults } from "../src/proxy/fault-options.js";
-
-const CLI_PATH = resolve(import.meta.dirname, "../dist/src/cli.js");
+import { runCli, startCli } from "./support/cli-process.js";
 
 describe("validateFaults", () => {
   it("accepts every fault set to something sensible, and no faults at all", () => {
@@ -57,23 +53,6 @@ describe("validateFaults", () => {
   });
 });
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliRun> {
-  if (!existsSync(CLI_PATH))
-    throw new Error(`${CLI_PATH} is missing: build first (npx tsc -p . or npm test)`);
-  return new Promise((resolvePromise) => {
-    execFile(process.execPath, [CLI_PATH, ...args], { timeout: 10_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
-}
-
 // Concurrent: each case is a process start, and they are independent.
 describe.concurrent("sockbench proxy refuses options that make no sense", () => {
   it.for<[string[], RegExp]>([
@@ -105,11 +84,10 @@ describe.concurrent("sockbench proxy refuses options that make no sense", () => 
 describe("sockbench proxy", () => {
   it("prints where it listens, relays through its faults and stops on SIGTERM", async () => {
     const target = createServer((socket) => socket.pipe(socket));
-    await new Promise<void>((resolvePromise) => target.listen(0, "127.0.0.1", resolvePromise));
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
     const targetAddress = target.address();
     if (targetAddress === null || typeof targetAddress === "string") throw new Error("no address");
-    const child: ChildProcess = spawn(process.execPath, [
-      CLI_PATH,
+    const proxy = await startCli([
       "proxy",
       "--listen",
       "127.0.0.1:0",
@@ -127,29 +105,19 @@ describe("sockbench proxy", () => {
       "5",
     ]);
     try {
-      const exited = new Promise<number | null>((resolvePromise) => child.once("exit", resolvePromise));
-      const listening = await new Promise<string>((resolvePromise, reject) => {
-        let stdout = "";
-        child.stdout?.on("data", (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /listening on (\S+):(\d+)\n/.exec(stdout);
-          if (match) resolvePromise(match[2] as string);
-        });
-        child.once("exit", () => reject(new Error(`proxy exited early: ${stdout}`)));
-      });
       const message = Buffer.from("a message cut into pieces and put back together in order");
-      const reply = await new Promise<Buffer>((resolvePromise) => {
-        const socket = connect({ host: "127.0.0.1", port: Number(listening) });
+      const reply = await new Promise<Buffer>((resolve) => {
+        const socket = connect({ host: proxy.host, port: proxy.port });
         const chunks: Buffer[] = [];
         socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-        socket.on("close", () => resolvePromise(Buffer.concat(chunks)));
+        socket.on("close", () => resolve(Buffer.concat(chunks)));
         socket.end(message);
       });
       expect(reply).toEqual(message);
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      proxy.child.kill("SIGTERM");
+      expect((await proxy.exited).code).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      proxy.child.kill("SIGKILL");
       target.close();
     }
   });
