@@ -38,14 +38,19 @@ export function registerProxyCommand(program: Command): void {
   program
     .command("proxy")
     .description("relay TCP connections to a target, injecting faults; bytes and their order are kept")
-    .option("--listen <host:port>", "address to listen on; port 0 picks a free one", parseHostPort, {
-      host: DEFAULT_PROXY_HOST,
-      port: DEFAULT_PROXY_PORT,
-    })
-    .option("--target <host:port>", "address to relay to", parseHostPort, {
-      host: DEFAULT_HOST,
-      port: DEFAULT_PORT,
-    })
+    .addOption(
+      new Option("--listen <host:port>", "address to listen on; port 0 picks a free one")
+        .argParser(parseHostPort)
+        .default(
+          { host: DEFAULT_PROXY_HOST, port: DEFAULT_PROXY_PORT },
+          `${DEFAULT_PROXY_HOST}:${DEFAULT_PROXY_PORT}`,
+        ),
+    )
+    .addOption(
+      new Option("--target <host:port>", "address to relay to")
+        .argParser(parseHostPort)
+        .default({ host: DEFAULT_HOST, port: DEFAULT_PORT }, `${DEFAULT_HOST}:${DEFAULT_PORT}`),
+    )
     .addOption(
       new Option("--direction <which>", "faults apply up (to the target), down (to the client) or both")
         .choices(PROXY_DIRECTIONS)
@@ -94,10 +99,14 @@ export function registerProxyCommand(program: Command): void {
       });
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);
       process.stdout.write(`listening on ${proxy.host}:${proxy.port}\n`);
+      let stop: () => void = () => {};
       await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
+        stop = resolve;
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
       });
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
       await proxy.close();
     });
 }
