@@ -84,8 +84,14 @@ function wholeBytes(
   return `${option} must be a whole number of bytes${per}, at least ${minimum}, got ${value}`;
 }
 
+/** Node's timers cannot wait longer (about 24.8 days); a longer wait would fire at once. */
+const MAX_DURATION_MS = 2 ** 31 - 1;
+
 function durationMs(option: string, value: number | undefined, mustBePositive: boolean): string | undefined {
   if (value === undefined) return undefined;
-  if (Number.isFinite(value) && (mustBePositive ? value > 0 : value >= 0)) return undefined;
-  return `${option} must be a duration ${mustBePositive ? "above 0 ms" : "of 0 ms or more"}, got ${value} ms`;
+  if (Number.isFinite(value) && (mustBePositive ? value > 0 : value >= 0) && value <= MAX_DURATION_MS) {
+    return undefined;
+  }
+  const lowest = mustBePositive ? "above 0 ms" : "of 0 ms or more";
+  return `${option} must be a duration ${lowest} and at most ${MAX_DURATION_MS} ms, got ${value} ms`;
 }

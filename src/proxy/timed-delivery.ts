@@ -9,9 +9,6 @@ interface ScheduledChunk {
   dueMs: number;
 }
 
-/** Entries consumed from the front are dropped in batches of this many, so taking one is O(1). */
-const COMPACT_AFTER_ENTRIES = 1024;
-
 export class TimedDelivery implements FaultStage {
   private entries: ScheduledChunk[] = [];
   private head = 0;
@@ -74,7 +71,8 @@ export class TimedDelivery implements FaultStage {
       if (this.destroyed) return;
       first = this.entries[this.head];
     }
-    if (this.head >= COMPACT_AFTER_ENTRIES || this.head === this.entries.length) {
+    // Consumed entries are dropped once they are half the array: amortized O(1) per chunk.
+    if (this.head * 2 >= this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
