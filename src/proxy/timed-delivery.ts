@@ -4,6 +4,8 @@
 import { performance } from "node:perf_hooks";
 import type { ChunkSink, FaultStage } from "./fault-stage.js";
 
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 interface ScheduledChunk {
   chunk: Buffer;
   dueMs: number;
@@ -57,8 +59,9 @@ export class TimedDelivery implements FaultStage {
   private arm(): void {
     const first = this.entries[this.head];
     if (this.timer !== undefined || first === undefined) return;
-    // Timers have whole-millisecond resolution; rounding up never delivers early.
-    const waitMs = Math.max(1, Math.ceil(first.dueMs - TimedDelivery.nowMs()));
+    // Timers have whole-millisecond resolution; rounding up never delivers early. A wait beyond the
+    // longest timer is taken in steps (deliverDue re-arms while nothing is due).
+    const waitMs = Math.min(LONGEST_TIMER_MS, Math.max(1, Math.ceil(first.dueMs - TimedDelivery.nowMs())));
     this.timer = setTimeout(() => this.deliverDue(), waitMs);
   }
 
