@@ -35,7 +35,9 @@ export class ProxiedConnection {
     private readonly client: Socket,
     private readonly settings: ConnectionSettings,
   ) {
-    this.peer = `${client.remoteAddress}:${client.remotePort}`;
+    this.peer = client.remoteAddress
+      ? `${client.remoteAddress}:${client.remotePort}`
+      : "a client gone at once";
     this.upstream = connect({ host: settings.targetHost, port: settings.targetPort, allowHalfOpen: true });
     this.closed = Promise.all([closeOf(client), closeOf(this.upstream)]).then(() => {
       clearTimeout(this.graceTimer);
