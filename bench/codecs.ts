@@ -509,6 +509,9 @@ async function main(): Promise<void> {
   console.log(
     'eof runs with the token "\\n" here, the delimiter of split2 and node:readline (which hand over strings).',
   );
+  console.log(
+    "Frames handed over: ours a contiguous Buffer (a copy when it spans chunks), it-length-prefixed a Uint8ArrayList of views (never a copy).",
+  );
   printTable(measurements, skipped);
   printSummary(measurements);
 }
