@@ -101,3 +101,46 @@ describe("eof decoder bulk cut (one-byte token)", () => {
     expect(() => decoder.push(Buffer.from("x\n"))).toThrow(/max frame 10/);
   });
 });
+
+describe("length decoder bulk cut", () => {
+  it("decodes many small frames under chunkings that mix kept chunks and the shared tail", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.uint8Array({ minLength: 0, maxLength: 80 }).map((bytes) => Buffer.from(bytes)),
+          {
+            minLength: 100,
+            maxLength: 300,
+          },
+        ),
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1024, max: 5000 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (payloads, sizes) => {
+          const framing = createFraming("length");
+          const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
+          const decoder = framing.createDecoder();
+          const decoded: Buffer[] = [];
+          for (let offset = 0, index = 0; offset < stream.length; index++) {
+            const size = sizes[index % sizes.length] as number;
+            decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
+            offset += size;
+          }
+          expect(decoded.map((frame) => frame.toString("hex"))).toEqual(
+            payloads.map((payload) => payload.toString("hex")),
+          );
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it("still rejects an oversized prefix that follows whole frames in the same chunk", () => {
+    const framing = createFraming("length", { maxFrameBytes: 100 });
+    const oversized = Buffer.alloc(4);
+    oversized.writeUInt32BE(101);
+    const chunk = Buffer.concat([...framing.encode(Buffer.alloc(100, 1)), oversized, Buffer.alloc(2000)]);
+    expect(() => framing.createDecoder().push(chunk)).toThrow(/length prefix 101 exceeds max frame 100/);
+  });
+});

@@ -145,21 +145,13 @@ export class ChunkQueue {
   }
 
   /**
-   * Removes every frame that ends with `tokenByte` inside the head chunk, each at most `maxFrameBytes`,
-   * and appends it (a view, token dropped) to `frames`. Stops at the first frame that does not; the
-   * general indexOf/take path handles that one. The shared tail is left to the general path too.
+   * The queued bytes of the head chunk as a view, for a decoder to cut whole frames from in bulk (then
+   * skip() what it cut); undefined when the head is the shared tail, whose bytes later pushes overwrite.
    */
-  cutFramesInHead(tokenByte: number, maxFrameBytes: number, frames: Buffer[]): void {
-    if (this.head >= this.chunks.length) return;
+  viewableHead(): Buffer | undefined {
+    if (this.head >= this.chunks.length) return undefined;
     const chunk = this.chunkAt(this.head);
-    if (chunk === this.tail) return;
-    let start = this.headOffset;
-    for (let end = chunk.indexOf(tokenByte, start); end !== -1; end = chunk.indexOf(tokenByte, start)) {
-      if (end - start > maxFrameBytes) break;
-      frames.push(bufferView(chunk, start, end));
-      start = end + 1;
-    }
-    if (start !== this.headOffset) this.skip(start - this.headOffset);
+    return chunk === this.tail ? undefined : bufferView(chunk, this.headOffset, chunk.length);
   }
 
   /** Whether `token` starts at byte `local` of chunk `index`, following on into later chunks. */
