@@ -1,17 +1,11 @@
 // `sockbench compare A.json B.json`: deltas per scenario; exit 1 on a regression beyond the threshold.
 
 import { readFile } from "node:fs/promises";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-
-function parsePercent(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  if (!match)
-    throw new InvalidArgumentError(`expected a percentage such as 10%, got ${JSON.stringify(text)}`);
-  return Number(match[1]) / 100;
-}
+import { parsePercent } from "./option-parsers.js";
 
 async function readResult(path: string) {
   let text: string;

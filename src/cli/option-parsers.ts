@@ -71,3 +71,11 @@ export function parseChoice<T extends string>(allowed: readonly T[]): (text: str
     return text as T;
   };
 }
+
+/** `10%` or `10` to the fraction 0.1. */
+export function parsePercent(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  if (!match)
+    throw new InvalidArgumentError(`expected a percentage such as 10%, got ${JSON.stringify(text)}`);
+  return Number(match[1]) / 100;
+}

@@ -1,0 +1,94 @@
+// `sockbench bench`: the framing x variant comparison (what `npm run bench` runs), its result file
+// and Markdown summary, and an optional gate against a baseline.
+
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Command, Option } from "commander";
+import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import { renderComparison } from "../report/comparison-table.js";
+import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
+import { formatSizeBytes } from "../report/format-size.js";
+import { totalErrors } from "../report/load-result.js";
+import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
+import { type BenchResult, runBench } from "../suites/bench-suite.js";
+import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+import { parsePercent } from "./option-parsers.js";
+
+interface BenchCliOptions {
+  profile: BenchProfileName;
+  out: string;
+  baseline?: string;
+  threshold: number;
+  correctnessOnly: boolean;
+}
+
+/** Framings whose errors are a finding; naive's are its design. */
+const CORRECT_FRAMINGS = new Set(["eof", "length", "fixed"]);
+
+async function writeResult(result: BenchResult, directory: string): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, "-");
+  const base = join(directory, `bench-${result.profile}-${stamp}`);
+  await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  const { machine } = result;
+  const summary = [
+    `# sockbench bench, ${result.profile} profile`,
+    "",
+    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
+    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors.",
+    "",
+    renderBenchMarkdown(result.runs),
+    "",
+  ].join("\n");
+  await writeFile(`${base}.md`, summary);
+  return base;
+}
+
+async function gate(result: BenchResult, options: BenchCliOptions): Promise<boolean> {
+  if (!options.baseline) return true;
+  let baselineJson: unknown;
+  try {
+    baselineJson = JSON.parse(await readFile(options.baseline, "utf8"));
+  } catch (error) {
+    throw new CommandFailure(`cannot read baseline ${options.baseline}: ${(error as Error).message}`);
+  }
+  const rows = compareRuns(comparableRuns(baselineJson, options.baseline), comparableRuns(result, "this run"), options);
+  process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
+  const regressed = rows.filter((row) => row.regressions.length > 0);
+  process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
+  return regressed.length === 0;
+}
+
+export function registerBenchCommand(program: Command): void {
+  program
+    .command("bench")
+    .description("compare framings and server variants (starts its own servers on 127.0.0.1)")
+    .addOption(new Option("--profile <name>", "how much to run").choices(BENCH_PROFILE_NAMES).default("default"))
+    .option("--out <dir>", "where to write the result file and its Markdown summary", "results")
+    .option("--baseline <file>", "compare with this result file; exit 1 on a regression")
+    .option("--threshold <percent>", "with --baseline: a throughput fall or p99 rise beyond this", parsePercent, 0.1)
+    .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
+    .action(async (options: BenchCliOptions) => {
+      const profile = BENCH_PROFILES[options.profile];
+      const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
+      const result = await runBench(profile, {
+        onScenarioStart: (index, total, scenario) => {
+          process.stderr.write(
+            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+          );
+        },
+      });
+      if (progress) process.stderr.write(progress);
+      process.stdout.write(`${renderBenchTables(result.runs)}\n`);
+      const base = await writeResult(result, options.out);
+      process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
+      const broken = result.runs.filter((run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0);
+      for (const run of broken) {
+        process.stdout.write(
+          `errors in ${run.scenario.framing} on ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,
+        );
+      }
+      const passed = await gate(result, options);
+      process.exitCode = broken.length === 0 && passed ? EXIT_CLEAN : EXIT_ERRORS_FOUND;
+    });
+}

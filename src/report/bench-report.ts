@@ -1,0 +1,102 @@
+// The report a person reads after `sockbench bench`: per size (and connection count and fragmentation),
+// framings as rows and variants as columns, messages/s and p99 in each cell, the best cell marked, and
+// each framing's boundary errors. Rendered as cli-table3 for the terminal and as Markdown for the file.
+
+import Table from "cli-table3";
+import type { BenchRun } from "../suites/bench-suite.js";
+import { formatSizeBytes } from "./format-size.js";
+import { totalErrors } from "./load-result.js";
+
+export interface BenchGroup {
+  title: string;
+  framings: string[];
+  variants: string[];
+  cell(framing: string, variant: string): BenchRun | undefined;
+  best: BenchRun | undefined;
+}
+
+/** Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came. */
+export function boundaryErrors(run: BenchRun): number {
+  return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+export function groupRuns(runs: BenchRun[]): BenchGroup[] {
+  // Sequential is always driven with one connection: its runs join every group of their size and fragmentation.
+  const sameStream = (a: BenchRun, b: BenchRun) =>
+    a.scenario.size === b.scenario.size && a.scenario.fragmentation === b.scenario.fragmentation;
+  const concurrentRuns = runs.filter((run) => run.scenario.variant !== "sequential");
+  const leaders = concurrentRuns.filter(
+    (run, index) =>
+      concurrentRuns.findIndex((other) => sameStream(run, other) && other.scenario.connections === run.scenario.connections) ===
+      index,
+  );
+  return leaders.map((leader) => {
+    const members = runs.filter(
+      (run) =>
+        sameStream(run, leader) &&
+        (run.scenario.variant === "sequential" || run.scenario.connections === leader.scenario.connections),
+    );
+    const correct = members.filter((run) => totalErrors(run) === 0);
+    const { size, connections, fragmentation } = leader.scenario;
+    return {
+      title: `${formatSizeBytes(size)} messages, ${connections} connections (sequential: 1), fragmentation ${fragmentation}`,
+      framings: unique(members.map((run) => run.scenario.framing)),
+      variants: unique(members.map((run) => run.scenario.variant)),
+      cell: (framing, variant) =>
+        members.find((run) => run.scenario.framing === framing && run.scenario.variant === variant),
+      best: correct.reduce<BenchRun | undefined>(
+        (best, run) => (!best || run.throughput.messagesPerSec > best.throughput.messagesPerSec ? run : best),
+        undefined,
+      ),
+    };
+  });
+}
+
+function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
+  if (!run) return "-";
+  const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
+  const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
+  return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
+}
+
+function errorsText(group: BenchGroup, framing: string): string {
+  const total = group.variants.reduce((sum, variant) => {
+    const run = group.cell(framing, variant);
+    return sum + (run ? boundaryErrors(run) : 0);
+  }, 0);
+  return total === 0 ? "0" : `${total.toLocaleString("en-US")} ✗`;
+}
+
+export function renderBenchTables(runs: BenchRun[]): string {
+  return groupRuns(runs)
+    .map((group) => {
+      const table = new Table({ head: ["framing", ...group.variants, "boundary errors"], style: { head: [], border: [] } });
+      for (const framing of group.framings) {
+        table.push([
+          framing,
+          ...group.variants.map((variant) => cellText(group.cell(framing, variant), group.best, "\n")),
+          errorsText(group, framing),
+        ]);
+      }
+      return `${group.title}\n${table.toString()}`;
+    })
+    .join("\n\n");
+}
+
+export function renderBenchMarkdown(runs: BenchRun[]): string {
+  return groupRuns(runs)
+    .map((group) => {
+      const header = `| framing | ${group.variants.join(" | ")} | boundary errors |`;
+      const rule = `|---|${group.variants.map(() => "---|").join("")}---|`;
+      const rows = group.framings.map(
+        (framing) =>
+          `| ${framing} | ${group.variants.map((variant) => cellText(group.cell(framing, variant), group.best, ", ")).join(" | ")} | ${errorsText(group, framing)} |`,
+      );
+      return [`#### ${group.title}`, "", header, rule, ...rows].join("\n");
+    })
+    .join("\n\n");
+}

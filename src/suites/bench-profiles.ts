@@ -1,0 +1,95 @@
+// What each `sockbench bench` profile runs: the scenario matrix and how long each scenario lasts.
+
+import type { FragmentationName } from "./fragmentations.js";
+
+export const BENCH_PROFILE_NAMES = ["quick", "default", "full"] as const;
+export type BenchProfileName = (typeof BENCH_PROFILE_NAMES)[number];
+
+export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive"] as const;
+export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
+export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
+export type BenchVariant = (typeof BENCH_VARIANTS)[number];
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export interface BenchProfile {
+  name: BenchProfileName;
+  sizesBytes: number[];
+  connectionCounts: number[];
+  pipelining: number;
+  fragmentations: FragmentationName[];
+  /** Fragmented scenarios only at sizes up to this: byte-level slicing of large frames measures the proxy. */
+  fragmentedMaxSizeBytes: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Per request: a broken framing (naive) stalls until it, so it bounds every scenario. */
+  timeoutMs: number;
+}
+
+export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
+  quick: {
+    name: "quick",
+    sizesBytes: [64, 64 * KiB],
+    connectionCounts: [10],
+    pipelining: 1,
+    fragmentations: ["none"],
+    fragmentedMaxSizeBytes: 0,
+    warmupMs: 300,
+    durationMs: 1500,
+    timeoutMs: 1000,
+  },
+  default: {
+    name: "default",
+    sizesBytes: [64, KiB, 64 * KiB, MiB],
+    connectionCounts: [10],
+    pipelining: 1,
+    fragmentations: ["none"],
+    fragmentedMaxSizeBytes: 0,
+    warmupMs: 1000,
+    durationMs: 4000,
+    timeoutMs: 2000,
+  },
+  full: {
+    name: "full",
+    sizesBytes: [64, KiB, 64 * KiB, MiB],
+    connectionCounts: [1, 10, 50],
+    pipelining: 1,
+    fragmentations: ["none", "slices-1-7", "coalesced"],
+    fragmentedMaxSizeBytes: KiB,
+    warmupMs: 1000,
+    durationMs: 4000,
+    timeoutMs: 2000,
+  },
+};
+
+export interface BenchScenario {
+  framing: BenchFraming;
+  variant: BenchVariant;
+  size: number;
+  connections: number;
+  pipelining: number;
+  fragmentation: FragmentationName;
+}
+
+/**
+ * The profile's scenarios, in the order they run (grouped so one server serves consecutive scenarios).
+ * The sequential variant serves one connection at a time by design, so it is always driven with one.
+ */
+export function benchScenarios(profile: BenchProfile): BenchScenario[] {
+  const scenarios: BenchScenario[] = [];
+  for (const variant of BENCH_VARIANTS) {
+    for (const framing of BENCH_FRAMINGS) {
+      for (const fragmentation of profile.fragmentations) {
+        for (const size of profile.sizesBytes) {
+          if (fragmentation !== "none" && size > profile.fragmentedMaxSizeBytes) continue;
+          const connectionCounts = variant === "sequential" ? [1] : profile.connectionCounts;
+          for (const connections of connectionCounts) {
+            scenarios.push({ framing, variant, size, connections, pipelining: profile.pipelining, fragmentation });
+          }
+        }
+      }
+    }
+  }
+  return scenarios;
+}

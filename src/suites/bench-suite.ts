@@ -1,0 +1,109 @@
+// `sockbench bench`: starts each server variant itself, drives every framing at every size through the
+// load driver, and gathers one result file. Servers run as child processes, so the driver never shares
+// their event loop.
+
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { runLoad } from "../clients/load/run-load.js";
+import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
+import { startProxy } from "../proxy/start-proxy.js";
+import type { LoadResult } from "../report/load-result.js";
+import { SOCKBENCH_VERSION } from "../version.js";
+import { type BenchProfile, type BenchScenario, benchScenarios } from "./bench-profiles.js";
+import { FRAGMENTATIONS } from "./fragmentations.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
+
+export interface BenchRun extends LoadResult {
+  scenario: BenchScenario;
+}
+
+export interface BenchResult {
+  tool: "sockbench";
+  version: string;
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
+  profile: string;
+  runs: BenchRun[];
+}
+
+export interface BenchHooks {
+  onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
+}
+
+/** Fixed records must hold the largest message: a record is sized to the scenario's payload. */
+export function recordSizeFor(sizeBytes: number): number {
+  return Math.max(DEFAULT_RECORD_SIZE, sizeBytes);
+}
+
+function serveArguments(scenario: BenchScenario): string[] {
+  const variant = ["--variant", scenario.variant, "--app", "echo", "--framing", scenario.framing];
+  return scenario.framing === "fixed"
+    ? [...variant, "--record-size", String(recordSizeFor(scenario.size))]
+    : variant;
+}
+
+async function runScenario(scenario: BenchScenario, server: ServerProcess, profile: BenchProfile): Promise<BenchRun> {
+  const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
+  const proxy = fragmentation.proxyFaults
+    ? await startProxy({
+        listenHost: "127.0.0.1",
+        listenPort: 0,
+        targetHost: server.host,
+        targetPort: server.port,
+        faults: fragmentation.proxyFaults,
+      })
+    : undefined;
+  try {
+    const target = proxy ?? server;
+    const result = await runLoad({
+      target: `${target.host}:${target.port}`,
+      framing: scenario.framing,
+      ...(scenario.framing === "fixed" ? { recordSize: recordSizeFor(scenario.size) } : {}),
+      connections: scenario.connections,
+      pipelining: scenario.pipelining,
+      sizesBytes: [scenario.size],
+      warmupMs: profile.warmupMs,
+      durationMs: profile.durationMs,
+      timeoutMs: profile.timeoutMs,
+      verify: "echo",
+      ...(fragmentation.splitPieces ? { splitPieces: fragmentation.splitPieces } : {}),
+    });
+    return { scenario, ...result };
+  } finally {
+    await proxy?.close();
+  }
+}
+
+export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {
+  const result: BenchResult = {
+    tool: "sockbench",
+    version: SOCKBENCH_VERSION,
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+      memory: totalmem(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    profile: profile.name,
+    runs: [],
+  };
+  const scenarios = benchScenarios(profile);
+  let server: ServerProcess | undefined;
+  let serverKey = "";
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      hooks.onScenarioStart?.(index, scenarios.length, scenario);
+      const key = serveArguments(scenario).join(" ");
+      if (key !== serverKey) {
+        await server?.stop();
+        server = await startServerProcess(serveArguments(scenario));
+        serverKey = key;
+      }
+      result.runs.push(await runScenario(scenario, server as ServerProcess, profile));
+    }
+  } finally {
+    await server?.stop();
+  }
+  return result;
+}

@@ -1,0 +1,56 @@
+// Runs `sockbench serve` as a child process, so that a measured server has its own event loop and core
+// rather than sharing the driver's; resolves once the child prints `listening on HOST:PORT`.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+
+const CLI_PATH = fileURLToPath(new URL("../cli.js", import.meta.url));
+const START_TIMEOUT_MS = 15_000;
+
+export interface ServerProcess {
+  readonly host: string;
+  readonly port: number;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(serveArguments: string[]): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [CLI_PATH, "serve", "--port", "0", ...serveArguments], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+    // Keep the tail only: a server under a broken framing may log a line per connection.
+    stderr = (stderr + text).slice(-4000);
+  });
+  const exited = once(child, "exit");
+  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`sockbench serve ${serveArguments.join(" ")} did not listen within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+      stdout += text;
+      const match = /listening on (.+):(\d+)\n/.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({ host: match[1] as string, port: Number(match[2]) });
+    });
+    void exited.then(([code]) => {
+      clearTimeout(timer);
+      reject(new Error(`sockbench serve ${serveArguments.join(" ")} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+  return {
+    ...address,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
