@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from "commander";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
+import { registerLoadCommand } from "./cli/load-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
@@ -16,6 +17,7 @@ const program = new Command("sockbench")
 
 registerServeCommand(program);
 registerSendCommand(program);
+registerLoadCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 // `sockbench serve`: runs one server variant until it stops by itself or is interrupted.
 
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
@@ -12,6 +13,7 @@ import {
   type ServerVariant,
 } from "../servers/server-options.js";
 import { startServer } from "../servers/start-server.js";
+import { CommandFailure } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
 import { parseDurationMs, parseIntegerInRange, parsePort } from "./option-parsers.js";
 
@@ -22,6 +24,17 @@ interface ServeCliOptions extends FramingCliOptions {
   port: number;
   idleTimeout: number;
   maxConnections: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  unix?: string;
+}
+
+function readPem(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CommandFailure(`cannot read ${option} ${path}: ${(error as Error).message}`);
+  }
 }
 
 export function registerServeCommand(program: Command): void {
@@ -47,8 +60,18 @@ export function registerServeCommand(program: Command): void {
       "connections served or queued at once",
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
-    );
+    )
+    .option("--tls-cert <file>", "serve TLS with this certificate (PEM); needs --tls-key")
+    .option("--tls-key <file>", "the TLS certificate's private key (PEM)")
+    .option("--unix <path>", "listen on this Unix socket instead of host and port");
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
+    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+      throw new CommandFailure("--tls-cert and --tls-key go together: give both or neither");
+    }
+    const tls =
+      options.tlsCert !== undefined && options.tlsKey !== undefined
+        ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
+        : undefined;
     const server = await startServer(options.variant, {
       framing: framingFromOptions(options),
       app: getApp(options.app),
@@ -57,8 +80,11 @@ export function registerServeCommand(program: Command): void {
       idleTimeoutMs: options.idleTimeout,
       maxConnections: options.maxConnections,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(tls ? { tls } : {}),
+      ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
     });
-    process.stdout.write(`listening on ${server.host}:${server.port}\n`);
+    // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
+    process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
     const stop = () => void server.close();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
