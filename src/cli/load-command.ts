@@ -51,16 +51,25 @@ export function registerLoadCommand(program: Command): void {
     .requiredOption("--target <target>", "HOST:PORT, tls://HOST:PORT or unix:PATH")
     .option("--connections <count>", "connections", parseIntegerInRange(1, 100_000), 10)
     .option("--pipelining <count>", "requests in flight per connection", parseIntegerInRange(1, 100_000), 1)
-    .addOption(new Option("--size <bytes>", "payload size, e.g. 64 or 1KiB (default 64)").argParser(parseSizeBytes))
+    .addOption(
+      new Option("--size <bytes>", "payload size, e.g. 64 or 1KiB (default 64)").argParser(parseSizeBytes),
+    )
     .addOption(
       new Option("--sizes <list>", "payload sizes mixed in a seeded random order, e.g. 0,1,64,1MiB")
         .argParser(parseSizeList)
         .conflicts("size"),
     )
     .addOption(
-      new Option("--message <text>", "every request carries exactly this payload").conflicts(["size", "sizes"]),
+      new Option("--message <text>", "every request carries exactly this payload").conflicts([
+        "size",
+        "sizes",
+      ]),
     )
-    .addOption(new Option("--duration <duration>", "measured phase, e.g. 10s (default 10s)").argParser(parseDurationMs))
+    .addOption(
+      new Option("--duration <duration>", "measured phase, e.g. 10s (default 10s)").argParser(
+        parseDurationMs,
+      ),
+    )
     .addOption(
       new Option("--amount <count>", "measured requests to send, instead of a duration")
         .argParser(parseIntegerInRange(1, Number.MAX_SAFE_INTEGER))

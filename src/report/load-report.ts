@@ -3,8 +3,8 @@
 
 import bytes from "bytes-iec";
 import Table from "cli-table3";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "./load-result.js";
 import type { LatencySummary } from "./latency-histogram.js";
+import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "./load-result.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 
@@ -20,9 +20,16 @@ function formatBytes(byteCount: number): string {
 function latencyRow(label: string, latency: LatencySummary): string[] {
   return [
     label,
-    ...[latency.p2_5, latency.p50, latency.p97_5, latency.p99, latency.p999, latency.mean, latency.stdev, latency.max].map(
-      formatMs,
-    ),
+    ...[
+      latency.p2_5,
+      latency.p50,
+      latency.p97_5,
+      latency.p99,
+      latency.p999,
+      latency.mean,
+      latency.stdev,
+      latency.max,
+    ].map(formatMs),
   ];
 }
 
@@ -32,7 +39,9 @@ function sampleRow(label: string, samples: number[], format: (value: number) => 
   const at = (percentile: number) =>
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))] ?? 0;
   const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
-  const stdev = Math.sqrt(sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, sorted.length));
+  const stdev = Math.sqrt(
+    sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, sorted.length),
+  );
   return [label, ...[at(1), at(2.5), at(50), at(97.5), mean, stdev, sorted[0] ?? 0].map(format)];
 }
 
@@ -42,7 +51,9 @@ export function formatLoadReport(result: LoadResult): string {
   const load =
     config.amount !== undefined ? `${config.amount} messages` : `${(config.durationMs ?? 0) / 1000} s`;
   const payload =
-    config.message !== undefined ? `message ${JSON.stringify(config.message)}` : `sizes ${config.sizes.join(", ")} B`;
+    config.message !== undefined
+      ? `message ${JSON.stringify(config.message)}`
+      : `sizes ${config.sizes.join(", ")} B`;
   lines.push(
     `sockbench load ${config.target}: ${config.framing} framing, ${config.connections} connections x ${config.pipelining} pipelined, ${load}, ${payload}, verify ${config.verify}` +
       (config.rate !== undefined ? `, open loop at ${config.rate} requests/s` : ", closed loop") +
@@ -54,7 +65,8 @@ export function formatLoadReport(result: LoadResult): string {
     style: TABLE_STYLE,
   });
   latency.push(latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs));
-  if (result.uncorrectedLatencyUs) latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
+  if (result.uncorrectedLatencyUs)
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
   lines.push(latency.toString());
 
   const throughput = new Table({
@@ -62,7 +74,9 @@ export function formatLoadReport(result: LoadResult): string {
     style: TABLE_STYLE,
   });
   const seconds = Math.max(1, Math.floor(result.durationS));
-  throughput.push(sampleRow("Msg/Sec", result.perSecond.messages.slice(0, seconds), (value) => `${Math.round(value)}`));
+  throughput.push(
+    sampleRow("Msg/Sec", result.perSecond.messages.slice(0, seconds), (value) => `${Math.round(value)}`),
+  );
   throughput.push(sampleRow("Bytes/Sec", result.perSecond.bytes.slice(0, seconds), formatBytes));
   lines.push(throughput.toString());
   lines.push(`Msg/Sec and Bytes/Sec are sampled once a second; ${seconds} samples.`);

@@ -3,9 +3,9 @@
 
 import {
   createLatencyHistogram,
-  type LatencyHistogram,
   decodeHistogram,
   encodeHistogram,
+  type LatencyHistogram,
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
@@ -128,7 +128,10 @@ export function completeLoadResult(
     latencyUs: summarizeLatency(latency),
     histogram: encodeHistogram(latency),
     ...(uncorrected
-      ? { uncorrectedLatencyUs: summarizeLatency(uncorrected), uncorrectedHistogram: encodeHistogram(uncorrected) }
+      ? {
+          uncorrectedLatencyUs: summarizeLatency(uncorrected),
+          uncorrectedHistogram: encodeHistogram(uncorrected),
+        }
       : {}),
   };
 }
@@ -155,11 +158,13 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
   let merged: LoadCounts = { ...firstCounts, config: config ?? first.config };
   for (const result of results) {
     latency.add(decodeHistogram(result.histogram));
-    if (uncorrected && result.uncorrectedHistogram) uncorrected.add(decodeHistogram(result.uncorrectedHistogram));
+    if (uncorrected && result.uncorrectedHistogram)
+      uncorrected.add(decodeHistogram(result.uncorrectedHistogram));
     if (result === first) continue;
     merged = {
       ...merged,
-      startedAt: result.startedAt < merged.startedAt ? result.startedAt : merged.startedAt,
+      // ISO timestamps sort as text: the earliest start.
+      startedAt: [merged.startedAt, result.startedAt].sort()[0] as string,
       durationS: Math.max(merged.durationS, result.durationS),
       messages: addRecords(merged.messages, result.messages),
       errors: addRecords(merged.errors, result.errors),

@@ -70,7 +70,12 @@ export class EchoPayloadCodec {
     this.writeDigits(target, 0, SEQ_DIGITS, seq);
     this.writeDigits(target, SEQ_DIGITS, CONNECTION_DIGITS, connectionId);
     this.writeDigits(target, SEQ_DIGITS + CONNECTION_DIGITS, SIZE_DIGITS, sizeBytes);
-    this.writeDigits(target, ECHO_HEADER_BYTES - CHECK_DIGITS, CHECK_DIGITS, headerCheck(seq, connectionId, sizeBytes));
+    this.writeDigits(
+      target,
+      ECHO_HEADER_BYTES - CHECK_DIGITS,
+      CHECK_DIGITS,
+      headerCheck(seq, connectionId, sizeBytes),
+    );
   }
 
   /** Least significant digit first: a payload cut short keeps the digits that change most. */
@@ -115,5 +120,5 @@ function headerCheck(seq: number, connectionId: number, sizeBytes: number): numb
     hash = Math.imul(hash ^ value, 0x85ebca6b) >>> 0;
     hash ^= hash >>> 13;
   }
-  return hash % 4096;
+  return (hash >>> 0) % 4096;
 }

@@ -53,9 +53,15 @@ export interface LoadConfig {
 }
 
 export type ResolvedLoadConfig = Required<
-  Omit<LoadConfig, "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca">
+  Omit<
+    LoadConfig,
+    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+  >
 > &
-  Pick<LoadConfig, "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca">;
+  Pick<
+    LoadConfig,
+    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+  >;
 
 export class LoadConfigError extends Error {}
 
@@ -73,7 +79,8 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     ...config,
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     pipelining: config.pipelining ?? DEFAULT_PIPELINING,
-    sizesBytes: config.message !== undefined ? [config.message.length] : (config.sizesBytes ?? [DEFAULT_SIZE_BYTES]),
+    sizesBytes:
+      config.message !== undefined ? [config.message.length] : (config.sizesBytes ?? [DEFAULT_SIZE_BYTES]),
     durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
     warmupMs: config.warmupMs ?? 0,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -96,7 +103,9 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
   if (resolved.rate !== undefined && !(resolved.rate > 0 && resolved.rate <= 10_000_000)) {
-    throw new LoadConfigError(`rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`);
+    throw new LoadConfigError(
+      `rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`,
+    );
   }
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
@@ -104,7 +113,9 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     const recordSize = resolved.recordSize ?? 1024;
     const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
     if (tooLarge !== undefined) {
-      throw new LoadConfigError(`size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`);
+      throw new LoadConfigError(
+        `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
+      );
     }
   }
   return resolved;

@@ -7,8 +7,8 @@ import type { FrameDecoder } from "../../framing/frame-decoder.js";
 import type { Framing } from "../../framing/framing.js";
 import type { ErrorKind } from "../../report/load-result.js";
 import { BatchWriter } from "./batch-writer.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
 import { nowUs } from "./load-clock.js";
+import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LoadStats } from "./load-stats.js";
 import { ReplyVerifier } from "./reply-verifier.js";
 import { RequestQueue } from "./request-queue.js";
@@ -26,7 +26,7 @@ export interface ConnectionHost {
   /** False once the run is over: nothing is reopened after that. */
   readonly active: boolean;
   /** Closed loop: takes one request from the run's budget; false once the run stops issuing. */
-  claimRequest(): boolean;
+  claimRequest(nowUs: number): boolean;
   /** Replies arrived (the run notices progress and whether everything is answered). */
   onReplies(nowUs: number): void;
 }
@@ -85,7 +85,7 @@ export class LoadConnection {
         this.issue(intendedUs, now);
       }
     } else {
-      while (this.outstanding.length < limit && this.host.claimRequest()) this.issue(now, now);
+      while (this.outstanding.length < limit && this.host.claimRequest(now)) this.issue(now, now);
     }
     if (!this.writer.isEmpty) this.writer.flush(socket);
   }
@@ -144,7 +144,10 @@ export class LoadConnection {
       if (decoder.bufferedBytes > 0) {
         this.fail("protocol", `server closed mid-frame, ${decoder.bufferedBytes} bytes into a reply`);
       } else if (this.outstanding.length > 0) {
-        this.fail("reset", `server closed the connection with ${this.outstanding.length} requests unanswered`);
+        this.fail(
+          "reset",
+          `server closed the connection with ${this.outstanding.length} requests unanswered`,
+        );
       } else {
         this.drop();
       }
@@ -174,7 +177,8 @@ export class LoadConnection {
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    if (nowUs() >= this.host.stats.measureStartUs) this.host.stats.recordError(kind, `connection ${this.id}: ${detail}`);
+    if (nowUs() >= this.host.stats.measureStartUs)
+      this.host.stats.recordError(kind, `connection ${this.id}: ${detail}`);
     this.drop();
   }
 

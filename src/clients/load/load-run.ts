@@ -7,8 +7,8 @@ import { createFraming } from "../../framing/registry.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../report/load-result.js";
 import type { LoadProgress } from "../../report/progress-line.js";
 import { SOCKBENCH_VERSION } from "../../version.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
 import { nowUs } from "./load-clock.js";
+import type { ResolvedLoadConfig } from "./load-config.js";
 import { type ConnectionHost, LoadConnection } from "./load-connection.js";
 import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
@@ -110,9 +110,11 @@ export class LoadRun implements ConnectionHost {
     });
   }
 
-  claimRequest(): boolean {
+  claimRequest(now: number): boolean {
     if (!this.issuing) return false;
-    if (this.remaining === undefined || !this.measuring) return true;
+    if (this.remaining === undefined) return true;
+    // Judged by the same clock reading the connection stamps the request with: warmup is free.
+    if (now < this.stats.measureStartUs) return true;
     if (this.remaining > 0) {
       this.remaining--;
       return true;
@@ -132,8 +134,8 @@ export class LoadRun implements ConnectionHost {
     this.lastReplyUs = this.startUs;
     const measureStartUs = this.startUs + warmupMs * 1000;
     this.stats.measureStartUs = measureStartUs;
-    if (warmupMs > 0) this.after(warmupMs, () => this.beginMeasuring());
-    else this.beginMeasuring();
+    if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
+    else this.measuring = true;
     if (durationMs !== undefined) {
       this.deadlineUs = measureStartUs + durationMs * 1000;
       this.after(warmupMs + durationMs, () => {
@@ -145,7 +147,8 @@ export class LoadRun implements ConnectionHost {
     }
     const sweepMs = Math.max(1, Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(timeoutMs / 4)));
     this.timers.push(setInterval(() => this.sweep(), sweepMs));
-    if (this.hooks.onProgress) this.timers.push(setInterval(() => this.reportProgress(), PROGRESS_INTERVAL_MS));
+    if (this.hooks.onProgress)
+      this.timers.push(setInterval(() => this.reportProgress(), PROGRESS_INTERVAL_MS));
     if (rate !== undefined) {
       const warmupCount = OpenLoopSchedule.countBefore(rate, warmupMs * 1000);
       const total =
@@ -158,10 +161,6 @@ export class LoadRun implements ConnectionHost {
     } else {
       for (const connection of this.connections) connection.pump();
     }
-  }
-
-  private beginMeasuring(): void {
-    this.measuring = true;
   }
 
   private stopIssuing(): void {
@@ -213,7 +212,11 @@ export class LoadRun implements ConnectionHost {
     let unanswered = 0;
     for (const connection of this.connections) unanswered += connection.countMeasured(connection.outstanding);
     if (unanswered > 0) {
-      this.stats.recordError("timeout", `${unanswered} requests still unanswered when the run ended`, unanswered);
+      this.stats.recordError(
+        "timeout",
+        `${unanswered} requests still unanswered when the run ended`,
+        unanswered,
+      );
     }
     void Promise.all(this.connections.map((connection) => connection.close())).then(() => {
       this.settle?.(this.result(now));
@@ -225,7 +228,8 @@ export class LoadRun implements ConnectionHost {
     const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
     const durationS = Math.max(0, (measuredEndUs - stats.measureStartUs) / 1e6);
     const seconds = Math.max(1, Math.ceil(durationS));
-    const filled = (values: number[]) => Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    const filled = (values: number[]) =>
+      Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
     return completeLoadResult(
       {
         tool: "sockbench",

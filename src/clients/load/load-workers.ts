@@ -3,8 +3,8 @@
 
 import { Worker } from "node:worker_threads";
 import { type LoadResult, mergeLoadResults } from "../../report/load-result.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LoadProgress } from "../../report/progress-line.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LoadHooks } from "./load-run.js";
 import { resultConfigOf } from "./load-run.js";
 import { TargetError } from "./target.js";
@@ -31,7 +31,9 @@ export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
   const connections = shareOut(config.connections, new Array(config.workers).fill(1));
   const amounts = config.amount !== undefined ? shareOut(config.amount, connections) : undefined;
   if (amounts?.some((amount) => amount === 0)) {
-    throw new LoadConfigError(`amount (${config.amount}) must be at least the number of workers (${config.workers})`);
+    throw new LoadConfigError(
+      `amount (${config.amount}) must be at least the number of workers (${config.workers})`,
+    );
   }
   let idBase = config.connectionIdBase;
   return connections.map((count, index) => {

@@ -112,7 +112,10 @@ export class ReplyVerifier {
     }
     this.mismatch(
       "corrupted",
-      this.describe(queue.seqAt(0), `reply of ${reply.length} bytes differs from the ${expected.length} sent`),
+      this.describe(
+        queue.seqAt(0),
+        `reply of ${reply.length} bytes differs from the ${expected.length} sent`,
+      ),
       this.isMeasured(queue.intendedUsAt(0)),
     );
     queue.shift();

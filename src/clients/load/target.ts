@@ -4,9 +4,7 @@
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
 
-export type LoadTarget =
-  | { kind: "tcp" | "tls"; host: string; port: number }
-  | { kind: "unix"; path: string };
+export type LoadTarget = { kind: "tcp" | "tls"; host: string; port: number } | { kind: "unix"; path: string };
 
 export class TargetError extends Error {}
 
@@ -18,14 +16,17 @@ export function parseTarget(text: string): LoadTarget {
   const trimmed = text.trim();
   if (trimmed.startsWith("unix:")) {
     const path = trimmed.slice("unix:".length);
-    if (path.length === 0) throw new TargetError(`expected unix:PATH with a path, got ${JSON.stringify(text)}`);
+    if (path.length === 0)
+      throw new TargetError(`expected unix:PATH with a path, got ${JSON.stringify(text)}`);
     return { kind: "unix", path };
   }
   const isTls = trimmed.startsWith("tls://");
   const match = HOST_PORT.exec(isTls ? trimmed.slice("tls://".length) : trimmed);
   const port = match ? Number(match[3]) : Number.NaN;
   if (!match || port < 1 || port > 65535) {
-    throw new TargetError(`expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`);
+    throw new TargetError(
+      `expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`,
+    );
   }
   return { kind: isTls ? "tls" : "tcp", host: (match[1] ?? match[2]) as string, port };
 }
@@ -74,7 +75,9 @@ export class TargetConnector {
     return new Promise((resolve, reject) => {
       this.connect(request, (error, socket) => {
         if (error !== null || socket === null) {
-          reject(new TargetError(`cannot connect to ${formatTarget(target)}: ${error?.message ?? "no socket"}`));
+          reject(
+            new TargetError(`cannot connect to ${formatTarget(target)}: ${error?.message ?? "no socket"}`),
+          );
           return;
         }
         resolve(socket);
