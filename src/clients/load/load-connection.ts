@@ -41,6 +41,7 @@ export class LoadConnection {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
+  private readonly verifyEcho: boolean;
   private readonly sizes: SizePicker;
   private readonly writer = new BatchWriter();
   private nextSeq = 0;
@@ -52,7 +53,8 @@ export class LoadConnection {
     readonly id: number,
     private readonly host: ConnectionHost,
   ) {
-    this.verifier = new ReplyVerifier(id, host.config.verify === "echo", host.source.codec, host.stats);
+    this.verifyEcho = host.config.verify === "echo";
+    this.verifier = new ReplyVerifier(id, this.verifyEcho, host.source.codec, host.stats);
     this.sizes = host.source.sizePicker(id);
   }
 
@@ -126,9 +128,15 @@ export class LoadConnection {
 
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
-    const request = this.host.source.request(this.id, seq, this.sizes.next());
-    this.writer.add(request.frame);
-    this.outstanding.push(seq, intendedUs, now, request.payload);
+    const source = this.host.source;
+    if (this.verifyEcho) {
+      const payload = source.echoPayload(this.id, seq, this.sizes.next());
+      this.writer.add(this.host.framing.encode(payload));
+      this.outstanding.push(seq, intendedUs, now, payload);
+    } else {
+      this.writer.add(source.constantFrame(this.sizes.next()));
+      this.outstanding.push(seq, intendedUs, now, undefined);
+    }
     if (intendedUs >= this.host.stats.measureStartUs) this.host.stats.sent++;
   }
 

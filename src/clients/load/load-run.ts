@@ -91,7 +91,7 @@ export class LoadRun implements ConnectionHost {
   /** Opens every connection; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
     // A payload the framing cannot carry (a --message holding the eof token) is refused up front.
-    for (const size of this.config.sizesBytes) this.source.request(this.config.connectionIdBase, 0, size);
+    this.source.checkFramable();
     this.startedAt = new Date().toISOString();
     try {
       await Promise.all(this.connections.map((connection) => connection.open()));
@@ -225,6 +225,7 @@ export class LoadRun implements ConnectionHost {
 
   private result(endUs: number): LoadResult {
     const stats = this.stats;
+    stats.flushLatency();
     const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
     const durationS = Math.max(0, (measuredEndUs - stats.measureStartUs) / 1e6);
     const seconds = Math.max(1, Math.ceil(durationS));

@@ -29,6 +29,8 @@ export class LoadStats {
   readonly bytesPerSecond: number[] = [];
   /** When the measured phase starts; per-second buckets count from here. */
   measureStartUs = 0;
+  private pendingLatencyUs = -1;
+  private pendingCount = 0;
 
   constructor(openLoop: boolean) {
     this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
@@ -38,10 +40,25 @@ export class LoadStats {
   recordVerified(intendedUs: number, sentUs: number, nowUs: number): void {
     this.received++;
     this.verified++;
-    this.latency.recordValue(clampLatency(nowUs - intendedUs));
+    const latencyUs = clampLatency(nowUs - intendedUs);
+    // A pipelined batch written together and answered in one read has one latency: record it once, with its count.
+    if (latencyUs === this.pendingLatencyUs) {
+      this.pendingCount++;
+    } else {
+      this.flushLatency();
+      this.pendingLatencyUs = latencyUs;
+      this.pendingCount = 1;
+    }
     this.uncorrectedLatency?.recordValue(clampLatency(nowUs - sentUs));
     const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
     this.messagesPerSecond[second] = (this.messagesPerSecond[second] ?? 0) + 1;
+  }
+
+  /** Records the latency run kept back by recordVerified; call before reading the histogram. */
+  flushLatency(): void {
+    if (this.pendingCount > 0) this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    this.pendingCount = 0;
+    this.pendingLatencyUs = -1;
   }
 
   recordBytes(byteCount: number, nowUs: number): void {

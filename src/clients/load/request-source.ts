@@ -27,13 +27,6 @@ export class SizePicker {
   }
 }
 
-export interface EncodedRequest {
-  /** The payload to compare the reply with (--verify echo), or undefined. */
-  payload: Buffer | undefined;
-  /** The wire bytes, in order. */
-  frame: readonly Buffer[];
-}
-
 export class RequestSource {
   readonly codec: EchoPayloadCodec;
   /** --verify none: the encoded frame of each size, built on first use. */
@@ -51,19 +44,31 @@ export class RequestSource {
     return new SizePicker(this.config.sizesBytes, this.config.seed + Math.imul(connectionId, 0x9e3779b9));
   }
 
-  /** Throws a FramingError when a payload cannot be framed (e.g. a --message holding the eof token). */
-  request(connectionId: number, seq: number, sizeBytes: number): EncodedRequest {
-    if (this.config.verify === "echo") {
-      const payload = this.config.message ?? this.codec.create(connectionId, seq, sizeBytes);
-      return { payload, frame: this.framing.encode(payload) };
-    }
+  /**
+   * --verify echo: the payload of one request, to write (framed) and to compare the reply with.
+   * Throws a FramingError when it cannot be framed (a --message holding the eof token).
+   */
+  echoPayload(connectionId: number, seq: number, sizeBytes: number): Buffer {
+    return this.config.message ?? this.codec.create(connectionId, seq, sizeBytes);
+  }
+
+  /** --verify none: the one frame every request of this size carries, encoded once. */
+  constantFrame(sizeBytes: number): Buffer[] {
     let frame = this.constantFrames.get(sizeBytes);
     if (frame === undefined) {
       const payload = this.config.message ?? this.codec.create(0, 0, sizeBytes);
-      // One buffer per frame: the batch writer then copies a single piece per request.
+      // One buffer per frame: a batch of it is then a view of one repeated buffer.
       frame = [Buffer.concat(this.framing.encode(payload))];
       this.constantFrames.set(sizeBytes, frame);
     }
-    return { payload: undefined, frame };
+    return frame;
+  }
+
+  /** Checks up front that every request can be framed (throws a FramingError if not). */
+  checkFramable(): void {
+    for (const size of this.config.sizesBytes) {
+      if (this.config.verify === "echo") this.framing.encode(this.echoPayload(0, 0, size));
+      else this.constantFrame(size);
+    }
   }
 }
