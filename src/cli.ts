@@ -3,6 +3,7 @@
 // (0 clean, 1 the run found errors, 2 usage or connection failure).
 
 import { Command, CommanderError } from "commander";
+import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
@@ -18,6 +19,7 @@ const program = new Command("sockbench")
 registerServeCommand(program);
 registerSendCommand(program);
 registerLoadCommand(program);
+registerCompareCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -11,8 +11,8 @@ import { createFraming } from "../src/framing/registry.js";
 import { parseToken } from "../src/framing/token.js";
 import { decodeHistogram } from "../src/report/latency-histogram.js";
 import type { LoadResult } from "../src/report/load-result.js";
-import { runCli, startCliServer } from "./helpers/cli-process.js";
-import { startScriptedServer, type TestServer } from "./helpers/misbehaving-server.js";
+import { runCli, startCli } from "./support/cli-process.js";
+import { startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
 const children: ChildProcess[] = [];
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function cliServer(args: string[]): Promise<string> {
-  const { child, address } = await startCliServer(args);
+  const { child, address } = await startCli(["serve", ...args]);
   children.push(child);
   return address;
 }

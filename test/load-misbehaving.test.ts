@@ -7,7 +7,7 @@ import type { LoadConfig } from "../src/clients/load/load-config.js";
 import { runLoad } from "../src/clients/load/run-load.js";
 import { createFraming } from "../src/framing/registry.js";
 import { type LoadResult, MISMATCH_KINDS, type MismatchKind } from "../src/report/load-result.js";
-import { type ReplyScript, startScriptedServer, type TestServer } from "./helpers/misbehaving-server.js";
+import { type ReplyScript, startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
 
 const framing = createFraming("length");
 const servers: TestServer[] = [];

@@ -4,21 +4,27 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
+import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import {
   DEFAULT_HOST,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
+  type ListenOptions,
   SERVER_VARIANTS,
   type ServerVariant,
+  TRANSPORTS,
+  type Transport,
 } from "../servers/server-options.js";
-import { startServer } from "../servers/start-server.js";
-import { CommandFailure } from "./exit-codes.js";
+import { startServer, unsupportedCombination } from "../servers/start-server.js";
+import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
 import { parseDurationMs, parseIntegerInRange, parsePort } from "./option-parsers.js";
 
 interface ServeCliOptions extends FramingCliOptions {
   variant: ServerVariant;
+  transport: Transport;
+  workers: number;
   app: string;
   host: string;
   port: number;
@@ -46,6 +52,17 @@ export function registerServeCommand(program: Command): void {
         .choices(SERVER_VARIANTS)
         .default("concurrent"),
     )
+    .addOption(
+      new Option("--transport <name>", "tcp: messages cut by --framing; http: one message per POST body")
+        .choices(TRANSPORTS)
+        .default("tcp"),
+    )
+    .option(
+      "--workers <count>",
+      "cluster: worker processes",
+      parseIntegerInRange(1, 1024),
+      defaultClusterWorkerCount(),
+    )
     .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
     .option("--host <host>", "address to bind", DEFAULT_HOST)
     .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
@@ -57,7 +74,7 @@ export function registerServeCommand(program: Command): void {
     )
     .option(
       "--max-connections <count>",
-      "connections served or queued at once",
+      "connections served or queued at once (cluster: split between workers)",
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
     )
@@ -65,16 +82,16 @@ export function registerServeCommand(program: Command): void {
     .option("--tls-key <file>", "the TLS certificate's private key (PEM)")
     .option("--unix <path>", "listen on this Unix socket instead of host and port");
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
-    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
-      throw new CommandFailure("--tls-cert and --tls-key go together: give both or neither");
-    }
+    const given = (name: string) => command.getOptionValueSource(name) === "cli";
+    const unsupported = refusedCombination(options, given);
+    if (unsupported) throw new CommandFailure(unsupported);
+
+    const app = getApp(options.app);
     const tls =
       options.tlsCert !== undefined && options.tlsKey !== undefined
         ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
         : undefined;
-    const server = await startServer(options.variant, {
-      framing: framingFromOptions(options),
-      app: getApp(options.app),
+    const listenOptions: ListenOptions = {
       host: options.host,
       port: options.port,
       idleTimeoutMs: options.idleTimeout,
@@ -82,14 +99,44 @@ export function registerServeCommand(program: Command): void {
       log: (line) => process.stderr.write(`${line}\n`),
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
-    });
+    };
+    const server = await startServer(
+      options.variant,
+      options.transport === "http"
+        ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
+        : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
+      options.workers,
+    );
     // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
     process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
     const stop = () => void server.close();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    await server.finished;
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    try {
+      await server.finished;
+    } catch (error) {
+      throw new CommandFailure((error as Error).message, EXIT_ERRORS_FOUND);
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
   });
+}
+
+/** Options that make no sense together, named so the user can drop one. */
+function refusedCombination(options: ServeCliOptions, given: (name: string) => boolean): string | undefined {
+  if (options.transport === "http" && ["framing", "token", "recordSize"].some(given)) {
+    return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
+  }
+  if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    return "--tls-cert and --tls-key go together: give both or neither";
+  }
+  if (
+    (options.tlsCert !== undefined || options.unix !== undefined) &&
+    (options.transport === "http" || options.variant === "cluster")
+  ) {
+    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
+  }
+  return unsupportedCombination(options.variant, options.transport);
 }

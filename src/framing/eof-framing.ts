@@ -56,7 +56,7 @@ export class EofFraming implements Framing {
   }
 
   encode(payload: Buffer): Buffer[] {
-    const position = payload.indexOf(this.token);
+    const position = this.firstTokenBeforeEnd(payload);
     if (position !== -1) {
       throw new FramingError(
         "token-in-payload",
@@ -64,5 +64,18 @@ export class EofFraming implements Framing {
       );
     }
     return [payload, this.token];
+  }
+
+  /**
+   * Where a token would be found in payload+token before the payload's end, or -1. Besides a token inside
+   * the payload, this catches a payload ending in a token prefix that overlaps it (token `aa`, payload `a`).
+   */
+  private firstTokenBeforeEnd(payload: Buffer): number {
+    const inside = payload.indexOf(this.token);
+    if (inside !== -1 || this.token.length === 1) return inside;
+    const tailBytes = Math.min(payload.length, this.token.length - 1);
+    const joined = Buffer.concat([payload.subarray(payload.length - tailBytes), this.token]);
+    const straddle = joined.indexOf(this.token);
+    return straddle < tailBytes ? payload.length - tailBytes + straddle : -1;
   }
 }

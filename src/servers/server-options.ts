@@ -6,14 +6,17 @@ import type { Framing } from "../framing/framing.js";
 export const SERVER_VARIANTS = ["single-shot", "sequential", "concurrent", "cluster"] as const;
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
 
+/** tcp: messages cut by a framing; http: one message per POST body, the reply in the response body. */
+export const TRANSPORTS = ["tcp", "http"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_CONNECTIONS = 1024;
 
-export interface ServerOptions {
-  framing: Framing;
-  app: App;
+/** What the listening side needs, whatever is served on it. */
+export interface ListenOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -28,6 +31,22 @@ export interface ServerOptions {
   /** Listen on this Unix socket path instead of host and port. */
   unixPath?: string;
 }
+
+export interface ServerOptions extends ListenOptions {
+  /** Absent means tcp. */
+  transport?: "tcp";
+  framing: Framing;
+  app: App;
+}
+
+export interface HttpServerOptions extends ListenOptions {
+  transport: "http";
+  app: App;
+  /** A request body above this gets 413 (the part --max-frame plays for the TCP framings). */
+  maxBodyBytes: number;
+}
+
+export type AnyServerOptions = ServerOptions | HttpServerOptions;
 
 export interface RunningServer {
   readonly host: string;

@@ -1,11 +1,30 @@
-// Starts a server of the named variant.
+// Starts a server of the named variant, over TCP with a framing or over HTTP.
 
+import { defaultClusterWorkerCount, startClusterServer } from "./cluster-server.js";
 import { startConcurrentServer } from "./concurrent-server.js";
+import { startHttpServer } from "./http-server.js";
 import { startSequentialServer } from "./sequential-server.js";
-import type { RunningServer, ServerOptions, ServerVariant } from "./server-options.js";
+import type { AnyServerOptions, RunningServer, ServerVariant, Transport } from "./server-options.js";
 import { startSingleShotServer } from "./single-shot-server.js";
 
-export function startServer(variant: ServerVariant, options: ServerOptions): Promise<RunningServer> {
+/** Why a variant cannot serve a transport, or undefined when it can. */
+export function unsupportedCombination(variant: ServerVariant, transport: Transport): string | undefined {
+  if (transport === "http" && (variant === "single-shot" || variant === "sequential")) {
+    return `--transport http runs with --variant concurrent or cluster, not ${variant}: node:http accepts and serves every connection at once`;
+  }
+  return undefined;
+}
+
+/** `workerCount` is the cluster variant's process count (one per core by default). */
+export async function startServer(
+  variant: ServerVariant,
+  options: AnyServerOptions,
+  workerCount = defaultClusterWorkerCount(),
+): Promise<RunningServer> {
+  const unsupported = unsupportedCombination(variant, options.transport ?? "tcp");
+  if (unsupported) throw new Error(unsupported);
+  if (variant === "cluster") return startClusterServer(options, workerCount);
+  if (options.transport === "http") return startHttpServer(options);
   switch (variant) {
     case "single-shot":
       return startSingleShotServer(options);
@@ -13,7 +32,5 @@ export function startServer(variant: ServerVariant, options: ServerOptions): Pro
       return startSequentialServer(options);
     case "concurrent":
       return startConcurrentServer(options);
-    case "cluster":
-      throw new Error("the cluster variant is started by the serve command (it needs a process per core)");
   }
 }

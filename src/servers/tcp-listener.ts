@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { describePeer } from "./serve-connection.js";
-import type { RunningServer, ServerOptions } from "./server-options.js";
+import type { ListenOptions, RunningServer } from "./server-options.js";
 
 export interface Listener extends RunningServer {
   readonly server: Server;
@@ -14,19 +14,29 @@ export interface Listener extends RunningServer {
   finish(): void;
 }
 
-export async function listen(options: ServerOptions, onSocket: (socket: Socket) => void): Promise<Listener> {
+/**
+ * `server` defaults to a plain TCP server whose sockets stay paused until the variant serves them (a
+ * queued connection must not be read yet), or with `options.tls` a TLS server whose decrypted sockets
+ * are paused once the handshake is done; an HTTP server passes its own, which serves its sockets itself.
+ */
+export async function listen(
+  options: ListenOptions,
+  onSocket: (socket: Socket) => void,
+  givenServer?: Server,
+): Promise<Listener> {
   const sockets = new Set<Socket>();
-  // Paused until the variant serves it: a queued connection must not be read yet. A TLS socket must
-  // finish its handshake first, so it is paused once decrypted instead.
-  const server = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key })
-    : createServer({ pauseOnConnect: true });
+  const isTls = givenServer === undefined && options.tls !== undefined;
+  const server =
+    givenServer ??
+    (options.tls
+      ? createTlsServer({ cert: options.tls.cert, key: options.tls.key })
+      : createServer({ pauseOnConnect: true }));
   let markFinished: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     markFinished = resolve;
   });
 
-  const accept = (socket: Socket) => {
+  server.on(isTls ? "secureConnection" : "connection", (socket: Socket) => {
     if (sockets.size >= options.maxConnections) {
       options.log(`${describePeer(socket)} refused: max connections ${options.maxConnections} reached`);
       socket.destroy();
@@ -34,17 +44,14 @@ export async function listen(options: ServerOptions, onSocket: (socket: Socket) 
     }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
-    if (options.tls) socket.pause();
+    if (isTls) socket.pause();
     onSocket(socket);
-  };
-  if (options.tls) {
-    server.on("secureConnection", accept);
+  });
+  if (isTls) {
     // A client that fails the handshake is that client's problem: one log line, the server goes on.
     server.on("tlsClientError", (error: Error, socket: Socket) => {
       options.log(`${describePeer(socket)} closed: TLS handshake failed: ${error.message}`);
     });
-  } else {
-    server.on("connection", accept);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -63,7 +70,7 @@ export async function listen(options: ServerOptions, onSocket: (socket: Socket) 
   const target =
     typeof address === "string"
       ? `unix:${address}`
-      : `${options.tls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
+      : `${isTls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   const close = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();

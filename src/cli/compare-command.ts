@@ -1,0 +1,54 @@
+// `sockbench compare A.json B.json`: deltas per scenario; exit 1 on a regression beyond the threshold.
+
+import { readFile } from "node:fs/promises";
+import { type Command, InvalidArgumentError } from "commander";
+import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import { renderComparison } from "../report/comparison-table.js";
+import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+
+function parsePercent(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  if (!match)
+    throw new InvalidArgumentError(`expected a percentage such as 10%, got ${JSON.stringify(text)}`);
+  return Number(match[1]) / 100;
+}
+
+async function readResult(path: string) {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  try {
+    return comparableRuns(JSON.parse(text), path);
+  } catch (error) {
+    throw new CommandFailure((error as Error).message);
+  }
+}
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command("compare")
+    .description("compare two result files (A the baseline, B the new run) scenario by scenario")
+    .argument("<a>", "baseline result file")
+    .argument("<b>", "new result file")
+    .option(
+      "--threshold <percent>",
+      "a throughput fall or p99 rise beyond this is a regression",
+      parsePercent,
+      0.1,
+    )
+    .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
+    .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
+      const rows = compareRuns(await readResult(a), await readResult(b), options);
+      process.stdout.write(`${renderComparison(rows)}\n`);
+      const regressions = rows.filter((row) => row.regressions.length > 0);
+      const compared = rows.filter((row) => row.before && row.after).length;
+      process.stdout.write(
+        `${compared} scenarios compared, ${regressions.length} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${Math.round(options.threshold * 100)}%)`}\n`,
+      );
+      if (compared === 0) throw new CommandFailure("the two files share no scenario", EXIT_ERRORS_FOUND);
+      process.exitCode = regressions.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
+    });
+}

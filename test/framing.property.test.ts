@@ -1,0 +1,166 @@
+// Properties every decoder must keep: any message list, encoded and cut at any points, decodes to
+// the same list. naive is shown failing where its design says it must.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Framing } from "../src/framing/framing.js";
+import { createFraming } from "../src/framing/registry.js";
+import { chunk, chunkingArbitrary, cutAt, decodeChunks, encodeAll } from "./support/chunking.js";
+
+function roundTrips(framing: Framing, messages: Uint8Array[], chunks: Buffer[]): boolean {
+  const decoded = decodeChunks(framing.createDecoder(), chunks);
+  expect(decoded.map((message) => Buffer.from(message).toString("hex"))).toEqual(
+    messages.map((message) => Buffer.from(message).toString("hex")),
+  );
+  return true;
+}
+
+const anyBytes = fc.uint8Array({ maxLength: 300 });
+
+describe("length framing", () => {
+  it("decodes any messages under any chunking", () => {
+    fc.assert(
+      fc.property(fc.array(anyBytes, { maxLength: 20 }), chunkingArbitrary, (messages, chunking) => {
+        const framing = createFraming("length");
+        return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("eof framing", () => {
+  it("decodes any messages free of the token, for any token, under any chunking", () => {
+    const tokenAndMessages = fc.uint8Array({ minLength: 1, maxLength: 5 }).chain((token) =>
+      fc.tuple(
+        fc.constant(Buffer.from(token)),
+        fc.array(
+          fc.uint8Array({ maxLength: 200 }).filter((message) => {
+            // Only messages the encoder accepts: it refuses any that could not round-trip.
+            try {
+              createFraming("eof", { token: Buffer.from(token) }).encode(Buffer.from(message));
+              return true;
+            } catch {
+              return false;
+            }
+          }),
+          { maxLength: 20 },
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(tokenAndMessages, chunkingArbitrary, ([token, messages], chunking) => {
+        const framing = createFraming("eof", { token });
+        return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("finds tokens that straddle chunks of 1 KiB and more, which the queue keeps uncopied", () => {
+    const framing = createFraming("eof");
+    const messages = fc.array(
+      fc.uint8Array({ minLength: 900, maxLength: 3000 }).map((bytes) => bytes.map((byte) => byte & 0x3b)),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        messages,
+        fc.array(fc.integer({ min: 1024, max: 1500 }), { minLength: 1 }),
+        (payloads, sizes) => {
+          const stream = encodeAll(framing, payloads);
+          const cuts: number[] = [];
+          for (let offset = 0, index = 0; offset < stream.length; index++) {
+            offset += sizes[index % sizes.length] as number;
+            cuts.push(offset);
+          }
+          return roundTrips(framing, payloads, cutAt(stream, cuts));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("decodes text messages with the default token under any chunking", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "E", "O", "F", "<", ">", " ", "é"), maxLength: 60 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          text.filter((message) => !`${message}<EOF>`.slice(0, -1).includes("<EOF>")),
+          { maxLength: 20 },
+        ),
+        chunkingArbitrary,
+        (strings, chunking) => {
+          const framing = createFraming("eof");
+          const messages = strings.map((message) => Buffer.from(message));
+          return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("fixed framing", () => {
+  it("decodes any messages that fit a record and do not end in NUL, under any chunking", () => {
+    const recordAndMessages = fc.integer({ min: 1, max: 64 }).chain((recordSize) =>
+      fc.tuple(
+        fc.constant(recordSize),
+        fc.array(
+          fc
+            .uint8Array({ maxLength: recordSize })
+            .filter((message) => message.length === 0 || message[message.length - 1] !== 0),
+          { maxLength: 20 },
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(recordAndMessages, chunkingArbitrary, ([recordSize, messages], chunking) => {
+        const framing = createFraming("fixed", { recordSize });
+        return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("naive framing (the lab's recv(1024), a known-broken baseline)", () => {
+  const naive = createFraming("naive");
+  const nonEmptyUpTo1024 = fc.uint8Array({ minLength: 1, maxLength: 1024 });
+
+  it("holds only when every message arrives as exactly one read of 1 to 1024 bytes", () => {
+    fc.assert(
+      fc.property(fc.array(nonEmptyUpTo1024, { maxLength: 10 }), (messages) => {
+        const chunks = messages.map((message) => Buffer.concat(naive.encode(Buffer.from(message))));
+        return roundTrips(naive, messages, chunks);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("fails the property when messages are coalesced into one read", () => {
+    const property = fc.property(fc.array(nonEmptyUpTo1024, { minLength: 2, maxLength: 5 }), (messages) =>
+      roundTrips(naive, messages, [encodeAll(naive, messages)]),
+    );
+    expect(() => fc.assert(property, { numRuns: 50 })).toThrow();
+  });
+
+  it("fails the property when a message is sliced across reads", () => {
+    const property = fc.property(
+      nonEmptyUpTo1024.filter((message) => message.length > 1),
+      (message) =>
+        roundTrips(
+          naive,
+          [message],
+          chunk(encodeAll(naive, [message]), { mode: "every byte", cutFractions: [] }),
+        ),
+    );
+    expect(() => fc.assert(property, { numRuns: 50 })).toThrow();
+  });
+
+  it("fails for messages above 1024 bytes and for empty messages, whatever the chunking", () => {
+    const large = Buffer.alloc(1025, 1);
+    expect(decodeChunks(naive.createDecoder(), [large])).toHaveLength(2);
+    expect(decodeChunks(naive.createDecoder(), naive.encode(Buffer.alloc(0)))).toHaveLength(0);
+  });
+});
