@@ -212,8 +212,9 @@ export class LoadConnection {
         this.pump();
       },
       (error: Error) => {
+        if (this.closed || !this.host.active) return;
         if (nowUs() >= this.host.stats.measureStartUs) this.host.stats.recordError("connect", error.message);
-        if (!this.closed) this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
+        this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
       },
     );
   }

@@ -97,6 +97,7 @@ export class LoadRun implements ConnectionHost {
       await Promise.all(this.connections.map((connection) => connection.open()));
     } catch (error) {
       this.active = false;
+      this.connector.abort();
       await Promise.all(this.connections.map((connection) => connection.close()));
       throw error;
     }
@@ -209,6 +210,7 @@ export class LoadRun implements ConnectionHost {
     const now = nowUs();
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
+    this.connector.abort();
     let unanswered = 0;
     for (const connection of this.connections) unanswered += connection.countMeasured(connection.outstanding);
     if (unanswered > 0) {

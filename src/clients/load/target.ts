@@ -48,6 +48,8 @@ export interface ConnectorOptions {
 /** Opens sockets to one target; TLS sessions are cached and reused across the connections it opens. */
 export class TargetConnector {
   private readonly connect: buildConnector.connector;
+  /** Sockets still connecting: destroyed by abort() so that a finished run leaves nothing behind. */
+  private readonly connecting = new Set<Socket>();
 
   constructor(
     readonly target: LoadTarget,
@@ -73,7 +75,10 @@ export class TargetConnector {
             port: String(target.port),
           };
     return new Promise((resolve, reject) => {
-      this.connect(request, (error, socket) => {
+      // undici's connector returns the socket it is connecting, though its type says void.
+      const connect = this.connect as unknown as (...args: Parameters<buildConnector.connector>) => Socket;
+      const pending = connect(request, (error, socket) => {
+        this.connecting.delete(pending);
         if (error !== null || socket === null) {
           reject(
             new TargetError(`cannot connect to ${formatTarget(target)}: ${error?.message ?? "no socket"}`),
@@ -82,6 +87,13 @@ export class TargetConnector {
         }
         resolve(socket);
       });
+      this.connecting.add(pending);
     });
+  }
+
+  /** Gives up every connection attempt still under way (their open() calls reject). */
+  abort(): void {
+    for (const socket of this.connecting) socket.destroy(new Error("the run ended"));
+    this.connecting.clear();
   }
 }
