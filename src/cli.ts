@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
+import { registerProxyCommand } from "./cli/proxy-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
@@ -19,6 +20,7 @@ const program = new Command("sockbench")
 registerServeCommand(program);
 registerSendCommand(program);
 registerLoadCommand(program);
+registerProxyCommand(program);
 registerCompareCommand(program);
 
 try {

@@ -1,0 +1,112 @@
+// `sockbench proxy`: runs the fault-injecting proxy until SIGINT or SIGTERM.
+
+import { type Command, Option } from "commander";
+import {
+  type FaultOptions,
+  PROXY_DIRECTIONS,
+  type ProxyDirection,
+  validateFaults,
+} from "../proxy/fault-options.js";
+import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, startProxy } from "../proxy/start-proxy.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
+import { CommandFailure } from "./exit-codes.js";
+import {
+  type HostPort,
+  parseDurationMs,
+  parseHostPort,
+  parseIntegerInRange,
+  parseSizeBytes,
+} from "./option-parsers.js";
+
+interface ProxyCliOptions {
+  listen: HostPort;
+  target: HostPort;
+  direction: ProxyDirection;
+  sliceAvg?: number;
+  sliceVariation?: number;
+  sliceDelay?: number;
+  coalesce?: number;
+  latency?: number;
+  jitter?: number;
+  bandwidth?: number;
+  resetAfter?: number;
+  seed?: number;
+  showSeed?: boolean;
+}
+
+export function registerProxyCommand(program: Command): void {
+  program
+    .command("proxy")
+    .description("relay TCP connections to a target, injecting faults; bytes and their order are kept")
+    .addOption(
+      new Option("--listen <host:port>", "address to listen on; port 0 picks a free one")
+        .argParser(parseHostPort)
+        .default(
+          { host: DEFAULT_PROXY_HOST, port: DEFAULT_PROXY_PORT },
+          `${DEFAULT_PROXY_HOST}:${DEFAULT_PROXY_PORT}`,
+        ),
+    )
+    .addOption(
+      new Option("--target <host:port>", "address to relay to")
+        .argParser(parseHostPort)
+        .default({ host: DEFAULT_HOST, port: DEFAULT_PORT }, `${DEFAULT_HOST}:${DEFAULT_PORT}`),
+    )
+    .addOption(
+      new Option("--direction <which>", "faults apply up (to the target), down (to the client) or both")
+        .choices(PROXY_DIRECTIONS)
+        .default("both"),
+    )
+    .option("--slice-avg <size>", "re-cut the stream into pieces of about this size", parseSizeBytes)
+    .option("--slice-variation <size>", "pieces vary by up to this much (below --slice-avg)", parseSizeBytes)
+    .option("--slice-delay <duration>", "wait this long between pieces", parseDurationMs)
+    .option(
+      "--coalesce <duration>",
+      "hold bytes up to this long and deliver them as one write",
+      parseDurationMs,
+    )
+    .option("--latency <duration>", "delay every chunk by this long", parseDurationMs)
+    .option(
+      "--jitter <duration>",
+      "vary the latency by up to this much either way (order is kept)",
+      parseDurationMs,
+    )
+    .option("--bandwidth <bytes-per-s>", "deliver at most this many bytes per second", parseSizeBytes)
+    .option("--reset-after <size>", "reset the connection once this many bytes have passed", parseSizeBytes)
+    .option("--seed <n>", "seed for the random choices, to repeat a run", parseIntegerInRange(0, 2 ** 32 - 1))
+    .option("--show-seed", "print the seed in use on stderr")
+    .action(async (options: ProxyCliOptions) => {
+      const faults: FaultOptions = {
+        sliceAvgBytes: options.sliceAvg,
+        sliceVariationBytes: options.sliceVariation,
+        sliceDelayMs: options.sliceDelay,
+        coalesceMs: options.coalesce,
+        latencyMs: options.latency,
+        jitterMs: options.jitter,
+        bandwidthBytesPerS: options.bandwidth,
+        resetAfterBytes: options.resetAfter,
+      };
+      const problems = validateFaults(faults);
+      if (problems.length > 0) throw new CommandFailure(problems.join("\n"));
+      const proxy = await startProxy({
+        listenHost: options.listen.host,
+        listenPort: options.listen.port,
+        targetHost: options.target.host,
+        targetPort: options.target.port,
+        faults,
+        direction: options.direction,
+        seed: options.seed,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);
+      process.stdout.write(`listening on ${proxy.host}:${proxy.port}\n`);
+      let stop: () => void = () => {};
+      await new Promise<void>((resolve) => {
+        stop = resolve;
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await proxy.close();
+    });
+}

@@ -1,0 +1,78 @@
+// Starts the fault-injecting proxy: accepts clients, connects each to the target and joins the two
+// through the faults. Several proxies can run in one process; close() leaves no socket or timer behind.
+
+import { randomInt } from "node:crypto";
+import { createServer } from "node:net";
+import { assertValidFaults, type FaultOptions, type ProxyDirection } from "./fault-options.js";
+import { ProxiedConnection } from "./proxied-connection.js";
+import { SeededRandom } from "./seeded-random.js";
+
+export const DEFAULT_PROXY_HOST = "127.0.0.1";
+export const DEFAULT_PROXY_PORT = 65433;
+
+export interface ProxyOptions {
+  listenHost: string;
+  /** 0 picks a free port. */
+  listenPort: number;
+  targetHost: string;
+  targetPort: number;
+  faults: FaultOptions;
+  /** Which direction the faults apply to (default both). */
+  direction?: ProxyDirection;
+  /** Seeds every random choice, so a run can be repeated (default: a random seed). */
+  seed?: number;
+  /** One line per connection that ends abnormally (target unreachable, reset). */
+  log?: (line: string) => void;
+}
+
+export interface RunningProxy {
+  readonly host: string;
+  readonly port: number;
+  /** The seed in use, given or drawn. */
+  readonly seed: number;
+  /** Stops accepting, resets every proxied connection and waits until all sockets are closed. */
+  close(): Promise<void>;
+}
+
+/** Throws FaultOptionsError when the faults make no sense. */
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  assertValidFaults(options.faults);
+  const seed = options.seed ?? randomInt(2 ** 32);
+  const random = new SeededRandom(seed);
+  const connections = new Set<ProxiedConnection>();
+  // Half-open allowed: a client that ends its sending side may still be owed replies.
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+
+  server.on("connection", (client) => {
+    const connection = new ProxiedConnection(client, {
+      targetHost: options.targetHost,
+      targetPort: options.targetPort,
+      faults: options.faults,
+      direction: options.direction ?? "both",
+      random: random.fork(),
+      log: options.log ?? (() => {}),
+    });
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.listenPort, options.listenHost, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("proxy has no TCP address");
+
+  const close = async (): Promise<void> => {
+    const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closing = [...connections].map((connection) => {
+      connection.abort();
+      return connection.closed;
+    });
+    await Promise.all([stopped, ...closing]);
+  };
+  return { host: address.address, port: address.port, seed, close };
+}
