@@ -14,6 +14,7 @@ import type { FramingName, FramingOptions } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
 import { parseToken } from "../src/framing/token.js";
+import { comparableRuns } from "../src/report/compare-results.js";
 import { decodeHistogram } from "../src/report/latency-histogram.js";
 import { mergeLoadResults, totalErrors } from "../src/report/load-result.js";
 import type { RunningServer, ServerOptions } from "../src/servers/server-options.js";
@@ -162,6 +163,10 @@ describe("runLoad against the concurrent echo server", () => {
     const merged = mergeLoadResults([first, second]);
     expect(merged.messages.verified).toBe(500);
     expect(decodeHistogram(merged.histogram).totalCount).toBe(500);
+    // `sockbench compare` reads a load result as one scenario.
+    const [comparable] = comparableRuns(JSON.parse(JSON.stringify(merged)), "merged.json");
+    expect(comparable?.messagesPerSec).toBe(merged.throughput.messagesPerSec);
+    expect(comparable?.errorCount).toBe(0);
     // Maxima are reported at the histogram's resolution (3 significant digits).
     expect(merged.latencyUs.max).toBeGreaterThanOrEqual(
       Math.max(first.latencyUs.max, second.latencyUs.max) * 0.999,
