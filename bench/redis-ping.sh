@@ -26,7 +26,7 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 
-echo "redis $(redis-server --version | grep -o 'v=[^ ]*'), node $(node --version), $(nproc) cores; $AMOUNT PINGs, 50 connections x 16 pipelined"
+echo "redis $(redis-server --version | grep -o 'v=[^ ]*'), node $(node --version), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); $AMOUNT PINGs, 50 connections x 16 pipelined"
 echo "redis-benchmark -h 127.0.0.1 -p $PORT -t ping_inline -c 50 -P 16 -n $AMOUNT --csv"
 echo "sockbench load --target 127.0.0.1:$PORT --framing eof --token '\\r\\n' --message PING --verify none --connections 50 --pipelining 16 --amount $AMOUNT --workers $WORKERS"
 ratios=()

@@ -76,6 +76,33 @@ describe("load against misbehaving servers", () => {
     expect(elapsedMs).toBeLessThan(300 * 2 + SLACK_MS);
   });
 
+  it("slow: the open loop reports the achieved rate, warns, and ends on time", async () => {
+    const timers = new Set<NodeJS.Timeout>();
+    const server = await serve((request, { socket }) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!socket.destroyed) socket.write(Buffer.concat(framing.encode(request)));
+      }, 20);
+      timers.add(timer);
+      return [];
+    });
+    const { result, elapsedMs } = await timedLoad({
+      target: server.target,
+      connections: 2,
+      rate: 1000,
+      durationMs: 1000,
+      timeoutMs: 300,
+    });
+    for (const timer of timers) clearTimeout(timer);
+    expect(result.messages.scheduled).toBe(1000);
+    expect(result.throughput.achievedRate).toBeLessThan(500);
+    expect(result.warnings.join()).toContain("could not keep up");
+    // Requests the server's slowness kept from being written within a timeout count as timeouts.
+    expect(result.errors.timeout).toBeGreaterThan(0);
+    expect(result.errors.mismatch).toBe(0);
+    expect(elapsedMs).toBeLessThan(1000 + 300 + SLACK_MS);
+  });
+
   it("echoes wrong bytes: corrupted", async () => {
     const server = await serve((request, { serverIndex }) => {
       if (serverIndex % 50 !== 10) return framing.encode(request);

@@ -166,9 +166,9 @@ export class LoadRun implements ConnectionHost {
 
   private stopIssuing(): void {
     this.issuing = false;
-    this.schedule?.stop();
-    // Requests due but never written (the server fell behind) are left out: `scheduled` minus `sent` tells how many.
-    for (const connection of this.connections) connection.due.clear();
+    // Every request meant for the run is due by its end (a late timer must not drop the last ones); those
+    // the server's slowness kept back are still written in the grace period, their latency counting on.
+    this.schedule?.complete();
   }
 
   private sweep(): void {
@@ -212,12 +212,24 @@ export class LoadRun implements ConnectionHost {
     for (const timer of this.timers) clearTimeout(timer);
     this.connector.abort();
     let unanswered = 0;
-    for (const connection of this.connections) unanswered += connection.countMeasured(connection.outstanding);
+    let unsent = 0;
+    for (const connection of this.connections) {
+      unanswered += connection.countMeasured(connection.outstanding);
+      unsent += connection.countMeasured(connection.due);
+    }
     if (unanswered > 0) {
       this.stats.recordError(
         "timeout",
         `${unanswered} requests still unanswered when the run ended`,
         unanswered,
+      );
+    }
+    if (unsent > 0) {
+      // Open loop: due for at least a timeout and still not written, because the server never caught up.
+      this.stats.recordError(
+        "timeout",
+        `${unsent} scheduled requests never written: the server fell behind`,
+        unsent,
       );
     }
     void Promise.all(this.connections.map((connection) => connection.close())).then(() => {

@@ -38,18 +38,27 @@ export class OpenLoopSchedule {
     this.timer = undefined;
   }
 
+  /** Makes every remaining request of the schedule due now (at the deadline), then stops. */
+  complete(): void {
+    this.stop();
+    this.enqueue(this.totalCount);
+  }
+
   private tick(): void {
     this.timer = undefined;
-    const now = nowUs();
-    const dueCount = Math.min(this.totalCount, Math.floor((now - this.startUs) / this.intervalUs) + 1);
+    this.enqueue(Math.min(this.totalCount, Math.floor((nowUs() - this.startUs) / this.intervalUs) + 1));
+    if (this.isComplete) return;
+    const nextUs = this.startUs + this.issued * this.intervalUs;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, (nextUs - nowUs()) / 1000));
+  }
+
+  /** Hands requests up to `dueCount` (exclusive) to their connections, at their intended times. */
+  private enqueue(dueCount: number): void {
     const connectionCount = this.connections.length;
     for (; this.issued < dueCount; this.issued++) {
       const connection = this.connections[this.issued % connectionCount] as LoadConnection;
       connection.enqueueDue(this.startUs + this.issued * this.intervalUs);
     }
     for (const connection of this.connections) if (connection.due.length > 0) connection.pump();
-    if (this.isComplete) return;
-    const nextUs = this.startUs + this.issued * this.intervalUs;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, (nextUs - nowUs()) / 1000));
   }
 }
