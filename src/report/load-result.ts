@@ -53,6 +53,12 @@ export interface LoadResult {
     /** Open loop: measured requests whose intended send time fell in the run. */
     scheduled?: number;
   };
+  /**
+   * mismatch and timeout count requests (each wrong, lost or unanswered one); reset, protocol and connect
+   * count events (a connection reset or closed under outstanding requests, a reply that breaks the
+   * framing or ends mid-frame, a reconnection that failed). The requests a dropped connection was
+   * waiting for are abandoned with it and not counted again.
+   */
   errors: Record<ErrorKind, number>;
   /** The `mismatch` errors by what went wrong; they add up to errors.mismatch. */
   mismatches: Record<MismatchKind, number>;
