@@ -1,15 +1,17 @@
 // The load driver against the project's own concurrent server: every framing verified byte for byte,
 // TCP, TLS and Unix sockets, the open loop's count, warmup, histogram merging and cleanup.
 
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { getApp } from "../src/apps/registry.js";
 import { ECHO_HEADER_BYTES, EchoPayloadCodec } from "../src/clients/load/echo-payload.js";
 import { type LoadConfig, LoadConfigError } from "../src/clients/load/load-config.js";
 import { runLoad } from "../src/clients/load/run-load.js";
-import { TargetError } from "../src/clients/load/target.js";
+import { parseTarget, TargetConnector, TargetError } from "../src/clients/load/target.js";
 import type { FramingName, FramingOptions } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
@@ -124,6 +126,26 @@ describe("runLoad against the concurrent echo server", () => {
       insecure: true,
     });
     expect(insecure.messages.verified).toBe(10);
+  });
+
+  it("reuses the TLS session for later connections to the same target", async () => {
+    const fixtures = new URL("./fixtures/tls/", import.meta.url);
+    const cert = readFileSync(new URL("cert.pem", fixtures));
+    const key = readFileSync(new URL("key.pem", fixtures));
+    const server = await echoServer("length", { tls: { cert, key } });
+    const connector = new TargetConnector(parseTarget(server.target as string), {
+      connectTimeoutMs: 5000,
+      ca: cert,
+    });
+    const first = (await connector.open()) as TLSSocket;
+    // TLS 1.3 sends its session ticket after the handshake: wait for the connector to have cached it.
+    await once(first, "session");
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = (await connector.open()) as TLSSocket;
+    expect(first.isSessionReused()).toBe(false);
+    expect(second.isSessionReused()).toBe(true);
+    first.destroy();
+    second.destroy();
   });
 
   it("open loop: --rate 2000 for 3 s sends 6000 ± 5%", async () => {
