@@ -1,6 +1,8 @@
 // A FIFO of received bytes kept as a list of chunks (as the ws receiver does): bytes are consumed
 // without concatenating the backlog, and a token search can resume where the previous one stopped.
 
+import { bufferView } from "./buffer-view.js";
+
 /** Chunks smaller than this are copied into a shared tail so that a flood of tiny chunks costs bytes, not objects. */
 const SMALL_CHUNK_BYTES = 1024;
 const TAIL_CAPACITY_BYTES = 16 * 1024;
@@ -40,28 +42,42 @@ export class ChunkQueue {
       throw new RangeError(`take(${byteCount}) with ${this.byteLength} queued`);
     if (byteCount === 0) return Buffer.alloc(0);
     const first = this.chunkAt(this.head);
-    const available = this.liveLength(this.head) - this.headOffset;
-    if (byteCount <= available) {
-      const view = first.subarray(this.headOffset, this.headOffset + byteCount);
-      this.skip(byteCount);
+    const start = this.headOffset;
+    if (byteCount <= this.liveLength(this.head) - start) {
       // A view into the shared tail would be overwritten by later pushes.
-      return this.tail === first ? Buffer.from(view) : view;
+      const frame =
+        first === this.tail
+          ? Buffer.from(bufferView(first, start, start + byteCount))
+          : bufferView(first, start, start + byteCount);
+      this.skip(byteCount);
+      return frame;
     }
     const out = Buffer.allocUnsafe(byteCount);
     let written = 0;
-    while (written < byteCount) {
-      const chunk = this.chunkAt(this.head);
-      const end = Math.min(this.liveLength(this.head), this.headOffset + byteCount - written);
-      written += chunk.copy(out, written, this.headOffset, end);
-      this.skip(end - this.headOffset);
+    let offset = start;
+    for (let index = this.head; written < byteCount; index++) {
+      const chunk = this.chunkAt(index);
+      const end = Math.min(this.liveLength(index), offset + byteCount - written);
+      // TypedArray#set copies several times faster than Buffer#copy for the many small pieces of a large frame.
+      out.set(offset === 0 && end === chunk.length ? chunk : bufferView(chunk, offset, end), written);
+      written += end - offset;
+      offset = 0;
     }
+    this.skip(byteCount);
     return out;
   }
 
   /** Drops the first `byteCount` bytes. */
   skip(byteCount: number): void {
-    let remaining = byteCount;
+    if (byteCount === 0) return;
     this.byteLength -= byteCount;
+    this.cursorStart -= byteCount;
+    if (byteCount < this.liveLength(this.head) - this.headOffset) {
+      // Within the head chunk (every small frame): the cursor, measured from the front, stays valid.
+      this.headOffset += byteCount;
+      return;
+    }
+    let remaining = byteCount;
     while (remaining > 0) {
       const available = this.liveLength(this.head) - this.headOffset;
       if (remaining < available) {
@@ -72,12 +88,15 @@ export class ChunkQueue {
       this.dropHead();
     }
     if (this.byteLength === 0) this.reset();
-    this.cursorStart -= byteCount;
     if (this.cursorChunk < this.head || this.cursorStart < -this.headOffset) this.resetCursor();
   }
 
   /** Reads a big-endian u32 at `offset` from the front without consuming it. */
   readUInt32BE(offset = 0): number {
+    const position = this.headOffset + offset;
+    if (this.head < this.chunks.length && position + 4 <= this.liveLength(this.head)) {
+      return this.chunkAt(this.head).readUInt32BE(position);
+    }
     let value = 0;
     for (let index = 0; index < 4; index++) value = value * 256 + this.byteAt(offset + index);
     return value;
@@ -88,6 +107,14 @@ export class ChunkQueue {
    * kept between calls, so resuming where the last failed search stopped costs only the new bytes.
    */
   indexOf(token: Buffer, fromOffset: number): number {
+    if (token.length === 1 && this.cursorChunk === this.head && this.head < this.chunks.length) {
+      // Fast path for a one-byte token in the head chunk (small frames): no cursor to move, no straddling.
+      const chunk = this.chunkAt(this.head);
+      if (chunk !== this.tail) {
+        const found = chunk.indexOf(token[0] as number, this.headOffset + fromOffset);
+        if (found !== -1) return found - this.headOffset;
+      }
+    }
     if (fromOffset < this.cursorStart + this.headOffsetOf(this.cursorChunk)) this.resetCursor();
     for (let index = this.cursorChunk; index < this.chunks.length; index++) {
       const chunk = this.chunkAt(index);
@@ -97,7 +124,11 @@ export class ChunkQueue {
       const origin = this.cursorStart;
       const localFrom = Math.max(base, fromOffset - origin);
       if (localFrom < chunkEnd) {
-        const found = chunk.subarray(0, chunkEnd).indexOf(token, localFrom);
+        // The tail's bytes past its used length are stale: search only its live part.
+        const live = chunk === this.tail ? bufferView(chunk, 0, chunkEnd) : chunk;
+        // A one-byte token is searched as a number, which Node runs as memchr.
+        const found =
+          token.length === 1 ? live.indexOf(token[0] as number, localFrom) : live.indexOf(token, localFrom);
         if (found !== -1) return origin + found;
         // A token may straddle this chunk and the next ones.
         const straddleFrom = Math.max(localFrom, chunkEnd - token.length + 1);
@@ -111,6 +142,16 @@ export class ChunkQueue {
       }
     }
     return -1;
+  }
+
+  /**
+   * The queued bytes of the head chunk as a view, for a decoder to cut whole frames from in bulk (then
+   * skip() what it cut); undefined when the head is the shared tail, whose bytes later pushes overwrite.
+   */
+  viewableHead(): Buffer | undefined {
+    if (this.head >= this.chunks.length) return undefined;
+    const chunk = this.chunkAt(this.head);
+    return chunk === this.tail ? undefined : bufferView(chunk, this.headOffset, chunk.length);
   }
 
   /** Whether `token` starts at byte `local` of chunk `index`, following on into later chunks. */

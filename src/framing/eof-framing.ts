@@ -1,5 +1,6 @@
 // End-of-message token framing (the lab's exercise 5): payload, then a token such as `<EOF>`.
 
+import { bufferView } from "./buffer-view.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
@@ -13,6 +14,31 @@ export class EofDecoder extends FrameDecoder {
     private readonly maxFrameBytes: number,
   ) {
     super();
+  }
+
+  protected override decodeAvailable(messages: Buffer[]): void {
+    for (;;) {
+      // Small frames with a one-byte token are cut from the head chunk in one loop; the general search
+      // takes over for a frame that straddles chunks, and for any search already under way.
+      if (this.searchedBytes === 0 && this.token.length === 1) this.cutFramesInHead(messages);
+      const message = this.decodeNext();
+      if (message === undefined) return;
+      messages.push(message);
+    }
+  }
+
+  /** Cuts every frame that ends inside the head chunk, each a view; an over-long one is left to decodeNext. */
+  private cutFramesInHead(messages: Buffer[]): void {
+    const head = this.queue.viewableHead();
+    if (head === undefined) return;
+    const tokenByte = this.token[0] as number;
+    let start = 0;
+    for (let end = head.indexOf(tokenByte, start); end !== -1; end = head.indexOf(tokenByte, start)) {
+      if (end - start > this.maxFrameBytes) break;
+      messages.push(bufferView(head, start, end));
+      start = end + 1;
+    }
+    if (start > 0) this.queue.skip(start);
   }
 
   protected decodeNext(): Buffer | undefined {

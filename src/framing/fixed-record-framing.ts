@@ -1,17 +1,18 @@
 // Fixed-size record framing: every message is exactly `recordSize` bytes, the payload padded with NULs.
 // Not binary-safe: trailing NULs are padding, so the receiver strips them.
 
+import { bufferView } from "./buffer-view.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
 export const DEFAULT_RECORD_SIZE = 1024;
 
-/** The payload without its trailing NUL padding; a view, no copy. */
+/** The payload without its trailing NUL padding; the record itself when unpadded, else a view, no copy. */
 function stripPadding(record: Buffer): Buffer {
   let end = record.length;
   while (end > 0 && record[end - 1] === 0) end--;
-  return record.subarray(0, end);
+  return end === record.length ? record : bufferView(record, 0, end);
 }
 
 export class FixedRecordDecoder extends FrameDecoder {

@@ -24,15 +24,20 @@ export abstract class FrameDecoder {
     this.queue.push(chunk);
     const messages: Buffer[] = [];
     try {
-      for (let message = this.decodeNext(); message !== undefined; message = this.decodeNext()) {
-        messages.push(message);
-      }
+      this.decodeAvailable(messages);
     } catch (error) {
       this.failure = error as FramingError;
       this.queue.skip(this.queue.length);
       throw error;
     }
     return messages;
+  }
+
+  /** Cuts every whole frame the queue holds into `messages`; a strategy may override it to cut them in bulk. */
+  protected decodeAvailable(messages: Buffer[]): void {
+    for (let message = this.decodeNext(); message !== undefined; message = this.decodeNext()) {
+      messages.push(message);
+    }
   }
 
   /** Cuts the next whole frame from the queue, or returns undefined when more bytes are needed. */

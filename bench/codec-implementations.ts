@@ -1,0 +1,165 @@
+// The decoders and encoders under test, ours and the peers', behind one shape so that every one gets
+// the same inputs and is timed and verified the same way. Stream-based peers are driven as their
+// users drive them: chunks written (awaiting 'drain'), frames counted from 'data' events, the end awaited.
+
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { Readable, type Transform } from "node:stream";
+import * as itLengthPrefixed from "it-length-prefixed";
+import lengthPrefixedStream from "length-prefixed-stream";
+import split2 from "split2";
+import type { Uint8ArrayList } from "uint8arraylist";
+import type { Framing } from "../src/framing/framing.js";
+import { createFraming } from "../src/framing/registry.js";
+import type { Scenario, WireFormat } from "./codec-inputs.js";
+
+export type CodecName = "eof" | "length" | "fixed" | "naive";
+export const CODEC_NAMES: readonly CodecName[] = ["eof", "length", "fixed", "naive"];
+export const OURS = "sockbench";
+
+/** A decoded frame as each implementation hands it over: ours a Buffer, it-length-prefixed a list, lines a string. */
+export type DecodedFrame = Buffer | Uint8ArrayList | string;
+/** One piece of encoder output. */
+export type EncodedPiece = Uint8Array | Uint8ArrayList;
+
+export interface DecoderUnderTest {
+  readonly implementation: string;
+  readonly format: WireFormat;
+  /** Feeds every chunk, calls onFrame per decoded frame, and returns (or resolves) once the input is consumed. */
+  decode(chunks: Iterable<Buffer>, onFrame: (frame: DecodedFrame) => void): void | Promise<void>;
+}
+
+export interface EncoderUnderTest {
+  readonly implementation: string;
+  readonly format: WireFormat;
+  encode(payloads: Iterable<Buffer>, onPiece: (piece: EncodedPiece) => void): void | Promise<void>;
+}
+
+/** Frames must fit the peers' limits: it-length-prefixed refuses more than 4 MiB unless told. */
+const MAX_FRAME_BYTES = 32 * 1024 * 1024;
+
+function ourFraming(codec: CodecName, scenario: Scenario): Framing {
+  return createFraming(codec, {
+    // "\n" rather than the default "<EOF>": the line-splitting peers cut on "\n".
+    token: Buffer.from("\n"),
+    recordSize: scenario.frameBytes,
+    maxFrameBytes: MAX_FRAME_BYTES,
+  });
+}
+
+const OUR_FORMATS: Record<CodecName, WireFormat> = {
+  eof: "newline",
+  length: "u32be",
+  fixed: "fixed",
+  naive: "raw",
+};
+
+/** Writes every item to a stream as a producer honouring backpressure would, then ends it. */
+async function writeAll(stream: Transform, items: Iterable<Buffer>): Promise<void> {
+  const ended = new Promise<void>((resolve, reject) => {
+    stream.once("end", resolve);
+    stream.once("error", reject);
+  });
+  for (const item of items) {
+    if (!stream.write(item)) await once(stream, "drain");
+  }
+  stream.end();
+  await ended;
+}
+
+export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderTest[] {
+  const framing = ourFraming(codec, scenario);
+  const ours: DecoderUnderTest = {
+    implementation: OURS,
+    format: OUR_FORMATS[codec],
+    decode(chunks, onFrame) {
+      const decoder = framing.createDecoder();
+      for (const chunk of chunks) for (const frame of decoder.push(chunk)) onFrame(frame);
+    },
+  };
+  switch (codec) {
+    case "length":
+      return [
+        ours,
+        {
+          implementation: "it-length-prefixed",
+          format: "varint",
+          decode(chunks, onFrame) {
+            for (const frame of itLengthPrefixed.decode(chunks, { maxDataLength: MAX_FRAME_BYTES })) {
+              onFrame(frame);
+            }
+          },
+        },
+        {
+          implementation: "length-prefixed-stream",
+          format: "varint",
+          async decode(chunks, onFrame) {
+            const stream = lengthPrefixedStream.decode();
+            stream.on("data", onFrame);
+            await writeAll(stream, chunks);
+          },
+        },
+      ];
+    case "eof":
+      return [
+        ours,
+        {
+          implementation: "split2",
+          format: "newline",
+          async decode(chunks, onFrame) {
+            // A string matcher: split2's fastest setting, and the same delimiter as ours.
+            const stream = split2("\n");
+            stream.on("data", onFrame);
+            await writeAll(stream, chunks);
+          },
+        },
+        {
+          implementation: "node:readline",
+          format: "newline",
+          async decode(chunks, onFrame) {
+            const lines = createInterface({
+              input: Readable.from(chunks),
+              crlfDelay: Number.POSITIVE_INFINITY,
+            });
+            lines.on("line", onFrame);
+            await once(lines, "close");
+          },
+        },
+      ];
+    default:
+      return [ours];
+  }
+}
+
+export function encodersFor(codec: CodecName, scenario: Scenario): EncoderUnderTest[] {
+  const framing = ourFraming(codec, scenario);
+  const ours: EncoderUnderTest = {
+    implementation: OURS,
+    format: OUR_FORMATS[codec],
+    encode(payloads, onPiece) {
+      for (const payload of payloads) for (const piece of framing.encode(payload)) onPiece(piece);
+    },
+  };
+  if (codec !== "length") return [ours];
+  return [
+    ours,
+    {
+      implementation: "it-length-prefixed",
+      format: "varint",
+      encode(payloads, onPiece) {
+        for (const payload of payloads) {
+          onPiece(itLengthPrefixed.encode.single(payload, { maxDataLength: MAX_FRAME_BYTES }));
+        }
+      },
+    },
+    {
+      implementation: "length-prefixed-stream",
+      format: "varint",
+      async encode(payloads, onPiece) {
+        const stream = lengthPrefixedStream.encode();
+        stream.on("data", onPiece);
+        await writeAll(stream, payloads);
+      },
+    },
+  ];
+}
