@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
+import { registerLoadCommand } from "./cli/load-command.js";
 import { registerProxyCommand } from "./cli/proxy-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
@@ -18,6 +19,7 @@ const program = new Command("sockbench")
 
 registerServeCommand(program);
 registerSendCommand(program);
+registerLoadCommand(program);
 registerProxyCommand(program);
 registerCompareCommand(program);
 

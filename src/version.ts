@@ -1,9 +1,10 @@
 // The package version, read once from package.json so results and --version never disagree with it.
+// package.json is one folder up from src/ (tests run the sources) and two up from dist/src/.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
-const packageJson = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
+const candidates = ["../package.json", "../../package.json"].map((path) => new URL(path, import.meta.url));
+const packageJsonUrl = candidates.find((url) => existsSync(url)) ?? (candidates[1] as URL);
+const packageJson = JSON.parse(readFileSync(packageJsonUrl, "utf8")) as { version: string };
 
 export const SOCKBENCH_VERSION = packageJson.version;

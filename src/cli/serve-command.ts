@@ -1,5 +1,6 @@
 // `sockbench serve`: runs one server variant until it stops by itself or is interrupted.
 
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
@@ -29,6 +30,17 @@ interface ServeCliOptions extends FramingCliOptions {
   port: number;
   idleTimeout: number;
   maxConnections: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  unix?: string;
+}
+
+function readPem(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CommandFailure(`cannot read ${option} ${path}: ${(error as Error).message}`);
+  }
 }
 
 export function registerServeCommand(program: Command): void {
@@ -65,19 +77,28 @@ export function registerServeCommand(program: Command): void {
       "connections served or queued at once (cluster: split between workers)",
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
-    );
+    )
+    .option("--tls-cert <file>", "serve TLS with this certificate (PEM); needs --tls-key")
+    .option("--tls-key <file>", "the TLS certificate's private key (PEM)")
+    .option("--unix <path>", "listen on this Unix socket instead of host and port");
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
     const unsupported = refusedCombination(options, given);
     if (unsupported) throw new CommandFailure(unsupported);
 
     const app = getApp(options.app);
+    const tls =
+      options.tlsCert !== undefined && options.tlsKey !== undefined
+        ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
+        : undefined;
     const listenOptions: ListenOptions = {
       host: options.host,
       port: options.port,
       idleTimeoutMs: options.idleTimeout,
       maxConnections: options.maxConnections,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(tls ? { tls } : {}),
+      ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
     };
     const server = await startServer(
       options.variant,
@@ -86,7 +107,8 @@ export function registerServeCommand(program: Command): void {
         : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
       options.workers,
     );
-    process.stdout.write(`listening on ${server.host}:${server.port}\n`);
+    // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
+    process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
     const stop = () => void server.close();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
@@ -107,5 +129,14 @@ function refusedCombination(options: ServeCliOptions, given: (name: string) => b
     return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
   }
   if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+    return "--tls-cert and --tls-key go together: give both or neither";
+  }
+  if (
+    (options.tlsCert !== undefined || options.unix !== undefined) &&
+    (options.transport === "http" || options.variant === "cluster")
+  ) {
+    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
+  }
   return unsupportedCombination(options.variant, options.transport);
 }

@@ -26,6 +26,10 @@ export interface ListenOptions {
   maxConnections: number;
   /** One line per event worth a log (protocol errors, refused connections); stderr by default. */
   log: (line: string) => void;
+  /** Serve TLS with this certificate and key (PEM); the decrypted sockets are served like plain ones. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Listen on this Unix socket path instead of host and port. */
+  unixPath?: string;
 }
 
 export interface ServerOptions extends ListenOptions {
@@ -47,6 +51,8 @@ export type AnyServerOptions = ServerOptions | HttpServerOptions;
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
+  /** Where a client finds it, in `load --target` form: `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
+  readonly target?: string;
   /** Settles when the server stops by itself (single-shot) or is closed. */
   readonly finished: Promise<void>;
   /** Stops accepting, closes every connection and waits until the server is down. */

@@ -1,32 +1,42 @@
-// The listening side shared by every variant: binds, enforces max connections, tracks sockets so
-// that close() is prompt, and announces the bound address. Variants only decide when a socket is served.
+// The listening side shared by every variant: binds (TCP, TLS or a Unix socket), enforces max
+// connections, tracks sockets so that close() is prompt, and announces the bound address. Variants
+// only decide when a socket is served.
 
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
 
 export interface Listener extends RunningServer {
   readonly server: Server;
+  readonly target: string;
   /** Marks the server finished (for variants that stop by themselves). */
   finish(): void;
 }
 
 /**
  * `server` defaults to a plain TCP server whose sockets stay paused until the variant serves them (a
- * queued connection must not be read yet); an HTTP server passes its own, which serves its sockets itself.
+ * queued connection must not be read yet), or with `options.tls` a TLS server whose decrypted sockets
+ * are paused once the handshake is done; an HTTP server passes its own, which serves its sockets itself.
  */
 export async function listen(
   options: ListenOptions,
   onSocket: (socket: Socket) => void,
-  server: Server = createServer({ pauseOnConnect: true }),
+  givenServer?: Server,
 ): Promise<Listener> {
   const sockets = new Set<Socket>();
+  const isTls = givenServer === undefined && options.tls !== undefined;
+  const server =
+    givenServer ??
+    (options.tls
+      ? createTlsServer({ cert: options.tls.cert, key: options.tls.key })
+      : createServer({ pauseOnConnect: true }));
   let markFinished: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     markFinished = resolve;
   });
 
-  server.on("connection", (socket) => {
+  server.on(isTls ? "secureConnection" : "connection", (socket: Socket) => {
     if (sockets.size >= options.maxConnections) {
       options.log(`${describePeer(socket)} refused: max connections ${options.maxConnections} reached`);
       socket.destroy();
@@ -34,23 +44,38 @@ export async function listen(
     }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
+    if (isTls) socket.pause();
     onSocket(socket);
   });
+  if (isTls) {
+    // A client that fails the handshake is that client's problem: one log line, the server goes on.
+    server.on("tlsClientError", (error: Error, socket: Socket) => {
+      options.log(`${describePeer(socket)} closed: TLS handshake failed: ${error.message}`);
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => {
+    const ready = () => {
       server.off("error", reject);
       resolve();
-    });
+    };
+    if (options.unixPath !== undefined) server.listen(options.unixPath, ready);
+    else server.listen(options.port, options.host, ready);
   });
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("server has no TCP address");
+  if (address === null) throw new Error("server has no address");
+  const host = typeof address === "string" ? address : address.address;
+  const port = typeof address === "string" ? 0 : address.port;
+  const target =
+    typeof address === "string"
+      ? `unix:${address}`
+      : `${isTls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   const close = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     markFinished();
   };
-  return { server, host: address.address, port: address.port, finished, close, finish: markFinished };
+  return { server, host, port, target, finished, close, finish: markFinished };
 }

@@ -17,6 +17,8 @@ export interface RunningCli {
   child: ChildProcess;
   host: string;
   port: number;
+  /** What followed `listening on`: `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH` (then port is 0). */
+  address: string;
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Settles when the process exits. */
@@ -53,13 +55,15 @@ export function runCli(args: string[]): Promise<CliResult> {
 export async function startCli(args: string[], timeoutMs = 10_000): Promise<RunningCli> {
   const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe" });
   const output = collect(child);
-  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+  const address = await new Promise<{ host: string; port: number; address: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening on" within ${timeoutMs} ms`)), timeoutMs);
     const check = () => {
-      const match = /listening on (.+):(\d+)\n/.exec(output.stdout());
+      const match = /listening on (\S+)\n/.exec(output.stdout());
       if (!match) return;
       clearTimeout(timer);
-      resolve({ host: match[1] as string, port: Number(match[2]) });
+      const announced = match[1] as string;
+      const hostPort = /^(.+):(\d+)$/.exec(announced);
+      resolve({ host: hostPort?.[1] ?? announced, port: Number(hostPort?.[2] ?? 0), address: announced });
     };
     child.stdout?.on("data", check);
     void output.exited.then((result) => {

@@ -1,0 +1,134 @@
+// `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { LoadConfigError, VERIFY_MODES, type VerifyMode } from "../clients/load/load-config.js";
+import { runLoad } from "../clients/load/run-load.js";
+import { TargetError } from "../clients/load/target.js";
+import type { FramingName } from "../framing/framing.js";
+import { FramingError } from "../framing/framing-error.js";
+import { parseToken } from "../framing/token.js";
+import { formatLoadReport } from "../report/load-report.js";
+import { totalErrors } from "../report/load-result.js";
+import { ProgressLine } from "../report/progress-line.js";
+import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
+import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+
+interface LoadCliOptions extends FramingCliOptions {
+  target: string;
+  connections: number;
+  pipelining: number;
+  size?: number;
+  sizes?: number[];
+  message?: string;
+  duration?: number;
+  amount?: number;
+  warmup: number;
+  rate?: number;
+  timeout: number;
+  verify: VerifyMode;
+  workers: number;
+  seed: number;
+  insecure: boolean;
+  ca?: string;
+  json: boolean;
+  out?: string;
+}
+
+function readCa(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CommandFailure(`cannot read --ca ${path}: ${(error as Error).message}`, EXIT_USAGE);
+  }
+}
+
+export function registerLoadCommand(program: Command): void {
+  const command = program
+    .command("load")
+    .description("load a server with verified requests; report latency, throughput and errors by kind")
+    .requiredOption("--target <target>", "HOST:PORT, tls://HOST:PORT or unix:PATH")
+    .option("--connections <count>", "connections", parseIntegerInRange(1, 100_000), 10)
+    .option("--pipelining <count>", "requests in flight per connection", parseIntegerInRange(1, 100_000), 1)
+    .addOption(
+      new Option("--size <bytes>", "payload size, e.g. 64 or 1KiB (default 64)").argParser(parseSizeBytes),
+    )
+    .addOption(
+      new Option("--sizes <list>", "payload sizes mixed in a seeded random order, e.g. 0,1,64,1MiB")
+        .argParser(parseSizeList)
+        .conflicts("size"),
+    )
+    .addOption(
+      new Option("--message <text>", "every request carries exactly this payload").conflicts([
+        "size",
+        "sizes",
+      ]),
+    )
+    .addOption(
+      new Option("--duration <duration>", "measured phase, e.g. 10s (default 10s)").argParser(
+        parseDurationMs,
+      ),
+    )
+    .addOption(
+      new Option("--amount <count>", "measured requests to send, instead of a duration")
+        .argParser(parseIntegerInRange(1, Number.MAX_SAFE_INTEGER))
+        .conflicts("duration"),
+    )
+    .option("--warmup <duration>", "load first for this long, left out of every figure", parseDurationMs, 0)
+    .option(
+      "--rate <perSecond>",
+      "open loop: requests per second at fixed intended times (latency from those times)",
+      parseIntegerInRange(1, 10_000_000),
+    )
+    .option("--timeout <duration>", "per request; also the connect timeout", parseDurationMs, 5000)
+    .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
+    .option("--workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
+    .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
+    .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
+    .option("--ca <file>", "tls: trust this certificate authority (PEM)")
+    .option("--json", "print only the JSON result", false)
+    .option("--out <file>", "also write the JSON result to this file");
+  addFramingOptions(command).action(async (options: LoadCliOptions) => {
+    const progress = new ProgressLine(process.stderr);
+    let result: Awaited<ReturnType<typeof runLoad>>;
+    try {
+      const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
+      result = await runLoad(
+        {
+          target: options.target,
+          framing: options.framing as FramingName,
+          token: parseToken(options.token),
+          recordSize: options.recordSize,
+          maxFrameBytes: options.maxFrame,
+          connections: options.connections,
+          pipelining: options.pipelining,
+          ...(sizes !== undefined ? { sizesBytes: sizes } : {}),
+          ...(options.message !== undefined ? { message: Buffer.from(options.message, "utf8") } : {}),
+          ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
+          ...(options.amount !== undefined ? { amount: options.amount } : {}),
+          warmupMs: options.warmup,
+          ...(options.rate !== undefined ? { rate: options.rate } : {}),
+          timeoutMs: options.timeout,
+          verify: options.verify,
+          workers: options.workers,
+          seed: options.seed,
+          insecure: options.insecure,
+          ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
+        },
+        options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
+      );
+    } catch (error) {
+      if (error instanceof LoadConfigError || error instanceof TargetError || error instanceof FramingError) {
+        throw new CommandFailure(error.message, EXIT_USAGE);
+      }
+      throw error;
+    } finally {
+      progress.clear();
+    }
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    if (options.out !== undefined) writeFileSync(options.out, json);
+    process.stdout.write(options.json ? json : formatLoadReport(result));
+    if (totalErrors(result) > 0) process.exitCode = EXIT_ERRORS_FOUND;
+  });
+}

@@ -1,0 +1,122 @@
+// What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
+// clear usage error before any socket is opened.
+
+import type { FramingName } from "../../framing/framing.js";
+import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "./echo-payload.js";
+
+export const VERIFY_MODES = ["echo", "none"] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
+
+export const DEFAULT_CONNECTIONS = 10;
+export const DEFAULT_PIPELINING = 1;
+export const DEFAULT_SIZE_BYTES = 64;
+export const DEFAULT_DURATION_MS = 10_000;
+export const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_SEED = 1;
+
+export interface LoadConfig {
+  /** `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
+  target: string;
+  framing: FramingName;
+  /** eof: the end token as bytes (see parseToken). */
+  token?: Buffer;
+  /** fixed: bytes per record. */
+  recordSize?: number;
+  maxFrameBytes?: number;
+  connections?: number;
+  /** Requests a connection may have written and not yet answered. */
+  pipelining?: number;
+  /** Payload sizes, picked per request in a seeded random order. Ignored when `message` is set. */
+  sizesBytes?: number[];
+  /** Every request carries exactly these bytes. */
+  message?: Buffer;
+  /** Measured phase length; the default when neither it nor `amount` is set. */
+  durationMs?: number;
+  /** Measured requests to send; the run ends when all are answered or have failed. */
+  amount?: number;
+  /** Load before the measured phase, left out of every figure. */
+  warmupMs?: number;
+  /** Open loop: requests per second, at fixed intended times spread over the connections. */
+  rate?: number;
+  /** Per request, from its write; also the connect timeout and the grace after the deadline. */
+  timeoutMs?: number;
+  verify?: VerifyMode;
+  /** worker_threads sharing the connections (and rate and amount); one merged result. */
+  workers?: number;
+  seed?: number;
+  /** TLS: accept a certificate that does not verify. */
+  insecure?: boolean;
+  /** TLS: extra trusted certificate authority (PEM). */
+  ca?: string | Buffer;
+  /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
+  connectionIdBase?: number;
+}
+
+export type ResolvedLoadConfig = Required<
+  Omit<
+    LoadConfig,
+    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+  >
+> &
+  Pick<
+    LoadConfig,
+    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+  >;
+
+export class LoadConfigError extends Error {}
+
+function requireInteger(name: string, value: number, minimum: number, maximum: number): void {
+  if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    throw new LoadConfigError(`${name} must be a whole number from ${minimum} to ${maximum}, got ${value}`);
+  }
+}
+
+export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
+  if (config.durationMs !== undefined && config.amount !== undefined) {
+    throw new LoadConfigError("give either a duration or an amount, not both");
+  }
+  const resolved: ResolvedLoadConfig = {
+    ...config,
+    connections: config.connections ?? DEFAULT_CONNECTIONS,
+    pipelining: config.pipelining ?? DEFAULT_PIPELINING,
+    sizesBytes:
+      config.message !== undefined ? [config.message.length] : (config.sizesBytes ?? [DEFAULT_SIZE_BYTES]),
+    durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
+    warmupMs: config.warmupMs ?? 0,
+    timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    verify: config.verify ?? "echo",
+    workers: config.workers ?? 1,
+    seed: config.seed ?? DEFAULT_SEED,
+    insecure: config.insecure ?? false,
+    connectionIdBase: config.connectionIdBase ?? 0,
+  };
+  requireInteger("connections", resolved.connections, 1, MAX_ECHO_CONNECTIONS - 1);
+  requireInteger("pipelining", resolved.pipelining, 1, 1_000_000);
+  requireInteger("workers", resolved.workers, 1, 256);
+  requireInteger("timeout (ms)", resolved.timeoutMs, 1, 3_600_000);
+  requireInteger("warmup (ms)", resolved.warmupMs, 0, 3_600_000);
+  if (resolved.workers > resolved.connections) {
+    throw new LoadConfigError(
+      `workers (${resolved.workers}) must not exceed connections (${resolved.connections}): each worker needs one`,
+    );
+  }
+  if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
+  if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.rate !== undefined && !(resolved.rate > 0 && resolved.rate <= 10_000_000)) {
+    throw new LoadConfigError(
+      `rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`,
+    );
+  }
+  if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
+  for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
+  if (resolved.framing === "fixed") {
+    const recordSize = resolved.recordSize ?? 1024;
+    const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
+    if (tooLarge !== undefined) {
+      throw new LoadConfigError(
+        `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
+      );
+    }
+  }
+  return resolved;
+}

@@ -1,0 +1,221 @@
+// One connection of a load run: writes requests (pipelined, a tick's worth in one write), matches the
+// replies in order, and turns a silent, resetting or misbehaving server into counted errors. A dropped
+// connection is reopened while the run lasts.
+
+import type { Socket } from "node:net";
+import type { FrameDecoder } from "../../framing/frame-decoder.js";
+import type { Framing } from "../../framing/framing.js";
+import type { ErrorKind } from "../../report/load-result.js";
+import { BatchWriter } from "./batch-writer.js";
+import { nowUs } from "./load-clock.js";
+import type { ResolvedLoadConfig } from "./load-config.js";
+import type { LoadStats } from "./load-stats.js";
+import { ReplyVerifier } from "./reply-verifier.js";
+import { RequestQueue } from "./request-queue.js";
+import type { RequestSource, SizePicker } from "./request-source.js";
+import type { TargetConnector } from "./target.js";
+
+/** What a connection needs from the run that owns it. */
+export interface ConnectionHost {
+  readonly config: ResolvedLoadConfig;
+  readonly framing: Framing;
+  readonly stats: LoadStats;
+  readonly source: RequestSource;
+  readonly connector: TargetConnector;
+  readonly openLoop: boolean;
+  /** False once the run is over: nothing is reopened after that. */
+  readonly active: boolean;
+  /** Closed loop: takes one request from the run's budget; false once the run stops issuing. */
+  claimRequest(nowUs: number): boolean;
+  /** Replies arrived (the run notices progress and whether everything is answered). */
+  onReplies(nowUs: number): void;
+}
+
+const RECONNECT_DELAY_MS = 50;
+
+export class LoadConnection {
+  /** Written, not yet answered, oldest first. */
+  readonly outstanding = new RequestQueue();
+  /** Open loop: requests whose intended send time has come, not yet written (pipelining full or reconnecting). */
+  readonly due = new RequestQueue();
+  private socket: Socket | undefined;
+  private decoder: FrameDecoder | undefined;
+  private readonly verifier: ReplyVerifier;
+  private readonly verifyEcho: boolean;
+  private readonly sizes: SizePicker;
+  private readonly writer = new BatchWriter();
+  private nextSeq = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly closedSockets: Promise<void>[] = [];
+
+  constructor(
+    readonly id: number,
+    private readonly host: ConnectionHost,
+  ) {
+    this.verifyEcho = host.config.verify === "echo";
+    this.verifier = new ReplyVerifier(id, this.verifyEcho, host.source.codec, host.stats);
+    this.sizes = host.source.sizePicker(id);
+  }
+
+  /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
+  async open(): Promise<void> {
+    const socket = await this.host.connector.open();
+    if (this.closed) socket.destroy();
+    else this.attach(socket);
+  }
+
+  get isBusy(): boolean {
+    return this.outstanding.length > 0 || this.due.length > 0;
+  }
+
+  /** Open loop: one more request is due at `intendedUs`. */
+  enqueueDue(intendedUs: number): void {
+    this.due.push(0, intendedUs, 0, undefined);
+  }
+
+  /** Writes as many requests as pipelining allows, all in one write. */
+  pump(): void {
+    const socket = this.socket;
+    if (socket === undefined) return;
+    const limit = this.host.config.pipelining;
+    const now = nowUs();
+    if (this.host.openLoop) {
+      while (this.outstanding.length < limit && this.due.length > 0) {
+        const intendedUs = this.due.intendedUsAt(0);
+        this.due.shift();
+        this.issue(intendedUs, now);
+      }
+    } else {
+      while (this.outstanding.length < limit && this.host.claimRequest(now)) this.issue(now, now);
+    }
+    if (!this.writer.isEmpty) this.writer.flush(socket);
+  }
+
+  /** Counts as timed out, and drops, a connection whose oldest request waited `timeoutUs`. */
+  checkTimeout(now: number, timeoutUs: number): void {
+    this.verifier.sweepMissing(now, timeoutUs);
+    if (this.outstanding.length === 0 || now - this.outstanding.sentUsAt(0) < timeoutUs) return;
+    const measured = this.countMeasured(this.outstanding);
+    if (measured > 0) {
+      this.host.stats.recordError(
+        "timeout",
+        `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        measured,
+      );
+    }
+    this.drop();
+  }
+
+  /** Ends the connection for good; what is still outstanding is the caller's to count. */
+  close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.verifier.finish();
+    this.socket?.destroy();
+    this.socket = undefined;
+    return Promise.all(this.closedSockets).then(() => undefined);
+  }
+
+  /** Requests written or due whose intended time falls in the measured phase. */
+  countMeasured(queue: RequestQueue): number {
+    let measured = 0;
+    for (let offset = 0; offset < queue.length; offset++) {
+      if (queue.intendedUsAt(offset) >= this.host.stats.measureStartUs) measured++;
+    }
+    return measured;
+  }
+
+  private issue(intendedUs: number, now: number): void {
+    const seq = this.nextSeq++;
+    const source = this.host.source;
+    if (this.verifyEcho) {
+      const payload = source.echoPayload(this.id, seq, this.sizes.next());
+      this.writer.add(this.host.framing.encode(payload));
+      this.outstanding.push(seq, intendedUs, now, payload);
+    } else {
+      this.writer.add(source.constantFrame(this.sizes.next()));
+      this.outstanding.push(seq, intendedUs, now, undefined);
+    }
+    if (intendedUs >= this.host.stats.measureStartUs) this.host.stats.sent++;
+  }
+
+  private attach(socket: Socket): void {
+    this.socket = socket;
+    this.decoder = this.host.framing.createDecoder();
+    const decoder = this.decoder;
+    socket.on("data", (chunk: Buffer) => {
+      if (socket === this.socket) this.onData(decoder, chunk);
+    });
+    socket.on("end", () => {
+      if (socket !== this.socket) return;
+      if (decoder.bufferedBytes > 0) {
+        this.fail("protocol", `server closed mid-frame, ${decoder.bufferedBytes} bytes into a reply`);
+      } else if (this.outstanding.length > 0) {
+        this.fail(
+          "reset",
+          `server closed the connection with ${this.outstanding.length} requests unanswered`,
+        );
+      } else {
+        this.drop();
+      }
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (socket === this.socket) this.fail("reset", `connection failed: ${error.code ?? error.message}`);
+    });
+    this.closedSockets.push(new Promise((resolve) => socket.once("close", () => resolve())));
+  }
+
+  private onData(decoder: FrameDecoder, chunk: Buffer): void {
+    const now = nowUs();
+    const stats = this.host.stats;
+    if (now >= stats.measureStartUs) stats.recordBytes(chunk.length, now);
+    let replies: Buffer[];
+    try {
+      replies = decoder.push(chunk);
+    } catch (error) {
+      this.fail("protocol", `bad frame from server: ${(error as Error).message}`);
+      return;
+    }
+    for (let index = 0; index < replies.length; index++) {
+      this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
+    }
+    this.pump();
+    this.host.onReplies(now);
+  }
+
+  private fail(kind: ErrorKind, detail: string): void {
+    if (nowUs() >= this.host.stats.measureStartUs)
+      this.host.stats.recordError(kind, `connection ${this.id}: ${detail}`);
+    this.drop();
+  }
+
+  /** Abandons the socket and what it was waiting for (the error that caused it is counted), then reopens. */
+  private drop(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+    this.outstanding.clear();
+    this.verifier.reset();
+    this.writer.discard();
+    this.reopen();
+  }
+
+  private reopen(): void {
+    if (this.closed || !this.host.active) return;
+    this.host.connector.open().then(
+      (socket) => {
+        if (this.closed || !this.host.active) {
+          socket.destroy();
+          return;
+        }
+        this.attach(socket);
+        this.pump();
+      },
+      (error: Error) => {
+        if (this.closed || !this.host.active) return;
+        if (nowUs() >= this.host.stats.measureStartUs) this.host.stats.recordError("connect", error.message);
+        this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
+      },
+    );
+  }
+}

@@ -1,0 +1,275 @@
+// One load run in this thread: opens the connections, drives them (closed loop, or the open-loop
+// schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline plus
+// one timeout. Every socket and timer it made is gone when its promise settles.
+
+import type { Framing } from "../../framing/framing.js";
+import { createFraming } from "../../framing/registry.js";
+import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../report/load-result.js";
+import type { LoadProgress } from "../../report/progress-line.js";
+import { SOCKBENCH_VERSION } from "../../version.js";
+import { nowUs } from "./load-clock.js";
+import type { ResolvedLoadConfig } from "./load-config.js";
+import { type ConnectionHost, LoadConnection } from "./load-connection.js";
+import { LoadStats } from "./load-stats.js";
+import { OpenLoopSchedule } from "./open-loop-schedule.js";
+import { RequestSource } from "./request-source.js";
+import { formatTarget, parseTarget, TargetConnector } from "./target.js";
+
+export interface LoadHooks {
+  /** Called about once a second while the run lasts. */
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+const PROGRESS_INTERVAL_MS = 1000;
+const MAX_SWEEP_INTERVAL_MS = 100;
+
+export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
+  return {
+    target: formatTarget(parseTarget(config.target)),
+    framing: config.framing,
+    connections: config.connections,
+    pipelining: config.pipelining,
+    sizes: config.sizesBytes,
+    ...(config.message !== undefined ? { message: config.message.toString("utf8") } : {}),
+    ...(config.durationMs !== undefined ? { durationMs: config.durationMs } : {}),
+    ...(config.amount !== undefined ? { amount: config.amount } : {}),
+    warmupMs: config.warmupMs,
+    ...(config.rate !== undefined ? { rate: config.rate } : {}),
+    timeoutMs: config.timeoutMs,
+    verify: config.verify,
+    workers: config.workers,
+    seed: config.seed,
+  };
+}
+
+export class LoadRun implements ConnectionHost {
+  readonly framing: Framing;
+  readonly stats: LoadStats;
+  readonly source: RequestSource;
+  readonly connector: TargetConnector;
+  readonly openLoop: boolean;
+  active = true;
+  private issuing = true;
+  private measuring = false;
+  /** Closed loop with an amount: measured requests still to issue. */
+  private remaining: number | undefined;
+  private readonly connections: LoadConnection[];
+  private schedule: OpenLoopSchedule | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private startUs = 0;
+  private deadlineUs: number | undefined;
+  private lastReplyUs = 0;
+  private readonly warnings: string[] = [];
+  private settle: ((result: LoadResult) => void) | undefined;
+  private startedAt = "";
+
+  constructor(
+    readonly config: ResolvedLoadConfig,
+    private readonly hooks: LoadHooks = {},
+  ) {
+    this.framing = createFraming(config.framing, {
+      ...(config.token !== undefined ? { token: config.token } : {}),
+      ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+      ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
+    });
+    this.openLoop = config.rate !== undefined;
+    this.stats = new LoadStats(this.openLoop);
+    this.stats.measureStartUs = Number.POSITIVE_INFINITY;
+    this.source = new RequestSource(config, this.framing);
+    this.connector = new TargetConnector(parseTarget(config.target), {
+      connectTimeoutMs: config.timeoutMs,
+      insecure: config.insecure,
+      ...(config.ca !== undefined ? { ca: config.ca } : {}),
+    });
+    this.remaining = config.rate === undefined ? config.amount : undefined;
+    this.connections = Array.from(
+      { length: config.connections },
+      (_, index) => new LoadConnection(config.connectionIdBase + index, this),
+    );
+  }
+
+  /** Opens every connection; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
+  async open(): Promise<void> {
+    // A payload the framing cannot carry (a --message holding the eof token) is refused up front.
+    this.source.checkFramable();
+    this.startedAt = new Date().toISOString();
+    try {
+      await Promise.all(this.connections.map((connection) => connection.open()));
+    } catch (error) {
+      this.active = false;
+      this.connector.abort();
+      await Promise.all(this.connections.map((connection) => connection.close()));
+      throw error;
+    }
+  }
+
+  /** Runs the load on the opened connections; settles with the result once every socket is closed. */
+  measure(): Promise<LoadResult> {
+    return new Promise((resolve) => {
+      this.settle = resolve;
+      this.start();
+    });
+  }
+
+  claimRequest(now: number): boolean {
+    if (!this.issuing) return false;
+    if (this.remaining === undefined) return true;
+    // Judged by the same clock reading the connection stamps the request with: warmup is free.
+    if (now < this.stats.measureStartUs) return true;
+    if (this.remaining > 0) {
+      this.remaining--;
+      return true;
+    }
+    this.stopIssuing();
+    return false;
+  }
+
+  onReplies(now: number): void {
+    this.lastReplyUs = now;
+    if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
+  }
+
+  private start(): void {
+    const { warmupMs, durationMs, timeoutMs, rate } = this.config;
+    this.startUs = nowUs();
+    this.lastReplyUs = this.startUs;
+    const measureStartUs = this.startUs + warmupMs * 1000;
+    this.stats.measureStartUs = measureStartUs;
+    if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
+    else this.measuring = true;
+    if (durationMs !== undefined) {
+      this.deadlineUs = measureStartUs + durationMs * 1000;
+      this.after(warmupMs + durationMs, () => {
+        this.stopIssuing();
+        // Whatever the server does, the run ends one timeout after the deadline.
+        this.after(timeoutMs, () => this.finish());
+        this.finishIfDrained();
+      });
+    }
+    const sweepMs = Math.max(1, Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(timeoutMs / 4)));
+    this.timers.push(setInterval(() => this.sweep(), sweepMs));
+    if (this.hooks.onProgress)
+      this.timers.push(setInterval(() => this.reportProgress(), PROGRESS_INTERVAL_MS));
+    if (rate !== undefined) {
+      const warmupCount = OpenLoopSchedule.countBefore(rate, warmupMs * 1000);
+      const total =
+        durationMs !== undefined
+          ? OpenLoopSchedule.countBefore(rate, (warmupMs + durationMs) * 1000)
+          : warmupCount + (this.config.amount as number);
+      this.stats.scheduled = total - warmupCount;
+      this.schedule = new OpenLoopSchedule(rate, this.connections, this.startUs, total);
+      this.schedule.start();
+    } else {
+      for (const connection of this.connections) connection.pump();
+    }
+  }
+
+  private stopIssuing(): void {
+    this.issuing = false;
+    // Every request meant for the run is due by its end (a late timer must not drop the last ones); those
+    // the server's slowness kept back are still written in the grace period, their latency counting on.
+    this.schedule?.complete();
+  }
+
+  private sweep(): void {
+    const now = nowUs();
+    const timeoutUs = this.config.timeoutMs * 1000;
+    const busy = this.connections.some((connection) => connection.isBusy);
+    // Without a deadline, a server that answers nothing for a whole timeout ends the run.
+    if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
+      this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
+      this.finish();
+      return;
+    }
+    for (const connection of this.connections) connection.checkTimeout(now, timeoutUs);
+    if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
+  }
+
+  private finishIfDrained(): void {
+    if (!this.active) return;
+    if (this.schedule !== undefined && !this.schedule.isComplete && this.issuing) return;
+    if (this.connections.every((connection) => !connection.isBusy)) this.finish();
+  }
+
+  private reportProgress(): void {
+    const now = nowUs();
+    const errors = Object.values(this.stats.errors).reduce((sum, count) => sum + count, 0);
+    this.hooks.onProgress?.({
+      elapsedMs: Math.round((now - this.startUs) / 1000),
+      phase: !this.measuring ? "warmup" : this.issuing ? "measure" : "drain",
+      sent: this.stats.sent,
+      verified: this.stats.verified,
+      errors,
+    });
+  }
+
+  private finish(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.issuing = false;
+    const now = nowUs();
+    this.schedule?.stop();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.connector.abort();
+    let unanswered = 0;
+    let unsent = 0;
+    for (const connection of this.connections) {
+      unanswered += connection.countMeasured(connection.outstanding);
+      unsent += connection.countMeasured(connection.due);
+    }
+    if (unanswered > 0) {
+      this.stats.recordError(
+        "timeout",
+        `${unanswered} requests still unanswered when the run ended`,
+        unanswered,
+      );
+    }
+    if (unsent > 0) {
+      // Open loop: due for at least a timeout and still not written, because the server never caught up.
+      this.stats.recordError(
+        "timeout",
+        `${unsent} scheduled requests never written: the server fell behind`,
+        unsent,
+      );
+    }
+    void Promise.all(this.connections.map((connection) => connection.close())).then(() => {
+      this.settle?.(this.result(now));
+    });
+  }
+
+  private result(endUs: number): LoadResult {
+    const stats = this.stats;
+    stats.flushLatency();
+    const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
+    const durationS = Math.max(0, (measuredEndUs - stats.measureStartUs) / 1e6);
+    const seconds = Math.max(1, Math.ceil(durationS));
+    const filled = (values: number[]) =>
+      Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    return completeLoadResult(
+      {
+        tool: "sockbench",
+        version: SOCKBENCH_VERSION,
+        startedAt: this.startedAt,
+        config: resultConfigOf(this.config),
+        durationS: Math.round(durationS * 1e6) / 1e6,
+        messages: {
+          sent: stats.sent,
+          received: stats.received,
+          verified: stats.verified,
+          ...(this.openLoop ? { scheduled: stats.scheduled } : {}),
+        },
+        errors: { ...stats.errors },
+        mismatches: { ...stats.mismatches },
+        errorSamples: [...stats.errorSamples],
+        perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        warnings: this.warnings,
+      },
+      stats.latency,
+      stats.uncorrectedLatency,
+    );
+  }
+
+  private after(delayMs: number, action: () => void): void {
+    this.timers.push(setTimeout(action, delayMs));
+  }
+}

@@ -1,0 +1,83 @@
+// Everything a run measures, recorded as it happens: counts, errors by kind, latency histograms and
+// per-second throughput. Only the measured phase is recorded; callers say whether an event belongs to it.
+
+import {
+  createLatencyHistogram,
+  HIGHEST_LATENCY_US,
+  type LatencyHistogram,
+} from "../../report/latency-histogram.js";
+import { ERROR_KINDS, type ErrorKind, MISMATCH_KINDS, type MismatchKind } from "../../report/load-result.js";
+
+const SAMPLE_LIMIT = 10;
+
+function zeroRecord<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
+export class LoadStats {
+  readonly latency: LatencyHistogram = createLatencyHistogram();
+  /** Open loop only: latency from the actual write. */
+  readonly uncorrectedLatency: LatencyHistogram | undefined;
+  sent = 0;
+  received = 0;
+  verified = 0;
+  scheduled = 0;
+  readonly errors = zeroRecord(ERROR_KINDS);
+  readonly mismatches = zeroRecord(MISMATCH_KINDS);
+  readonly errorSamples: string[] = [];
+  readonly messagesPerSecond: number[] = [];
+  readonly bytesPerSecond: number[] = [];
+  /** When the measured phase starts; per-second buckets count from here. */
+  measureStartUs = 0;
+  private pendingLatencyUs = -1;
+  private pendingCount = 0;
+
+  constructor(openLoop: boolean) {
+    this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
+  }
+
+  /** A verified reply: latency from the intended send time and, in an open loop, from the write. */
+  recordVerified(intendedUs: number, sentUs: number, nowUs: number): void {
+    this.received++;
+    this.verified++;
+    const latencyUs = clampLatency(nowUs - intendedUs);
+    // A pipelined batch written together and answered in one read has one latency: record it once, with its count.
+    if (latencyUs === this.pendingLatencyUs) {
+      this.pendingCount++;
+    } else {
+      this.flushLatency();
+      this.pendingLatencyUs = latencyUs;
+      this.pendingCount = 1;
+    }
+    this.uncorrectedLatency?.recordValue(clampLatency(nowUs - sentUs));
+    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
+    this.messagesPerSecond[second] = (this.messagesPerSecond[second] ?? 0) + 1;
+  }
+
+  /** Records the latency run kept back by recordVerified; call before reading the histogram. */
+  flushLatency(): void {
+    if (this.pendingCount > 0) this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    this.pendingCount = 0;
+    this.pendingLatencyUs = -1;
+  }
+
+  recordBytes(byteCount: number, nowUs: number): void {
+    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
+    this.bytesPerSecond[second] = (this.bytesPerSecond[second] ?? 0) + byteCount;
+  }
+
+  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean): void {
+    if (withReply) this.received++;
+    this.mismatches[kind]++;
+    this.recordError("mismatch", `${kind}: ${detail}`);
+  }
+
+  recordError(kind: ErrorKind, detail: string, count = 1): void {
+    this.errors[kind] += count;
+    if (this.errorSamples.length < SAMPLE_LIMIT) this.errorSamples.push(`${kind}: ${detail}`);
+  }
+}
+
+function clampLatency(latencyUs: number): number {
+  return latencyUs <= 0 ? 0 : latencyUs >= HIGHEST_LATENCY_US ? HIGHEST_LATENCY_US : Math.round(latencyUs);
+}

@@ -1,0 +1,42 @@
+// The body of one --workers thread: a LoadRun on its share of the connections, started on the driver's word.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { FramingError } from "../../framing/framing-error.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
+import { LoadRun } from "./load-run.js";
+import type { WorkerReport } from "./load-workers.js";
+import { TargetError } from "./target.js";
+
+const port = parentPort;
+if (port === null) throw new Error("load-worker runs only as a worker thread");
+const post = (report: WorkerReport) => port.postMessage(report);
+
+/** Buffers arrive as plain Uint8Arrays after the structured clone. */
+function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
+  const asBuffer = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes));
+  return {
+    ...config,
+    ...(config.token !== undefined ? { token: asBuffer(config.token) } : {}),
+    ...(config.message !== undefined ? { message: asBuffer(config.message) } : {}),
+    ...(config.ca !== undefined && typeof config.ca !== "string" ? { ca: asBuffer(config.ca) } : {}),
+  };
+}
+
+const run = new LoadRun(revive((workerData as { config: ResolvedLoadConfig }).config), {
+  onProgress: (progress) => post({ type: "progress", progress }),
+});
+try {
+  await run.open();
+  post({ type: "ready" });
+  await new Promise<void>((resolve) => port.once("message", () => resolve()));
+  post({ type: "result", result: await run.measure() });
+} catch (error) {
+  const kind =
+    error instanceof TargetError
+      ? "target"
+      : error instanceof LoadConfigError || error instanceof FramingError
+        ? "config"
+        : "other";
+  post({ type: "error", message: (error as Error).message, kind });
+}
+port.close();

@@ -1,0 +1,99 @@
+// --workers N: the connections (and the rate and the amount) are shared out over worker_threads, each
+// a LoadRun of its own; they open their connections, start together, and their results merge into one.
+
+import { Worker } from "node:worker_threads";
+import { type LoadResult, mergeLoadResults } from "../../report/load-result.js";
+import type { LoadProgress } from "../../report/progress-line.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
+import type { LoadHooks } from "./load-run.js";
+import { resultConfigOf } from "./load-run.js";
+import { TargetError } from "./target.js";
+
+/** Messages between the driver and its workers. */
+export type WorkerReport =
+  | { type: "ready" }
+  | { type: "progress"; progress: LoadProgress }
+  | { type: "result"; result: LoadResult }
+  | { type: "error"; message: string; kind: "target" | "config" | "other" };
+
+/** Shares `total` out over `parts` in proportion to `weights`, the remainder to the first ones. */
+function shareOut(total: number, weights: number[]): number[] {
+  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
+  const shares = weights.map((weight) => Math.floor((total * weight) / weightSum));
+  let rest = total - shares.reduce((sum, share) => sum + share, 0);
+  for (let index = 0; rest > 0; index = (index + 1) % shares.length, rest--) {
+    shares[index] = (shares[index] as number) + 1;
+  }
+  return shares;
+}
+
+export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
+  const connections = shareOut(config.connections, new Array(config.workers).fill(1));
+  const amounts = config.amount !== undefined ? shareOut(config.amount, connections) : undefined;
+  if (amounts?.some((amount) => amount === 0)) {
+    throw new LoadConfigError(
+      `amount (${config.amount}) must be at least the number of workers (${config.workers})`,
+    );
+  }
+  let idBase = config.connectionIdBase;
+  return connections.map((count, index) => {
+    const slice: ResolvedLoadConfig = {
+      ...config,
+      workers: 1,
+      connections: count,
+      connectionIdBase: idBase,
+      ...(config.rate !== undefined ? { rate: (config.rate * count) / config.connections } : {}),
+      ...(amounts !== undefined ? { amount: amounts[index] as number } : {}),
+    };
+    idBase += count;
+    return slice;
+  });
+}
+
+function toError(report: Extract<WorkerReport, { type: "error" }>): Error {
+  if (report.kind === "target") return new TargetError(report.message);
+  if (report.kind === "config") return new LoadConfigError(report.message);
+  return new Error(report.message);
+}
+
+export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
+  const slices = splitConfig(config);
+  const workers = slices.map(
+    (slice) => new Worker(new URL("./load-worker.js", import.meta.url), { workerData: { config: slice } }),
+  );
+  const latest: LoadProgress[] = [];
+  const onProgress = (index: number, progress: LoadProgress) => {
+    latest[index] = progress;
+    if (latest.filter(Boolean).length < workers.length) return;
+    hooks.onProgress?.({
+      elapsedMs: Math.max(...latest.map((each) => each.elapsedMs)),
+      phase: progress.phase,
+      sent: latest.reduce((sum, each) => sum + each.sent, 0),
+      verified: latest.reduce((sum, each) => sum + each.verified, 0),
+      errors: latest.reduce((sum, each) => sum + each.errors, 0),
+    });
+  };
+  const ready: Promise<void>[] = [];
+  const results = workers.map((worker, index) => {
+    let markReady: () => void = () => {};
+    ready.push(new Promise<void>((resolve) => (markReady = resolve)));
+    return new Promise<LoadResult>((resolve, reject) => {
+      worker.on("message", (report: WorkerReport) => {
+        if (report.type === "ready") markReady();
+        else if (report.type === "progress") onProgress(index, report.progress);
+        else if (report.type === "result") resolve(report.result);
+        else reject(toError(report));
+      });
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`load worker ${index} exited with code ${code}`)));
+    });
+  });
+  try {
+    // Every worker has its connections open before any starts: a target that refuses fails them all.
+    await Promise.race([Promise.all(ready), Promise.all(results)]);
+    for (const worker of workers) worker.postMessage({ type: "start" });
+    return mergeLoadResults(await Promise.all(results), resultConfigOf(config));
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

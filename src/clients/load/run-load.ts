@@ -1,0 +1,22 @@
+// The load driver's entry point for every caller (the load command, the check and bench suites):
+// runLoad(config) resolves to one LoadResult, in this thread or merged from worker_threads.
+
+import type { LoadResult } from "../../report/load-result.js";
+import { type LoadConfig, resolveLoadConfig } from "./load-config.js";
+import { type LoadHooks, LoadRun } from "./load-run.js";
+import { runLoadInWorkers } from "./load-workers.js";
+import { parseTarget } from "./target.js";
+
+/**
+ * Runs one load and resolves to its result (errors the server caused are counted in it). Rejects with
+ * LoadConfigError, TargetError or FramingError for bad usage or an unreachable target, before any load.
+ * Every socket and timer is closed when it settles, so it can be called many times in one process.
+ */
+export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promise<LoadResult> {
+  const resolved = resolveLoadConfig(config);
+  parseTarget(resolved.target);
+  if (resolved.workers > 1) return runLoadInWorkers(resolved, hooks);
+  const run = new LoadRun(resolved, hooks);
+  await run.open();
+  return run.measure();
+}

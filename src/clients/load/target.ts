@@ -1,0 +1,99 @@
+// Where the load goes and how a connection to it is opened: plain TCP, TLS or a Unix socket, all
+// through undici's buildConnector (connect timeout, keep-alive, TLS session reuse) so one path serves all three.
+
+import type { Socket } from "node:net";
+import { buildConnector } from "undici";
+
+export type LoadTarget = { kind: "tcp" | "tls"; host: string; port: number } | { kind: "unix"; path: string };
+
+export class TargetError extends Error {}
+
+const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
+const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT or unix:PATH";
+
+/** `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
+export function parseTarget(text: string): LoadTarget {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("unix:")) {
+    const path = trimmed.slice("unix:".length);
+    if (path.length === 0)
+      throw new TargetError(`expected unix:PATH with a path, got ${JSON.stringify(text)}`);
+    return { kind: "unix", path };
+  }
+  const isTls = trimmed.startsWith("tls://");
+  const match = HOST_PORT.exec(isTls ? trimmed.slice("tls://".length) : trimmed);
+  const port = match ? Number(match[3]) : Number.NaN;
+  if (!match || port < 1 || port > 65535) {
+    throw new TargetError(
+      `expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`,
+    );
+  }
+  return { kind: isTls ? "tls" : "tcp", host: (match[1] ?? match[2]) as string, port };
+}
+
+export function formatTarget(target: LoadTarget): string {
+  if (target.kind === "unix") return `unix:${target.path}`;
+  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+  return `${target.kind === "tls" ? "tls://" : ""}${host}:${target.port}`;
+}
+
+export interface ConnectorOptions {
+  connectTimeoutMs: number;
+  /** TLS: accept a certificate that does not verify (self-signed). */
+  insecure?: boolean;
+  /** TLS: extra trusted certificate authorities (PEM). */
+  ca?: string | Buffer;
+}
+
+/** Opens sockets to one target; TLS sessions are cached and reused across the connections it opens. */
+export class TargetConnector {
+  private readonly connect: buildConnector.connector;
+  /** Sockets still connecting: destroyed by abort() so that a finished run leaves nothing behind. */
+  private readonly connecting = new Set<Socket>();
+
+  constructor(
+    readonly target: LoadTarget,
+    options: ConnectorOptions,
+  ) {
+    this.connect = buildConnector({
+      timeout: options.connectTimeoutMs,
+      keepAlive: true,
+      ...(target.kind === "unix" ? { socketPath: target.path } : {}),
+      ...(target.kind === "tls" ? { rejectUnauthorized: options.insecure !== true } : {}),
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    });
+  }
+
+  open(): Promise<Socket> {
+    const target = this.target;
+    const request =
+      target.kind === "unix"
+        ? { hostname: "localhost", protocol: "http:", port: "" }
+        : {
+            hostname: target.host,
+            protocol: target.kind === "tls" ? "https:" : "http:",
+            port: String(target.port),
+          };
+    return new Promise((resolve, reject) => {
+      // undici's connector returns the socket it is connecting, though its type says void.
+      const connect = this.connect as unknown as (...args: Parameters<buildConnector.connector>) => Socket;
+      const pending = connect(request, (error, socket) => {
+        this.connecting.delete(pending);
+        if (error !== null || socket === null) {
+          reject(
+            new TargetError(`cannot connect to ${formatTarget(target)}: ${error?.message ?? "no socket"}`),
+          );
+          return;
+        }
+        resolve(socket);
+      });
+      this.connecting.add(pending);
+    });
+  }
+
+  /** Gives up every connection attempt still under way (their open() calls reject). */
+  abort(): void {
+    for (const socket of this.connecting) socket.destroy(new Error("the run ended"));
+    this.connecting.clear();
+  }
+}

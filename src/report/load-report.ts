@@ -1,0 +1,108 @@
+// The human report of a load run, in autocannon's style: a latency table, a throughput table sampled
+// once a second, errors by kind, and a closing line; cli-table3 draws the tables.
+
+import bytes from "bytes-iec";
+import Table from "cli-table3";
+import type { LatencySummary } from "./latency-histogram.js";
+import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "./load-result.js";
+
+const TABLE_STYLE = { head: [], border: [] };
+
+function formatMs(latencyUs: number): string {
+  const ms = latencyUs / 1000;
+  return `${ms >= 100 ? Math.round(ms) : ms.toFixed(2)} ms`;
+}
+
+function formatBytes(byteCount: number): string {
+  return bytes.format(Math.round(byteCount), { decimalPlaces: 2 }) ?? `${byteCount} B`;
+}
+
+function latencyRow(label: string, latency: LatencySummary): string[] {
+  return [
+    label,
+    ...[
+      latency.p2_5,
+      latency.p50,
+      latency.p97_5,
+      latency.p99,
+      latency.p999,
+      latency.mean,
+      latency.stdev,
+      latency.max,
+    ].map(formatMs),
+  ];
+}
+
+/** Per-second samples as autocannon tabulates them: low percentiles, the mean and spread, the minimum. */
+function sampleRow(label: string, samples: number[], format: (value: number) => string): string[] {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (percentile: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))] ?? 0;
+  const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
+  const stdev = Math.sqrt(
+    sorted.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, sorted.length),
+  );
+  return [label, ...[at(1), at(2.5), at(50), at(97.5), mean, stdev, sorted[0] ?? 0].map(format)];
+}
+
+export function formatLoadReport(result: LoadResult): string {
+  const { config } = result;
+  const lines: string[] = [];
+  const load =
+    config.amount !== undefined ? `${config.amount} messages` : `${(config.durationMs ?? 0) / 1000} s`;
+  const payload =
+    config.message !== undefined
+      ? `message ${JSON.stringify(config.message)}`
+      : `sizes ${config.sizes.join(", ")} B`;
+  lines.push(
+    `sockbench load ${config.target}: ${config.framing} framing, ${config.connections} connections x ${config.pipelining} pipelined, ${load}, ${payload}, verify ${config.verify}` +
+      (config.rate !== undefined ? `, open loop at ${config.rate} requests/s` : ", closed loop") +
+      (config.workers > 1 ? `, ${config.workers} workers` : ""),
+  );
+
+  const latency = new Table({
+    head: ["Stat", "2.5%", "50%", "97.5%", "99%", "99.9%", "Avg", "Stdev", "Max"],
+    style: TABLE_STYLE,
+  });
+  latency.push(latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs));
+  if (result.uncorrectedLatencyUs)
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
+  lines.push(latency.toString());
+
+  const throughput = new Table({
+    head: ["Stat", "1%", "2.5%", "50%", "97.5%", "Avg", "Stdev", "Min"],
+    style: TABLE_STYLE,
+  });
+  const seconds = Math.max(1, Math.floor(result.durationS));
+  throughput.push(
+    sampleRow("Msg/Sec", result.perSecond.messages.slice(0, seconds), (value) => `${Math.round(value)}`),
+  );
+  throughput.push(sampleRow("Bytes/Sec", result.perSecond.bytes.slice(0, seconds), formatBytes));
+  lines.push(throughput.toString());
+  lines.push(`Msg/Sec and Bytes/Sec are sampled once a second; ${seconds} samples.`);
+
+  const errors = new Table({ head: ["Error", "Count", "Detail"], style: TABLE_STYLE });
+  for (const kind of ERROR_KINDS) {
+    const detail =
+      kind === "mismatch"
+        ? MISMATCH_KINDS.filter((each) => result.mismatches[each] > 0)
+            .map((each) => `${each} ${result.mismatches[each]}`)
+            .join(", ")
+        : "";
+    errors.push([kind, String(result.errors[kind]), detail]);
+  }
+  lines.push(errors.toString());
+  for (const sample of result.errorSamples) lines.push(`  ${sample}`);
+
+  const read = formatBytes(result.perSecond.bytes.reduce((sum, value) => sum + value, 0));
+  lines.push(
+    `${result.messages.verified} verified of ${result.messages.sent} sent (${result.messages.received} replies) in ${result.durationS.toFixed(2)} s, ${read} read; ${totalErrors(result)} errors`,
+  );
+  if (config.rate !== undefined) {
+    lines.push(
+      `rate: ${result.throughput.achievedRate ?? 0} requests/s achieved of ${config.rate} asked (${result.messages.scheduled ?? 0} scheduled)`,
+    );
+  }
+  for (const warning of result.warnings) lines.push(`warning: ${warning}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,191 @@
+// The result of a load run, as DESIGN.md's "A load result" lays it out (the JSON of --json and --out),
+// and the merge that adds up results of several workers, processes or machines.
+
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  type LatencyHistogram,
+  type LatencySummary,
+  summarizeLatency,
+} from "./latency-histogram.js";
+
+export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** What a `mismatch` was, when the reply tells (see src/clients/load/reply-verifier.ts). */
+export const MISMATCH_KINDS = ["lost", "duplicated", "reordered", "merged", "split", "corrupted"] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
+export interface LoadResultConfig {
+  target: string;
+  framing: string;
+  connections: number;
+  pipelining: number;
+  sizes: number[];
+  /** Set when every request carried one fixed message (its bytes as UTF-8 text). */
+  message?: string;
+  durationMs?: number;
+  amount?: number;
+  warmupMs: number;
+  /** Asked requests per second (open loop); absent for a closed loop. */
+  rate?: number;
+  timeoutMs: number;
+  verify: string;
+  workers: number;
+  seed: number;
+}
+
+export interface LoadResult {
+  tool: "sockbench";
+  version: string;
+  startedAt: string;
+  config: LoadResultConfig;
+  /** Length of the measured phase, seconds. */
+  durationS: number;
+  messages: {
+    /** Measured requests written. */
+    sent: number;
+    /** Reply frames received for measured requests (right or wrong). */
+    received: number;
+    /** Replies that passed verification (with --verify none: every reply matched to a request). */
+    verified: number;
+    /** Open loop: measured requests whose intended send time fell in the run. */
+    scheduled?: number;
+  };
+  /**
+   * mismatch and timeout count requests (each wrong, lost or unanswered one); reset, protocol and connect
+   * count events (a connection reset or closed under outstanding requests, a reply that breaks the
+   * framing or ends mid-frame, a reconnection that failed). The requests a dropped connection was
+   * waiting for are abandoned with it and not counted again.
+   */
+  errors: Record<ErrorKind, number>;
+  /** The `mismatch` errors by what went wrong; they add up to errors.mismatch. */
+  mismatches: Record<MismatchKind, number>;
+  /** The first few error descriptions, for a human to start from. */
+  errorSamples: string[];
+  throughput: {
+    messagesPerSec: number;
+    bytesPerSec: number;
+    /** Open loop: measured requests written per second, beside config.rate. */
+    achievedRate?: number;
+  };
+  /** Closed loop: from each write. Open loop: from each intended send time (coordinated omission corrected). */
+  latencyUs: LatencySummary;
+  /** Open loop only: from each actual write, as wrk2 reports it beside the corrected one. */
+  uncorrectedLatencyUs?: LatencySummary;
+  /** latencyUs's HdrHistogram, compressed and base64-encoded (V2 encoding): mergeable. */
+  histogram: string;
+  uncorrectedHistogram?: string;
+  /** Verified replies and bytes received in each second of the measured phase. */
+  perSecond: { messages: number[]; bytes: number[] };
+  warnings: string[];
+}
+
+const SAMPLE_LIMIT = 10;
+
+function addArrays(target: number[], source: number[]): number[] {
+  const sum = target.slice();
+  source.forEach((value, index) => {
+    sum[index] = (sum[index] ?? 0) + value;
+  });
+  return sum;
+}
+
+function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T): T {
+  const sum: { [key: string]: number | undefined } = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + (value ?? 0);
+  return sum as T;
+}
+
+/** The counts of a result, before its figures are worked out from them. */
+export type LoadCounts = Omit<
+  LoadResult,
+  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram"
+>;
+
+/** Below this share of the asked rate, the server (or the driver) did not keep up. */
+const RATE_SHORTFALL = 0.95;
+
+/** Works out throughput, latency summaries and encoded histograms, and warns when a rate was not met. */
+export function completeLoadResult(
+  counts: LoadCounts,
+  latency: LatencyHistogram,
+  uncorrected: LatencyHistogram | undefined,
+): LoadResult {
+  const perSecondOf = (count: number) => (counts.durationS > 0 ? Math.round(count / counts.durationS) : 0);
+  const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
+  const rate = counts.config.rate;
+  const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
+  const warnings = counts.warnings.filter((warning) => !warning.startsWith(RATE_WARNING_PREFIX));
+  if (rate !== undefined && achievedRate !== undefined && achievedRate < rate * RATE_SHORTFALL) {
+    warnings.push(
+      `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
+    );
+  }
+  return {
+    ...counts,
+    warnings,
+    throughput: {
+      messagesPerSec: perSecondOf(counts.messages.verified),
+      bytesPerSec: perSecondOf(bytes),
+      ...(achievedRate !== undefined ? { achievedRate } : {}),
+    },
+    latencyUs: summarizeLatency(latency),
+    histogram: encodeHistogram(latency),
+    ...(uncorrected
+      ? {
+          uncorrectedLatencyUs: summarizeLatency(uncorrected),
+          uncorrectedHistogram: encodeHistogram(uncorrected),
+        }
+      : {}),
+  };
+}
+
+const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
+
+/**
+ * One result from several that ran side by side (workers, processes, machines): counts add, the
+ * histograms merge, rates are recomputed over the longest measured phase.
+ */
+export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfig): LoadResult {
+  const first = results[0];
+  if (first === undefined) throw new Error("no results to merge");
+  const latency = createLatencyHistogram();
+  const uncorrected = first.uncorrectedHistogram !== undefined ? createLatencyHistogram() : undefined;
+  const {
+    throughput: _throughput,
+    latencyUs: _latency,
+    uncorrectedLatencyUs: _uncorrectedLatency,
+    histogram: _histogram,
+    uncorrectedHistogram: _uncorrectedHistogram,
+    ...firstCounts
+  } = first;
+  let merged: LoadCounts = { ...firstCounts, config: config ?? first.config };
+  for (const result of results) {
+    latency.add(decodeHistogram(result.histogram));
+    if (uncorrected && result.uncorrectedHistogram)
+      uncorrected.add(decodeHistogram(result.uncorrectedHistogram));
+    if (result === first) continue;
+    merged = {
+      ...merged,
+      // ISO timestamps sort as text: the earliest start.
+      startedAt: [merged.startedAt, result.startedAt].sort()[0] as string,
+      durationS: Math.max(merged.durationS, result.durationS),
+      messages: addRecords(merged.messages, result.messages),
+      errors: addRecords(merged.errors, result.errors),
+      mismatches: addRecords(merged.mismatches, result.mismatches),
+      errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, SAMPLE_LIMIT),
+      perSecond: {
+        messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
+        bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
+      },
+      warnings: [...new Set([...merged.warnings, ...result.warnings])],
+    };
+  }
+  return completeLoadResult(merged, latency, uncorrected);
+}
+
+export function totalErrors(result: LoadResult): number {
+  return ERROR_KINDS.reduce((sum, kind) => sum + result.errors[kind], 0);
+}

@@ -1,0 +1,40 @@
+// The live progress line of a load run on a terminal: rewritten in place about once a second.
+
+import type { Writable } from "node:stream";
+
+/** What a running load reports about once a second. */
+export interface LoadProgress {
+  elapsedMs: number;
+  phase: "warmup" | "measure" | "drain";
+  sent: number;
+  verified: number;
+  errors: number;
+}
+
+export class ProgressLine {
+  private lastVerified = 0;
+  private lastElapsedMs = 0;
+  private shown = false;
+
+  constructor(private readonly stream: Writable & { isTTY?: boolean }) {}
+
+  get enabled(): boolean {
+    return this.stream.isTTY === true;
+  }
+
+  update(progress: LoadProgress): void {
+    if (!this.enabled) return;
+    const intervalS = Math.max(0.001, (progress.elapsedMs - this.lastElapsedMs) / 1000);
+    const rate = Math.round((progress.verified - this.lastVerified) / intervalS);
+    this.lastVerified = progress.verified;
+    this.lastElapsedMs = progress.elapsedMs;
+    const text = `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${rate} msg/s, ${progress.verified} verified, ${progress.errors} errors`;
+    this.stream.write(`\r${text}\x1b[K`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) this.stream.write("\r\x1b[K");
+    this.shown = false;
+  }
+}

@@ -1,0 +1,179 @@
+// `sockbench load` as a user runs it (the built CLI): TLS and Unix targets against `sockbench serve`,
+// a redis-style inline PING, workers, the JSON and human outputs, and the exit codes.
+
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFraming } from "../src/framing/registry.js";
+import { parseToken } from "../src/framing/token.js";
+import { decodeHistogram } from "../src/report/latency-histogram.js";
+import type { LoadResult } from "../src/report/load-result.js";
+import { runCli, startCli } from "./support/cli-process.js";
+import { startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+const children: ChildProcess[] = [];
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill("SIGTERM");
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function cliServer(args: string[]): Promise<string> {
+  const { child, address } = await startCli(["serve", ...args]);
+  children.push(child);
+  return address;
+}
+
+describe("sockbench load", () => {
+  it("loads `serve --tls-cert/--tls-key` over tls:// with --insecure, and writes --out", async () => {
+    const address = await cliServer([
+      "--port",
+      "0",
+      "--framing",
+      "length",
+      "--tls-cert",
+      fixture("cert.pem"),
+      "--tls-key",
+      fixture("key.pem"),
+    ]);
+    expect(address).toMatch(/^tls:\/\/127\.0\.0\.1:\d+$/);
+    const out = join(tmpdir(), `sockbench-load-${process.pid}.json`);
+    const run = await runCli([
+      "load",
+      "--target",
+      address,
+      "--insecure",
+      "--framing",
+      "length",
+      "--connections",
+      "3",
+      "--amount",
+      "300",
+      "--json",
+      "--out",
+      out,
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.messages.verified).toBe(300);
+    expect(result.config.target).toBe(address);
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(result);
+    rmSync(out);
+    // Without --insecure the test certificate is not trusted: cannot connect, exit 2.
+    const refused = await runCli(["load", "--target", address, "--framing", "length", "--amount", "5"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("cannot connect");
+  });
+
+  it("loads `serve --unix` over unix:PATH and prints the human report", async () => {
+    const path = join(tmpdir(), `sockbench-cli-${process.pid}.sock`);
+    if (existsSync(path)) rmSync(path);
+    const address = await cliServer(["--unix", path, "--framing", "eof"]);
+    expect(address).toBe(`unix:${path}`);
+    const run = await runCli(["load", "--target", address, "--sizes", "0,1,100", "--amount", "400"]);
+    expect(run.code).toBe(0);
+    for (const heading of [
+      "Latency",
+      "99.9%",
+      "Msg/Sec",
+      "Bytes/Sec",
+      "mismatch",
+      "400 verified of 400 sent",
+    ]) {
+      expect(run.stdout).toContain(heading);
+    }
+  });
+
+  it("loads a redis-style inline PING with --verify none", async () => {
+    const framing = createFraming("eof", { token: parseToken("\\r\\n") });
+    const server = await startScriptedServer(framing, () => framing.encode(Buffer.from("+PONG")));
+    servers.push(server);
+    const run = await runCli([
+      "load",
+      "--target",
+      server.target,
+      "--framing",
+      "eof",
+      "--token",
+      "\\r\\n",
+      "--message",
+      "PING",
+      "--verify",
+      "none",
+      "--pipelining",
+      "16",
+      "--amount",
+      "2000",
+      "--json",
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.messages.verified).toBe(2000);
+    expect(result.config.message).toBe("PING");
+  });
+
+  it("shares the load over --workers and merges one result", async () => {
+    const address = await cliServer(["--port", "0", "--framing", "length"]);
+    const run = await runCli([
+      "load",
+      "--target",
+      address,
+      "--framing",
+      "length",
+      "--workers",
+      "2",
+      "--connections",
+      "4",
+      "--pipelining",
+      "4",
+      "--amount",
+      "1001",
+      "--json",
+    ]);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.config.workers).toBe(2);
+    expect(result.messages).toEqual({ sent: 1001, received: 1001, verified: 1001 });
+    expect(decodeHistogram(result.histogram).totalCount).toBe(1001);
+  });
+
+  it("exits 1 when errors were counted, still printing the result", async () => {
+    const framing = createFraming("length");
+    const server = await startScriptedServer(framing, () => []);
+    servers.push(server);
+    const run = await runCli([
+      "load",
+      "--target",
+      server.target,
+      "--framing",
+      "length",
+      "--duration",
+      "300ms",
+      "--timeout",
+      "200ms",
+      "--json",
+    ]);
+    expect(run.code).toBe(1);
+    expect((JSON.parse(run.stdout) as LoadResult).errors.timeout).toBeGreaterThan(0);
+  });
+
+  it("exits 2 on bad usage, naming what was wrong", async () => {
+    const cases: [string[], string][] = [
+      [["--target", "127.0.0.1:1", "--size", "1", "--sizes", "1,2"], "cannot be used with"],
+      [["--target", "nowhere"], "expected a target"],
+      [["--target", "127.0.0.1:9", "--duration", "1s", "--amount", "5"], "cannot be used with"],
+      [["--target", "127.0.0.1:9", "--message", "a<EOF>", "--amount", "1"], "end token"],
+      [["--target", "127.0.0.1:1", "--amount", "1"], "cannot connect"],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(["load", ...args]);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toContain(message);
+    }
+  });
+});
