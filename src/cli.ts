@@ -3,6 +3,7 @@
 // (0 clean, 1 the run found errors, 2 usage or connection failure).
 
 import { Command, CommanderError } from "commander";
+import { registerBenchCommand } from "./cli/bench-command.js";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
@@ -22,6 +23,7 @@ registerSendCommand(program);
 registerLoadCommand(program);
 registerProxyCommand(program);
 registerCompareCommand(program);
+registerBenchCommand(program);
 
 try {
   await program.parseAsync(process.argv);

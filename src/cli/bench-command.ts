@@ -4,9 +4,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
+import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
-import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { totalErrors } from "../report/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
@@ -52,7 +52,11 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
   } catch (error) {
     throw new CommandFailure(`cannot read baseline ${options.baseline}: ${(error as Error).message}`);
   }
-  const rows = compareRuns(comparableRuns(baselineJson, options.baseline), comparableRuns(result, "this run"), options);
+  const rows = compareRuns(
+    comparableRuns(baselineJson, options.baseline),
+    comparableRuns(result, "this run"),
+    options,
+  );
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
@@ -63,10 +67,17 @@ export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
     .description("compare framings and server variants (starts its own servers on 127.0.0.1)")
-    .addOption(new Option("--profile <name>", "how much to run").choices(BENCH_PROFILE_NAMES).default("default"))
+    .addOption(
+      new Option("--profile <name>", "how much to run").choices(BENCH_PROFILE_NAMES).default("default"),
+    )
     .option("--out <dir>", "where to write the result file and its Markdown summary", "results")
     .option("--baseline <file>", "compare with this result file; exit 1 on a regression")
-    .option("--threshold <percent>", "with --baseline: a throughput fall or p99 rise beyond this", parsePercent, 0.1)
+    .option(
+      "--threshold <percent>",
+      "with --baseline: a throughput fall or p99 rise beyond this",
+      parsePercent,
+      0.1,
+    )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
@@ -82,7 +93,9 @@ export function registerBenchCommand(program: Command): void {
       process.stdout.write(`${renderBenchTables(result.runs)}\n`);
       const base = await writeResult(result, options.out);
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
-      const broken = result.runs.filter((run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0);
+      const broken = result.runs.filter(
+        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0,
+      );
       for (const run of broken) {
         process.stdout.write(
           `errors in ${run.scenario.framing} on ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,

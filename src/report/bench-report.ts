@@ -31,8 +31,9 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
   const concurrentRuns = runs.filter((run) => run.scenario.variant !== "sequential");
   const leaders = concurrentRuns.filter(
     (run, index) =>
-      concurrentRuns.findIndex((other) => sameStream(run, other) && other.scenario.connections === run.scenario.connections) ===
-      index,
+      concurrentRuns.findIndex(
+        (other) => sameStream(run, other) && other.scenario.connections === run.scenario.connections,
+      ) === index,
   );
   return leaders.map((leader) => {
     const members = runs.filter(
@@ -74,7 +75,10 @@ function errorsText(group: BenchGroup, framing: string): string {
 export function renderBenchTables(runs: BenchRun[]): string {
   return groupRuns(runs)
     .map((group) => {
-      const table = new Table({ head: ["framing", ...group.variants, "boundary errors"], style: { head: [], border: [] } });
+      const table = new Table({
+        head: ["framing", ...group.variants, "boundary errors"],
+        style: { head: [], border: [] },
+      });
       for (const framing of group.framings) {
         table.push([
           framing,

@@ -85,7 +85,14 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
           if (fragmentation !== "none" && size > profile.fragmentedMaxSizeBytes) continue;
           const connectionCounts = variant === "sequential" ? [1] : profile.connectionCounts;
           for (const connections of connectionCounts) {
-            scenarios.push({ framing, variant, size, connections, pipelining: profile.pipelining, fragmentation });
+            scenarios.push({
+              framing,
+              variant,
+              size,
+              connections,
+              pipelining: profile.pipelining,
+              fragmentation,
+            });
           }
         }
       }

@@ -41,7 +41,11 @@ function serveArguments(scenario: BenchScenario): string[] {
     : variant;
 }
 
-async function runScenario(scenario: BenchScenario, server: ServerProcess, profile: BenchProfile): Promise<BenchRun> {
+async function runScenario(
+  scenario: BenchScenario,
+  server: ServerProcess,
+  profile: BenchProfile,
+): Promise<BenchRun> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
   const proxy = fragmentation.proxyFaults
     ? await startProxy({

@@ -29,7 +29,9 @@ export async function startServerProcess(serveArguments: string[]): Promise<Serv
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`sockbench serve ${serveArguments.join(" ")} did not listen within ${START_TIMEOUT_MS} ms`));
+      reject(
+        new Error(`sockbench serve ${serveArguments.join(" ")} did not listen within ${START_TIMEOUT_MS} ms`),
+      );
     }, START_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       stdout += text;
