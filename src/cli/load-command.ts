@@ -2,7 +2,12 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { LoadConfigError, VERIFY_MODES, type VerifyMode } from "../clients/load/load-config.js";
+import {
+  LoadConfigError,
+  MAX_SPLIT_PIECES,
+  VERIFY_MODES,
+  type VerifyMode,
+} from "../clients/load/load-config.js";
 import { runLoad } from "../clients/load/run-load.js";
 import { TargetError } from "../clients/load/target.js";
 import type { FramingName } from "../framing/framing.js";
@@ -32,6 +37,8 @@ interface LoadCliOptions extends FramingCliOptions {
   seed: number;
   insecure: boolean;
   ca?: string;
+  split?: number;
+  nagle: boolean;
   json: boolean;
   out?: string;
 }
@@ -87,6 +94,12 @@ export function registerLoadCommand(program: Command): void {
     .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
     .option("--ca <file>", "tls: trust this certificate authority (PEM)")
+    .option(
+      "--split <pieces>",
+      "write each frame in this many pieces, one timer turn apart",
+      parseIntegerInRange(2, MAX_SPLIT_PIECES),
+    )
+    .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
@@ -115,6 +128,8 @@ export function registerLoadCommand(program: Command): void {
           seed: options.seed,
           insecure: options.insecure,
           ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
+          ...(options.split !== undefined ? { splitPieces: options.split } : {}),
+          nagle: options.nagle,
         },
         options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
       );

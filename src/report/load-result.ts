@@ -34,6 +34,10 @@ export interface LoadResultConfig {
   verify: string;
   workers: number;
   seed: number;
+  /** Set when each frame was written in this many pieces (--split). */
+  splitPieces?: number;
+  /** Set when Nagle's algorithm was left on (--nagle). */
+  nagle?: boolean;
 }
 
 export interface LoadResult {

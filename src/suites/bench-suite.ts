@@ -69,7 +69,7 @@ async function runScenario(
       durationMs: profile.durationMs,
       timeoutMs: profile.timeoutMs,
       verify: "echo",
-      ...(fragmentation.splitPieces ? { splitPieces: fragmentation.splitPieces } : {}),
+      splitPieces: fragmentation.splitPieces ?? 1,
     });
     return { scenario, ...result };
   } finally {

@@ -13,6 +13,8 @@ export const DEFAULT_SIZE_BYTES = 64;
 export const DEFAULT_DURATION_MS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_SEED = 1;
+/** --split: at most this many pieces per frame (more would only add timer turns, not new cuts). */
+export const MAX_SPLIT_PIECES = 64;
 
 export interface LoadConfig {
   /** `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
@@ -48,6 +50,10 @@ export interface LoadConfig {
   insecure?: boolean;
   /** TLS: extra trusted certificate authority (PEM). */
   ca?: string | Buffer;
+  /** Write each frame in this many nearly equal pieces, each a timer turn after the last (1: whole frames). */
+  splitPieces?: number;
+  /** Leave Nagle's algorithm on (no setNoDelay), so that the kernel may merge small writes. */
+  nagle?: boolean;
   /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
   connectionIdBase?: number;
 }
@@ -89,12 +95,15 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     seed: config.seed ?? DEFAULT_SEED,
     insecure: config.insecure ?? false,
     connectionIdBase: config.connectionIdBase ?? 0,
+    splitPieces: config.splitPieces ?? 1,
+    nagle: config.nagle ?? false,
   };
   requireInteger("connections", resolved.connections, 1, MAX_ECHO_CONNECTIONS - 1);
   requireInteger("pipelining", resolved.pipelining, 1, 1_000_000);
   requireInteger("workers", resolved.workers, 1, 256);
   requireInteger("timeout (ms)", resolved.timeoutMs, 1, 3_600_000);
   requireInteger("warmup (ms)", resolved.warmupMs, 0, 3_600_000);
+  requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
   if (resolved.workers > resolved.connections) {
     throw new LoadConfigError(
       `workers (${resolved.workers}) must not exceed connections (${resolved.connections}): each worker needs one`,

@@ -43,7 +43,7 @@ export class LoadConnection {
   private readonly verifier: ReplyVerifier;
   private readonly verifyEcho: boolean;
   private readonly sizes: SizePicker;
-  private readonly writer = new BatchWriter();
+  private readonly writer: BatchWriter;
   private nextSeq = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -56,6 +56,7 @@ export class LoadConnection {
     this.verifyEcho = host.config.verify === "echo";
     this.verifier = new ReplyVerifier(id, this.verifyEcho, host.source.codec, host.stats);
     this.sizes = host.source.sizePicker(id);
+    this.writer = new BatchWriter(host.config.splitPieces);
   }
 
   /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
@@ -112,6 +113,7 @@ export class LoadConnection {
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.verifier.finish();
+    this.writer.discard();
     this.socket?.destroy();
     this.socket = undefined;
     return Promise.all(this.closedSockets).then(() => undefined);
@@ -141,6 +143,8 @@ export class LoadConnection {
   }
 
   private attach(socket: Socket): void {
+    // The connector turns Nagle's algorithm off; --nagle turns it back on.
+    if (this.host.config.nagle) socket.setNoDelay(false);
     this.socket = socket;
     this.decoder = this.host.framing.createDecoder();
     const decoder = this.decoder;

@@ -39,6 +39,8 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     verify: config.verify,
     workers: config.workers,
     seed: config.seed,
+    ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
+    ...(config.nagle ? { nagle: true } : {}),
   };
 }
 
