@@ -1,0 +1,198 @@
+// `sockbench check`: the correctness matrix. Every framing at every size under every fragmentation, each
+// cell a bounded, verified load against the concurrent echo server (in this process) through the proxy.
+
+import { getApp } from "../apps/registry.js";
+import { runLoad } from "../clients/load/run-load.js";
+import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "../framing/framing.js";
+import { createFraming } from "../framing/registry.js";
+import { startProxy } from "../proxy/start-proxy.js";
+import { type ErrorKind, totalErrors } from "../report/load-result.js";
+import { startServer } from "../servers/start-server.js";
+import { recordSizeFor } from "./bench-suite.js";
+import {
+  FRAGMENTATION_NAMES,
+  FRAGMENTATIONS,
+  type Fragmentation,
+  type FragmentationName,
+} from "./fragmentations.js";
+import { naiveMustFailReason } from "./naive-expectations.js";
+
+export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
+
+/** Each cell moves about this many payload bytes each way, and at least one message. */
+const CELL_BUDGET_BYTES = 2 * 1024 * 1024;
+/**
+ * Under the proxy's slicing every byte costs a write of its own (1-byte slices: about 17 s per MiB round
+ * trip measured on 2 cores), so sliced cells move less: 64 KiB twice, 1 MiB once.
+ */
+const SLICED_CELL_BUDGET_BYTES = 128 * 1024;
+const MAX_CELL_MESSAGES = 32;
+/**
+ * Per request; a cell whose server never answers (naive at size 0) ends after one such wait. Generous,
+ * since cells share one event loop and a neighbour's 1-byte slicing holds it for a while.
+ */
+export const CELL_TIMEOUT_MS = 5000;
+/** Sliced cells wait longer for a large reply: this much more per KiB of payload. */
+const SLICED_TIMEOUT_MS_PER_KIB = 50;
+
+export interface CheckCell {
+  framing: FramingName;
+  size: number;
+  fragmentation: FragmentationName;
+  /** No errors and every message verified. */
+  passed: boolean;
+  /** Verified messages. */
+  messages: number;
+  /** Messages asked for. */
+  asked: number;
+  errors: number;
+  errorKinds: Record<ErrorKind, number>;
+  /** The first error messages, for a person to read why a cell failed. */
+  samples: string[];
+  /** naive only: why the cell must fail; absent where passing or failing is only a matter of chance. */
+  mustFailBecause?: string;
+  /** Whether this cell makes the check fail: a framing that must hold did not, or naive passed where it must not. */
+  blocking: boolean;
+}
+
+export interface CheckOptions {
+  framings?: readonly FramingName[];
+  sizesBytes?: readonly number[];
+  fragmentations?: readonly FragmentationName[];
+  /** The framing the server decodes with (default: the registry's); a test hands in a broken one. */
+  serverFraming?: (name: FramingName, options: FramingOptions) => Framing;
+  /** Cells in flight at once (default DEFAULT_CHECK_CONCURRENCY). */
+  concurrency?: number;
+  onCellStart?: (
+    index: number,
+    total: number,
+    framing: FramingName,
+    size: number,
+    fragmentation: FragmentationName,
+  ) => void;
+}
+
+export interface CheckResult {
+  cells: CheckCell[];
+  /** True when no cell is blocking. */
+  passed: boolean;
+}
+
+function isSliced(fragmentation: Fragmentation): boolean {
+  return fragmentation.proxyFaults?.sliceAvgBytes !== undefined;
+}
+
+/** How many messages a cell sends: enough to repeat, bounded so that a 1 MiB cell stays quick. */
+export function cellMessageCount(sizeBytes: number, fragmentation: Fragmentation): number {
+  const budgetBytes = isSliced(fragmentation) ? SLICED_CELL_BUDGET_BYTES : CELL_BUDGET_BYTES;
+  const byBudget = Math.floor(budgetBytes / Math.max(1, sizeBytes));
+  return Math.min(MAX_CELL_MESSAGES, Math.max(1, byBudget));
+}
+
+export function cellTimeoutMs(sizeBytes: number, fragmentation: Fragmentation): number {
+  if (!isSliced(fragmentation)) return CELL_TIMEOUT_MS;
+  return CELL_TIMEOUT_MS + Math.ceil(sizeBytes / 1024) * SLICED_TIMEOUT_MS_PER_KIB;
+}
+
+/** The framing settings of a cell: a fixed record holds the cell's largest message (as in bench). */
+function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOptions {
+  return framing === "fixed" ? { recordSize: recordSizeFor(sizeBytes) } : {};
+}
+
+async function runCell(
+  framing: FramingName,
+  sizeBytes: number,
+  fragmentationName: FragmentationName,
+  options: CheckOptions,
+): Promise<CheckCell> {
+  const framingOptions = framingOptionsFor(framing, sizeBytes);
+  const serverFraming = (options.serverFraming ?? createFraming)(framing, framingOptions);
+  const server = await startServer("concurrent", {
+    host: "127.0.0.1",
+    port: 0,
+    idleTimeoutMs: 0,
+    maxConnections: 16,
+    // A broken framing's protocol errors are the driver's to count; the server's own lines would be noise.
+    log: () => {},
+    framing: serverFraming,
+    app: getApp("echo"),
+  });
+  const fragmentation = FRAGMENTATIONS[fragmentationName];
+  try {
+    const proxy = fragmentation.proxyFaults
+      ? await startProxy({
+          listenHost: "127.0.0.1",
+          listenPort: 0,
+          targetHost: server.host,
+          targetPort: server.port,
+          faults: fragmentation.proxyFaults,
+          direction: "both",
+          seed: 1,
+        })
+      : undefined;
+    try {
+      const target = proxy ?? server;
+      const asked = cellMessageCount(sizeBytes, fragmentation);
+      const result = await runLoad({
+        target: `${target.host}:${target.port}`,
+        framing,
+        ...framingOptions,
+        connections: 1,
+        pipelining: fragmentation.pipelining ?? 1,
+        sizesBytes: [sizeBytes],
+        amount: asked,
+        timeoutMs: cellTimeoutMs(sizeBytes, fragmentation),
+        verify: "echo",
+        splitPieces: fragmentation.splitPieces ?? 1,
+      });
+      const errors = totalErrors(result);
+      const passed = errors === 0 && result.messages.verified === asked;
+      const mustFailBecause = framing === "naive" ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
+      return {
+        framing,
+        size: sizeBytes,
+        fragmentation: fragmentationName,
+        passed,
+        messages: result.messages.verified,
+        asked,
+        errors,
+        errorKinds: result.errors,
+        samples: result.errorSamples.slice(0, 3),
+        ...(mustFailBecause !== undefined ? { mustFailBecause } : {}),
+        blocking: framing === "naive" ? mustFailBecause !== undefined && passed : !passed,
+      };
+    } finally {
+      await proxy?.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+/** Cells run this many at a time by default: most of a cell's time is spent waiting on timers and sockets. */
+export const DEFAULT_CHECK_CONCURRENCY = 3;
+
+/**
+ * Runs every cell, a few at a time; each starts its own server and proxy and leaves nothing behind, so
+ * cells cannot disturb each other. The cells come back in matrix order: framing, size, fragmentation.
+ */
+export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
+  const framings = options.framings ?? FRAMING_NAMES;
+  const sizes = options.sizesBytes ?? CHECK_SIZES_BYTES;
+  const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
+  const plan = framings.flatMap((framing) =>
+    sizes.flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation }))),
+  );
+  const cells: CheckCell[] = new Array(plan.length);
+  let next = 0;
+  const runNext = async (): Promise<void> => {
+    for (let index = next++; index < plan.length; index = next++) {
+      const { framing, size, fragmentation } = plan[index] as (typeof plan)[number];
+      options.onCellStart?.(index, plan.length, framing, size, fragmentation);
+      cells[index] = await runCell(framing, size, fragmentation, options);
+    }
+  };
+  const concurrency = options.concurrency ?? DEFAULT_CHECK_CONCURRENCY;
+  await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, runNext));
+  return { cells, passed: cells.every((cell) => !cell.blocking) };
+}
