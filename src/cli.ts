@@ -4,6 +4,7 @@
 
 import { Command, CommanderError } from "commander";
 import { registerBenchCommand } from "./cli/bench-command.js";
+import { registerCheckCommand } from "./cli/check-command.js";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
@@ -24,6 +25,7 @@ registerLoadCommand(program);
 registerProxyCommand(program);
 registerCompareCommand(program);
 registerBenchCommand(program);
+registerCheckCommand(program);
 
 try {
   await program.parseAsync(process.argv);

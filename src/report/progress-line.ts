@@ -28,8 +28,15 @@ export class ProgressLine {
     const rate = Math.round((progress.verified - this.lastVerified) / intervalS);
     this.lastVerified = progress.verified;
     this.lastElapsedMs = progress.elapsedMs;
-    const text = `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${rate} msg/s, ${progress.verified} verified, ${progress.errors} errors`;
-    this.stream.write(`\r${text}\x1b[K`);
+    this.text(
+      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${rate} msg/s, ${progress.verified} verified, ${progress.errors} errors`,
+    );
+  }
+
+  /** Shows any one-line text in place (a terminal only). */
+  text(line: string): void {
+    if (!this.enabled) return;
+    this.stream.write(`\r${line}\x1b[K`);
     this.shown = true;
   }
 

@@ -1,0 +1,41 @@
+// `sockbench check`: runs the correctness matrix on 127.0.0.1 and exits 1 when a framing that must hold
+// did not, or naive passed a cell it must fail.
+
+import type { Command } from "commander";
+import { checkResultJson, formatCheckReport } from "../report/check-report.js";
+import { ProgressLine } from "../report/progress-line.js";
+import { runCheck } from "../suites/check-suite.js";
+import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
+
+interface CheckCliOptions {
+  json: boolean;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command("check")
+    .description(
+      "correctness matrix: every framing, sizes 0 to 1 MiB, every fragmentation, against the echo server through the proxy",
+    )
+    .option("--json", "print only the JSON result", false)
+    .action(async (options: CheckCliOptions) => {
+      const progress = new ProgressLine(process.stderr);
+      let result: Awaited<ReturnType<typeof runCheck>>;
+      try {
+        result = await runCheck(
+          options.json
+            ? {}
+            : {
+                onCellStart: (index, total, framing, size, fragmentation) =>
+                  progress.text(`cell ${index + 1}/${total}: ${framing} ${size} B ${fragmentation}`),
+              },
+        );
+      } finally {
+        progress.clear();
+      }
+      process.stdout.write(
+        options.json ? `${JSON.stringify(checkResultJson(result), null, 2)}\n` : formatCheckReport(result),
+      );
+      if (!result.passed) process.exitCode = EXIT_ERRORS_FOUND;
+    });
+}

@@ -1,0 +1,79 @@
+// The report of `sockbench check`: a cli-table3 matrix (rows framing x size, columns fragmentations),
+// the reasons behind every blocking cell, and the JSON form of --json.
+
+import Table from "cli-table3";
+import type { CheckCell, CheckResult } from "../suites/check-suite.js";
+import { formatSizeBytes } from "./format-size.js";
+
+/** What a cell shows: naive's cells say whether failing was expected of them. */
+export function cellVerdict(cell: CheckCell): string {
+  if (cell.framing !== "naive") return cell.passed ? "pass" : "FAIL";
+  if (cell.mustFailBecause !== undefined) return cell.passed ? "unexpected pass" : "expected fail";
+  // Where naive may pass or fail by chance, its verdict informs and decides nothing.
+  return cell.passed ? "pass" : "fail (by chance)";
+}
+
+/** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
+function sizeText(sizeBytes: number): string {
+  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+export function formatCheckReport(result: CheckResult): string {
+  const fragmentations = unique(result.cells.map((cell) => cell.fragmentation));
+  const table = new Table({
+    head: ["framing", "size", ...fragmentations],
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  const rows = unique(result.cells.map((cell) => `${cell.framing}\u0000${cell.size}`));
+  for (const row of rows) {
+    const [framing, size] = row.split("\u0000") as [string, string];
+    const cells = result.cells.filter((cell) => cell.framing === framing && String(cell.size) === size);
+    table.push([
+      framing,
+      sizeText(Number(size)),
+      ...fragmentations.map((fragmentation) => {
+        const cell = cells.find((candidate) => candidate.fragmentation === fragmentation);
+        return cell === undefined ? "" : cellVerdict(cell);
+      }),
+    ]);
+  }
+  const lines = [table.toString()];
+  const blocking = result.cells.filter((cell) => cell.blocking);
+  for (const cell of blocking) {
+    const where = `${cell.framing} ${sizeText(cell.size)} ${cell.fragmentation}`;
+    const why = cell.passed
+      ? `passed, but must fail: ${cell.mustFailBecause}`
+      : `${cell.messages}/${cell.asked} verified, ${cell.errors} errors: ${cell.samples.join("; ")}`;
+    lines.push(`${cellVerdict(cell)} ${where}: ${why}`);
+  }
+  const counted = result.cells.length;
+  lines.push(
+    result.passed
+      ? `check passed: ${counted} cells; eof, length and fixed held everywhere, naive failed wherever it must`
+      : `check FAILED: ${blocking.length} of ${counted} cells`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The --json form: one entry per cell. */
+export function checkResultJson(result: CheckResult): object {
+  return {
+    passed: result.passed,
+    cells: result.cells.map((cell) => ({
+      framing: cell.framing,
+      size: cell.size,
+      fragmentation: cell.fragmentation,
+      passed: cell.passed,
+      messages: cell.messages,
+      errors: cell.errors,
+      errorKinds: cell.errorKinds,
+      verdict: cellVerdict(cell),
+      ...(cell.mustFailBecause !== undefined ? { mustFailBecause: cell.mustFailBecause } : {}),
+    })),
+  };
+}
