@@ -32,8 +32,12 @@ const MAX_CELL_MESSAGES = 32;
  * since cells share one event loop and a neighbour's 1-byte slicing holds it for a while.
  */
 export const CELL_TIMEOUT_MS = 5000;
-/** Sliced cells wait longer for a large reply: this much more per KiB of payload. */
-const SLICED_TIMEOUT_MS_PER_KIB = 50;
+/**
+ * Sliced cells wait longer for a large reply: this much more per KiB of payload (1 MiB: about 2.7 min).
+ * Generous on purpose: on a loaded 2-core machine four 1 MiB cells sliced to 1 byte share the CPU, and a
+ * correct framing must not fail for being slow; a broken one fails on its first wrong reply anyway.
+ */
+const SLICED_TIMEOUT_MS_PER_KIB = 150;
 
 export interface CheckCell {
   framing: FramingName;
@@ -61,8 +65,10 @@ export interface CheckOptions {
   fragmentations?: readonly FragmentationName[];
   /** The framing the server decodes with (default: the registry's); a test hands in a broken one. */
   serverFraming?: (name: FramingName, options: FramingOptions) => Framing;
-  /** Cells in flight at once (default DEFAULT_CHECK_CONCURRENCY). */
+  /** Cells in flight at once per thread (default DEFAULT_CHECK_CONCURRENCY). */
   concurrency?: number;
+  /** Worker threads running cells (default 1: all in this thread). Not with serverFraming. */
+  threads?: number;
   onCellStart?: (
     index: number,
     total: number,
@@ -99,14 +105,28 @@ function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOpti
   return framing === "fixed" ? { recordSize: recordSizeFor(sizeBytes) } : {};
 }
 
-async function runCell(
-  framing: FramingName,
-  sizeBytes: number,
-  fragmentationName: FragmentationName,
-  options: CheckOptions,
+/** One cell to run: which framing, size and fragmentation. */
+export interface CheckCellPlan {
+  framing: FramingName;
+  size: number;
+  fragmentation: FragmentationName;
+}
+
+/** About how long a cell takes, to start the slow ones first: sliced bytes cost a write each. */
+function cellCost(plan: CheckCellPlan): number {
+  const fragmentation = FRAGMENTATIONS[plan.fragmentation];
+  const bytes = cellMessageCount(plan.size, fragmentation) * Math.max(1, plan.size);
+  return isSliced(fragmentation) ? bytes * 100 : bytes;
+}
+
+/** Runs one cell with its own server and proxy, and closes both. */
+export async function runCheckCell(
+  plan: CheckCellPlan,
+  serverFramingOf: CheckOptions["serverFraming"] = createFraming,
 ): Promise<CheckCell> {
+  const { framing, size: sizeBytes, fragmentation: fragmentationName } = plan;
   const framingOptions = framingOptionsFor(framing, sizeBytes);
-  const serverFraming = (options.serverFraming ?? createFraming)(framing, framingOptions);
+  const serverFraming = serverFramingOf(framing, framingOptions);
   const server = await startServer("concurrent", {
     host: "127.0.0.1",
     port: 0,
@@ -169,30 +189,55 @@ async function runCell(
   }
 }
 
-/** Cells run this many at a time by default: most of a cell's time is spent waiting on timers and sockets. */
+/** Cells in flight at once per thread: most of a cell's time is spent waiting on timers and sockets. */
 export const DEFAULT_CHECK_CONCURRENCY = 3;
 
 /**
- * Runs every cell, a few at a time; each starts its own server and proxy and leaves nothing behind, so
- * cells cannot disturb each other. The cells come back in matrix order: framing, size, fragmentation.
+ * Runs every cell, a few at a time (and over `threads` worker threads when asked); each cell starts its
+ * own server and proxy and leaves nothing behind, so cells cannot disturb each other's bytes. The slow
+ * cells start first; the cells come back in matrix order: framing, size, fragmentation.
  */
 export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
   const framings = options.framings ?? FRAMING_NAMES;
   const sizes = options.sizesBytes ?? CHECK_SIZES_BYTES;
   const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
-  const plan = framings.flatMap((framing) =>
+  const plan: CheckCellPlan[] = framings.flatMap((framing) =>
     sizes.flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation }))),
   );
+  const order = plan
+    .map((_, index) => index)
+    .sort((a, b) => cellCost(plan[b] as CheckCellPlan) - cellCost(plan[a] as CheckCellPlan));
   const cells: CheckCell[] = new Array(plan.length);
-  let next = 0;
-  const runNext = async (): Promise<void> => {
-    for (let index = next++; index < plan.length; index = next++) {
-      const { framing, size, fragmentation } = plan[index] as (typeof plan)[number];
-      options.onCellStart?.(index, plan.length, framing, size, fragmentation);
-      cells[index] = await runCell(framing, size, fragmentation, options);
-    }
+  let started = 0;
+  const nextIndex = (): number | undefined => {
+    const index = order[started];
+    if (index === undefined) return undefined;
+    started++;
+    const cell = plan[index] as CheckCellPlan;
+    options.onCellStart?.(started - 1, plan.length, cell.framing, cell.size, cell.fragmentation);
+    return index;
   };
   const concurrency = options.concurrency ?? DEFAULT_CHECK_CONCURRENCY;
-  await Promise.all(Array.from({ length: Math.min(concurrency, plan.length) }, runNext));
+  const threads = options.threads ?? 1;
+  if (threads > 1 && options.serverFraming !== undefined) {
+    throw new Error("a serverFraming runs in this thread only: leave threads at 1");
+  }
+  const run =
+    threads > 1
+      ? await import("./check-threads.js").then((module) => module.cellRunnerInThreads(threads))
+      : {
+          runCell: (index: number) => runCheckCell(plan[index] as CheckCellPlan, options.serverFraming),
+          close: async () => {},
+        };
+  try {
+    const lane = async (): Promise<void> => {
+      for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
+        cells[index] = await run.runCell(index, plan[index] as CheckCellPlan);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency * threads, plan.length) }, lane));
+  } finally {
+    await run.close();
+  }
   return { cells, passed: cells.every((cell) => !cell.blocking) };
 }
