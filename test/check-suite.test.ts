@@ -51,7 +51,12 @@ function cellOf(cells: CheckCell[], framing: FramingName, size: number, fragment
 
 describe("check suite", () => {
   it("eof, length and fixed pass; naive fails where it must", async () => {
-    const result = await runCheck({ sizesBytes: [1, 1025], fragmentations: ["none", "slices-1"] });
+    // On two worker threads (from dist/), as the CLI runs it.
+    const result = await runCheck({
+      sizesBytes: [1, 1025],
+      fragmentations: ["none", "slices-1"],
+      threads: 2,
+    });
     expect(result.cells).toHaveLength(4 * 2 * 2);
     for (const cell of result.cells.filter((candidate) => candidate.framing !== "naive")) {
       expect(cell, `${cell.framing} ${cell.size} ${cell.fragmentation}`).toMatchObject({
@@ -74,6 +79,12 @@ describe("check suite", () => {
     );
     expect(formatCheckReport(result)).toContain("expected fail");
   }, 30_000);
+
+  it("refuses a server framing with worker threads: it cannot cross into them", async () => {
+    await expect(runCheck({ threads: 2, serverFraming: brokenServerFraming })).rejects.toThrow(
+      /this thread only/,
+    );
+  });
 
   it("catches a decoder that takes each read as a whole frame: it passes unsliced, fails sliced", async () => {
     const result = await runCheck({

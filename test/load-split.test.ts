@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { LoadConfigError } from "../src/clients/load/load-config.js";
 import { runLoad } from "../src/clients/load/run-load.js";
 import { totalErrors } from "../src/report/load-result.js";
+import { runCli } from "./support/cli-process.js";
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -106,5 +107,28 @@ describe("load --split", () => {
     await expect(
       runLoad({ target: "127.0.0.1:1", framing: "length", amount: 1, splitPieces: 65 }),
     ).rejects.toThrow(LoadConfigError);
+  });
+
+  it("the CLI takes --split 2..64 and --nagle, and names what --split allows", async () => {
+    const server = await countingEchoServer();
+    const ok = await runCli([
+      "load",
+      "--target",
+      `127.0.0.1:${server.port}`,
+      "--amount",
+      "10",
+      "--connections",
+      "1",
+      "--split",
+      "2",
+      "--nagle",
+      "--json",
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).config).toMatchObject({ splitPieces: 2, nagle: true });
+    expect(server.reads()).toBeGreaterThanOrEqual(18);
+    const bad = await runCli(["load", "--target", "127.0.0.1:1", "--split", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--split.*expected a whole number from 2 to 64, got "1"/);
   });
 });

@@ -2,6 +2,7 @@
 // the lanes of runCheck hand them out, and answers each with its CheckCell.
 
 import { Worker } from "node:worker_threads";
+import { builtModulePath } from "../built-module.js";
 import type { CheckCell, CheckCellPlan } from "./check-suite.js";
 
 /** Between runCheck and a check worker. */
@@ -16,7 +17,7 @@ export interface CellRunner {
 export function cellRunnerInThreads(threads: number): CellRunner {
   const workers = Array.from(
     { length: threads },
-    () => new Worker(new URL("./check-worker.js", import.meta.url)),
+    () => new Worker(builtModulePath(import.meta.url, "./check-worker.js")),
   );
   const pending = new Map<number, { resolve: (cell: CheckCell) => void; reject: (error: Error) => void }>();
   const load = workers.map(() => 0);
