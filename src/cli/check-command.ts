@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { runCheck } from "../suites/check-suite.js";
+import type { CheckResult } from "../suites/check-suite.js";
 import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parseIntegerInRange } from "./option-parsers.js";
 
@@ -25,14 +25,16 @@ export function registerCheckCommand(program: Command): void {
     )
     .option(
       "--threads <count>",
-      "worker threads running cells (default: one per core, up to 4)",
+      "worker threads running cells (one per core, up to 4)",
       parseIntegerInRange(1, 64),
       DEFAULT_THREADS,
     )
     .option("--json", "print only the JSON result", false)
     .action(async (options: CheckCliOptions) => {
       const progress = new ProgressLine(process.stderr);
-      let result: Awaited<ReturnType<typeof runCheck>>;
+      // Loaded on use, like bench: every other command starts without the suites.
+      const { runCheck } = await import("../suites/check-suite.js");
+      let result: CheckResult;
       try {
         result = await runCheck(
           options.json

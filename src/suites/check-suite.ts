@@ -9,6 +9,7 @@ import { startProxy } from "../proxy/start-proxy.js";
 import { type ErrorKind, totalErrors } from "../report/load-result.js";
 import { startServer } from "../servers/start-server.js";
 import { recordSizeFor } from "./bench-suite.js";
+import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
 import {
   FRAGMENTATION_NAMES,
   FRAGMENTATIONS,
@@ -29,7 +30,7 @@ const SLICED_CELL_BUDGET_BYTES = 128 * 1024;
 const MAX_CELL_MESSAGES = 32;
 /**
  * Per request; a cell whose server never answers (naive at size 0) ends after one such wait. Generous,
- * since cells share one event loop and a neighbour's 1-byte slicing holds it for a while.
+ * since cells share a thread and a neighbour's 1-byte slicing holds it for a while.
  */
 export const CELL_TIMEOUT_MS = 5000;
 /**
@@ -222,13 +223,10 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
   if (threads > 1 && options.serverFraming !== undefined) {
     throw new Error("a serverFraming runs in this thread only: leave threads at 1");
   }
-  const run =
+  const run: CellRunner =
     threads > 1
-      ? await import("./check-threads.js").then((module) => module.cellRunnerInThreads(threads))
-      : {
-          runCell: (index: number) => runCheckCell(plan[index] as CheckCellPlan, options.serverFraming),
-          close: async () => {},
-        };
+      ? cellRunnerInThreads(threads)
+      : { runCell: (_, cell) => runCheckCell(cell, options.serverFraming), close: async () => {} };
   try {
     const lane = async (): Promise<void> => {
       for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
