@@ -45,7 +45,7 @@ export function formatCheckReport(result: CheckResult): string {
   const lines = [table.toString()];
   if (result.cells.some((cell) => cell.framing === "naive")) {
     lines.push(
-      "naive: where its design breaks (size 0, above 1024 bytes, slicing from 512 bytes, coalescing below 1024, split writes)",
+      "naive: where its design breaks (size 0, above 1024 bytes, slicing of long messages, coalescing below 1024, split writes)",
       "it must fail; elsewhere a pass or fail is chance and decides nothing (--json gives each must-fail reason).",
     );
   }
