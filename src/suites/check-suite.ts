@@ -34,11 +34,12 @@ const MAX_CELL_MESSAGES = 32;
  */
 export const CELL_TIMEOUT_MS = 5000;
 /**
- * Sliced cells wait longer for a large reply: this much more per KiB of payload (1 MiB: about 2.7 min).
- * Generous on purpose: on a loaded 2-core machine four 1 MiB cells sliced to 1 byte share the CPU, and a
- * correct framing must not fail for being slow; a broken one fails on its first wrong reply anyway.
+ * Sliced cells wait longer for a large reply: this much more per KiB of payload (64 KiB: 24 s, 1 MiB:
+ * about 5 min). Generous on purpose: on a loaded 2-core machine (load average 6) 150 ms per KiB let a
+ * correct eof cell of 64 KiB time out while 1 MiB cells sliced to 1 byte held the CPU. A correct framing
+ * must not fail for being slow; a broken one fails on its first wrong reply anyway.
  */
-const SLICED_TIMEOUT_MS_PER_KIB = 150;
+const SLICED_TIMEOUT_MS_PER_KIB = 300;
 
 export interface CheckCell {
   framing: FramingName;
@@ -191,7 +192,7 @@ export async function runCheckCell(
 }
 
 /** Cells in flight at once per thread: most of a cell's time is spent waiting on timers and sockets. */
-export const DEFAULT_CHECK_CONCURRENCY = 3;
+export const DEFAULT_CHECK_CONCURRENCY = 2;
 
 /**
  * Runs every cell, a few at a time (and over `threads` worker threads when asked); each cell starts its
