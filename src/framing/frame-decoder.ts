@@ -1,7 +1,10 @@
 // The shared base of every decoder, after netty's ByteToMessageDecoder: it owns the buffering and the
-// failure state, and a strategy only says how to cut the next frame from the queue.
+// failure state, and a strategy says how to cut the next frame from the queue and, optionally, how to
+// cut whole frames in bulk from contiguous bytes.
 
+import { bufferView } from "./buffer-view.js";
 import { ChunkQueue } from "./chunk-queue.js";
+import { FrameCollector, type FrameSink } from "./frame-sink.js";
 import type { FramingError } from "./framing-error.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -20,26 +23,57 @@ export abstract class FrameDecoder {
    * Throws a FramingError when the peer breaks the framing; the decoder then stays failed.
    */
   push(chunk: Buffer): Buffer[] {
+    const collector = new FrameCollector();
+    this.pushTo(chunk, collector);
+    return collector.frames;
+  }
+
+  /**
+   * As push(), but hands each completed frame to `sink` as it is cut. On a FramingError the frames cut
+   * from the chunk before the bad one have already reached the sink.
+   */
+  pushTo(chunk: Buffer, sink: FrameSink): void {
     if (this.failure) throw this.failure;
-    this.queue.push(chunk);
-    const messages: Buffer[] = [];
     try {
-      this.decodeAvailable(messages);
+      if (this.queue.length === 0) {
+        // Nothing buffered: cut straight from the chunk and queue only its incomplete remainder (a small
+        // remainder is copied into the queue's shared tail, which bounds a flood of tiny chunks).
+        const cutBytes = this.cutFrames(chunk, sink);
+        this.queue.push(cutBytes === 0 ? chunk : bufferView(chunk, cutBytes, chunk.length));
+      } else {
+        this.queue.push(chunk);
+      }
+      this.decodeAvailable(sink);
     } catch (error) {
       this.failure = error as FramingError;
       this.queue.skip(this.queue.length);
       throw error;
     }
-    return messages;
   }
 
-  /** Cuts every whole frame the queue holds into `messages`; a strategy may override it to cut them in bulk. */
-  protected decodeAvailable(messages: Buffer[]): void {
-    for (let message = this.decodeNext(); message !== undefined; message = this.decodeNext()) {
-      messages.push(message);
-    }
+  /**
+   * Cuts the whole frames at the start of `source` into `sink` and returns the bytes they took; it stops
+   * before a frame it cannot finish within `source`, and leaves a frame that breaks a limit to
+   * decodeNext, which reports it. The default cuts nothing: every frame goes through decodeNext.
+   */
+  protected cutFrames(_source: Buffer, _sink: FrameSink): number {
+    return 0;
   }
 
   /** Cuts the next whole frame from the queue, or returns undefined when more bytes are needed. */
   protected abstract decodeNext(): Buffer | undefined;
+
+  private decodeAvailable(sink: FrameSink): void {
+    while (this.queue.length > 0) {
+      // Whole frames inside the head chunk are cut in bulk; decodeNext takes a frame that straddles chunks.
+      const head = this.queue.viewableHead();
+      if (head !== undefined) {
+        const cutBytes = this.cutFrames(head, sink);
+        if (cutBytes > 0) this.queue.skip(cutBytes);
+      }
+      const message = this.decodeNext();
+      if (message === undefined) return;
+      sink.onFrame(message, 0, message.length);
+    }
+  }
 }
