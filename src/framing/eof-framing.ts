@@ -5,20 +5,12 @@ import type { FrameSink } from "./frame-sink.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
-/**
- * Position of the first `token` in `source` at or after `from`, or -1. Node runs a search for one byte as
- * memchr, several times cheaper per call than a search for a Buffer: so the token's first byte is searched
- * and the rest compared. After one false candidate the Buffer search takes over, which keeps an input full
- * of near-tokens linear.
- */
-function findToken(source: Buffer, token: Buffer, from: number): number {
-  const candidate = source.indexOf(token[0] as number, from);
-  if (candidate === -1 || token.length === 1) return candidate;
-  if (candidate + token.length > source.length) return -1;
+/** Whether `token` starts at byte `position` of `source`, its first byte already matched. */
+function tokenRestAt(source: Buffer, position: number, token: Buffer): boolean {
   for (let index = 1; index < token.length; index++) {
-    if (source[candidate + index] !== token[index]) return source.indexOf(token, candidate + 1);
+    if (source[position + index] !== token[index]) return false;
   }
-  return candidate;
+  return true;
 }
 
 export class EofDecoder extends FrameDecoder {
@@ -36,13 +28,18 @@ export class EofDecoder extends FrameDecoder {
   protected override cutFrames(source: Buffer, sink: FrameSink): number {
     // A search already under way over queued bytes is decodeNext's to resume.
     if (this.searchedBytes !== 0) return 0;
-    const tokenBytes = this.token.length;
+    const token = this.token;
+    const tokenBytes = token.length;
+    const firstByte = token[0] as number;
     let start = 0;
-    for (
-      let end = findToken(source, this.token, start);
-      end !== -1;
-      end = findToken(source, this.token, start)
-    ) {
+    for (;;) {
+      // Node runs a search for one byte as memchr, several times cheaper per call than a search for a
+      // Buffer: the token's first byte is searched and the rest compared. After a false candidate the
+      // Buffer search takes over, so an input full of near-tokens stays linear.
+      let end = source.indexOf(firstByte, start);
+      if (end !== -1 && tokenBytes > 1 && !tokenRestAt(source, end, token))
+        end = source.indexOf(token, end + 1);
+      if (end === -1) break;
       if (end - start > this.maxFrameBytes) return start;
       sink.onFrame(source, start, end);
       start = end + tokenBytes;
