@@ -24,10 +24,13 @@ export class EofDecoder extends FrameDecoder {
     super();
   }
 
+  /** A search already under way over queued bytes is decodeNext's to resume. */
+  protected override cutsInBulk(): boolean {
+    return this.searchedBytes === 0;
+  }
+
   /** Cuts every frame that ends inside `source`; an over-long one is left to decodeNext. */
   protected override cutFrames(source: Buffer, sink: FrameSink): number {
-    // A search already under way over queued bytes is decodeNext's to resume.
-    if (this.searchedBytes !== 0) return 0;
     const token = this.token;
     const tokenBytes = token.length;
     const firstByte = token[0] as number;

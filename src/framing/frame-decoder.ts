@@ -35,7 +35,7 @@ export abstract class FrameDecoder {
   pushTo(chunk: Buffer, sink: FrameSink): void {
     if (this.failure) throw this.failure;
     try {
-      if (this.queue.length === 0) {
+      if (this.queue.length === 0 && this.cutsInBulk()) {
         // Nothing buffered: cut straight from the chunk and queue only its incomplete remainder (a small
         // remainder is copied into the queue's shared tail, which bounds a flood of tiny chunks).
         const cutBytes = this.cutFrames(chunk, sink);
@@ -52,9 +52,17 @@ export abstract class FrameDecoder {
   }
 
   /**
+   * Whether cutFrames may run now: a strategy with a bulk path says yes between frames, and no while
+   * decodeNext is part-way through one. The default never cuts in bulk: every frame goes through decodeNext.
+   */
+  protected cutsInBulk(): boolean {
+    return false;
+  }
+
+  /**
    * Cuts the whole frames at the start of `source` into `sink` and returns the bytes they took; it stops
    * before a frame it cannot finish within `source`, and leaves a frame that breaks a limit to
-   * decodeNext, which reports it. The default cuts nothing: every frame goes through decodeNext.
+   * decodeNext, which reports it. Called only when cutsInBulk() says yes.
    */
   protected cutFrames(_source: Buffer, _sink: FrameSink): number {
     return 0;
@@ -66,7 +74,7 @@ export abstract class FrameDecoder {
   private decodeAvailable(sink: FrameSink): void {
     while (this.queue.length > 0) {
       // Whole frames inside the head chunk are cut in bulk; decodeNext takes a frame that straddles chunks.
-      const head = this.queue.viewableHead();
+      const head = this.cutsInBulk() ? this.queue.viewableHead() : undefined;
       if (head !== undefined) {
         const cutBytes = this.cutFrames(head, sink);
         if (cutBytes > 0) this.queue.skip(cutBytes);

@@ -18,10 +18,13 @@ export class LengthPrefixDecoder extends FrameDecoder {
     super();
   }
 
+  /** A frame whose header was already read is decodeNext's to finish. */
+  protected override cutsInBulk(): boolean {
+    return this.state === "header";
+  }
+
   /** Cuts every frame that ends inside `source`; decodeNext reports an oversized prefix. */
   protected override cutFrames(source: Buffer, sink: FrameSink): number {
-    // A frame whose header was already read is decodeNext's to finish.
-    if (this.state !== "header") return 0;
     let start = 0;
     while (start + LENGTH_HEADER_BYTES <= source.length) {
       const payloadStart = start + LENGTH_HEADER_BYTES;
