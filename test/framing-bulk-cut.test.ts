@@ -3,7 +3,7 @@
 // which must hand over exactly the frames push() returns.
 
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { FrameSink } from "../src/framing/frame-sink.js";
 import type { Framing } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
@@ -104,6 +104,35 @@ describe("eof decoder bulk cut (multi-byte tokens)", () => {
     expect(() => decoder.pushTo(chunk, sink)).toThrow(/frame of 50 bytes exceeds max frame 10/);
     expect(sink.frames).toEqual([Buffer.from("short").toString("hex")]);
     expect(() => decoder.push(Buffer.from("x\r\n"))).toThrow(FramingError);
+  });
+
+  it("searches each received byte once, the chunk cut directly and the queue's resumed search alike", () => {
+    // Bytes scanned by every Buffer#indexOf call (to the match, or to the end of the searched Buffer).
+    let scannedBytes = 0;
+    const original = Buffer.prototype.indexOf as (this: Buffer, ...args: unknown[]) => number;
+    const spy = vi.spyOn(Buffer.prototype, "indexOf").mockImplementation(function (
+      this: Buffer,
+      ...args: unknown[]
+    ) {
+      const found = original.apply(this, args);
+      const from = typeof args[1] === "number" ? args[1] : 0;
+      scannedBytes += found === -1 ? this.length - from : found - from + 1;
+      return found;
+    });
+    try {
+      const decoder = createFraming("eof", { token: Buffer.from("<EOF>") }).createDecoder();
+      const chunks = [
+        Buffer.alloc(64 * 1024, 0x3c),
+        ...Array.from({ length: 64 }, () => Buffer.alloc(1024, 0x61)),
+      ];
+      for (const chunk of chunks) expect(decoder.push(chunk)).toEqual([]);
+      const received = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+      expect(decoder.push(Buffer.from("<EOF>"))).toHaveLength(1);
+      // Every byte once, plus the token-length-1 bytes kept back at each chunk's end for a straddling token.
+      expect(scannedBytes).toBeLessThanOrEqual(received + 5 + chunks.length * 4 * 2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("fails a tokenless stream at max frame when it arrives as one big chunk", () => {
