@@ -1,23 +1,12 @@
-// The decoders' bulk paths: frames cut straight from a chunk when nothing is queued, multi-byte eof
-// tokens searched by their first byte (with near-tokens in the payloads), and pushTo()'s FrameSink,
-// which must hand over exactly the frames push() returns.
+// The decoders' bulk paths: frames cut straight from a chunk when nothing is queued (only the remainder
+// is queued), and multi-byte eof tokens searched by their first byte (with near-tokens in the payloads).
 
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import type { FrameSink } from "../src/framing/frame-sink.js";
 import type { Framing } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
 import { cutAt } from "./support/chunking.js";
-
-/** Records each frame the way a consumer that keeps them would: as a copy of its bytes, at once. */
-class RecordingSink implements FrameSink {
-  readonly frames: string[] = [];
-
-  onFrame(source: Buffer, start: number, end: number): void {
-    this.frames.push(source.toString("hex", start, end));
-  }
-}
 
 function accepts(framing: Framing, payload: Buffer): boolean {
   try {
@@ -43,19 +32,14 @@ function cutBySizes(stream: Buffer, sizes: number[]): Buffer[] {
   return cutAt(stream, cuts);
 }
 
-/** Decodes `chunks` with push() and, on a second decoder, with pushTo(); both must give `payloads`. */
-function expectBothPathsDecode(framing: Framing, payloads: Buffer[], chunks: Buffer[]): void {
-  const expected = payloads.map((payload) => payload.toString("hex"));
-  const pushDecoder = framing.createDecoder();
-  const returned = chunks.flatMap((chunk) => pushDecoder.push(chunk));
+function expectDecoded(framing: Framing, payloads: Buffer[], chunks: Buffer[]): void {
+  const decoder = framing.createDecoder();
+  const frames = chunks.flatMap((chunk) => decoder.push(chunk));
   // Compared after the last push: a view into bytes that later pushes overwrite would show here.
-  expect(returned.map((frame) => frame.toString("hex"))).toEqual(expected);
-  expect(pushDecoder.bufferedBytes).toBe(0);
-  const sinkDecoder = framing.createDecoder();
-  const sink = new RecordingSink();
-  for (const chunk of chunks) sinkDecoder.pushTo(chunk, sink);
-  expect(sink.frames).toEqual(expected);
-  expect(sinkDecoder.bufferedBytes).toBe(0);
+  expect(frames.map((frame) => frame.toString("hex"))).toEqual(
+    payloads.map((payload) => payload.toString("hex")),
+  );
+  expect(decoder.bufferedBytes).toBe(0);
 }
 
 describe("eof decoder bulk cut (multi-byte tokens)", () => {
@@ -76,7 +60,7 @@ describe("eof decoder bulk cut (multi-byte tokens)", () => {
     fc.assert(
       fc.property(tokenAndPayloads, chunkSizes, ([framing, payloads], sizes) => {
         const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
-        expectBothPathsDecode(framing, payloads, cutBySizes(stream, sizes));
+        expectDecoded(framing, payloads, cutBySizes(stream, sizes));
       }),
       { numRuns: 300 },
     );
@@ -91,18 +75,16 @@ describe("eof decoder bulk cut (multi-byte tokens)", () => {
           const group = payloads.slice(index, index + perChunk);
           chunks.push(Buffer.concat(group.flatMap((payload) => framing.encode(payload))));
         }
-        expectBothPathsDecode(framing, payloads, chunks);
+        expectDecoded(framing, payloads, chunks);
       }),
     );
   });
 
-  it("fails a frame longer than max frame that lies whole in the first chunk, after the frames before it", () => {
+  it("fails a frame longer than max frame that lies whole in the first chunk, after frames before it", () => {
     const framing = createFraming("eof", { token: Buffer.from("\r\n"), maxFrameBytes: 10 });
     const decoder = framing.createDecoder();
-    const sink = new RecordingSink();
     const chunk = Buffer.from(`short\r\n${"a".repeat(50)}\r\nlater\r\n`);
-    expect(() => decoder.pushTo(chunk, sink)).toThrow(/frame of 50 bytes exceeds max frame 10/);
-    expect(sink.frames).toEqual([Buffer.from("short").toString("hex")]);
+    expect(() => decoder.push(chunk)).toThrow(/frame of 50 bytes exceeds max frame 10/);
     expect(() => decoder.push(Buffer.from("x\r\n"))).toThrow(FramingError);
   });
 
@@ -144,8 +126,8 @@ describe("eof decoder bulk cut (multi-byte tokens)", () => {
   });
 });
 
-describe("pushTo and push agree", () => {
-  it("for every framing, under any chunking", () => {
+describe("bulk cut for every framing", () => {
+  it("decodes every payload under chunkings that mix kept chunks and the shared tail", () => {
     const framings = fc.constantFrom(
       createFraming("length"),
       createFraming("eof", { token: Buffer.from("\n") }),
@@ -162,7 +144,7 @@ describe("pushTo and push agree", () => {
             .map((bytes) => Buffer.from(bytes.map((byte) => (byte % 90) + 33)))
             .filter((payload) => accepts(framing, payload));
           const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
-          expectBothPathsDecode(framing, payloads, cutBySizes(stream, sizes));
+          expectDecoded(framing, payloads, cutBySizes(stream, sizes));
         },
       ),
     );

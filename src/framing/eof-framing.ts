@@ -1,7 +1,7 @@
 // End-of-message token framing (the lab's exercise 5): payload, then a token such as `<EOF>`.
 
+import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import type { FrameSink } from "./frame-sink.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
@@ -30,7 +30,7 @@ export class EofDecoder extends FrameDecoder {
   }
 
   /** Cuts every frame that ends inside `source`; an over-long one is left to decodeNext. */
-  protected override cutFrames(source: Buffer, sink: FrameSink): number {
+  protected override cutFrames(source: Buffer, frames: FrameCollector): number {
     const token = this.token;
     const tokenBytes = token.length;
     const firstByte = token[0] as number;
@@ -44,7 +44,7 @@ export class EofDecoder extends FrameDecoder {
         end = source.indexOf(token, end + 1);
       if (end === -1) break;
       if (end - start > this.maxFrameBytes) return start;
-      sink.onFrame(source, start, end);
+      frames.add(source, start, end);
       start = end + tokenBytes;
     }
     // The remainder holds no token that ends inside it: decodeNext's search resumes past it, less the

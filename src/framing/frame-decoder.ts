@@ -4,7 +4,7 @@
 
 import { bufferView } from "./buffer-view.js";
 import { ChunkQueue } from "./chunk-queue.js";
-import { FrameCollector, type FrameSink } from "./frame-sink.js";
+import { FrameCollector } from "./frame-collector.js";
 import type { FramingError } from "./framing-error.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -23,32 +23,24 @@ export abstract class FrameDecoder {
    * Throws a FramingError when the peer breaks the framing; the decoder then stays failed.
    */
   push(chunk: Buffer): Buffer[] {
-    const collector = new FrameCollector();
-    this.pushTo(chunk, collector);
-    return collector.frames;
-  }
-
-  /**
-   * As push(), but hands each completed frame to `sink` as it is cut. On a FramingError the frames cut
-   * from the chunk before the bad one have already reached the sink.
-   */
-  pushTo(chunk: Buffer, sink: FrameSink): void {
     if (this.failure) throw this.failure;
+    const frames = new FrameCollector();
     try {
       if (this.queue.length === 0 && this.cutsInBulk()) {
         // Nothing buffered: cut straight from the chunk and queue only its incomplete remainder (a small
         // remainder is copied into the queue's shared tail, which bounds a flood of tiny chunks).
-        const cutBytes = this.cutFrames(chunk, sink);
+        const cutBytes = this.cutFrames(chunk, frames);
         this.queue.push(cutBytes === 0 ? chunk : bufferView(chunk, cutBytes, chunk.length));
       } else {
         this.queue.push(chunk);
       }
-      this.decodeAvailable(sink);
+      this.decodeAvailable(frames);
     } catch (error) {
       this.failure = error as FramingError;
       this.queue.skip(this.queue.length);
       throw error;
     }
+    return frames.frames;
   }
 
   /**
@@ -60,28 +52,28 @@ export abstract class FrameDecoder {
   }
 
   /**
-   * Cuts the whole frames at the start of `source` into `sink` and returns the bytes they took; it stops
+   * Cuts the whole frames at the start of `source` into `frames` and returns the bytes they took; it stops
    * before a frame it cannot finish within `source`, and leaves a frame that breaks a limit to
    * decodeNext, which reports it. Called only when cutsInBulk() says yes.
    */
-  protected cutFrames(_source: Buffer, _sink: FrameSink): number {
+  protected cutFrames(_source: Buffer, _frames: FrameCollector): number {
     return 0;
   }
 
   /** Cuts the next whole frame from the queue, or returns undefined when more bytes are needed. */
   protected abstract decodeNext(): Buffer | undefined;
 
-  private decodeAvailable(sink: FrameSink): void {
+  private decodeAvailable(frames: FrameCollector): void {
     while (this.queue.length > 0) {
       // Whole frames inside the head chunk are cut in bulk; decodeNext takes a frame that straddles chunks.
       const head = this.cutsInBulk() ? this.queue.viewableHead() : undefined;
       if (head !== undefined) {
-        const cutBytes = this.cutFrames(head, sink);
+        const cutBytes = this.cutFrames(head, frames);
         if (cutBytes > 0) this.queue.skip(cutBytes);
       }
       const message = this.decodeNext();
       if (message === undefined) return;
-      sink.onFrame(message, 0, message.length);
+      frames.add(message, 0, message.length);
     }
   }
 }

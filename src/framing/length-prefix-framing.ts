@@ -1,7 +1,7 @@
 // Length-prefix framing: a 4-byte unsigned big-endian payload length, then the payload. Binary-safe.
 
+import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import type { FrameSink } from "./frame-sink.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
@@ -24,13 +24,13 @@ export class LengthPrefixDecoder extends FrameDecoder {
   }
 
   /** Cuts every frame that ends inside `source`; decodeNext reports an oversized prefix. */
-  protected override cutFrames(source: Buffer, sink: FrameSink): number {
+  protected override cutFrames(source: Buffer, frames: FrameCollector): number {
     let start = 0;
     while (start + LENGTH_HEADER_BYTES <= source.length) {
       const payloadStart = start + LENGTH_HEADER_BYTES;
       const payloadBytes = source.readUInt32BE(start);
       if (payloadBytes > this.maxFrameBytes || payloadStart + payloadBytes > source.length) break;
-      sink.onFrame(source, payloadStart, payloadStart + payloadBytes);
+      frames.add(source, payloadStart, payloadStart + payloadBytes);
       start = payloadStart + payloadBytes;
     }
     return start;

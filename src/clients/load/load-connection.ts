@@ -4,7 +4,6 @@
 
 import type { Socket } from "node:net";
 import type { FrameDecoder } from "../../framing/frame-decoder.js";
-import type { FrameSink } from "../../framing/frame-sink.js";
 import type { Framing } from "../../framing/framing.js";
 import type { ErrorKind } from "../../report/load-result.js";
 import { BatchWriter } from "./batch-writer.js";
@@ -46,12 +45,6 @@ export class LoadConnection {
   private readonly sizes: SizePicker;
   private readonly writer = new BatchWriter();
   private nextSeq = 0;
-  /** When the read being decoded arrived: the receive time of every reply it completes. */
-  private readUs = 0;
-  /** Replies go straight from the decoder to the verifier, with no Buffer per reply unless it is checked. */
-  private readonly replySink: FrameSink = {
-    onFrame: (source, start, end) => this.verifier.onReply(source, start, end, this.outstanding, this.readUs),
-  };
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly closedSockets: Promise<void>[] = [];
@@ -177,12 +170,15 @@ export class LoadConnection {
     const now = nowUs();
     const stats = this.host.stats;
     if (now >= stats.measureStartUs) stats.recordBytes(chunk.length, now);
-    this.readUs = now;
+    let replies: Buffer[];
     try {
-      decoder.pushTo(chunk, this.replySink);
+      replies = decoder.push(chunk);
     } catch (error) {
       this.fail("protocol", `bad frame from server: ${(error as Error).message}`);
       return;
+    }
+    for (let index = 0; index < replies.length; index++) {
+      this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
     }
     this.pump();
     this.host.onReplies(now);

@@ -12,7 +12,6 @@
 // Payloads shorter than the header (and --message payloads) carry no ids: they are checked byte for
 // byte and by length (merged, split), but a lost, duplicated or reordered reply shows only as corrupted.
 
-import { bufferView } from "../../framing/buffer-view.js";
 import type { MismatchKind } from "../../report/load-result.js";
 import type { EchoPayloadCodec } from "./echo-payload.js";
 import type { LoadStats } from "./load-stats.js";
@@ -37,17 +36,15 @@ export class ReplyVerifier {
     private readonly stats: LoadStats,
   ) {}
 
-  /** One reply: bytes `start` to `end` of `source`, made a Buffer only when its bytes are looked at. */
-  onReply(source: Buffer, start: number, end: number, queue: RequestQueue, nowUs: number): void {
+  onReply(reply: Buffer, queue: RequestQueue, nowUs: number): void {
     if (queue.length === 0) {
-      this.onUnexpected(bufferView(source, start, end), nowUs);
+      this.onUnexpected(reply, nowUs);
       return;
     }
     if (!this.verifyEcho) {
       this.verified(queue, nowUs);
       return;
     }
-    const reply = bufferView(source, start, end);
     if (this.partial !== undefined) {
       this.continuePartial(reply, queue, nowUs);
       return;
