@@ -16,6 +16,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   bodyBytes = 0;
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
+  /** undici's way to fail this request and drop its connection; set once the request is on a socket. */
+  private abortRequest: ((error: Error) => void) | undefined;
 
   constructor(
     private readonly owner: ExchangeOwner,
@@ -35,8 +37,20 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     return Buffer.concat([this.first, ...this.rest], this.bodyBytes);
   }
 
-  // Called again when undici retries the request on a new connection (its head of pipeline failed).
-  onConnect(): void {}
+  /** Whether undici has put it on a connection (only then can it time out). */
+  get isDispatched(): boolean {
+    return this.abortRequest !== undefined;
+  }
+
+  /** Fails the request with `error` (onError follows); undici drops the connection and resends what else it held. */
+  abort(error: Error): void {
+    this.abortRequest?.(error);
+  }
+
+  // Called again when undici resends the request on a new connection (the one it was on dropped).
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortRequest = abort;
+  }
 
   onHeaders(statusCode: number, _rawHeaders: Buffer[], _resume: () => void, statusText: string): boolean {
     this.statusCode = statusCode;

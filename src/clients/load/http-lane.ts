@@ -23,9 +23,13 @@ export interface HttpWire {
 
 const RECONNECT_DELAY_MS = 50;
 
+/** A request that waited --timeout for its response (counted as a timeout, like a TCP one). */
+export class ResponseTimeoutError extends Error {}
+
 export class HttpLane implements LoadLane, ExchangeOwner {
   readonly due = new RequestQueue();
-  private inFlight = 0;
+  /** Dispatched and not yet answered or failed. */
+  private readonly inFlight = new Set<HttpExchange>();
   private inFlightMeasured = 0;
   private nextSeq = 0;
   private readonly sizes: SizePicker;
@@ -43,7 +47,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
   }
 
   get isBusy(): boolean {
-    return this.inFlight > 0 || this.due.length > 0;
+    return this.inFlight.size > 0 || this.due.length > 0;
   }
 
   enqueueDue(intendedUs: number): void {
@@ -55,18 +59,23 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const limit = this.host.config.pipelining;
     const now = nowUs();
     if (this.host.openLoop) {
-      while (this.inFlight < limit && this.due.length > 0) {
+      while (this.inFlight.size < limit && this.due.length > 0) {
         const intendedUs = this.due.intendedUsAt(0);
         this.due.shift();
         this.issue(intendedUs, now);
       }
     } else {
-      while (this.inFlight < limit && this.host.claimRequest(now)) this.issue(now, now);
+      while (this.inFlight.size < limit && this.host.claimRequest(now)) this.issue(now, now);
     }
   }
 
-  // undici times each request out itself (headersTimeout and bodyTimeout, set to --timeout by HttpTransport).
-  checkTimeout(): void {}
+  /** Fails each request on a connection that waited `timeoutUs` since it was issued (the run sweeps often). */
+  checkTimeout(now: number, timeoutUs: number): void {
+    for (const exchange of this.inFlight) {
+      if (now - exchange.sentUs < timeoutUs || !exchange.isDispatched) continue;
+      exchange.abort(new ResponseTimeoutError(`no response within ${this.host.config.timeoutMs} ms`));
+    }
+  }
 
   measuredUnanswered(): number {
     return this.inFlightMeasured;
@@ -122,7 +131,8 @@ export class HttpLane implements LoadLane, ExchangeOwner {
       this.host.stats.sent++;
       this.inFlightMeasured++;
     }
-    this.inFlight++;
+    const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);
+    this.inFlight.add(exchange);
     this.wire.pool.dispatch(
       {
         path: "/",
@@ -133,12 +143,12 @@ export class HttpLane implements LoadLane, ExchangeOwner {
         idempotent: true,
         blocking: false,
       },
-      new HttpExchange(this, seq, intendedUs, now, payload, measured),
+      exchange,
     );
   }
 
   private settle(exchange: HttpExchange): void {
-    this.inFlight--;
+    if (!this.inFlight.delete(exchange)) return;
     if (exchange.measured) this.inFlightMeasured--;
   }
 

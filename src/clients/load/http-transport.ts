@@ -1,13 +1,14 @@
 // The HTTP side of a load run: one undici Pool of `connections` clients, each pipelining up to
 // `pipelining` POSTs, shared by the run's lanes. Its sockets come from the run's own connector: all of
 // them are connected before the load starts (an unreachable target fails the run, as over TCP), and the
-// pool reconnects through it after a drop. undici times each request out (--timeout).
+// pool reconnects through it after a drop. The lanes time requests out themselves (--timeout, from the
+// run's sweep), as the TCP connections do; undici's own parser timers, re-armed on every response, ran slower here.
 
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import { type buildConnector, Pool } from "undici";
 import type { ErrorKind } from "../../report/load-result.js";
-import { HttpLane, type HttpWire } from "./http-lane.js";
+import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
 import { nowUs } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
@@ -24,7 +25,7 @@ const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_
 function failureKind(error: Error): ErrorKind {
   if (error instanceof TargetError) return "connect";
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timeout";
+  if (error instanceof ResponseTimeoutError) return "timeout";
   if (error.name === "HTTPParserError" || PROTOCOL_CODES.has(code)) return "protocol";
   return "reset";
 }
@@ -54,8 +55,8 @@ export class HttpTransport implements LoadTransport, HttpWire {
       connections: config.connections,
       pipelining: config.pipelining,
       connect: (_options, callback) => this.connect(callback),
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
+      headersTimeout: 0,
+      bodyTimeout: 0,
       ...(config.maxFrameBytes !== undefined ? { maxResponseSize: config.maxFrameBytes } : {}),
     });
     this.lanes = Array.from(
