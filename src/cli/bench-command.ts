@@ -10,7 +10,7 @@ import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { totalErrors } from "../report/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
-import { type BenchResult, runBench } from "../suites/bench-suite.js";
+import type { BenchResult } from "../suites/bench-suite.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parsePercent } from "./option-parsers.js";
 
@@ -81,6 +81,8 @@ export function registerBenchCommand(program: Command): void {
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
+      // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
+      const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
       const result = await runBench(profile, {
         onScenarioStart: (index, total, scenario) => {

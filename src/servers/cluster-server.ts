@@ -12,11 +12,9 @@
 // Whoever wants a server that stays up restarts the whole process (systemd, a container runtime).
 
 import cluster, { type Worker } from "node:cluster";
-import { existsSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { builtModulePath } from "../built-module.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
 import type { AnyServerOptions, RunningServer } from "./server-options.js";
 
@@ -41,7 +39,11 @@ export async function startClusterServer(
   // Before forking: a framing that workers cannot rebuild fails here.
   const spec = describeServer(options, Math.ceil(options.maxConnections / workerCount));
   // Settings are global to the process and read at fork time; set them all right before forking.
-  cluster.setupPrimary({ exec: workerEntryPath(), args: [], silent: false });
+  cluster.setupPrimary({
+    exec: builtModulePath(import.meta.url, "./cluster-worker.js"),
+    args: [],
+    silent: false,
+  });
   const workers = Array.from({ length: workerCount }, () => cluster.fork());
   for (const worker of workers) {
     worker.on("message", (message: WorkerMessage) => {
@@ -118,20 +120,6 @@ class ClusterServer implements RunningServer {
     this.failure = new Error(`cluster stopped: ${reason}`);
     void this.close();
   }
-}
-
-function workerEntryPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  // Run from TypeScript source (vitest), the worker must still be plain JavaScript: use the build's.
-  const entry = here.endsWith(".ts")
-    ? join(dirname(here), "../../dist/src/servers/cluster-worker.js")
-    : join(dirname(here), "cluster-worker.js");
-  if (!existsSync(entry)) {
-    throw new Error(
-      `cluster workers run the built JavaScript, which is missing (${entry}): run npx tsc -p .`,
-    );
-  }
-  return entry;
 }
 
 function send(worker: Worker, message: PrimaryMessage): void {

@@ -3,9 +3,8 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
+import { builtModulePath } from "../built-module.js";
 
-const CLI_PATH = fileURLToPath(new URL("../cli.js", import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 
 export interface ServerProcess {
@@ -16,9 +15,13 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(serveArguments: string[]): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [CLI_PATH, "serve", "--port", "0", ...serveArguments], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [builtModulePath(import.meta.url, "../cli.js"), "serve", "--port", "0", ...serveArguments],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {

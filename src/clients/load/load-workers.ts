@@ -2,6 +2,7 @@
 // a LoadRun of its own; they open their connections, start together, and their results merge into one.
 
 import { Worker } from "node:worker_threads";
+import { builtModulePath } from "../../built-module.js";
 import { type LoadResult, mergeLoadResults } from "../../report/load-result.js";
 import type { LoadProgress } from "../../report/progress-line.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
@@ -59,7 +60,8 @@ function toError(report: Extract<WorkerReport, { type: "error" }>): Error {
 export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
   const slices = splitConfig(config);
   const workers = slices.map(
-    (slice) => new Worker(new URL("./load-worker.js", import.meta.url), { workerData: { config: slice } }),
+    (slice) =>
+      new Worker(builtModulePath(import.meta.url, "./load-worker.js"), { workerData: { config: slice } }),
   );
   const latest: LoadProgress[] = [];
   const onProgress = (index: number, progress: LoadProgress) => {

@@ -1,0 +1,77 @@
+// The bench suite end to end on a tiny profile: every framing x variant runs against real server
+// processes, the result has the documented shape, naive's broken boundaries show, and the report marks a best cell.
+
+import { describe, expect, it } from "vitest";
+import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
+import { comparableRuns, compareRuns } from "../src/report/compare-results.js";
+import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
+import { runBench } from "../src/suites/bench-suite.js";
+
+const tinyProfile: BenchProfile = {
+  ...BENCH_PROFILES.quick,
+  sizesBytes: [64, 2048],
+  warmupMs: 0,
+  durationMs: 250,
+  timeoutMs: 500,
+};
+
+describe("bench profiles", () => {
+  it("drive sequential with one connection and the others with each connection count", () => {
+    const scenarios = benchScenarios(BENCH_PROFILES.full);
+    expect(new Set(scenarios.filter((s) => s.variant === "sequential").map((s) => s.connections))).toEqual(
+      new Set([1]),
+    );
+    expect(new Set(scenarios.filter((s) => s.variant === "cluster").map((s) => s.connections))).toEqual(
+      new Set([1, 10, 50]),
+    );
+    expect(scenarios.filter((s) => s.fragmentation !== "none").every((s) => s.size <= 1024)).toBe(true);
+  });
+
+  it("quick is 24 scenarios and default 48", () => {
+    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(24);
+    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(48);
+  });
+});
+
+describe("runBench", () => {
+  it("runs every framing on every variant and shows naive breaking above 1 KiB", {
+    timeout: 90_000,
+  }, async () => {
+    const started: string[] = [];
+    const result = await runBench(tinyProfile, {
+      onScenarioStart: (index, total, scenario) => started.push(`${index + 1}/${total} ${scenario.framing}`),
+    });
+    expect(result.tool).toBe("sockbench");
+    expect(result.machine.cpus).toBeGreaterThan(0);
+    expect(result.runs).toHaveLength(24);
+    expect(started[23]).toBe("24/24 naive");
+
+    for (const run of result.runs) {
+      const { framing, size } = run.scenario;
+      const errors = run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+      if (framing === "naive" && size > 1024) {
+        expect(errors, `naive ${run.scenario.variant} ${size}`).toBeGreaterThan(0);
+      } else if (framing !== "naive") {
+        expect(errors, `${framing} ${run.scenario.variant} ${size}: ${run.errorSamples.join("; ")}`).toBe(0);
+        expect(run.messages.verified).toBeGreaterThan(0);
+        expect(run.latencyUs.p99).toBeGreaterThan(0);
+        expect(typeof run.histogram).toBe("string");
+      }
+    }
+
+    const tables = renderBenchTables(result.runs);
+    expect(tables).toMatch(/64 B messages, 10 connections/);
+    expect(tables).toMatch(/★/);
+    expect(renderBenchMarkdown(result.runs)).toMatch(
+      /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,
+    );
+
+    // A result file compares with itself without a regression, even on correctness alone.
+    const runs = comparableRuns(JSON.parse(JSON.stringify(result)), "self");
+    expect(
+      compareRuns(runs, runs, { threshold: 0.1, correctnessOnly: false }).every(
+        (row) => row.regressions.length === 0,
+      ),
+    ).toBe(true);
+  });
+});
