@@ -56,7 +56,7 @@ WRK=(wrk -t2 -c "$CONNECTIONS" -d "${DURATION}s" -s "$WORK/post.lua" "$URL")
 echo "node $(node --version), wrk $(wrk -v 2>&1 | head -1 | awk '{ print $2 }'), autocannon $(node -p 'require("autocannon/package.json").version'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "one node:http echo server on $URL; each tool ${DURATION} s, $CONNECTIONS connections x $PIPELINING pipelined, $SIZE-byte POST bodies"
 echo "  ${SOCKBENCH[*]}"
-echo "  ${AUTOCANNON[*]%% -b *} -b <$SIZE bytes> -j $URL"
+echo "  node_modules/.bin/autocannon -c $CONNECTIONS -p $PIPELINING -d $DURATION -m POST -b <$SIZE bytes> -j $URL"
 echo "  ${WRK[*]}   (post.lua: wrk.method = \"POST\", wrk.body = <$SIZE bytes>)"
 
 # Each prints "<requests per second> <note>".

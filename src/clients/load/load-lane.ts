@@ -30,7 +30,7 @@ export interface LoadLane {
   enqueueDue(intendedUs: number): void;
   /** Issues as many requests as pipelining allows. */
   pump(): void;
-  /** Counts as timed out what waited `timeoutUs` for its reply (a transport may leave this to its client). */
+  /** Counts as timed out (and gives up) what waited `timeoutUs` for its reply; the run calls it often. */
   checkTimeout(nowUs: number, timeoutUs: number): void;
   /** Measured requests written and still unanswered (the run counts them as timeouts when it ends). */
   measuredUnanswered(): number;
