@@ -19,8 +19,13 @@ function findViewConstructor(): BufferConstructorOfView | undefined {
 
 const ViewConstructor = findViewConstructor();
 
-/** Bytes `start` to `end` of `source` as a Buffer sharing its memory (what source.subarray(start, end) returns). */
-export const bufferView: (source: Buffer, start: number, end: number) => Buffer =
+/** A Buffer over `length` bytes of `arrayBuffer` from `byteOffset` (what Buffer.from(arrayBuffer, byteOffset, length) returns). */
+export const arrayBufferView: (arrayBuffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer =
   ViewConstructor === undefined
-    ? (source, start, end) => source.subarray(start, end)
-    : (source, start, end) => new ViewConstructor(source.buffer, source.byteOffset + start, end - start);
+    ? (arrayBuffer, byteOffset, length) => Buffer.from(arrayBuffer, byteOffset, length)
+    : (arrayBuffer, byteOffset, length) => new ViewConstructor(arrayBuffer, byteOffset, length);
+
+/** Bytes `start` to `end` of `source` as a Buffer sharing its memory (what source.subarray(start, end) returns). */
+export function bufferView(source: Buffer, start: number, end: number): Buffer {
+  return arrayBufferView(source.buffer, source.byteOffset + start, end - start);
+}

@@ -1,7 +1,10 @@
 // The shared base of every decoder, after netty's ByteToMessageDecoder: it owns the buffering and the
-// failure state, and a strategy only says how to cut the next frame from the queue.
+// failure state, and a strategy says how to cut the next frame from the queue and, optionally, how to
+// cut whole frames in bulk from contiguous bytes.
 
+import { bufferView } from "./buffer-view.js";
 import { ChunkQueue } from "./chunk-queue.js";
+import { FrameCollector } from "./frame-collector.js";
 import type { FramingError } from "./framing-error.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -21,25 +24,56 @@ export abstract class FrameDecoder {
    */
   push(chunk: Buffer): Buffer[] {
     if (this.failure) throw this.failure;
-    this.queue.push(chunk);
-    const messages: Buffer[] = [];
+    const frames = new FrameCollector();
     try {
-      this.decodeAvailable(messages);
+      if (this.queue.length === 0 && this.cutsInBulk()) {
+        // Nothing buffered: cut straight from the chunk and queue only its incomplete remainder (a small
+        // remainder is copied into the queue's shared tail, which bounds a flood of tiny chunks).
+        const cutBytes = this.cutFrames(chunk, frames);
+        this.queue.push(cutBytes === 0 ? chunk : bufferView(chunk, cutBytes, chunk.length));
+      } else {
+        this.queue.push(chunk);
+      }
+      this.decodeAvailable(frames);
     } catch (error) {
       this.failure = error as FramingError;
       this.queue.skip(this.queue.length);
       throw error;
     }
-    return messages;
+    return frames.frames;
   }
 
-  /** Cuts every whole frame the queue holds into `messages`; a strategy may override it to cut them in bulk. */
-  protected decodeAvailable(messages: Buffer[]): void {
-    for (let message = this.decodeNext(); message !== undefined; message = this.decodeNext()) {
-      messages.push(message);
-    }
+  /**
+   * Whether cutFrames may run now: a strategy with a bulk path says yes between frames, and no while
+   * decodeNext is part-way through one. The default never cuts in bulk: every frame goes through decodeNext.
+   */
+  protected cutsInBulk(): boolean {
+    return false;
+  }
+
+  /**
+   * Cuts the whole frames at the start of `source` into `frames` and returns the bytes they took; it stops
+   * before a frame it cannot finish within `source`, and leaves a frame that breaks a limit to
+   * decodeNext, which reports it. Called only when cutsInBulk() says yes.
+   */
+  protected cutFrames(_source: Buffer, _frames: FrameCollector): number {
+    return 0;
   }
 
   /** Cuts the next whole frame from the queue, or returns undefined when more bytes are needed. */
   protected abstract decodeNext(): Buffer | undefined;
+
+  private decodeAvailable(frames: FrameCollector): void {
+    while (this.queue.length > 0) {
+      // Whole frames inside the head chunk are cut in bulk; decodeNext takes a frame that straddles chunks.
+      const head = this.cutsInBulk() ? this.queue.viewableHead() : undefined;
+      if (head !== undefined) {
+        const cutBytes = this.cutFrames(head, frames);
+        if (cutBytes > 0) this.queue.skip(cutBytes);
+      }
+      const message = this.decodeNext();
+      if (message === undefined) return;
+      frames.add(message, 0, message.length);
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Length-prefix framing: a 4-byte unsigned big-endian payload length, then the payload. Binary-safe.
 
-import { bufferView } from "./buffer-view.js";
+import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import type { Framing } from "./framing.js";
 import { FramingError } from "./framing-error.js";
@@ -18,29 +18,22 @@ export class LengthPrefixDecoder extends FrameDecoder {
     super();
   }
 
-  protected override decodeAvailable(messages: Buffer[]): void {
-    for (;;) {
-      // Whole frames inside the head chunk are cut in one loop; decodeNext takes a frame that straddles
-      // chunks, and reports an oversized prefix.
-      if (this.state === "header") this.cutFramesInHead(messages);
-      const message = this.decodeNext();
-      if (message === undefined) return;
-      messages.push(message);
-    }
+  /** A frame whose header was already read is decodeNext's to finish. */
+  protected override cutsInBulk(): boolean {
+    return this.state === "header";
   }
 
-  private cutFramesInHead(messages: Buffer[]): void {
-    const head = this.queue.viewableHead();
-    if (head === undefined) return;
+  /** Cuts every frame that ends inside `source`; decodeNext reports an oversized prefix. */
+  protected override cutFrames(source: Buffer, frames: FrameCollector): number {
     let start = 0;
-    while (start + LENGTH_HEADER_BYTES <= head.length) {
+    while (start + LENGTH_HEADER_BYTES <= source.length) {
       const payloadStart = start + LENGTH_HEADER_BYTES;
-      const payloadBytes = head.readUInt32BE(start);
-      if (payloadBytes > this.maxFrameBytes || payloadStart + payloadBytes > head.length) break;
-      messages.push(bufferView(head, payloadStart, payloadStart + payloadBytes));
+      const payloadBytes = source.readUInt32BE(start);
+      if (payloadBytes > this.maxFrameBytes || payloadStart + payloadBytes > source.length) break;
+      frames.add(source, payloadStart, payloadStart + payloadBytes);
       start = payloadStart + payloadBytes;
     }
-    if (start > 0) this.queue.skip(start);
+    return start;
   }
 
   protected decodeNext(): Buffer | undefined {
