@@ -9,12 +9,9 @@ import {
   VERIFY_MODES,
   type VerifyMode,
 } from "../clients/load/load-config.js";
-import { runLoad } from "../clients/load/run-load.js";
-import { TargetError } from "../clients/load/target.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
-import { formatLoadReport } from "../report/load-report.js";
 import { totalErrors } from "../report/load-result.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
@@ -122,6 +119,12 @@ export function registerLoadCommand(program: Command): void {
         EXIT_USAGE,
       );
     }
+    // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
+    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+      import("../clients/load/run-load.js"),
+      import("../clients/load/target.js"),
+      import("../report/load-report.js"),
+    ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
     try {
