@@ -27,14 +27,19 @@ describe("bench profiles", () => {
     expect(scenarios.filter((s) => s.fragmentation !== "none").every((s) => s.size <= 1024)).toBe(true);
   });
 
-  it("quick is 24 scenarios and default 48", () => {
-    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(24);
-    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(48);
+  it("quick is 28 scenarios and default 56 (http has no sequential variant)", () => {
+    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(28);
+    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(56);
+    expect(
+      benchScenarios(BENCH_PROFILES.full)
+        .filter((s) => s.framing === "http")
+        .every((s) => s.fragmentation === "none"),
+    ).toBe(true);
   });
 });
 
 describe("runBench", () => {
-  it("runs every framing on every variant and shows naive breaking above 1 KiB", {
+  it("runs every framing (and http) on every variant and shows naive breaking above 1 KiB", {
     timeout: 90_000,
   }, async () => {
     const started: string[] = [];
@@ -43,8 +48,8 @@ describe("runBench", () => {
     });
     expect(result.tool).toBe("sockbench");
     expect(result.machine.cpus).toBeGreaterThan(0);
-    expect(result.runs).toHaveLength(24);
-    expect(started[23]).toBe("24/24 naive");
+    expect(result.runs).toHaveLength(28);
+    expect(started[27]).toBe("28/28 http");
 
     for (const run of result.runs) {
       const { framing, size } = run.scenario;

@@ -3,17 +3,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
+  LOAD_TRANSPORTS,
   LoadConfigError,
+  type LoadTransportName,
   MAX_SPLIT_PIECES,
   VERIFY_MODES,
   type VerifyMode,
 } from "../clients/load/load-config.js";
-import { runLoad } from "../clients/load/run-load.js";
-import { TargetError } from "../clients/load/target.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
-import { formatLoadReport } from "../report/load-report.js";
 import { totalErrors } from "../report/load-result.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
@@ -22,6 +21,7 @@ import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } f
 
 interface LoadCliOptions extends FramingCliOptions {
   target: string;
+  transport: LoadTransportName;
   connections: number;
   pipelining: number;
   size?: number;
@@ -55,7 +55,18 @@ export function registerLoadCommand(program: Command): void {
   const command = program
     .command("load")
     .description("load a server with verified requests; report latency, throughput and errors by kind")
-    .requiredOption("--target <target>", "HOST:PORT, tls://HOST:PORT or unix:PATH")
+    .requiredOption(
+      "--target <target>",
+      "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT",
+    )
+    .addOption(
+      new Option(
+        "--transport <name>",
+        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici)",
+      )
+        .choices(LOAD_TRANSPORTS)
+        .default("tcp"),
+    )
     .option("--connections <count>", "connections", parseIntegerInRange(1, 100_000), 10)
     .option("--pipelining <count>", "requests in flight per connection", parseIntegerInRange(1, 100_000), 1)
     .addOption(
@@ -103,6 +114,26 @@ export function registerLoadCommand(program: Command): void {
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
+    const given = (name: string) => command.getOptionValueSource(name) === "cli";
+    const http = options.transport === "http";
+    if (http && ["framing", "token", "recordSize"].some(given)) {
+      throw new CommandFailure(
+        "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
+        EXIT_USAGE,
+      );
+    }
+    if (http && (options.insecure || options.ca !== undefined)) {
+      throw new CommandFailure(
+        "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
+        EXIT_USAGE,
+      );
+    }
+    // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
+    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+      import("../clients/load/run-load.js"),
+      import("../clients/load/target.js"),
+      import("../report/load-report.js"),
+    ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
     try {
@@ -110,9 +141,14 @@ export function registerLoadCommand(program: Command): void {
       result = await runLoad(
         {
           target: options.target,
-          framing: options.framing as FramingName,
-          token: parseToken(options.token),
-          recordSize: options.recordSize,
+          transport: options.transport,
+          ...(http
+            ? {}
+            : {
+                framing: options.framing as FramingName,
+                token: parseToken(options.token),
+                recordSize: options.recordSize,
+              }),
           maxFrameBytes: options.maxFrame,
           connections: options.connections,
           pipelining: options.pipelining,

@@ -13,12 +13,26 @@ import {
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-/** What a `mismatch` was, when the reply tells (see src/clients/load/reply-verifier.ts). */
-export const MISMATCH_KINDS = ["lost", "duplicated", "reordered", "merged", "split", "corrupted"] as const;
+/**
+ * What a `mismatch` was, when the reply tells (see src/clients/load/reply-verifier.ts); `status` is
+ * HTTP's own: a response whose status is not 200 (src/clients/load/http-reply-check.ts).
+ */
+export const MISMATCH_KINDS = [
+  "lost",
+  "duplicated",
+  "reordered",
+  "merged",
+  "split",
+  "corrupted",
+  "status",
+] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
 export interface LoadResultConfig {
   target: string;
+  /** Written by every run; absent from results written before HTTP existed (those are tcp). */
+  transport?: "tcp" | "http";
+  /** The TCP framing, or "http" over --transport http. */
   framing: string;
   connections: number;
   pipelining: number;

@@ -5,7 +5,8 @@ import type { FragmentationName } from "./fragmentations.js";
 export const BENCH_PROFILE_NAMES = ["quick", "default", "full"] as const;
 export type BenchProfileName = (typeof BENCH_PROFILE_NAMES)[number];
 
-export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive"] as const;
+/** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
+export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
 export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
 export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
 export type BenchVariant = (typeof BENCH_VARIANTS)[number];
@@ -83,6 +84,9 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
       for (const fragmentation of profile.fragmentations) {
         for (const size of profile.sizesBytes) {
           if (fragmentation !== "none" && size > profile.fragmentedMaxSizeBytes) continue;
+          // node:http serves every connection at once, so it has no sequential variant; the proxy's
+          // fragmentation says nothing new about HTTP's own framing.
+          if (framing === "http" && (variant === "sequential" || fragmentation !== "none")) continue;
           const connectionCounts = variant === "sequential" ? [1] : profile.connectionCounts;
           for (const connections of connectionCounts) {
             scenarios.push({

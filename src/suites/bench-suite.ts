@@ -3,6 +3,7 @@
 // their event loop.
 
 import { availableParallelism, cpus, totalmem } from "node:os";
+import type { LoadConfig } from "../clients/load/load-config.js";
 import { runLoad } from "../clients/load/run-load.js";
 import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
 import { startProxy } from "../proxy/start-proxy.js";
@@ -35,10 +36,19 @@ export function recordSizeFor(sizeBytes: number): number {
 }
 
 function serveArguments(scenario: BenchScenario): string[] {
-  const variant = ["--variant", scenario.variant, "--app", "echo", "--framing", scenario.framing];
-  return scenario.framing === "fixed"
-    ? [...variant, "--record-size", String(recordSizeFor(scenario.size))]
-    : variant;
+  const served = ["--variant", scenario.variant, "--app", "echo"];
+  if (scenario.framing === "http") return [...served, "--transport", "http"];
+  if (scenario.framing === "fixed") {
+    return [...served, "--framing", "fixed", "--record-size", String(recordSizeFor(scenario.size))];
+  }
+  return [...served, "--framing", scenario.framing];
+}
+
+/** How the driver speaks to the scenario's server: a TCP framing, or HTTP. */
+function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
+  if (scenario.framing === "http") return { transport: "http" };
+  if (scenario.framing === "fixed") return { framing: "fixed", recordSize: recordSizeFor(scenario.size) };
+  return { framing: scenario.framing };
 }
 
 async function runScenario(
@@ -60,8 +70,7 @@ async function runScenario(
     const target = proxy ?? server;
     const result = await runLoad({
       target: `${target.host}:${target.port}`,
-      framing: scenario.framing,
-      ...(scenario.framing === "fixed" ? { recordSize: recordSizeFor(scenario.size) } : {}),
+      ...transportConfig(scenario),
       connections: scenario.connections,
       pipelining: scenario.pipelining,
       sizesBytes: [scenario.size],

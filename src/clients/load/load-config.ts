@@ -4,6 +4,10 @@
 import type { FramingName } from "../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "./echo-payload.js";
 
+/** tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via undici). */
+export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
+export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
+
 export const VERIFY_MODES = ["echo", "none"] as const;
 export type VerifyMode = (typeof VERIFY_MODES)[number];
 
@@ -17,13 +21,17 @@ export const DEFAULT_SEED = 1;
 export const MAX_SPLIT_PIECES = 64;
 
 export interface LoadConfig {
-  /** `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
+  /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
   target: string;
-  framing: FramingName;
+  /** tcp by default. */
+  transport?: LoadTransportName;
+  /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
+  framing?: FramingName;
   /** eof: the end token as bytes (see parseToken). */
   token?: Buffer;
   /** fixed: bytes per record. */
   recordSize?: number;
+  /** Largest reply accepted (tcp: a frame; http: a response body). */
   maxFrameBytes?: number;
   connections?: number;
   /** Requests a connection may have written and not yet answered. */
@@ -61,12 +69,12 @@ export interface LoadConfig {
 export type ResolvedLoadConfig = Required<
   Omit<
     LoadConfig,
-    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
   >
 > &
   Pick<
     LoadConfig,
-    "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
   >;
 
 export class LoadConfigError extends Error {}
@@ -77,12 +85,53 @@ function requireInteger(name: string, value: number, minimum: number, maximum: n
   }
 }
 
+/** The framing of a tcp run (resolveLoadConfig has made sure there is one). */
+export function framingOf(config: ResolvedLoadConfig): FramingName {
+  if (config.framing === undefined) {
+    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
+  }
+  return config.framing;
+}
+
+function checkTransport(config: ResolvedLoadConfig): void {
+  if (!(LOAD_TRANSPORTS as readonly string[]).includes(config.transport)) {
+    throw new LoadConfigError(`transport must be tcp or http, got ${JSON.stringify(config.transport)}`);
+  }
+  if (config.transport === "tcp") {
+    framingOf(config);
+    return;
+  }
+  const framingOnly = (
+    [
+      ["framing", config.framing],
+      ["token", config.token],
+      ["record size", config.recordSize],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  if (framingOnly.length > 0) {
+    throw new LoadConfigError(
+      `${framingOnly.map(([name]) => name).join(", ")} apply to --transport tcp: over http each POST body is one message`,
+    );
+  }
+  if (config.insecure || config.ca !== undefined) {
+    throw new LoadConfigError(
+      "--insecure and --ca apply to tls:// targets; --transport http speaks plain HTTP/1.1",
+    );
+  }
+  if ((config.splitPieces ?? 1) > 1 || config.nagle) {
+    throw new LoadConfigError(
+      "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
+    );
+  }
+}
+
 export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (config.durationMs !== undefined && config.amount !== undefined) {
     throw new LoadConfigError("give either a duration or an amount, not both");
   }
   const resolved: ResolvedLoadConfig = {
     ...config,
+    transport: config.transport ?? "tcp",
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     pipelining: config.pipelining ?? DEFAULT_PIPELINING,
     sizesBytes:
@@ -98,6 +147,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     splitPieces: config.splitPieces ?? 1,
     nagle: config.nagle ?? false,
   };
+  checkTransport(resolved);
   requireInteger("connections", resolved.connections, 1, MAX_ECHO_CONNECTIONS - 1);
   requireInteger("pipelining", resolved.pipelining, 1, 1_000_000);
   requireInteger("workers", resolved.workers, 1, 256);

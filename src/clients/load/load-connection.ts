@@ -8,32 +8,22 @@ import type { Framing } from "../../framing/framing.js";
 import type { ErrorKind } from "../../report/load-result.js";
 import { BatchWriter } from "./batch-writer.js";
 import { nowUs } from "./load-clock.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
-import type { LoadStats } from "./load-stats.js";
+import type { LaneHost, LoadLane } from "./load-lane.js";
 import { ReplyVerifier } from "./reply-verifier.js";
 import { RequestQueue } from "./request-queue.js";
 import type { RequestSource, SizePicker } from "./request-source.js";
 import type { TargetConnector } from "./target.js";
 
-/** What a connection needs from the run that owns it. */
-export interface ConnectionHost {
-  readonly config: ResolvedLoadConfig;
+/** What the connections of a TCP run share: the framing, the payloads and the way to the target. */
+export interface TcpWire {
   readonly framing: Framing;
-  readonly stats: LoadStats;
   readonly source: RequestSource;
   readonly connector: TargetConnector;
-  readonly openLoop: boolean;
-  /** False once the run is over: nothing is reopened after that. */
-  readonly active: boolean;
-  /** Closed loop: takes one request from the run's budget; false once the run stops issuing. */
-  claimRequest(nowUs: number): boolean;
-  /** Replies arrived (the run notices progress and whether everything is answered). */
-  onReplies(nowUs: number): void;
 }
 
 const RECONNECT_DELAY_MS = 50;
 
-export class LoadConnection {
+export class LoadConnection implements LoadLane {
   /** Written, not yet answered, oldest first. */
   readonly outstanding = new RequestQueue();
   /** Open loop: requests whose intended send time has come, not yet written (pipelining full or reconnecting). */
@@ -51,17 +41,18 @@ export class LoadConnection {
 
   constructor(
     readonly id: number,
-    private readonly host: ConnectionHost,
+    private readonly host: LaneHost,
+    private readonly wire: TcpWire,
   ) {
     this.verifyEcho = host.config.verify === "echo";
-    this.verifier = new ReplyVerifier(id, this.verifyEcho, host.source.codec, host.stats);
-    this.sizes = host.source.sizePicker(id);
+    this.verifier = new ReplyVerifier(id, this.verifyEcho, wire.source.codec, host.stats);
+    this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(host.config.splitPieces);
   }
 
   /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
   async open(): Promise<void> {
-    const socket = await this.host.connector.open();
+    const socket = await this.wire.connector.open();
     if (this.closed) socket.destroy();
     else this.attach(socket);
   }
@@ -97,7 +88,7 @@ export class LoadConnection {
   checkTimeout(now: number, timeoutUs: number): void {
     this.verifier.sweepMissing(now, timeoutUs);
     if (this.outstanding.length === 0 || now - this.outstanding.sentUsAt(0) < timeoutUs) return;
-    const measured = this.countMeasured(this.outstanding);
+    const measured = this.measuredUnanswered();
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
@@ -119,21 +110,16 @@ export class LoadConnection {
     return Promise.all(this.closedSockets).then(() => undefined);
   }
 
-  /** Requests written or due whose intended time falls in the measured phase. */
-  countMeasured(queue: RequestQueue): number {
-    let measured = 0;
-    for (let offset = 0; offset < queue.length; offset++) {
-      if (queue.intendedUsAt(offset) >= this.host.stats.measureStartUs) measured++;
-    }
-    return measured;
+  measuredUnanswered(): number {
+    return this.outstanding.countIntendedFrom(this.host.stats.measureStartUs);
   }
 
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
-    const source = this.host.source;
+    const source = this.wire.source;
     if (this.verifyEcho) {
       const payload = source.echoPayload(this.id, seq, this.sizes.next());
-      this.writer.add(this.host.framing.encode(payload));
+      this.writer.add(this.wire.framing.encode(payload));
       this.outstanding.push(seq, intendedUs, now, payload);
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
@@ -146,7 +132,7 @@ export class LoadConnection {
     // The connector turns Nagle's algorithm off; --nagle turns it back on.
     if (this.host.config.nagle) socket.setNoDelay(false);
     this.socket = socket;
-    this.decoder = this.host.framing.createDecoder();
+    this.decoder = this.wire.framing.createDecoder();
     const decoder = this.decoder;
     socket.on("data", (chunk: Buffer) => {
       if (socket === this.socket) this.onData(decoder, chunk);
@@ -206,7 +192,7 @@ export class LoadConnection {
 
   private reopen(): void {
     if (this.closed || !this.host.active) return;
-    this.host.connector.open().then(
+    this.wire.connector.open().then(
       (socket) => {
         if (this.closed || !this.host.active) {
           socket.destroy();

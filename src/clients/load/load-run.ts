@@ -1,19 +1,18 @@
-// One load run in this thread: opens the connections, drives them (closed loop, or the open-loop
-// schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline plus
-// one timeout. Every socket and timer it made is gone when its promise settles.
+// One load run in this thread, over either transport: opens its lanes, drives them (closed loop, or the
+// open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
+// plus one timeout. Every socket and timer it made is gone when its promise settles.
 
-import type { Framing } from "../../framing/framing.js";
-import { createFraming } from "../../framing/registry.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../report/load-result.js";
 import type { LoadProgress } from "../../report/progress-line.js";
 import { SOCKBENCH_VERSION } from "../../version.js";
+import { HttpTransport } from "./http-transport.js";
 import { nowUs } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
-import { type ConnectionHost, LoadConnection } from "./load-connection.js";
+import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
-import { RequestSource } from "./request-source.js";
-import { formatTarget, parseTarget, TargetConnector } from "./target.js";
+import { formatTarget, targetForTransport } from "./target.js";
+import { TcpTransport } from "./tcp-transport.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
@@ -25,8 +24,10 @@ const MAX_SWEEP_INTERVAL_MS = 100;
 
 export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
   return {
-    target: formatTarget(parseTarget(config.target)),
-    framing: config.framing,
+    target: formatTarget(targetForTransport(config.target, config.transport)),
+    transport: config.transport,
+    // Over http the framing is HTTP/1.1's own: a row beside the TCP framings in tables and comparisons.
+    framing: config.transport === "http" ? "http" : (config.framing as string),
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,
@@ -44,18 +45,16 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
   };
 }
 
-export class LoadRun implements ConnectionHost {
-  readonly framing: Framing;
+export class LoadRun implements LaneHost {
   readonly stats: LoadStats;
-  readonly source: RequestSource;
-  readonly connector: TargetConnector;
   readonly openLoop: boolean;
   active = true;
   private issuing = true;
   private measuring = false;
   /** Closed loop with an amount: measured requests still to issue. */
   private remaining: number | undefined;
-  private readonly connections: LoadConnection[];
+  private readonly transport: LoadTransport;
+  private readonly lanes: readonly LoadLane[];
   private schedule: OpenLoopSchedule | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private startUs = 0;
@@ -69,38 +68,25 @@ export class LoadRun implements ConnectionHost {
     readonly config: ResolvedLoadConfig,
     private readonly hooks: LoadHooks = {},
   ) {
-    this.framing = createFraming(config.framing, {
-      ...(config.token !== undefined ? { token: config.token } : {}),
-      ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
-      ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
-    });
     this.openLoop = config.rate !== undefined;
     this.stats = new LoadStats(this.openLoop);
     this.stats.measureStartUs = Number.POSITIVE_INFINITY;
-    this.source = new RequestSource(config, this.framing);
-    this.connector = new TargetConnector(parseTarget(config.target), {
-      connectTimeoutMs: config.timeoutMs,
-      insecure: config.insecure,
-      ...(config.ca !== undefined ? { ca: config.ca } : {}),
-    });
     this.remaining = config.rate === undefined ? config.amount : undefined;
-    this.connections = Array.from(
-      { length: config.connections },
-      (_, index) => new LoadConnection(config.connectionIdBase + index, this),
-    );
+    const target = targetForTransport(config.target, config.transport);
+    this.transport =
+      config.transport === "http"
+        ? new HttpTransport(config, target, this)
+        : new TcpTransport(config, target, this);
+    this.lanes = this.transport.lanes;
   }
 
-  /** Opens every connection; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
+  /** Opens every lane; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
-    // A payload the framing cannot carry (a --message holding the eof token) is refused up front.
-    this.source.checkFramable();
     this.startedAt = new Date().toISOString();
     try {
-      await Promise.all(this.connections.map((connection) => connection.open()));
+      await this.transport.open();
     } catch (error) {
       this.active = false;
-      this.connector.abort();
-      await Promise.all(this.connections.map((connection) => connection.close()));
       throw error;
     }
   }
@@ -159,10 +145,10 @@ export class LoadRun implements ConnectionHost {
           ? OpenLoopSchedule.countBefore(rate, (warmupMs + durationMs) * 1000)
           : warmupCount + (this.config.amount as number);
       this.stats.scheduled = total - warmupCount;
-      this.schedule = new OpenLoopSchedule(rate, this.connections, this.startUs, total);
+      this.schedule = new OpenLoopSchedule(rate, this.lanes, this.startUs, total);
       this.schedule.start();
     } else {
-      for (const connection of this.connections) connection.pump();
+      for (const lane of this.lanes) lane.pump();
     }
   }
 
@@ -176,21 +162,21 @@ export class LoadRun implements ConnectionHost {
   private sweep(): void {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
-    const busy = this.connections.some((connection) => connection.isBusy);
+    const busy = this.lanes.some((lane) => lane.isBusy);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
       this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
       this.finish();
       return;
     }
-    for (const connection of this.connections) connection.checkTimeout(now, timeoutUs);
+    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
   }
 
   private finishIfDrained(): void {
     if (!this.active) return;
     if (this.schedule !== undefined && !this.schedule.isComplete && this.issuing) return;
-    if (this.connections.every((connection) => !connection.isBusy)) this.finish();
+    if (this.lanes.every((lane) => !lane.isBusy)) this.finish();
   }
 
   private reportProgress(): void {
@@ -212,12 +198,11 @@ export class LoadRun implements ConnectionHost {
     const now = nowUs();
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
-    this.connector.abort();
     let unanswered = 0;
     let unsent = 0;
-    for (const connection of this.connections) {
-      unanswered += connection.countMeasured(connection.outstanding);
-      unsent += connection.countMeasured(connection.due);
+    for (const lane of this.lanes) {
+      unanswered += lane.measuredUnanswered();
+      unsent += lane.due.countIntendedFrom(this.stats.measureStartUs);
     }
     if (unanswered > 0) {
       this.stats.recordError(
@@ -234,7 +219,7 @@ export class LoadRun implements ConnectionHost {
         unsent,
       );
     }
-    void Promise.all(this.connections.map((connection) => connection.close())).then(() => {
+    void this.transport.close().then(() => {
       this.settle?.(this.result(now));
     });
   }

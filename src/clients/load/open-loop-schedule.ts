@@ -1,9 +1,9 @@
 // The open loop's clock, as wrk2 runs it: request k is due at start + k / rate, whatever happened to
-// the ones before, and goes to connection k mod C. A connection that cannot write it yet (pipelining
+// the ones before, and goes to lane (connection) k mod C. A lane that cannot write it yet (pipelining
 // full, reconnecting) keeps it due, so its latency, counted from the intended time, shows the wait.
 
 import { nowUs } from "./load-clock.js";
-import type { LoadConnection } from "./load-connection.js";
+import type { LoadLane } from "./load-lane.js";
 
 export class OpenLoopSchedule {
   private readonly intervalUs: number;
@@ -12,7 +12,7 @@ export class OpenLoopSchedule {
 
   constructor(
     rate: number,
-    private readonly connections: readonly LoadConnection[],
+    private readonly connections: readonly LoadLane[],
     private readonly startUs: number,
     /** Requests in the whole schedule (warmup included). */
     readonly totalCount: number,
@@ -56,7 +56,7 @@ export class OpenLoopSchedule {
   private enqueue(dueCount: number): void {
     const connectionCount = this.connections.length;
     for (; this.issued < dueCount; this.issued++) {
-      const connection = this.connections[this.issued % connectionCount] as LoadConnection;
+      const connection = this.connections[this.issued % connectionCount] as LoadLane;
       connection.enqueueDue(this.startUs + this.issued * this.intervalUs);
     }
     for (const connection of this.connections) if (connection.due.length > 0) connection.pump();

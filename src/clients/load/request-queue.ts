@@ -51,6 +51,13 @@ export class RequestQueue {
     return this.payloads[this.slot(offset)];
   }
 
+  /** How many requests were meant to be sent at or after `startUs` (those of the measured phase). */
+  countIntendedFrom(startUs: number): number {
+    let count = 0;
+    for (let offset = 0; offset < this.count; offset++) if (this.intendedUsAt(offset) >= startUs) count++;
+    return count;
+  }
+
   /** Offset of the request with sequence number `seq`, or -1. */
   offsetOfSeq(seq: number): number {
     for (let offset = 0; offset < this.count; offset++) if (this.seqAt(offset) === seq) return offset;

@@ -27,6 +27,9 @@ export class SizePicker {
   }
 }
 
+/** How a payload goes on the wire: a framing's frame, or over HTTP the request body as it is. */
+export type PayloadEncoder = Pick<Framing, "encode">;
+
 export class RequestSource {
   readonly codec: EchoPayloadCodec;
   /** --verify none: the encoded frame of each size, built on first use. */
@@ -34,7 +37,7 @@ export class RequestSource {
 
   constructor(
     private readonly config: ResolvedLoadConfig,
-    private readonly framing: Framing,
+    private readonly framing: PayloadEncoder,
   ) {
     const token = config.framing === "eof" ? config.token : undefined;
     this.codec = new EchoPayloadCodec(token && token.length > 0 ? [token[0] as number] : []);

@@ -5,7 +5,7 @@ import type { LoadResult } from "../../report/load-result.js";
 import { type LoadConfig, resolveLoadConfig } from "./load-config.js";
 import { type LoadHooks, LoadRun } from "./load-run.js";
 import { runLoadInWorkers } from "./load-workers.js";
-import { parseTarget } from "./target.js";
+import { targetForTransport } from "./target.js";
 
 /**
  * Runs one load and resolves to its result (errors the server caused are counted in it). Rejects with
@@ -14,7 +14,7 @@ import { parseTarget } from "./target.js";
  */
 export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promise<LoadResult> {
   const resolved = resolveLoadConfig(config);
-  parseTarget(resolved.target);
+  targetForTransport(resolved.target, resolved.transport);
   if (resolved.workers > 1) return runLoadInWorkers(resolved, hooks);
   const run = new LoadRun(resolved, hooks);
   await run.open();

@@ -1,17 +1,22 @@
 // Where the load goes and how a connection to it is opened: plain TCP, TLS or a Unix socket, all
-// through undici's buildConnector (connect timeout, keep-alive, TLS session reuse) so one path serves all three.
+// through undici's buildConnector (connect timeout, keep-alive, TLS session reuse) so one path serves all
+// three; an HTTP target is a host and port that the HTTP transport reaches through the same connector.
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
 
-export type LoadTarget = { kind: "tcp" | "tls"; host: string; port: number } | { kind: "unix"; path: string };
+/** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to. */
+export type LoadTarget =
+  | { kind: "tcp" | "tls" | "http"; host: string; port: number }
+  | { kind: "unix"; path: string };
 
 export class TargetError extends Error {}
 
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
-const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT or unix:PATH";
+const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT, unix:PATH or http://HOST:PORT";
+const SCHEMES = { "tls://": "tls", "http://": "http" } as const;
 
-/** `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT` or `unix:PATH`. */
+/** `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT`, `unix:PATH` or `http://HOST:PORT` (a trailing `/` allowed). */
 export function parseTarget(text: string): LoadTarget {
   const trimmed = text.trim();
   if (trimmed.startsWith("unix:")) {
@@ -20,21 +25,46 @@ export function parseTarget(text: string): LoadTarget {
       throw new TargetError(`expected unix:PATH with a path, got ${JSON.stringify(text)}`);
     return { kind: "unix", path };
   }
-  const isTls = trimmed.startsWith("tls://");
-  const match = HOST_PORT.exec(isTls ? trimmed.slice("tls://".length) : trimmed);
+  const scheme = (Object.keys(SCHEMES) as (keyof typeof SCHEMES)[]).find((each) => trimmed.startsWith(each));
+  let rest = scheme === undefined ? trimmed : trimmed.slice(scheme.length);
+  if (scheme === "http://" && rest.endsWith("/")) rest = rest.slice(0, -1);
+  const match = HOST_PORT.exec(rest);
   const port = match ? Number(match[3]) : Number.NaN;
   if (!match || port < 1 || port > 65535) {
     throw new TargetError(
       `expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`,
     );
   }
-  return { kind: isTls ? "tls" : "tcp", host: (match[1] ?? match[2]) as string, port };
+  return {
+    kind: scheme === undefined ? "tcp" : SCHEMES[scheme],
+    host: (match[1] ?? match[2]) as string,
+    port,
+  };
+}
+
+/**
+ * The target as the transport reaches it: --transport http takes `HOST:PORT` or `http://HOST:PORT`;
+ * --transport tcp takes every other form.
+ */
+export function targetForTransport(text: string, transport: "tcp" | "http"): LoadTarget {
+  const target = parseTarget(text);
+  if (transport === "http") {
+    if (target.kind === "tcp" || target.kind === "http") return { ...target, kind: "http" };
+    throw new TargetError(
+      `--transport http takes HOST:PORT or http://HOST:PORT (plain HTTP/1.1), got ${JSON.stringify(text)}`,
+    );
+  }
+  if (target.kind === "http") {
+    throw new TargetError(`${JSON.stringify(text)} is an HTTP target: load it with --transport http`);
+  }
+  return target;
 }
 
 export function formatTarget(target: LoadTarget): string {
   if (target.kind === "unix") return `unix:${target.path}`;
   const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-  return `${target.kind === "tls" ? "tls://" : ""}${host}:${target.port}`;
+  const scheme = target.kind === "tls" ? "tls://" : target.kind === "http" ? "http://" : "";
+  return `${scheme}${host}:${target.port}`;
 }
 
 export interface ConnectorOptions {

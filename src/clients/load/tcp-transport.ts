@@ -1,0 +1,51 @@
+// The TCP side of a load run: one framed connection per lane, all opened before the load starts, every
+// one through the same connector (plain TCP, TLS or a Unix socket).
+
+import type { Framing } from "../../framing/framing.js";
+import { createFraming } from "../../framing/registry.js";
+import { framingOf, type ResolvedLoadConfig } from "./load-config.js";
+import { LoadConnection, type TcpWire } from "./load-connection.js";
+import type { LaneHost, LoadTransport } from "./load-lane.js";
+import { RequestSource } from "./request-source.js";
+import { type LoadTarget, TargetConnector } from "./target.js";
+
+export class TcpTransport implements LoadTransport, TcpWire {
+  readonly framing: Framing;
+  readonly source: RequestSource;
+  readonly connector: TargetConnector;
+  readonly lanes: LoadConnection[];
+
+  constructor(config: ResolvedLoadConfig, target: LoadTarget, host: LaneHost) {
+    this.framing = createFraming(framingOf(config), {
+      ...(config.token !== undefined ? { token: config.token } : {}),
+      ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+      ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
+    });
+    this.source = new RequestSource(config, this.framing);
+    this.connector = new TargetConnector(target, {
+      connectTimeoutMs: config.timeoutMs,
+      insecure: config.insecure,
+      ...(config.ca !== undefined ? { ca: config.ca } : {}),
+    });
+    this.lanes = Array.from(
+      { length: config.connections },
+      (_, index) => new LoadConnection(config.connectionIdBase + index, host, this),
+    );
+  }
+
+  async open(): Promise<void> {
+    // A payload the framing cannot carry (a --message holding the eof token) is refused up front.
+    this.source.checkFramable();
+    try {
+      await Promise.all(this.lanes.map((connection) => connection.open()));
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.connector.abort();
+    await Promise.all(this.lanes.map((connection) => connection.close()));
+  }
+}
