@@ -107,6 +107,9 @@ describe("load --split", () => {
     await expect(
       runLoad({ target: "127.0.0.1:1", framing: "length", amount: 1, splitPieces: 65 }),
     ).rejects.toThrow(LoadConfigError);
+    await expect(
+      runLoad({ target: "127.0.0.1:1", transport: "http", amount: 1, splitPieces: 2 }),
+    ).rejects.toThrow(/--split and --nagle apply to --transport tcp/);
   });
 
   it("the CLI takes --split 2..64 and --nagle, and names what --split allows", async () => {
