@@ -5,12 +5,12 @@
 import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/load-config.js";
 import { runLoad } from "../clients/load/run-load.js";
-import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
-import { startProxy } from "../proxy/start-proxy.js";
 import type { LoadResult } from "../report/load-result.js";
 import { SOCKBENCH_VERSION } from "../version.js";
 import { type BenchProfile, type BenchScenario, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
+import { withFragmentedTarget } from "./fragmented-target.js";
+import { recordSizeFor } from "./record-size.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 export interface BenchRun extends LoadResult {
@@ -28,11 +28,6 @@ export interface BenchResult {
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
-}
-
-/** Fixed records must hold the largest message: a record is sized to the scenario's payload. */
-export function recordSizeFor(sizeBytes: number): number {
-  return Math.max(DEFAULT_RECORD_SIZE, sizeBytes);
 }
 
 function serveArguments(scenario: BenchScenario): string[] {
@@ -57,19 +52,9 @@ async function runScenario(
   profile: BenchProfile,
 ): Promise<BenchRun> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  const proxy = fragmentation.proxyFaults
-    ? await startProxy({
-        listenHost: "127.0.0.1",
-        listenPort: 0,
-        targetHost: server.host,
-        targetPort: server.port,
-        faults: fragmentation.proxyFaults,
-      })
-    : undefined;
-  try {
-    const target = proxy ?? server;
-    const result = await runLoad({
-      target: `${target.host}:${target.port}`,
+  const result = await withFragmentedTarget(server, fragmentation, (target) =>
+    runLoad({
+      target,
       ...transportConfig(scenario),
       connections: scenario.connections,
       pipelining: scenario.pipelining,
@@ -79,11 +64,9 @@ async function runScenario(
       timeoutMs: profile.timeoutMs,
       verify: "echo",
       splitPieces: fragmentation.splitPieces ?? 1,
-    });
-    return { scenario, ...result };
-  } finally {
-    await proxy?.close();
-  }
+    }),
+  );
+  return { scenario, ...result };
 }
 
 export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {

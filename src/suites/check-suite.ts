@@ -5,10 +5,8 @@ import { getApp } from "../apps/registry.js";
 import { runLoad } from "../clients/load/run-load.js";
 import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
-import { startProxy } from "../proxy/start-proxy.js";
 import { type ErrorKind, totalErrors } from "../report/load-result.js";
 import { startServer } from "../servers/start-server.js";
-import { recordSizeFor } from "./bench-suite.js";
 import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
 import {
   FRAGMENTATION_NAMES,
@@ -16,7 +14,9 @@ import {
   type Fragmentation,
   type FragmentationName,
 } from "./fragmentations.js";
+import { withFragmentedTarget } from "./fragmented-target.js";
 import { naiveMustFailReason } from "./naive-expectations.js";
+import { recordSizeFor } from "./record-size.js";
 
 export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
 
@@ -141,22 +141,10 @@ export async function runCheckCell(
   });
   const fragmentation = FRAGMENTATIONS[fragmentationName];
   try {
-    const proxy = fragmentation.proxyFaults
-      ? await startProxy({
-          listenHost: "127.0.0.1",
-          listenPort: 0,
-          targetHost: server.host,
-          targetPort: server.port,
-          faults: fragmentation.proxyFaults,
-          direction: "both",
-          seed: 1,
-        })
-      : undefined;
-    try {
-      const target = proxy ?? server;
-      const asked = cellMessageCount(sizeBytes, fragmentation);
-      const result = await runLoad({
-        target: `${target.host}:${target.port}`,
+    const asked = cellMessageCount(sizeBytes, fragmentation);
+    const result = await withFragmentedTarget(server, fragmentation, (target) =>
+      runLoad({
+        target,
         framing,
         ...framingOptions,
         connections: 1,
@@ -166,26 +154,24 @@ export async function runCheckCell(
         timeoutMs: cellTimeoutMs(sizeBytes, fragmentation),
         verify: "echo",
         splitPieces: fragmentation.splitPieces ?? 1,
-      });
-      const errors = totalErrors(result);
-      const passed = errors === 0 && result.messages.verified === asked;
-      const mustFailBecause = framing === "naive" ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
-      return {
-        framing,
-        size: sizeBytes,
-        fragmentation: fragmentationName,
-        passed,
-        messages: result.messages.verified,
-        asked,
-        errors,
-        errorKinds: result.errors,
-        samples: result.errorSamples.slice(0, 3),
-        ...(mustFailBecause !== undefined ? { mustFailBecause } : {}),
-        blocking: framing === "naive" ? mustFailBecause !== undefined && passed : !passed,
-      };
-    } finally {
-      await proxy?.close();
-    }
+      }),
+    );
+    const errors = totalErrors(result);
+    const passed = errors === 0 && result.messages.verified === asked;
+    const mustFailBecause = framing === "naive" ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
+    return {
+      framing,
+      size: sizeBytes,
+      fragmentation: fragmentationName,
+      passed,
+      messages: result.messages.verified,
+      asked,
+      errors,
+      errorKinds: result.errors,
+      samples: result.errorSamples.slice(0, 3),
+      ...(mustFailBecause !== undefined ? { mustFailBecause } : {}),
+      blocking: framing === "naive" ? mustFailBecause !== undefined && passed : !passed,
+    };
   } finally {
     await server.close();
   }

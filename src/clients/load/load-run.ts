@@ -162,6 +162,9 @@ export class LoadRun implements LaneHost {
   private sweep(): void {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
+    // Requests past their timeout are counted as such first, each with its own detail, so that the
+    // run-level stop below only ever catches what has not yet had its full timeout.
+    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     const busy = this.lanes.some((lane) => lane.isBusy);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
@@ -169,7 +172,6 @@ export class LoadRun implements LaneHost {
       this.finish();
       return;
     }
-    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
   }
 
