@@ -162,10 +162,10 @@ export class LoadRun implements LaneHost {
   private sweep(): void {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
+    const busy = this.lanes.some((lane) => lane.isBusy);
     // Requests past their timeout are counted as such first, each with its own detail, so that the
     // run-level stop below only ever catches what has not yet had its full timeout.
     for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
-    const busy = this.lanes.some((lane) => lane.isBusy);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
       this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
