@@ -7,6 +7,7 @@ import { bufferView } from "../src/framing/buffer-view.js";
 import { ChunkQueue } from "../src/framing/chunk-queue.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
+import { cutBySizes } from "./support/chunking.js";
 
 describe("bufferView", () => {
   it("is a Buffer over the same memory as subarray", () => {
@@ -78,12 +79,7 @@ describe("eof decoder bulk cut (one-byte token)", () => {
           const framing = createFraming("eof", { token: Buffer.from([9]) });
           const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
           const decoder = framing.createDecoder();
-          const decoded: Buffer[] = [];
-          for (let offset = 0, index = 0; offset < stream.length; index++) {
-            const size = sizes[index % sizes.length] as number;
-            decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
-            offset += size;
-          }
+          const decoded = cutBySizes(stream, sizes).flatMap((chunk) => decoder.push(chunk));
           expect(decoded.map((frame) => frame.toString("hex"))).toEqual(
             payloads.map((payload) => payload.toString("hex")),
           );
@@ -121,12 +117,7 @@ describe("length decoder bulk cut", () => {
           const framing = createFraming("length");
           const stream = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
           const decoder = framing.createDecoder();
-          const decoded: Buffer[] = [];
-          for (let offset = 0, index = 0; offset < stream.length; index++) {
-            const size = sizes[index % sizes.length] as number;
-            decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
-            offset += size;
-          }
+          const decoded = cutBySizes(stream, sizes).flatMap((chunk) => decoder.push(chunk));
           expect(decoded.map((frame) => frame.toString("hex"))).toEqual(
             payloads.map((payload) => payload.toString("hex")),
           );

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Framing } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
-import { cutAt } from "./support/chunking.js";
+import { cutBySizes } from "./support/chunking.js";
 
 function accepts(framing: Framing, payload: Buffer): boolean {
   try {
@@ -22,15 +22,6 @@ const chunkSizes = fc.array(fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer
   minLength: 1,
   maxLength: 20,
 });
-
-function cutBySizes(stream: Buffer, sizes: number[]): Buffer[] {
-  const cuts: number[] = [];
-  for (let offset = 0, index = 0; offset < stream.length; index++) {
-    offset += sizes[index % sizes.length] as number;
-    cuts.push(offset);
-  }
-  return cutAt(stream, cuts);
-}
 
 function expectDecoded(framing: Framing, payloads: Buffer[], chunks: Buffer[]): void {
   const decoder = framing.createDecoder();

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Framing } from "../src/framing/framing.js";
 import { createFraming } from "../src/framing/registry.js";
-import { chunk, chunkingArbitrary, cutAt, decodeChunks, encodeAll } from "./support/chunking.js";
+import { chunk, chunkingArbitrary, cutBySizes, decodeChunks, encodeAll } from "./support/chunking.js";
 
 function roundTrips(framing: Framing, messages: Uint8Array[], chunks: Buffer[]): boolean {
   const decoded = decodeChunks(framing.createDecoder(), chunks);
@@ -68,13 +68,7 @@ describe("eof framing", () => {
         messages,
         fc.array(fc.integer({ min: 1024, max: 1500 }), { minLength: 1 }),
         (payloads, sizes) => {
-          const stream = encodeAll(framing, payloads);
-          const cuts: number[] = [];
-          for (let offset = 0, index = 0; offset < stream.length; index++) {
-            offset += sizes[index % sizes.length] as number;
-            cuts.push(offset);
-          }
-          return roundTrips(framing, payloads, cutAt(stream, cuts));
+          return roundTrips(framing, payloads, cutBySizes(encodeAll(framing, payloads), sizes));
         },
       ),
       { numRuns: 200 },

@@ -20,6 +20,16 @@ export function cutAt(bytes: Buffer, cuts: number[]): Buffer[] {
   return chunks;
 }
 
+/** Cuts `bytes` into pieces of `sizes[0]`, `sizes[1]`, ... bytes, cycling through `sizes` to the end. */
+export function cutBySizes(bytes: Buffer, sizes: number[]): Buffer[] {
+  const cuts: number[] = [];
+  for (let offset = 0, index = 0; offset < bytes.length; index++) {
+    offset += sizes[index % sizes.length] as number;
+    cuts.push(offset);
+  }
+  return cutAt(bytes, cuts);
+}
+
 export function everyByte(bytes: Buffer): Buffer[] {
   return Array.from({ length: bytes.length }, (_, index) => bytes.subarray(index, index + 1));
 }
