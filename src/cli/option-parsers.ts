@@ -63,15 +63,6 @@ export function parseHostPort(text: string): HostPort {
   return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
 }
 
-export function parseChoice<T extends string>(allowed: readonly T[]): (text: string) => T {
-  return (text) => {
-    if (!(allowed as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
-    }
-    return text as T;
-  };
-}
-
 /** `10%` or `10` to the fraction 0.1. */
 export function parsePercent(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);

@@ -3,15 +3,11 @@
 import { EofFraming } from "./eof-framing.js";
 import { DEFAULT_RECORD_SIZE, FixedRecordFraming } from "./fixed-record-framing.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "./frame-decoder.js";
-import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "./framing.js";
+import { FRAMING_NAMES, type Framing, type FramingOptions } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 import { LengthPrefixFraming } from "./length-prefix-framing.js";
 import { NaiveFraming } from "./naive-framing.js";
 import { DEFAULT_TOKEN, parseToken } from "./token.js";
-
-export function isFramingName(name: string): name is FramingName {
-  return (FRAMING_NAMES as readonly string[]).includes(name);
-}
 
 export function createFraming(name: string, options: FramingOptions = {}): Framing {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
