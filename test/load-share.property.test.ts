@@ -157,9 +157,11 @@ describe("--shard I/N", () => {
   it("reads back what formatShard writes", () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: MAX_SHARDS }).chain((count) =>
-          fc.record({ index: fc.integer({ min: 0, max: count - 1 }), count: fc.constant(count) }),
-        ),
+        fc
+          .integer({ min: 1, max: MAX_SHARDS })
+          .chain((count) =>
+            fc.record({ index: fc.integer({ min: 0, max: count - 1 }), count: fc.constant(count) }),
+          ),
         (shard) => {
           expect(parseShard(formatShard(shard))).toEqual(shard);
         },
@@ -167,8 +169,11 @@ describe("--shard I/N", () => {
     );
   });
 
-  it.each(["4/4", "1", "-1/4", "a/4", "1/0", "0/10001", "1.5/4", ""])("refuses %j, naming the form", (text) => {
-    expect(() => parseShard(text)).toThrow(LoadShareError);
-    expect(() => parseShard(text)).toThrow(/I\/N with N from 1 to 10000 and I from 0 to N-1/);
-  });
+  it.each(["4/4", "1", "-1/4", "a/4", "1/0", "0/10001", "1.5/4", ""])(
+    "refuses %j, naming the form",
+    (text) => {
+      expect(() => parseShard(text)).toThrow(LoadShareError);
+      expect(() => parseShard(text)).toThrow(/I\/N with N from 1 to 10000 and I from 0 to N-1/);
+    },
+  );
 });
