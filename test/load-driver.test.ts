@@ -18,7 +18,8 @@ import { createFraming } from "../src/framing/registry.js";
 import { parseToken } from "../src/framing/token.js";
 import { comparableRuns } from "../src/report/compare-results.js";
 import { decodeHistogram } from "../src/report/latency-histogram.js";
-import { mergeLoadResults, totalErrors } from "../src/report/load-result.js";
+import { totalErrors } from "../src/report/load-result.js";
+import { mergeLoadResults } from "../src/results/load-result-merge.js";
 import type { RunningServer, ServerOptions } from "../src/servers/server-options.js";
 import { startServer } from "../src/servers/start-server.js";
 

@@ -1,9 +1,7 @@
-// The result of a load run, as DESIGN.md's "A load result" lays it out (the JSON of --json and --out),
-// and the merge that adds up results of several workers, processes or machines.
+// The result of a load run, as DESIGN.md's "A load result" lays it out (the JSON of --json and --out);
+// src/results/load-result-merge.ts adds results up.
 
 import {
-  createLatencyHistogram,
-  decodeHistogram,
   encodeHistogram,
   type LatencyHistogram,
   type LatencySummary,
@@ -52,6 +50,22 @@ export interface LoadResultConfig {
   splitPieces?: number;
   /** Set when Nagle's algorithm was left on (--nagle). */
   nagle?: boolean;
+  /** Connections opened per second at most, before the load starts (--connect-rate). */
+  connectRate?: number;
+  /** Set when the measured phase was to start at this wall-clock instant (--start-at), ISO 8601. */
+  startAt?: string;
+}
+
+/** A shard's part of a sharded load (--shard I/N): which one it was and what share of the whole it took. */
+export interface LoadResultShard {
+  /** From 0, as Kubernetes' JOB_COMPLETION_INDEX counts. */
+  index: number;
+  count: number;
+  /** Its connections: ids firstConnection .. firstConnection + connections - 1 of config.connections. */
+  firstConnection: number;
+  connections: number;
+  /** Its share of config.amount, when the load had one. */
+  amount?: number;
 }
 
 export interface LoadResult {
@@ -59,6 +73,12 @@ export interface LoadResult {
   version: string;
   startedAt: string;
   config: LoadResultConfig;
+  /** Set on a shard's part (load --shard); absent from a whole run and from a merged one. */
+  shard?: LoadResultShard;
+  /** Set on a result `sockbench merge` made: how many shard parts it adds up. */
+  mergedShards?: number;
+  /** How long opening the connections took, before the load started. */
+  opening?: { connections: number; durationMs: number };
   /** Length of the measured phase, seconds. */
   durationS: number;
   messages: {
@@ -95,25 +115,12 @@ export interface LoadResult {
   /** latencyUs's HdrHistogram, compressed and base64-encoded (V2 encoding): mergeable. */
   histogram: string;
   uncorrectedHistogram?: string;
-  /** Verified replies and bytes received in each second of the measured phase. */
-  perSecond: { messages: number[]; bytes: number[] };
+  /**
+   * Verified replies and bytes received in each second of the measured phase; second i starts at the
+   * wall-clock instant startMs + 1000 i (absent from results written before shards existed).
+   */
+  perSecond: { startMs?: number; messages: number[]; bytes: number[] };
   warnings: string[];
-}
-
-const SAMPLE_LIMIT = 10;
-
-function addArrays(target: number[], source: number[]): number[] {
-  const sum = target.slice();
-  source.forEach((value, index) => {
-    sum[index] = (sum[index] ?? 0) + value;
-  });
-  return sum;
-}
-
-function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T): T {
-  const sum: { [key: string]: number | undefined } = { ...a };
-  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + (value ?? 0);
-  return sum as T;
 }
 
 /** The counts of a result, before its figures are worked out from them. */
@@ -161,48 +168,6 @@ export function completeLoadResult(
 }
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
-
-/**
- * One result from several that ran side by side (workers, processes, machines): counts add, the
- * histograms merge, rates are recomputed over the longest measured phase.
- */
-export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfig): LoadResult {
-  const first = results[0];
-  if (first === undefined) throw new Error("no results to merge");
-  const latency = createLatencyHistogram();
-  const uncorrected = first.uncorrectedHistogram !== undefined ? createLatencyHistogram() : undefined;
-  const {
-    throughput: _throughput,
-    latencyUs: _latency,
-    uncorrectedLatencyUs: _uncorrectedLatency,
-    histogram: _histogram,
-    uncorrectedHistogram: _uncorrectedHistogram,
-    ...firstCounts
-  } = first;
-  let merged: LoadCounts = { ...firstCounts, config: config ?? first.config };
-  for (const result of results) {
-    latency.add(decodeHistogram(result.histogram));
-    if (uncorrected && result.uncorrectedHistogram)
-      uncorrected.add(decodeHistogram(result.uncorrectedHistogram));
-    if (result === first) continue;
-    merged = {
-      ...merged,
-      // ISO timestamps sort as text: the earliest start.
-      startedAt: [merged.startedAt, result.startedAt].sort()[0] as string,
-      durationS: Math.max(merged.durationS, result.durationS),
-      messages: addRecords(merged.messages, result.messages),
-      errors: addRecords(merged.errors, result.errors),
-      mismatches: addRecords(merged.mismatches, result.mismatches),
-      errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, SAMPLE_LIMIT),
-      perSecond: {
-        messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
-        bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
-      },
-      warnings: [...new Set([...merged.warnings, ...result.warnings])],
-    };
-  }
-  return completeLoadResult(merged, latency, uncorrected);
-}
 
 export function totalErrors(result: LoadResult): number {
   return ERROR_KINDS.reduce((sum, kind) => sum + result.errors[kind], 0);

@@ -6,7 +6,7 @@ import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../.
 import type { LoadProgress } from "../../report/progress-line.js";
 import { SOCKBENCH_VERSION } from "../../version.js";
 import { HttpTransport } from "./http-transport.js";
-import { nowUs } from "./load-clock.js";
+import { nowUs, wallClockMsOf } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { LoadStats } from "./load-stats.js";
@@ -250,7 +250,11 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
-        perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        perSecond: {
+          startMs: Math.round(wallClockMsOf(stats.measureStartUs) * 1000) / 1000,
+          messages: filled(stats.messagesPerSecond),
+          bytes: filled(stats.bytesPerSecond),
+        },
         warnings: this.warnings,
       },
       stats.latency,

@@ -3,8 +3,9 @@
 
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../built-module.js";
-import { type LoadResult, mergeLoadResults } from "../../report/load-result.js";
+import type { LoadResult } from "../../report/load-result.js";
 import type { LoadProgress } from "../../report/progress-line.js";
+import { mergeLoadResults } from "../../results/load-result-merge.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LoadHooks } from "./load-run.js";
 import { resultConfigOf } from "./load-run.js";
