@@ -59,6 +59,19 @@ export function formatLoadReport(result: LoadResult): string {
       (config.rate !== undefined ? `, open loop at ${config.rate} requests/s` : ", closed loop") +
       (config.workers > 1 ? `, ${config.workers} workers` : ""),
   );
+  if (result.shard !== undefined) {
+    const { index, count, firstConnection, connections } = result.shard;
+    lines.push(
+      `shard ${index}/${count}: connections ${firstConnection}-${firstConnection + connections - 1}` +
+        (result.shard.amount !== undefined ? `, ${result.shard.amount} messages` : ""),
+    );
+  }
+  if (result.mergedShards !== undefined) lines.push(`merged from ${result.mergedShards} shards`);
+  if (result.opening !== undefined) {
+    lines.push(
+      `opened ${result.opening.connections} connections in ${(result.opening.durationMs / 1000).toFixed(2)} s`,
+    );
+  }
 
   const latency = new Table({
     head: ["Stat", "2.5%", "50%", "97.5%", "99%", "99.9%", "Avg", "Stdev", "Max"],

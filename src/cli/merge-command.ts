@@ -1,0 +1,61 @@
+// `sockbench merge PARTS... --out FILE`: adds up the result files of a sharded load (load --shard I/N)
+// into one result that report and compare read like any other.
+
+import { readFile, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { totalErrors } from "../report/load-result.js";
+import { MergeError, type MergePart, mergeShardParts } from "../results/load-result-merge.js";
+import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
+
+async function readPart(path: string): Promise<MergePart> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  try {
+    return { source: path, result: JSON.parse(text) };
+  } catch (error) {
+    throw new CommandFailure(`${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+interface MergeCliOptions {
+  out?: string;
+  partial: boolean;
+  json: boolean;
+}
+
+export function registerMergeCommand(program: Command): void {
+  program
+    .command("merge")
+    .description("add up the results of a sharded load (load --shard I/N) into one result")
+    .argument("<parts...>", "the shards' result files (load --out or --json), one per shard")
+    .option("--out <file>", "write the merged JSON result to this file")
+    .option("--partial", "merge even when some shards are missing (the result says which)", false)
+    .option("--json", "print only the merged JSON result", false)
+    .action(async (paths: string[], options: MergeCliOptions) => {
+      const parts = await Promise.all(paths.map(readPart));
+      let merged: ReturnType<typeof mergeShardParts>;
+      try {
+        merged = mergeShardParts(parts, { partial: options.partial });
+      } catch (error) {
+        if (error instanceof MergeError) throw new CommandFailure(error.message, EXIT_USAGE);
+        throw error;
+      }
+      const json = `${JSON.stringify(merged, null, 2)}\n`;
+      if (options.out !== undefined) {
+        try {
+          await writeFile(options.out, json);
+        } catch (error) {
+          throw new CommandFailure(
+            `cannot write --out ${options.out}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          );
+        }
+      }
+      const { formatLoadReport } = await import("../report/load-report.js");
+      process.stdout.write(options.json ? json : formatLoadReport(merged));
+      if (totalErrors(merged) > 0) process.exitCode = EXIT_ERRORS_FOUND;
+    });
+}
