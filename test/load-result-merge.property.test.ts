@@ -10,14 +10,14 @@ import {
   encodeHistogram,
   HIGHEST_LATENCY_US,
   summarizeLatency,
-} from "../src/report/latency-histogram.js";
+} from "../src/results/latency-histogram.js";
 import {
   completeLoadResult,
   ERROR_KINDS,
   type LoadResult,
   type LoadResultConfig,
   MISMATCH_KINDS,
-} from "../src/report/load-result.js";
+} from "../src/results/load-result.js";
 import { MergeError, type MergePart, mergeShardParts } from "../src/results/load-result-merge.js";
 
 const CONFIG: LoadResultConfig = {

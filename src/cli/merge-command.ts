@@ -3,7 +3,7 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { totalErrors } from "../report/load-result.js";
+import { totalErrors } from "../results/load-result.js";
 import { MergeError, type MergePart, mergeShardParts } from "../results/load-result-merge.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 

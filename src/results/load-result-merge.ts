@@ -7,14 +7,14 @@ import {
   decodeHistogram,
   type LatencyHistogram,
   type LatencySummary,
-} from "../report/latency-histogram.js";
+} from "./latency-histogram.js";
 import {
   completeLoadResult,
   type LoadCounts,
   type LoadResult,
   type LoadResultConfig,
   type LoadResultShard,
-} from "../report/load-result.js";
+} from "./load-result.js";
 
 const SAMPLE_LIMIT = 10;
 
