@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
+  DEFAULT_CONNECT_RATE,
   LOAD_TRANSPORTS,
   LoadConfigError,
   type LoadTransportName,
@@ -10,14 +11,23 @@ import {
   VERIFY_MODES,
   type VerifyMode,
 } from "../clients/load/core/load-config.js";
+import type { Shard } from "../clients/load/core/load-share.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
+import { FdLimitError } from "../platform/fd-limit.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { totalErrors } from "../results/load-result.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import {
+  parseDurationMs,
+  parseIntegerInRange,
+  parseShardOption,
+  parseSizeBytes,
+  parseSizeList,
+  parseStartAt,
+} from "./option-parsers.js";
 
 interface LoadCliOptions extends FramingCliOptions {
   target: string;
@@ -39,6 +49,10 @@ interface LoadCliOptions extends FramingCliOptions {
   ca?: string;
   split?: number;
   nagle: boolean;
+  shard?: Shard;
+  startAt?: number;
+  localAddress?: string;
+  connectRate: number;
   json: boolean;
   out?: string;
 }
@@ -111,6 +125,23 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(2, MAX_SPLIT_PIECES),
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
+    .option(
+      "--shard <I/N>",
+      "run shard I (from 0, as JOB_COMPLETION_INDEX counts) of N: its exact share of the connections, rate and amount",
+      parseShardOption,
+    )
+    .option(
+      "--start-at <time>",
+      "start the measured phase at this instant (2026-12-01T10:30:00Z, or +30s from now), the same for every shard",
+      (text: string) => parseStartAt(text),
+    )
+    .option("--local-address <ip>", "open the connections from this local address, e.g. 127.0.0.2")
+    .option(
+      "--connect-rate <perSecond>",
+      "open at most this many connections a second",
+      parseIntegerInRange(1, 1_000_000),
+      DEFAULT_CONNECT_RATE,
+    )
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
@@ -166,11 +197,20 @@ export function registerLoadCommand(program: Command): void {
           ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
           ...(options.split !== undefined ? { splitPieces: options.split } : {}),
           nagle: options.nagle,
+          ...(options.shard !== undefined ? { shard: options.shard } : {}),
+          ...(options.startAt !== undefined ? { startAtMs: options.startAt } : {}),
+          ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+          connectRate: options.connectRate,
         },
         options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
       );
     } catch (error) {
-      if (error instanceof LoadConfigError || error instanceof TargetError || error instanceof FramingError) {
+      if (
+        error instanceof LoadConfigError ||
+        error instanceof TargetError ||
+        error instanceof FramingError ||
+        error instanceof FdLimitError
+      ) {
         throw new CommandFailure(error.message, EXIT_USAGE);
       }
       throw error;

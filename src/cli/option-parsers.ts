@@ -4,6 +4,7 @@
 import bytes from "bytes-iec";
 import { InvalidArgumentError } from "commander";
 import ms from "ms";
+import { parseShard, type Shard } from "../clients/load/core/load-share.js";
 
 /** `64`, `1KiB`, `16MiB` (IEC, powers of 1024) or `1kB`, `1MB` (SI, powers of 1000) to whole bytes. */
 export function parseSizeBytes(text: string): number {
@@ -69,4 +70,30 @@ export function parsePercent(text: string): number {
   if (!match)
     throw new InvalidArgumentError(`expected a percentage such as 10%, got ${JSON.stringify(text)}`);
   return Number(match[1]) / 100;
+}
+
+/**
+ * `--start-at`: an ISO 8601 instant with its zone (2026-12-01T10:30:00Z, ...+01:00), or `+DURATION`
+ * from now (+30s); ms since the epoch.
+ */
+export function parseStartAt(text: string, nowMs = Date.now()): number {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("+")) return nowMs + parseDurationMs(trimmed.slice(1));
+  const hasZone = /(?:Z|[+-]\d\d:?\d\d)$/i.test(trimmed);
+  const epochMs = /^\d{4}-\d\d-\d\dT/.test(trimmed) && hasZone ? Date.parse(trimmed) : Number.NaN;
+  if (Number.isNaN(epochMs)) {
+    throw new InvalidArgumentError(
+      `expected an instant with its zone such as 2026-12-01T10:30:00Z, or +DURATION from now such as +30s, got ${JSON.stringify(text)}`,
+    );
+  }
+  return epochMs;
+}
+
+/** `--shard I/N`: shard I (from 0) of N. */
+export function parseShardOption(text: string): Shard {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -1,8 +1,10 @@
 // What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
 // clear usage error before any socket is opened.
 
+import { isIP } from "node:net";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
+import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
 
 /** tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via undici). */
 export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
@@ -17,6 +19,8 @@ export const DEFAULT_SIZE_BYTES = 64;
 export const DEFAULT_DURATION_MS = 10_000;
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_SEED = 1;
+/** Connections opened per second at most: fast enough for 10,000 in a few seconds, slow enough not to overflow a listen backlog. */
+export const DEFAULT_CONNECT_RATE = 2000;
 /** --split: at most this many pieces per frame (more would only add timer turns, not new cuts). */
 export const MAX_SPLIT_PIECES = 64;
 
@@ -62,20 +66,38 @@ export interface LoadConfig {
   splitPieces?: number;
   /** Leave Nagle's algorithm on (no setNoDelay), so that the kernel may merge small writes. */
   nagle?: boolean;
-  /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
-  connectionIdBase?: number;
+  /** This run is one of several shards of the load (on other machines): it takes its exact share. */
+  shard?: Shard;
+  /** The wall-clock instant (ms since the epoch) the measured phase starts, the same for every shard. */
+  startAtMs?: number;
+  /** Open every connection from this local address (say 127.0.0.2, to tell shards apart on loopback). */
+  localAddress?: string;
+  /** Connections opened per second at most, before the load and on reconnection. */
+  connectRate?: number;
+  /**
+   * The connections of the whole load this run opens (workers and shards take disjoint slices, so ids stay
+   * unique and every share is cut from the whole); set by resolveLoadConfig from `shard`.
+   */
+  slice?: ConnectionSlice;
 }
 
-export type ResolvedLoadConfig = Required<
-  Omit<
-    LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
-  >
-> &
-  Pick<
-    LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
-  >;
+export type ResolvedLoadConfig = Required<Omit<LoadConfig, OptionalSettings>> &
+  Pick<LoadConfig, OptionalSettings>;
+
+/** Settings that stay absent unless given (no default stands for them). */
+type OptionalSettings =
+  | "framing"
+  | "token"
+  | "recordSize"
+  | "maxFrameBytes"
+  | "message"
+  | "durationMs"
+  | "amount"
+  | "rate"
+  | "ca"
+  | "shard"
+  | "startAtMs"
+  | "localAddress";
 
 export class LoadConfigError extends Error {}
 
@@ -143,7 +165,8 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     workers: config.workers ?? 1,
     seed: config.seed ?? DEFAULT_SEED,
     insecure: config.insecure ?? false,
-    connectionIdBase: config.connectionIdBase ?? 0,
+    connectRate: config.connectRate ?? DEFAULT_CONNECT_RATE,
+    slice: wholeSlice(0),
     splitPieces: config.splitPieces ?? 1,
     nagle: config.nagle ?? false,
   };
@@ -154,13 +177,28 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   requireInteger("timeout (ms)", resolved.timeoutMs, 1, 3_600_000);
   requireInteger("warmup (ms)", resolved.warmupMs, 0, 3_600_000);
   requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
-  if (resolved.workers > resolved.connections) {
+  if (!(resolved.connectRate > 0 && resolved.connectRate <= 1_000_000)) {
     throw new LoadConfigError(
-      `workers (${resolved.workers}) must not exceed connections (${resolved.connections}): each worker needs one`,
+      `connect rate must be above 0 and at most 1000000 connections per second, got ${resolved.connectRate}`,
     );
+  }
+  if (resolved.localAddress !== undefined && isIP(resolved.localAddress) === 0) {
+    throw new LoadConfigError(
+      `local address must be an IP address such as 127.0.0.2, got ${JSON.stringify(resolved.localAddress)}`,
+    );
+  }
+  if (resolved.startAtMs !== undefined && !Number.isFinite(resolved.startAtMs)) {
+    throw new LoadConfigError(`start time must be an instant, got ${resolved.startAtMs}`);
   }
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
+  resolved.slice = config.slice ?? processSliceOf(resolved);
+  if (resolved.workers > resolved.slice.count) {
+    throw new LoadConfigError(
+      `workers (${resolved.workers}) must not exceed connections (${resolved.slice.count}${resolved.shard ? " in this shard" : ""}): each worker needs one`,
+    );
+  }
+  checkAmountShare(resolved, resolved.slice, config.shard !== undefined ? "shard" : "worker");
   if (resolved.rate !== undefined && !(resolved.rate > 0 && resolved.rate <= 10_000_000)) {
     throw new LoadConfigError(
       `rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`,
@@ -178,4 +216,40 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     }
   }
   return resolved;
+}
+
+/** The connections this process opens: its shard's, or the whole load's (its workers share them out). */
+export function processSliceOf(config: ResolvedLoadConfig): ConnectionSlice {
+  if (config.shard === undefined) return wholeSlice(config.connections);
+  try {
+    return shardSlice(config.connections, config.shard);
+  } catch (error) {
+    throw new LoadConfigError((error as Error).message);
+  }
+}
+
+/**
+ * A closed loop with an amount gives each part (shard or worker) the amount's share cut at its
+ * connections; a part that would get none is refused (an amount of at least the connections gives each some).
+ */
+export function checkAmountShare(config: ResolvedLoadConfig, slice: ConnectionSlice, part: string): void {
+  if (config.amount === undefined || config.rate !== undefined) return;
+  if (amountShare(config.amount, slice) === 0) {
+    throw new LoadConfigError(
+      `amount ${config.amount} leaves the ${part} with connections ${slice.first}-${slice.first + slice.count - 1} of ${slice.total} none: give an amount of at least ${slice.total} (the connections)`,
+    );
+  }
+}
+
+/** How a run's connections are opened, whatever the transport: pace, source address, and how many. */
+export function connectionOptionsOf(config: ResolvedLoadConfig): {
+  connectRate: number;
+  connectionsNeeded: number;
+  localAddress?: string;
+} {
+  return {
+    connectRate: config.connectRate,
+    connectionsNeeded: processSliceOf(config).count,
+    ...(config.localAddress !== undefined ? { localAddress: config.localAddress } : {}),
+  };
 }

@@ -7,9 +7,10 @@ import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../.
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
-import { nowUs, wallClockMsOf } from "./load-clock.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
+import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
+import { amountShare, requestsOnSlice } from "./load-share.js";
 import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { formatTarget, targetForTransport } from "./target.js";
@@ -42,6 +43,8 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
     ...(config.nagle ? { nagle: true } : {}),
+    connectRate: config.connectRate,
+    ...(config.startAtMs !== undefined ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
   };
 }
 
@@ -63,6 +66,7 @@ export class LoadRun implements LaneHost {
   private readonly warnings: string[] = [];
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
+  private openingMs = 0;
 
   constructor(
     readonly config: ResolvedLoadConfig,
@@ -71,7 +75,10 @@ export class LoadRun implements LaneHost {
     this.openLoop = config.rate !== undefined;
     this.stats = new LoadStats(this.openLoop);
     this.stats.measureStartUs = Number.POSITIVE_INFINITY;
-    this.remaining = config.rate === undefined ? config.amount : undefined;
+    this.remaining =
+      config.rate === undefined && config.amount !== undefined
+        ? amountShare(config.amount, config.slice)
+        : undefined;
     const target = targetForTransport(config.target, config.transport);
     this.transport =
       config.transport === "http"
@@ -83,19 +90,37 @@ export class LoadRun implements LaneHost {
   /** Opens every lane; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
     this.startedAt = new Date().toISOString();
+    const openingUs = nowUs();
     try {
       await this.transport.open();
     } catch (error) {
       this.active = false;
       throw error;
     }
+    this.openingMs = (nowUs() - openingUs) / 1000;
   }
 
-  /** Runs the load on the opened connections; settles with the result once every socket is closed. */
-  measure(): Promise<LoadResult> {
+  /**
+   * Runs the load on the opened connections; settles with the result once every socket is closed. With
+   * a start time (config.startAtMs) it waits for it, and rejects with a LoadConfigError when it has passed.
+   */
+  async measure(): Promise<LoadResult> {
+    const { startAtMs, warmupMs } = this.config;
+    const startUs = startAtMs === undefined ? nowUs() : monotonicUsOf(startAtMs) - warmupMs * 1000;
+    const lateMs = (nowUs() - startUs) / 1000;
+    if (startAtMs !== undefined && lateMs > 0) {
+      this.active = false;
+      await this.transport.close();
+      throw new LoadConfigError(
+        `the start time ${new Date(startAtMs).toISOString()}${warmupMs > 0 ? ` (less ${warmupMs} ms of warmup)` : ""} passed ${Math.ceil(lateMs)} ms before this run was ready (opening its connections took ${Math.round(this.openingMs)} ms): give a later --start-at`,
+      );
+    }
+    while (nowUs() < startUs) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, (startUs - nowUs()) / 1000)));
+    }
     return new Promise((resolve) => {
       this.settle = resolve;
-      this.start();
+      this.start(startUs);
     });
   }
 
@@ -117,17 +142,18 @@ export class LoadRun implements LaneHost {
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
   }
 
-  private start(): void {
+  /** Starts the load (its warmup first) at `startUs`, which every shard of the load shares. */
+  private start(startUs: number): void {
     const { warmupMs, durationMs, timeoutMs, rate } = this.config;
-    this.startUs = nowUs();
-    this.lastReplyUs = this.startUs;
+    this.startUs = startUs;
+    this.lastReplyUs = nowUs();
     const measureStartUs = this.startUs + warmupMs * 1000;
     this.stats.measureStartUs = measureStartUs;
-    if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
+    if (warmupMs > 0) this.at(measureStartUs, () => (this.measuring = true));
     else this.measuring = true;
     if (durationMs !== undefined) {
       this.deadlineUs = measureStartUs + durationMs * 1000;
-      this.after(warmupMs + durationMs, () => {
+      this.at(this.deadlineUs, () => {
         this.stopIssuing();
         // Whatever the server does, the run ends one timeout after the deadline.
         this.after(timeoutMs, () => this.finish());
@@ -144,8 +170,9 @@ export class LoadRun implements LaneHost {
         durationMs !== undefined
           ? OpenLoopSchedule.countBefore(rate, (warmupMs + durationMs) * 1000)
           : warmupCount + (this.config.amount as number);
-      this.stats.scheduled = total - warmupCount;
-      this.schedule = new OpenLoopSchedule(rate, this.lanes, this.startUs, total);
+      const slice = this.config.slice;
+      this.stats.scheduled = requestsOnSlice(total, slice) - requestsOnSlice(warmupCount, slice);
+      this.schedule = new OpenLoopSchedule(rate, this.lanes, slice, this.startUs, total);
       this.schedule.start();
     } else {
       for (const lane of this.lanes) lane.pump();
@@ -240,6 +267,7 @@ export class LoadRun implements LaneHost {
         version: SOCKBENCH_VERSION,
         startedAt: this.startedAt,
         config: resultConfigOf(this.config),
+        opening: { connections: this.lanes.length, durationMs: Math.round(this.openingMs) },
         durationS: Math.round(durationS * 1e6) / 1e6,
         messages: {
           sent: stats.sent,
@@ -264,5 +292,9 @@ export class LoadRun implements LaneHost {
 
   private after(delayMs: number, action: () => void): void {
     this.timers.push(setTimeout(action, delayMs));
+  }
+
+  private at(timeUs: number, action: () => void): void {
+    this.after(Math.max(0, (timeUs - nowUs()) / 1000), action);
   }
 }

@@ -4,6 +4,8 @@
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
+import { FdLimitError, fdLimitAdvice, fdsNeeded, readFdLimit } from "../../../platform/fd-limit.js";
+import { ConnectPacer } from "./connect-pacer.js";
 
 /** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to. */
 export type LoadTarget =
@@ -73,6 +75,12 @@ export interface ConnectorOptions {
   insecure?: boolean;
   /** TLS: extra trusted certificate authorities (PEM). */
   ca?: string | Buffer;
+  /** Connection attempts per second at most (unpaced when absent). */
+  connectRate?: number;
+  /** Connect from this local address. */
+  localAddress?: string;
+  /** Connections the process means to hold: named when the file-descriptor limit is hit. */
+  connectionsNeeded?: number;
 }
 
 /** Opens sockets to one target; TLS sessions are cached and reused across the connections it opens. */
@@ -80,11 +88,14 @@ export class TargetConnector {
   private readonly connect: buildConnector.connector;
   /** Sockets still connecting: destroyed by abort() so that a finished run leaves nothing behind. */
   private readonly connecting = new Set<Socket>();
+  private readonly pacer: ConnectPacer | undefined;
+  private aborted = false;
 
   constructor(
     readonly target: LoadTarget,
-    options: ConnectorOptions,
+    private readonly options: ConnectorOptions,
   ) {
+    this.pacer = options.connectRate !== undefined ? new ConnectPacer(options.connectRate) : undefined;
     this.connect = buildConnector({
       timeout: options.connectTimeoutMs,
       keepAlive: true,
@@ -94,8 +105,15 @@ export class TargetConnector {
     });
   }
 
-  open(): Promise<Socket> {
+  /**
+   * Connects, at the pace asked; rejects with a TargetError, or an FdLimitError naming `ulimit -n` when
+   * the process is out of file descriptors.
+   */
+  async open(): Promise<Socket> {
+    await this.pacer?.turn();
+    if (this.aborted) throw new TargetError("the run ended");
     const target = this.target;
+    const localAddress = target.kind === "unix" ? undefined : this.options.localAddress;
     const request =
       target.kind === "unix"
         ? { hostname: "localhost", protocol: "http:", port: "" }
@@ -103,12 +121,22 @@ export class TargetConnector {
             hostname: target.host,
             protocol: target.kind === "tls" ? "https:" : "http:",
             port: String(target.port),
+            ...(localAddress !== undefined ? { localAddress } : {}),
           };
     return new Promise((resolve, reject) => {
       // undici's connector returns the socket it is connecting, though its type says void.
       const connect = this.connect as unknown as (...args: Parameters<buildConnector.connector>) => Socket;
       const pending = connect(request, (error, socket) => {
         this.connecting.delete(pending);
+        if ((error as NodeJS.ErrnoException | null)?.code === "EMFILE") {
+          const needed = fdsNeeded(this.options.connectionsNeeded ?? this.connecting.size);
+          reject(
+            new FdLimitError(
+              `cannot connect to ${formatTarget(target)}: out of file descriptors (EMFILE) while holding ${this.options.connectionsNeeded ?? "many"} connections: ${fdLimitAdvice(needed, readFdLimit())}`,
+            ),
+          );
+          return;
+        }
         if (error !== null || socket === null) {
           reject(
             new TargetError(`cannot connect to ${formatTarget(target)}: ${error?.message ?? "no socket"}`),
@@ -123,6 +151,8 @@ export class TargetConnector {
 
   /** Gives up every connection attempt still under way (their open() calls reject). */
   abort(): void {
+    this.aborted = true;
+    this.pacer?.flush();
     for (const socket of this.connecting) socket.destroy(new Error("the run ended"));
     this.connecting.clear();
   }

@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import { type buildConnector, Pool } from "undici";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import type { ResolvedLoadConfig } from "../core/load-config.js";
+import { connectionOptionsOf, type ResolvedLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource } from "../core/request-source.js";
 import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
@@ -50,9 +50,12 @@ export class HttpTransport implements LoadTransport, HttpWire {
   ) {
     this.source = new RequestSource(config, AS_BODY);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
-    this.connector = new TargetConnector(target, { connectTimeoutMs: config.timeoutMs });
+    this.connector = new TargetConnector(target, {
+      connectTimeoutMs: config.timeoutMs,
+      ...connectionOptionsOf(config),
+    });
     this.pool = new Pool(formatTarget(target), {
-      connections: config.connections,
+      connections: config.slice.count,
       pipelining: config.pipelining,
       connect: (_options, callback) => this.connect(callback),
       headersTimeout: 0,
@@ -60,14 +63,14 @@ export class HttpTransport implements LoadTransport, HttpWire {
       ...(config.maxFrameBytes !== undefined ? { maxResponseSize: config.maxFrameBytes } : {}),
     });
     this.lanes = Array.from(
-      { length: config.connections },
-      (_, index) => new HttpLane(config.connectionIdBase + index, host, this),
+      { length: config.slice.count },
+      (_, index) => new HttpLane(config.slice.first + index, host, this),
     );
   }
 
   async open(): Promise<void> {
     const attempts = await Promise.allSettled(
-      Array.from({ length: this.config.connections }, () => this.connector.open()),
+      Array.from({ length: this.config.slice.count }, () => this.connector.open()),
     );
     for (const attempt of attempts) {
       if (attempt.status === "fulfilled") this.parked.push(attempt.value.on("error", ignoreParkedError));

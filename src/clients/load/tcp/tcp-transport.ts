@@ -3,7 +3,7 @@
 
 import type { Framing } from "../../../framing/framing.js";
 import { createFraming } from "../../../framing/registry.js";
-import { framingOf, type ResolvedLoadConfig } from "../core/load-config.js";
+import { connectionOptionsOf, framingOf, type ResolvedLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource } from "../core/request-source.js";
 import { type LoadTarget, TargetConnector } from "../core/target.js";
@@ -24,12 +24,13 @@ export class TcpTransport implements LoadTransport, TcpWire {
     this.source = new RequestSource(config, this.framing);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,
+      ...connectionOptionsOf(config),
       insecure: config.insecure,
       ...(config.ca !== undefined ? { ca: config.ca } : {}),
     });
     this.lanes = Array.from(
-      { length: config.connections },
-      (_, index) => new LoadConnection(config.connectionIdBase + index, host, this),
+      { length: config.slice.count },
+      (_, index) => new LoadConnection(config.slice.first + index, host, this),
     );
   }
 

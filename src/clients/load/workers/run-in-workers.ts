@@ -3,12 +3,14 @@
 
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../../built-module.js";
+import { FdLimitError } from "../../../platform/fd-limit.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import type { LoadResult } from "../../../results/load-result.js";
 import { mergeLoadResults } from "../../../results/load-result-merge.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import { checkAmountShare, LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
 import type { LoadHooks } from "../core/load-run.js";
 import { resultConfigOf } from "../core/load-run.js";
+import { subSlice } from "../core/load-share.js";
 import { TargetError } from "../core/target.js";
 
 /** Messages between the driver and its workers. */
@@ -16,45 +18,21 @@ export type WorkerReport =
   | { type: "ready" }
   | { type: "progress"; progress: LoadProgress }
   | { type: "result"; result: LoadResult }
-  | { type: "error"; message: string; kind: "target" | "config" | "other" };
+  | { type: "error"; message: string; kind: "target" | "config" | "fd-limit" | "other" };
 
-/** Shares `total` out over `parts` in proportion to `weights`, the remainder to the first ones. */
-function shareOut(total: number, weights: number[]): number[] {
-  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  const shares = weights.map((weight) => Math.floor((total * weight) / weightSum));
-  let rest = total - shares.reduce((sum, share) => sum + share, 0);
-  for (let index = 0; rest > 0; index = (index + 1) % shares.length, rest--) {
-    shares[index] = (shares[index] as number) + 1;
-  }
-  return shares;
-}
-
+/** Each worker's config: the same load, on its slice of this run's connections. */
 export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
-  const connections = shareOut(config.connections, new Array(config.workers).fill(1));
-  const amounts = config.amount !== undefined ? shareOut(config.amount, connections) : undefined;
-  if (amounts?.some((amount) => amount === 0)) {
-    throw new LoadConfigError(
-      `amount (${config.amount}) must be at least the number of workers (${config.workers})`,
-    );
-  }
-  let idBase = config.connectionIdBase;
-  return connections.map((count, index) => {
-    const slice: ResolvedLoadConfig = {
-      ...config,
-      workers: 1,
-      connections: count,
-      connectionIdBase: idBase,
-      ...(config.rate !== undefined ? { rate: (config.rate * count) / config.connections } : {}),
-      ...(amounts !== undefined ? { amount: amounts[index] as number } : {}),
-    };
-    idBase += count;
-    return slice;
+  return Array.from({ length: config.workers }, (_, index) => {
+    const slice = subSlice(config.slice, index, config.workers);
+    checkAmountShare(config, slice, "worker");
+    return { ...config, workers: 1, slice };
   });
 }
 
 function toError(report: Extract<WorkerReport, { type: "error" }>): Error {
   if (report.kind === "target") return new TargetError(report.message);
   if (report.kind === "config") return new LoadConfigError(report.message);
+  if (report.kind === "fd-limit") return new FdLimitError(report.message);
   return new Error(report.message);
 }
 

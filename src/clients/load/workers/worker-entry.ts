@@ -2,6 +2,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { FramingError } from "../../../framing/framing-error.js";
+import { FdLimitError } from "../../../platform/fd-limit.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import { TargetError } from "../core/target.js";
@@ -34,9 +35,11 @@ try {
   const kind =
     error instanceof TargetError
       ? "target"
-      : error instanceof LoadConfigError || error instanceof FramingError
-        ? "config"
-        : "other";
+      : error instanceof FdLimitError
+        ? "fd-limit"
+        : error instanceof LoadConfigError || error instanceof FramingError
+          ? "config"
+          : "other";
   post({ type: "error", message: (error as Error).message, kind });
 }
 port.close();
