@@ -5,6 +5,7 @@ import { type Command, Option } from "commander";
 import {
   DEFAULT_CONNECT_RATE,
   LOAD_TRANSPORTS,
+  type LoadConfig,
   LoadConfigError,
   type LoadTransportName,
   MAX_SPLIT_PIECES,
@@ -29,7 +30,7 @@ import {
   parseStartAt,
 } from "./option-parsers.js";
 
-interface LoadCliOptions extends FramingCliOptions {
+export interface LoadCliOptions extends FramingCliOptions {
   target: string;
   transport: LoadTransportName;
   connections: number;
@@ -65,9 +66,9 @@ function readCa(path: string): Buffer {
   }
 }
 
-export function registerLoadCommand(program: Command): void {
-  const command = program
-    .command("load")
+/** The load command's options, on `command` (the CLI's `load`, or a parser of load options for k8s-job). */
+export function defineLoadCommand(command: Command): Command {
+  command
     .description("load a server with verified requests; report latency, throughput and errors by kind")
     .requiredOption(
       "--target <target>",
@@ -144,21 +145,66 @@ export function registerLoadCommand(program: Command): void {
     )
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
-  addFramingOptions(command).action(async (options: LoadCliOptions) => {
-    const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const http = options.transport === "http";
-    if (http && ["framing", "token", "recordSize"].some(given)) {
-      throw new CommandFailure(
-        "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
-        EXIT_USAGE,
-      );
-    }
-    if (http && (options.insecure || options.ca !== undefined)) {
-      throw new CommandFailure(
-        "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
-        EXIT_USAGE,
-      );
-    }
+  return addFramingOptions(command);
+}
+
+/**
+ * The LoadConfig the parsed load options ask for; a CommandFailure for combinations the options
+ * themselves rule out.
+ */
+export function loadConfigOf(options: LoadCliOptions, command: Command): LoadConfig {
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  const http = options.transport === "http";
+  if (http && ["framing", "token", "recordSize"].some(given)) {
+    throw new CommandFailure(
+      "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
+      EXIT_USAGE,
+    );
+  }
+  if (http && (options.insecure || options.ca !== undefined)) {
+    throw new CommandFailure(
+      "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
+      EXIT_USAGE,
+    );
+  }
+  const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
+  return {
+    target: options.target,
+    transport: options.transport,
+    ...(http
+      ? {}
+      : {
+          framing: options.framing as FramingName,
+          token: parseToken(options.token),
+          recordSize: options.recordSize,
+        }),
+    maxFrameBytes: options.maxFrame,
+    connections: options.connections,
+    pipelining: options.pipelining,
+    ...(sizes !== undefined ? { sizesBytes: sizes } : {}),
+    ...(options.message !== undefined ? { message: Buffer.from(options.message, "utf8") } : {}),
+    ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
+    ...(options.amount !== undefined ? { amount: options.amount } : {}),
+    warmupMs: options.warmup,
+    ...(options.rate !== undefined ? { rate: options.rate } : {}),
+    timeoutMs: options.timeout,
+    verify: options.verify,
+    workers: options.workers,
+    seed: options.seed,
+    insecure: options.insecure,
+    ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
+    ...(options.split !== undefined ? { splitPieces: options.split } : {}),
+    nagle: options.nagle,
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
+    ...(options.startAt !== undefined ? { startAtMs: options.startAt } : {}),
+    ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+    connectRate: options.connectRate,
+  };
+}
+
+export function registerLoadCommand(program: Command): void {
+  const command = defineLoadCommand(program.command("load"));
+  command.action(async (options: LoadCliOptions) => {
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
     const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
       import("../clients/load/load-driver.js"),
@@ -168,40 +214,8 @@ export function registerLoadCommand(program: Command): void {
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
     try {
-      const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
       result = await runLoad(
-        {
-          target: options.target,
-          transport: options.transport,
-          ...(http
-            ? {}
-            : {
-                framing: options.framing as FramingName,
-                token: parseToken(options.token),
-                recordSize: options.recordSize,
-              }),
-          maxFrameBytes: options.maxFrame,
-          connections: options.connections,
-          pipelining: options.pipelining,
-          ...(sizes !== undefined ? { sizesBytes: sizes } : {}),
-          ...(options.message !== undefined ? { message: Buffer.from(options.message, "utf8") } : {}),
-          ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
-          ...(options.amount !== undefined ? { amount: options.amount } : {}),
-          warmupMs: options.warmup,
-          ...(options.rate !== undefined ? { rate: options.rate } : {}),
-          timeoutMs: options.timeout,
-          verify: options.verify,
-          workers: options.workers,
-          seed: options.seed,
-          insecure: options.insecure,
-          ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
-          ...(options.split !== undefined ? { splitPieces: options.split } : {}),
-          nagle: options.nagle,
-          ...(options.shard !== undefined ? { shard: options.shard } : {}),
-          ...(options.startAt !== undefined ? { startAtMs: options.startAt } : {}),
-          ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
-          connectRate: options.connectRate,
-        },
+        loadConfigOf(options, command),
         options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
       );
     } catch (error) {

@@ -47,8 +47,11 @@ function collect(child: ChildProcess): {
   return { stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return collect(spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe" })).exited;
+/** `env` adds to (or overrides) this process's environment. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return collect(
+    spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe", env: { ...process.env, ...env } }),
+  ).exited;
 }
 
 /** Starts a server command and resolves once it prints `listening on HOST:PORT`. */
