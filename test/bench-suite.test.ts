@@ -27,6 +27,19 @@ describe("bench profiles", () => {
     expect(scenarios.filter((s) => s.fragmentation !== "none").every((s) => s.size <= 1024)).toBe(true);
   });
 
+  it("full ends with one concurrent server holding 10,000 connections, small messages, pipelining 1", () => {
+    const scenarios = benchScenarios(BENCH_PROFILES.full);
+    expect(scenarios.at(-1)).toEqual({
+      framing: "length",
+      variant: "concurrent",
+      size: 64,
+      connections: 10_000,
+      pipelining: 1,
+      fragmentation: "none",
+    });
+    expect(benchScenarios(BENCH_PROFILES.default).every((s) => s.connections <= 50)).toBe(true);
+  });
+
   it("quick is 28 scenarios and default 56 (http has no sequential variant)", () => {
     expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(28);
     expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(56);

@@ -4,8 +4,32 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { countOpenFds, fdLimitAdvice, fdsNeeded, readFdLimit } from "../platform/fd-limit.js";
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
+
+/**
+ * How many connections fit under the file-descriptor limit, leaving room for what the process holds
+ * already. Past it the OS would refuse to accept, and Node would close such connections without a word;
+ * the listener refuses them itself first, with a line that says what to raise.
+ */
+function fdRoomOf(
+  maxConnections: number,
+): { connections: number; refusal(open: number): string } | undefined {
+  const limit = readFdLimit();
+  if (limit === undefined || !Number.isFinite(limit.soft)) return undefined;
+  const held = countOpenFds() ?? 0;
+  const connections = Math.max(0, limit.soft - held - FD_HEADROOM);
+  if (connections >= maxConnections) return undefined;
+  return {
+    connections,
+    refusal: (open) =>
+      `out of file descriptors with ${open} connections open (ulimit -n is ${limit.soft}): for --max-connections ${maxConnections}, ${fdLimitAdvice(fdsNeeded(maxConnections), limit)}`,
+  };
+}
+
+/** Descriptors kept free beyond those held at start: a log file, a worker's pipe, a TLS session file. */
+const FD_HEADROOM = 8;
 
 export interface Listener extends RunningServer {
   readonly server: Server;
@@ -36,9 +60,15 @@ export async function listen(
     markFinished = resolve;
   });
 
+  const fdRoom = fdRoomOf(options.maxConnections);
   server.on(isTls ? "secureConnection" : "connection", (socket: Socket) => {
     if (sockets.size >= options.maxConnections) {
       options.log(`${describePeer(socket)} refused: max connections ${options.maxConnections} reached`);
+      socket.destroy();
+      return;
+    }
+    if (fdRoom !== undefined && sockets.size >= fdRoom.connections) {
+      options.log(`${describePeer(socket)} refused: ${fdRoom.refusal(sockets.size)}`);
       socket.destroy();
       return;
     }

@@ -21,7 +21,19 @@ export interface BenchProfile {
   durationMs: number;
   /** Per request: a broken framing (naive) stalls until it, so it bounds every scenario. */
   timeoutMs: number;
+  /** Scenarios run after the matrix (say, one server holding many thousands of connections). */
+  extraScenarios?: BenchScenario[];
 }
+
+/** 10,000 connections held and verified by one concurrent server, small messages, pipelining 1. */
+export const MANY_CONNECTIONS_SCENARIO: BenchScenario = {
+  framing: "length",
+  variant: "concurrent",
+  size: 64,
+  connections: 10_000,
+  pipelining: 1,
+  fragmentation: "none",
+};
 
 export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
   quick: {
@@ -56,6 +68,7 @@ export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
     warmupMs: 1000,
     durationMs: 4000,
     timeoutMs: 2000,
+    extraScenarios: [MANY_CONNECTIONS_SCENARIO],
   },
 };
 
@@ -88,5 +101,5 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
       }
     }
   }
-  return scenarios;
+  return [...scenarios, ...(profile.extraScenarios ?? [])];
 }

@@ -6,6 +6,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
+import { DEFAULT_MAX_CONNECTIONS } from "../servers/server-options.js";
 import { SOCKBENCH_VERSION } from "../version.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
@@ -19,6 +20,9 @@ export interface BenchHooks {
 
 function serveArguments(scenario: BenchScenario): string[] {
   const served = ["--variant", scenario.variant, "--app", "echo"];
+  if (scenario.connections > DEFAULT_MAX_CONNECTIONS) {
+    served.push("--max-connections", String(scenario.connections));
+  }
   if (scenario.framing === "http") return [...served, "--transport", "http"];
   if (scenario.framing === "fixed") {
     return [...served, "--framing", "fixed", "--record-size", String(recordSizeFor(scenario.size))];

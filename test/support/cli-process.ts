@@ -47,16 +47,32 @@ function collect(child: ChildProcess): {
   return { stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** `env` adds to (or overrides) this process's environment. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return collect(
-    spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe", env: { ...process.env, ...env } }),
-  ).exited;
+export interface CliOptions {
+  /** Added to (or overriding) this process's environment. */
+  env?: NodeJS.ProcessEnv;
+  /** A command that runs node, such as ["prlimit", "--nofile=256"] to lower a limit for the child alone. */
+  prefix?: string[];
+}
+
+function spawnCli(args: string[], options: CliOptions): ChildProcess {
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
+  return spawn(command as string, [...prefixArgs, CLI_PATH, ...args], {
+    stdio: "pipe",
+    env: { ...process.env, ...options.env },
+  });
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return collect(spawnCli(args, options)).exited;
 }
 
 /** Starts a server command and resolves once it prints `listening on HOST:PORT`. */
-export async function startCli(args: string[], timeoutMs = 10_000): Promise<RunningCli> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe" });
+export async function startCli(
+  args: string[],
+  timeoutMs = 10_000,
+  options: CliOptions = {},
+): Promise<RunningCli> {
+  const child = spawnCli(args, options);
   const output = collect(child);
   const address = await new Promise<{ host: string; port: number; address: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening on" within ${timeoutMs} ms`)), timeoutMs);

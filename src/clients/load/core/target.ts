@@ -90,6 +90,8 @@ export class TargetConnector {
   private readonly connecting = new Set<Socket>();
   private readonly pacer: ConnectPacer | undefined;
   private aborted = false;
+  /** Read now: out of descriptors, reading /proc would fail too. */
+  private readonly fdLimit = readFdLimit();
 
   constructor(
     readonly target: LoadTarget,
@@ -132,7 +134,7 @@ export class TargetConnector {
           const needed = fdsNeeded(this.options.connectionsNeeded ?? this.connecting.size);
           reject(
             new FdLimitError(
-              `cannot connect to ${formatTarget(target)}: out of file descriptors (EMFILE) while holding ${this.options.connectionsNeeded ?? "many"} connections: ${fdLimitAdvice(needed, readFdLimit())}`,
+              `cannot connect to ${formatTarget(target)}: out of file descriptors (EMFILE) while holding ${this.options.connectionsNeeded ?? "many"} connections: ${fdLimitAdvice(needed, this.fdLimit)}`,
             ),
           );
           return;
