@@ -2,8 +2,8 @@
 # Memory per idle connection on both sides: one `serve --variant concurrent` and one `load` holding N
 # verified connections (an open loop so slow that each connection sends a 16-byte request about every
 # 20 s), each process's resident memory read from /proc mid-run, less the same run with 10 connections.
-# The kernel's TCP buffers (/proc/net/sockstat "mem", pages) are counted apart: they are not in either RSS.
-# Prints each round and the medians per connection.
+# The kernel's socket buffers are in neither RSS (and /proc/net/sockstat counts every process on the
+# machine, so it is left out). Prints each round and the medians per connection.
 #
 #   bash bench/hold-connections.sh          # CONNECTIONS=10000 ROUNDS=3
 set -euo pipefail
@@ -29,9 +29,8 @@ cleanup() {
 trap cleanup EXIT
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-tcp_pages() { awk '/^TCP:/ { print $NF }' /proc/net/sockstat; }
 
-# Prints: server RSS KiB, driver RSS KiB, kernel TCP pages, opening ms, verified, sent, errors.
+# Prints: server RSS KiB, driver RSS KiB, opening ms, verified, sent, errors.
 hold() {
   local count="$1"
   node dist/src/cli.js serve --variant concurrent --framing length --port 0 \
@@ -49,10 +48,9 @@ hold() {
   LOAD_PID=$!
   # Opening takes count / 2000 s (--connect-rate's default); then every connection is open and idle.
   sleep "$((count / 2000 + 12))"
-  local server_rss driver_rss pages
+  local server_rss driver_rss
   server_rss="$(rss_kib "$SERVER_PID")"
   driver_rss="$(rss_kib "$LOAD_PID")"
-  pages="$(tcp_pages)"
   wait "$LOAD_PID" || true
   LOAD_PID=""
   kill "$SERVER_PID"
@@ -62,7 +60,7 @@ hold() {
     const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
     const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
     console.log(process.argv.slice(2).join(" "), r.opening.durationMs, r.messages.verified, r.messages.sent, errors);
-  ' "$WORK/load.json" "$server_rss" "$driver_rss" "$pages"
+  ' "$WORK/load.json" "$server_rss" "$driver_rss"
 }
 
 echo "node $(node --version), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -70,20 +68,18 @@ echo "serve --variant concurrent --framing length --max-connections $((CONNECTIO
 echo "load --framing length --size 16 --connections N --rate N/20 --duration ${HOLD_S}s; N = $CONNECTIONS and $BASELINE"
 server_per=()
 driver_per=()
-kernel_per=()
 for round in $(seq 1 "$ROUNDS"); do
-  read -r s0 d0 k0 _ _ _ _ < <(hold "$BASELINE")
-  read -r s1 d1 k1 opening verified sent errors < <(hold "$CONNECTIONS")
+  read -r s0 d0 _ _ _ _ < <(hold "$BASELINE")
+  read -r s1 d1 opening verified sent errors < <(hold "$CONNECTIONS")
   if [ "$errors" != "0" ] || [ "$verified" != "$sent" ] || [ "$sent" -lt "$CONNECTIONS" ]; then
     echo "round $round: $verified verified of $sent sent, $errors errors: not every connection verified" >&2
     exit 1
   fi
-  per() { awk -v a="$1" -v b="$2" -v n="$((CONNECTIONS - BASELINE))" -v unit="$3" 'BEGIN { printf "%.2f", (b - a) * unit / n }'; }
-  server_per+=("$(per "$s0" "$s1" 1)")
-  driver_per+=("$(per "$d0" "$d1" 1)")
-  kernel_per+=("$(per "$k0" "$k1" 4)")
+  per() { awk -v a="$1" -v b="$2" -v n="$((CONNECTIONS - BASELINE))" 'BEGIN { printf "%.2f", (b - a) / n }'; }
+  server_per+=("$(per "$s0" "$s1")")
+  driver_per+=("$(per "$d0" "$d1")")
   echo "round $round: opened $CONNECTIONS in $opening ms, $verified verified, 0 errors;" \
-    "KiB per connection: server ${server_per[-1]}, driver ${driver_per[-1]}, kernel TCP (both ends) ${kernel_per[-1]}"
+    "KiB per connection: server ${server_per[-1]}, driver ${driver_per[-1]}"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-echo "median KiB per idle connection: server $(median "${server_per[@]}"), driver $(median "${driver_per[@]}"), kernel TCP buffers (both ends together) $(median "${kernel_per[@]}")"
+echo "median KiB per idle connection (resident memory): server $(median "${server_per[@]}"), driver $(median "${driver_per[@]}")"
