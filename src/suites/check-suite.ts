@@ -7,6 +7,7 @@ import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } fr
 import { createFraming } from "../framing/registry.js";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { totalErrors } from "../results/load-result.js";
 import { startServer } from "../servers/start-server.js";
 import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
@@ -129,7 +130,8 @@ export async function runCheckCell(
     );
     const errors = totalErrors(result);
     const passed = errors === 0 && result.messages.verified === asked;
-    const mustFailBecause = framing === "naive" ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
+    const knownBroken = isKnownBrokenFraming(framing);
+    const mustFailBecause = knownBroken ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
     return {
       framing,
       size: sizeBytes,
@@ -141,7 +143,7 @@ export async function runCheckCell(
       errorKinds: result.errors,
       samples: result.errorSamples.slice(0, 3),
       ...(mustFailBecause !== undefined ? { mustFailBecause } : {}),
-      blocking: framing === "naive" ? mustFailBecause !== undefined && passed : !passed,
+      blocking: knownBroken ? mustFailBecause !== undefined && passed : !passed,
     };
   } finally {
     await server.close();

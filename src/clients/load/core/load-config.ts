@@ -1,6 +1,7 @@
 // What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
 // clear usage error before any socket is opened.
 
+import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 
@@ -169,7 +170,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
   if (resolved.framing === "fixed") {
-    const recordSize = resolved.recordSize ?? 1024;
+    const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
     const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
     if (tooLarge !== undefined) {
       throw new LoadConfigError(

@@ -27,8 +27,8 @@ export class SizePicker {
   }
 }
 
-/** How a payload goes on the wire: a framing's frame, or over HTTP the request body as it is. */
-export type PayloadEncoder = Pick<Framing, "encode">;
+/** How a payload goes on the wire (a framing's frame, or over HTTP the request body as it is) and the bytes payloads avoid. */
+export type PayloadEncoder = Pick<Framing, "encode" | "payloadAvoidsBytes">;
 
 export class RequestSource {
   readonly codec: EchoPayloadCodec;
@@ -39,8 +39,7 @@ export class RequestSource {
     private readonly config: ResolvedLoadConfig,
     private readonly framing: PayloadEncoder,
   ) {
-    const token = config.framing === "eof" ? config.token : undefined;
-    this.codec = new EchoPayloadCodec(token && token.length > 0 ? [token[0] as number] : []);
+    this.codec = new EchoPayloadCodec(framing.payloadAvoidsBytes);
   }
 
   sizePicker(connectionId: number): SizePicker {

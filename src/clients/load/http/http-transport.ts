@@ -17,7 +17,8 @@ import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
 
 /** Over HTTP a payload goes out as the request body, as it is. */
-const AS_BODY = { encode: (payload: Buffer) => [payload] };
+/** A POST body is the payload as it is: any byte may be in it. */
+const AS_BODY = { encode: (payload: Buffer) => [payload], payloadAvoidsBytes: [] };
 
 const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 
