@@ -5,6 +5,7 @@ import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { formatSizeBytes } from "./format-size.js";
+import { unique } from "./unique.js";
 
 /** What a cell shows: a known-broken framing's (naive's) cells say whether failing was expected of them. */
 export function cellVerdict(cell: CheckCell): string {
@@ -17,10 +18,6 @@ export function cellVerdict(cell: CheckCell): string {
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
   return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }
 
 export function formatCheckReport(result: CheckResult): string {
