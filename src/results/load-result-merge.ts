@@ -10,13 +10,12 @@ import {
 } from "./latency-histogram.js";
 import {
   completeLoadResult,
+  ERROR_SAMPLE_LIMIT,
   type LoadCounts,
   type LoadResult,
   type LoadResultConfig,
   type LoadResultShard,
 } from "./load-result.js";
-
-const SAMPLE_LIMIT = 10;
 
 export class MergeError extends Error {
   override readonly name = "MergeError";
@@ -113,7 +112,7 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
       mismatches: addRecords(counts.mismatches, result.mismatches),
     };
   }
-  counts.errorSamples = counts.errorSamples.slice(0, SAMPLE_LIMIT);
+  counts.errorSamples = counts.errorSamples.slice(0, ERROR_SAMPLE_LIMIT);
   const merged = completeLoadResult(counts, latency, uncorrected);
   // A histogram added into another keeps its maximum only to its resolution; the parts know it exactly.
   merged.latencyUs.max = exactMax(

@@ -123,6 +123,9 @@ export interface LoadResult {
   warnings: string[];
 }
 
+/** A result keeps this many error messages (the first ones), merged results too. */
+export const ERROR_SAMPLE_LIMIT = 10;
+
 /** The counts of a result, before its figures are worked out from them. */
 export type LoadCounts = Omit<
   LoadResult,

@@ -3,6 +3,7 @@
 
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../../built-module.js";
+import { FramingError, type FramingErrorCode } from "../../../framing/framing-error.js";
 import { FdLimitError } from "../../../platform/fd-limit.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import type { LoadResult } from "../../../results/load-result.js";
@@ -18,7 +19,7 @@ export type WorkerReport =
   | { type: "ready" }
   | { type: "progress"; progress: LoadProgress }
   | { type: "result"; result: LoadResult }
-  | { type: "error"; message: string; kind: "target" | "config" | "fd-limit" | "other" };
+  | { type: "error"; name: string; message: string; code?: string };
 
 /** Each worker's config: the same load, on its slice of this run's connections. */
 export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
@@ -29,11 +30,13 @@ export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
   });
 }
 
-function toError(report: Extract<WorkerReport, { type: "error" }>): Error {
-  if (report.kind === "target") return new TargetError(report.message);
-  if (report.kind === "config") return new LoadConfigError(report.message);
-  if (report.kind === "fd-limit") return new FdLimitError(report.message);
-  return new Error(report.message);
+/** The error a worker ended with, as the same class when it is one of the driver's (by its name). */
+function reviveError({ name, message, code }: Extract<WorkerReport, { type: "error" }>): Error {
+  if (name === "TargetError") return new TargetError(message);
+  if (name === "LoadConfigError") return new LoadConfigError(message);
+  if (name === "FdLimitError") return new FdLimitError(message);
+  if (name === "FramingError") return new FramingError(code as FramingErrorCode, message);
+  return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
 }
 
 export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
@@ -63,7 +66,7 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
         if (report.type === "ready") markReady();
         else if (report.type === "progress") onProgress(index, report.progress);
         else if (report.type === "result") resolve(report.result);
-        else reject(toError(report));
+        else reject(reviveError(report));
       });
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`load worker ${index} exited with code ${code}`)));
