@@ -163,38 +163,47 @@ describe("four shards as local processes, merged", () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  /** Runs each pod's command as a local process, JOB_COMPLETION_INDEX set, from 127.0.0.(2 + index). */
+  /**
+   * Runs each pod's command as a local process, JOB_COMPLETION_INDEX set, from 127.0.0.(2 + index). The
+   * shared start must leave every shard time to start Node and open its connections: first six times one
+   * CLI start measured now. A shard that is still not ready refuses the run (exit 2, "passed ... before
+   * this run was ready"), as it must; the machine was slower than guessed, so the shards run again with
+   * twice the time, at most three times in all.
+   */
   async function runShards(loadArgs: string[]): Promise<{ parts: LoadResult[]; paths: string[] }> {
-    // The shared start must leave every shard time to start Node and open: six times
-    // one CLI start measured now (seconds on a busy machine), so the test waits no longer than it must.
     const started = performance.now();
     await runCli(["--version"]);
-    const startInS = Math.max(8, Math.ceil((6 * (performance.now() - started)) / 1000));
-    const { container } = await printJob([
-      "--shards",
-      String(SHARDS),
-      "--image",
-      "sockbench",
-      "--start-at",
-      `+${startInS}s`,
-      "--",
-      ...loadArgs,
-    ]);
-    const runs = await Promise.all(
-      Array.from({ length: SHARDS }, (_, index) => {
-        const env = { JOB_COMPLETION_INDEX: String(index) };
-        const args = expandAsKubelet(container.args, env);
-        return runCli([...args, "--local-address", `127.0.0.${2 + index}`], { env });
-      }),
-    );
-    for (const run of runs) {
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
+    let startInS = Math.max(8, Math.ceil((6 * (performance.now() - started)) / 1000));
+    for (let attempt = 1; ; attempt++, startInS *= 2) {
+      echo.bySource.clear();
+      const { container } = await printJob([
+        "--shards",
+        String(SHARDS),
+        "--image",
+        "sockbench",
+        "--start-at",
+        `+${startInS}s`,
+        "--",
+        ...loadArgs,
+      ]);
+      const runs = await Promise.all(
+        Array.from({ length: SHARDS }, (_, index) => {
+          const env = { JOB_COMPLETION_INDEX: String(index) };
+          const args = expandAsKubelet(container.args, env);
+          return runCli([...args, "--local-address", `127.0.0.${2 + index}`], { env });
+        }),
+      );
+      const late = runs.some((run) => run.code === 2 && /before this run was ready/.test(run.stderr));
+      if (late && attempt < 3) continue;
+      for (const run of runs) {
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+      }
+      const parts = runs.map((run) => JSON.parse(run.stdout) as LoadResult);
+      const paths = parts.map((_, index) => join(directory, `part-${index}.json`));
+      await Promise.all(runs.map((run, index) => writeFile(paths[index] as string, run.stdout)));
+      return { parts, paths };
     }
-    const parts = runs.map((run) => JSON.parse(run.stdout) as LoadResult);
-    const paths = parts.map((_, index) => join(directory, `part-${index}.json`));
-    await Promise.all(runs.map((run, index) => writeFile(paths[index] as string, run.stdout)));
-    return { parts, paths };
   }
 
   async function merge(paths: string[], out: string): Promise<LoadResult> {
@@ -205,7 +214,7 @@ describe("four shards as local processes, merged", () => {
   }
 
   // Each test starts several Node processes, waits for the shared start, then merges.
-  const SHARD_TEST_TIMEOUT_MS = 240_000;
+  const SHARD_TEST_TIMEOUT_MS = 600_000;
 
   it(
     "an open loop: the shards' schedules add up to the whole rate, the merge to the sum of the parts",
