@@ -219,7 +219,6 @@ describe("four shards as local processes, merged", () => {
   it(
     "an open loop: the shards' schedules add up to the whole rate, the merge to the sum of the parts",
     async () => {
-      echo.bySource.clear();
       const { parts, paths } = await runShards([
         "--target",
         `127.0.0.1:${echo.port}`,
