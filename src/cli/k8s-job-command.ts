@@ -4,7 +4,6 @@
 import { Command, CommanderError } from "commander";
 import { LoadConfigError, resolveLoadConfig } from "../clients/load/core/load-config.js";
 import { MAX_SHARDS } from "../clients/load/core/load-share.js";
-import { TargetError, targetForTransport } from "../clients/load/core/target.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { indexedJobManifest } from "./k8s-job-manifest.js";
 import { defineLoadCommand, type LoadCliOptions, loadConfigOf } from "./load-command.js";
@@ -14,7 +13,7 @@ import { parseIntegerInRange, parseStartAt } from "./option-parsers.js";
 const SET_BY_JOB = ["shard", "startAt", "json", "out"] as const;
 
 /** Parses and checks the load options for every shard, as each pod's `sockbench load` will. */
-function checkLoadArgs(loadArgs: string[], shards: number): void {
+async function checkLoadArgs(loadArgs: string[], shards: number): Promise<void> {
   let errorOutput = "";
   const load = defineLoadCommand(new Command("load"))
     .exitOverride()
@@ -40,6 +39,8 @@ function checkLoadArgs(loadArgs: string[], shards: number): void {
     );
   }
   const config = loadConfigOf(parsed, load);
+  // Loaded on use, as the load command does: undici would slow every other command's start.
+  const { TargetError, targetForTransport } = await import("../clients/load/core/target.js");
   try {
     targetForTransport(config.target, config.transport ?? "tcp");
     for (let index = 0; index < shards; index++)
@@ -83,7 +84,7 @@ export function registerK8sJobCommand(program: Command): void {
       "--results-claim <pvc>",
       "write each shard's result to this PersistentVolumeClaim (ReadWriteMany) instead of the pod's log",
     )
-    .action((loadArgs: string[], options: K8sJobCliOptions) => {
+    .action(async (loadArgs: string[], options: K8sJobCliOptions) => {
       for (const [what, value] of [
         ["--name", options.name],
         ["--namespace", options.namespace],
@@ -95,7 +96,7 @@ export function registerK8sJobCommand(program: Command): void {
           );
         }
       }
-      checkLoadArgs(loadArgs, options.shards);
+      await checkLoadArgs(loadArgs, options.shards);
       const manifest = indexedJobManifest({
         name: options.name,
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
