@@ -5,9 +5,9 @@
 // verified message and the share of a core each used, as medians of the rounds, and the ratio
 // sockbench/C measured round by round (so a busy moment of a shared machine hits both sides of a ratio).
 //
-// Driver CPU: this process's own (process.cpuUsage: every thread); server CPU: the server process and its
-// descendants from /proc/PID/stat (10 ms ticks). Each measured run follows an unmeasured warm-up run on
-// the same server, so that both sides' JIT and buffers are warm and the window holds only steady load.
+// The CPU figures are the load result's own (`cpu`, docs/result-format.md): this process's CPU time and
+// the server's from /proc/PID/stat (10 ms ticks), over the measured phase, after a warmup that lets both
+// sides' JIT and buffers settle.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -16,17 +16,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import { runLoad } from "../src/clients/load/run-load.js";
-import { readProcessTreeCpuUs } from "../src/clients/process-cpu.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
 import type { FramingName } from "../src/framing/framing.js";
-import { totalErrors } from "../src/report/load-result.js";
+import { totalErrors } from "../src/results/load-result.js";
 import {
   type ServerProcess,
   startListeningProcess,
   startServerProcess,
 } from "../src/suites/server-process.js";
 
-const WARMUP_RUN_MS = 700;
+const WARMUP_MS = 700;
 
 interface Workload {
   title: string;
@@ -100,37 +99,30 @@ async function measure(
 ): Promise<Sample> {
   const server = await startServer(name, framing, echoBinary);
   try {
-    const load = (durationMs: number) =>
-      runLoad({
-        target: `${server.host}:${server.port}`,
-        framing,
-        connections: workload.connections,
-        pipelining: workload.pipelining,
-        sizesBytes: [workload.sizeBytes],
-        durationMs,
-        verify: "echo",
-      });
-    await load(WARMUP_RUN_MS);
-    const serverBefore = readProcessTreeCpuUs(server.pid);
-    const driverBefore = process.cpuUsage();
-    const result = await load(seconds * 1000);
-    const driverCpu = process.cpuUsage(driverBefore);
-    const serverAfter = readProcessTreeCpuUs(server.pid);
-    if (serverBefore === undefined || serverAfter === undefined) {
-      throw new Error(`cannot read the CPU time of ${name} (pid ${server.pid}) from /proc`);
-    }
+    const result = await runLoad({
+      target: `${server.host}:${server.port}`,
+      framing,
+      connections: workload.connections,
+      pipelining: workload.pipelining,
+      sizesBytes: [workload.sizeBytes],
+      warmupMs: WARMUP_MS,
+      durationMs: seconds * 1000,
+      verify: "echo",
+      serverPid: server.pid,
+    });
     if (totalErrors(result) > 0) {
       throw new Error(`${name}, ${workload.title}: ${totalErrors(result)} errors: ${result.errorSamples[0]}`);
     }
-    const verified = result.messages.verified;
-    const driverUs = driverCpu.user + driverCpu.system;
-    const serverUs = serverAfter - serverBefore;
+    const { driver, server: serverCpu } = result.cpu ?? {};
+    if (driver?.usPerMessage === undefined || serverCpu?.usPerMessage === undefined) {
+      throw new Error(`${name}, ${workload.title}: no CPU figures (${result.warnings.join("; ")})`);
+    }
     return {
       messagesPerSec: result.throughput.messagesPerSec,
-      driverUsPerMessage: driverUs / verified,
-      serverUsPerMessage: serverUs / verified,
-      driverCores: driverUs / 1e6 / result.durationS,
-      serverCores: serverUs / 1e6 / result.durationS,
+      driverUsPerMessage: driver.usPerMessage,
+      serverUsPerMessage: serverCpu.usPerMessage,
+      driverCores: driver.coreShare,
+      serverCores: serverCpu.coreShare,
     };
   } finally {
     await server.stop();
