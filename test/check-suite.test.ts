@@ -36,6 +36,7 @@ function brokenServerFraming(name: FramingName, options: FramingOptions): Framin
   if (name !== "length") return framing;
   return {
     name,
+    selfDelimiting: false,
     encode: (payload) => framing.encode(payload),
     createDecoder: () => new ReadIsFrameDecoder(),
   };

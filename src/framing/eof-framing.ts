@@ -81,6 +81,7 @@ export class EofDecoder extends FrameDecoder {
 
 export class EofFraming implements Framing {
   readonly name = "eof";
+  readonly selfDelimiting = true;
 
   constructor(
     readonly token: Buffer,

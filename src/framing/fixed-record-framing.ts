@@ -28,6 +28,7 @@ export class FixedRecordDecoder extends FrameDecoder {
 
 export class FixedRecordFraming implements Framing {
   readonly name = "fixed";
+  readonly selfDelimiting = true;
   /** Shared padding source: padding is written as a view of it, never allocated per message. */
   private readonly zeros: Buffer;
 

@@ -7,6 +7,11 @@ export type FramingName = (typeof FRAMING_NAMES)[number];
 
 export interface Framing {
   readonly name: FramingName;
+  /**
+   * Whether messages are found from the bytes alone, however the stream is cut into reads (eof, length,
+   * fixed); naive takes each read as a message, so equal byte streams need not carry equal messages.
+   */
+  readonly selfDelimiting: boolean;
   /** A fresh decoder for one byte stream (one connection direction). */
   createDecoder(): FrameDecoder;
   /**

@@ -59,6 +59,7 @@ export class LengthPrefixDecoder extends FrameDecoder {
 
 export class LengthPrefixFraming implements Framing {
   readonly name = "length";
+  readonly selfDelimiting = true;
 
   constructor(readonly maxFrameBytes: number) {}
 

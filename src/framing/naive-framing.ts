@@ -16,6 +16,8 @@ export class NaiveDecoder extends FrameDecoder {
 
 export class NaiveFraming implements Framing {
   readonly name = "naive";
+  // One read is one message: where messages end depends on how the bytes were read.
+  readonly selfDelimiting = false;
 
   createDecoder(): NaiveDecoder {
     return new NaiveDecoder();
