@@ -432,38 +432,50 @@ function anchorOf(measurements: readonly Measurement[], scenario: ScenarioName):
   return find(measurements, { direction: "decode", codec: ANCHOR, scenario }, "alloc+copy");
 }
 
+/** One direction's rows in a table: the case's codec, scenario and implementation, then `cells`. */
+function printDirectionTable(
+  direction: Direction,
+  columns: string[],
+  cells: (row: Measurement) => string[],
+  measurements: readonly Measurement[],
+  skipped: readonly Skipped[],
+): void {
+  const table = new Table({
+    head: [direction, "scenario", "implementation", ...columns],
+    style: { head: [], border: [] },
+    colAligns: ["left", "left", "left", ...columns.map(() => "right" as const)],
+  });
+  const rows = sortRows<Measurement | Skipped>(
+    [...measurements, ...skipped].filter((row) => row.direction === direction),
+  );
+  for (const row of rows) {
+    const head = [row.codec, row.scenario, row.implementation];
+    if ("reason" in row)
+      table.push([...head, { colSpan: columns.length, content: `skipped: ${row.reason}` }]);
+    else table.push([...head, ...cells(row)]);
+  }
+  console.log(table.toString());
+}
+
 /**
  * Decoders: MB/s and frames/s; against the best like-for-like peer and, where frames span chunks,
  * against the allocate-and-copy anchor, the ceiling for any decoder handing over contiguous frames.
  */
 function printDecodeTable(measurements: readonly Measurement[], skipped: readonly Skipped[]): void {
-  const table = new Table({
-    head: ["decode", "scenario", "implementation", "MB/s", "frames/s", "vs best peer", "vs copy ceiling"],
-    style: { head: [], border: [] },
-    colAligns: ["left", "left", "left", "right", "right", "right", "right"],
-  });
-  const rows = sortRows<Measurement | Skipped>(
-    [...measurements, ...skipped].filter((row) => row.direction === "decode"),
-  );
-  for (const row of rows) {
-    const head = [row.codec, row.scenario, row.implementation];
-    if ("reason" in row) {
-      table.push([...head, { colSpan: 4, content: `skipped: ${row.reason}` }]);
-      continue;
-    }
+  const cells = (row: Measurement) => {
     const best = bestPeer(measurements, row);
     const anchor = anchorOf(measurements, row.scenario);
-    table.push([
-      ...head,
+    return [
       formatNumber(row.bytesPerSec / 1e6, 1),
       formatNumber(row.framesPerSec, 0),
       best
         ? `${formatRatio(row.bytesPerSec / best.bytesPerSec)}${row.handsOverViews ? " (views)" : ""}`
         : "n/a",
       anchor && row.codec !== ANCHOR ? formatRatio(row.bytesPerSec / anchor.bytesPerSec) : "",
-    ]);
-  }
-  console.log(table.toString());
+    ];
+  };
+  const columns = ["MB/s", "frames/s", "vs best peer", "vs copy ceiling"];
+  printDirectionTable("decode", columns, cells, measurements, skipped);
 }
 
 /**
@@ -471,30 +483,17 @@ function printDecodeTable(measurements: readonly Measurement[], skipped: readonl
  * so bytes/s would only measure the frame size; MB/s is shown for encoders that copy the payload.
  */
 function printEncodeTable(measurements: readonly Measurement[], skipped: readonly Skipped[]): void {
-  const table = new Table({
-    head: ["encode", "scenario", "implementation", "output", "frames/s", "MB/s", "vs best peer"],
-    style: { head: [], border: [] },
-    colAligns: ["left", "left", "left", "left", "right", "right", "right"],
-  });
-  const rows = sortRows<Measurement | Skipped>(
-    [...measurements, ...skipped].filter((row) => row.direction === "encode"),
-  );
-  for (const row of rows) {
-    const head = [row.codec, row.scenario, row.implementation];
-    if ("reason" in row) {
-      table.push([...head, { colSpan: 4, content: `skipped: ${row.reason}` }]);
-      continue;
-    }
+  const cells = (row: Measurement) => {
     const best = bestPeer(measurements, row);
-    table.push([
-      ...head,
+    return [
       row.handsOverViews ? "views" : "copies",
       formatNumber(row.framesPerSec, 0),
       row.handsOverViews ? "-" : formatNumber(row.bytesPerSec / 1e6, 1),
       best ? formatRatio(row.framesPerSec / best.framesPerSec) : "n/a",
-    ]);
-  }
-  console.log(table.toString());
+    ];
+  };
+  const columns = ["output", "frames/s", "MB/s", "vs best peer"];
+  printDirectionTable("encode", columns, cells, measurements, skipped);
 }
 
 const GOAL_RATIO = 1.5;
