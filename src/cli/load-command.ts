@@ -54,6 +54,7 @@ export interface LoadCliOptions extends FramingCliOptions {
   startAt?: number;
   localAddress?: string;
   connectRate: number;
+  serverPid?: number;
   json: boolean;
   out?: string;
 }
@@ -143,6 +144,11 @@ export function defineLoadCommand(command: Command): Command {
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_CONNECT_RATE,
     )
+    .option(
+      "--server-pid <pid>",
+      "the server's process id: report its CPU time per message beside the driver's (Linux /proc)",
+      parseIntegerInRange(1, 4_194_304),
+    )
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   return addFramingOptions(command);
@@ -181,6 +187,7 @@ export function loadConfigOf(options: LoadCliOptions, command: Command): LoadCon
     ...(options.startAt !== undefined ? { startAtMs: options.startAt } : {}),
     ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     connectRate: options.connectRate,
+    ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
   };
 }
 

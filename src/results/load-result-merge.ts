@@ -2,6 +2,7 @@
 // process. Counts add, errors add by kind, HdrHistograms add (so a merged percentile is that of every
 // sample together), and per-second series line up by wall clock.
 
+import { addCpuTimes, type CpuTimes, cpuTimesOf } from "./cpu-usage.js";
 import {
   createLatencyHistogram,
   decodeHistogram,
@@ -68,11 +69,27 @@ function addHistogram(into: LatencyHistogram | undefined, encoded: string | unde
   if (into !== undefined && encoded !== undefined) into.add(decodeHistogram(encoded));
 }
 
+/** CPU times added over results of separate processes; undefined when one of them has none. */
+function addedCpuTimes(results: LoadResult[]): CpuTimes | undefined {
+  let sum: CpuTimes | undefined;
+  for (const result of results) {
+    if (result.cpu === undefined) return undefined;
+    sum = sum === undefined ? cpuTimesOf(result.cpu) : addCpuTimes(sum, cpuTimesOf(result.cpu));
+  }
+  return sum;
+}
+
 /**
  * One result from several that ran side by side (workers, processes, machines), with `config` as the
  * whole run's (the first part's when not given). It checks nothing: mergeShardParts does, for files.
+ * `cpuTimes`: the CPU measured over the whole set by whoever ran it (worker threads share one process,
+ * so their own figures each cover all of it); without it, each result's are added (separate processes).
  */
-export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfig): LoadResult {
+export function mergeLoadResults(
+  results: LoadResult[],
+  config?: LoadResultConfig,
+  cpuTimes?: CpuTimes,
+): LoadResult {
   const first = results[0];
   if (first === undefined) throw new MergeError("no results to merge");
   const latency = createLatencyHistogram();
@@ -100,6 +117,8 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
     perSecond: alignPerSecond(results),
     warnings: [...new Set(results.flatMap((result) => result.warnings))],
   };
+  const cpu = cpuTimes ?? addedCpuTimes(results);
+  if (cpu !== undefined) counts.cpuTimes = cpu;
   for (const result of results) {
     addHistogram(latency, result.histogram);
     addHistogram(uncorrected, result.uncorrectedHistogram);

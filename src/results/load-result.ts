@@ -2,6 +2,13 @@
 // src/results/load-result-merge.ts adds results up.
 
 import {
+  type CpuTimes,
+  cpuFigures,
+  type LoadCpu,
+  SATURATION_WARNING_PREFIX,
+  saturationWarning,
+} from "./cpu-usage.js";
+import {
   encodeHistogram,
   type LatencyHistogram,
   type LatencySummary,
@@ -120,6 +127,11 @@ export interface LoadResult {
    * wall-clock instant startMs + 1000 i (absent from results written before shards existed).
    */
   perSecond: { startMs?: number; messages: number[]; bytes: number[] };
+  /**
+   * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
+   * --server-pid), the server's (with its descendants). Absent from results written before it existed.
+   */
+  cpu?: LoadCpu;
   warnings: string[];
 }
 
@@ -129,8 +141,8 @@ export const ERROR_SAMPLE_LIMIT = 10;
 /** The counts of a result, before its figures are worked out from them. */
 export type LoadCounts = Omit<
   LoadResult,
-  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram"
->;
+  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram" | "cpu"
+> & { cpuTimes?: CpuTimes };
 
 /** Below this share of the asked rate, the server (or the driver) did not keep up. */
 const RATE_SHORTFALL = 0.95;
@@ -145,15 +157,22 @@ export function completeLoadResult(
   const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
   const rate = counts.config.rate;
   const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
-  const warnings = counts.warnings.filter((warning) => !warning.startsWith(RATE_WARNING_PREFIX));
+  const { cpuTimes, ...countsOnly } = counts;
+  const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
+  const warnings = counts.warnings.filter(
+    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+  );
+  const saturated = cpu ? saturationWarning(cpu) : undefined;
+  if (saturated !== undefined) warnings.push(saturated);
   if (rate !== undefined && achievedRate !== undefined && achievedRate < rate * RATE_SHORTFALL) {
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
   }
   return {
-    ...counts,
+    ...countsOnly,
     warnings,
+    ...(cpu ? { cpu } : {}),
     throughput: {
       messagesPerSec: perSecondOf(counts.messages.verified),
       bytesPerSec: perSecondOf(bytes),

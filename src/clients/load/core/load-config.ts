@@ -24,6 +24,8 @@ export const DEFAULT_SEED = 1;
 export const DEFAULT_CONNECT_RATE = 2000;
 /** --split: at most this many pieces per frame (more would only add timer turns, not new cuts). */
 export const MAX_SPLIT_PIECES = 64;
+/** Linux's largest process id (pid_max's ceiling). */
+const MAX_PID = 4_194_304;
 
 export interface LoadConfig {
   /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
@@ -80,6 +82,8 @@ export interface LoadConfig {
    * unique and every share is cut from the whole); set by resolveLoadConfig from `shard`.
    */
   slice?: ConnectionSlice;
+  /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
+  serverPid?: number;
 }
 
 export type ResolvedLoadConfig = Required<Omit<LoadConfig, OptionalSettings>> &
@@ -98,7 +102,8 @@ type OptionalSettings =
   | "ca"
   | "shard"
   | "startAtMs"
-  | "localAddress";
+  | "localAddress"
+  | "serverPid";
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
 export class LoadConfigError extends Error {
@@ -190,6 +195,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.serverPid !== undefined) requireInteger("server pid", resolved.serverPid, 1, MAX_PID);
   resolved.slice = config.slice ?? processSliceOf(resolved);
   if (resolved.workers > resolved.slice.count) {
     throw new LoadConfigError(

@@ -2,17 +2,22 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
+
+import { CpuMeter } from "./cpu-meter.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
+
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { amountShare, requestsOnSlice } from "./load-share.js";
 import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
+import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {
@@ -67,6 +72,8 @@ export class LoadRun implements LaneHost {
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
   private openingMs = 0;
+  /** This thread's load uses one core. */
+  private readonly cpuMeter: CpuMeter;
 
   constructor(
     readonly config: ResolvedLoadConfig,
@@ -84,11 +91,13 @@ export class LoadRun implements LaneHost {
         ? new HttpTransport(config, target, this)
         : new TcpTransport(config, target, this);
     this.lanes = this.transport.lanes;
+    this.cpuMeter = new CpuMeter(1, config.serverPid);
   }
 
   /** Opens every lane; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
     this.startedAt = new Date().toISOString();
+    if (this.config.serverPid !== undefined) checkServerPid(this.config.serverPid);
     const openingUs = nowUs();
     try {
       await this.transport.open();
@@ -148,8 +157,8 @@ export class LoadRun implements LaneHost {
     this.lastReplyUs = nowUs();
     const measureStartUs = this.startUs + warmupMs * 1000;
     this.stats.startMeasuring(measureStartUs);
-    if (warmupMs > 0) this.at(measureStartUs, () => (this.measuring = true));
-    else this.measuring = true;
+    if (warmupMs > 0) this.at(measureStartUs, () => this.startMeasuring());
+    else this.startMeasuring();
     if (durationMs !== undefined) {
       this.deadlineUs = measureStartUs + durationMs * 1000;
       this.at(this.deadlineUs, () => {
@@ -176,6 +185,11 @@ export class LoadRun implements LaneHost {
     } else {
       for (const lane of this.lanes) lane.pump();
     }
+  }
+
+  private startMeasuring(): void {
+    this.measuring = true;
+    this.cpuMeter.start();
   }
 
   private stopIssuing(): void {
@@ -224,6 +238,9 @@ export class LoadRun implements LaneHost {
     this.active = false;
     this.issuing = false;
     const now = nowUs();
+    // A run that ended within its warmup measured nothing: its CPU is all warmup.
+    const cpu = this.measuring ? this.cpuMeter.stop() : undefined;
+    if (cpu?.warning !== undefined) this.warnings.push(cpu.warning);
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     let unanswered = 0;
@@ -248,11 +265,11 @@ export class LoadRun implements LaneHost {
       );
     }
     void this.transport.close().then(() => {
-      this.settle?.(this.result(now));
+      this.settle?.(this.result(now, cpu?.times));
     });
   }
 
-  private result(endUs: number): LoadResult {
+  private result(endUs: number, cpuTimes: CpuTimes | undefined): LoadResult {
     const stats = this.stats;
     stats.flushLatency();
     const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
@@ -282,6 +299,7 @@ export class LoadRun implements LaneHost {
           messages: filled(stats.messagesPerSecond),
           bytes: filled(stats.bytesPerSecond),
         },
+        ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
       },
       stats.latency,
@@ -295,5 +313,14 @@ export class LoadRun implements LaneHost {
 
   private at(timeUs: number, action: () => void): void {
     this.after(Math.max(0, (timeUs - nowUs()) / 1000), action);
+  }
+}
+
+/** A --server-pid that names no process is a usage error, found before any load. */
+export function checkServerPid(pid: number): void {
+  if (readProcessTreeCpuUs(pid) === undefined) {
+    throw new LoadConfigError(
+      `server pid ${pid}: no such process, or its CPU time cannot be read (it is read from /proc, on Linux)`,
+    );
   }
 }
