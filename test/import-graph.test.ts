@@ -10,15 +10,17 @@ const SOURCE_ROOT = resolve(import.meta.dirname, "..", "src");
 
 /** The layers each layer may import besides itself; modules at the top of src/ (version, built-module) import nothing and serve all. */
 const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
-  cli: ["suites", "clients", "servers", "proxy", "report", "results", "framing", "apps"],
-  suites: ["clients", "servers", "proxy", "results", "framing", "apps"],
-  clients: ["results", "framing", "apps"],
-  servers: ["results", "framing", "apps"],
+  cli: ["suites", "clients", "servers", "proxy", "report", "results", "framing", "apps", "platform"],
+  suites: ["clients", "servers", "proxy", "results", "framing", "apps", "platform"],
+  clients: ["results", "framing", "apps", "platform"],
+  servers: ["results", "framing", "apps", "platform"],
   proxy: ["results", "framing", "apps"],
   report: ["results"],
   results: ["framing"],
   framing: [],
   apps: [],
+  // What the operating system allows (the file-descriptor limit), below everything that opens sockets.
+  platform: [],
 };
 
 const IMPORT_SPECIFIER =
