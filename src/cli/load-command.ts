@@ -57,12 +57,12 @@ export function registerLoadCommand(program: Command): void {
     .description("load a server with verified requests; report latency, throughput and errors by kind")
     .requiredOption(
       "--target <target>",
-      "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT",
+      "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT; udp: HOST:PORT or udp://HOST:PORT ([::1]:PORT for IPv6)",
     )
     .addOption(
       new Option(
         "--transport <name>",
-        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici)",
+        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici); udp: each request one datagram",
       )
         .choices(LOAD_TRANSPORTS)
         .default("tcp"),
@@ -116,15 +116,16 @@ export function registerLoadCommand(program: Command): void {
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
     const http = options.transport === "http";
-    if (http && ["framing", "token", "recordSize"].some(given)) {
+    const framed = options.transport === "tcp";
+    if (!framed && ["framing", "token", "recordSize"].some(given)) {
       throw new CommandFailure(
-        "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
+        `--framing, --token and --record-size apply to --transport tcp: over ${options.transport} ${http ? "each POST body is one message (--max-frame still limits a response body)" : "each datagram is one message"}`,
         EXIT_USAGE,
       );
     }
-    if (http && (options.insecure || options.ca !== undefined)) {
+    if (!framed && (options.insecure || options.ca !== undefined)) {
       throw new CommandFailure(
-        "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
+        `--insecure and --ca apply to tls:// targets: --transport ${options.transport} ${http ? "speaks plain HTTP/1.1" : "sends plain datagrams"}`,
         EXIT_USAGE,
       );
     }
@@ -142,7 +143,7 @@ export function registerLoadCommand(program: Command): void {
         {
           target: options.target,
           transport: options.transport,
-          ...(http
+          ...(!framed
             ? {}
             : {
                 framing: options.framing as FramingName,

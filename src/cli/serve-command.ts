@@ -53,7 +53,10 @@ export function registerServeCommand(program: Command): void {
         .default("concurrent"),
     )
     .addOption(
-      new Option("--transport <name>", "tcp: messages cut by --framing; http: one message per POST body")
+      new Option(
+        "--transport <name>",
+        "tcp: messages cut by --framing; http: one message per POST body; udp: one message per datagram",
+      )
         .choices(TRANSPORTS)
         .default("tcp"),
     )
@@ -102,9 +105,11 @@ export function registerServeCommand(program: Command): void {
     };
     const server = await startServer(
       options.variant,
-      options.transport === "http"
-        ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
-        : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
+      options.transport === "udp"
+        ? { ...listenOptions, transport: "udp", app, maxRequestBytes: options.maxFrame }
+        : options.transport === "http"
+          ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
+          : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
       options.workers,
     );
     // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
@@ -128,13 +133,19 @@ function refusedCombination(options: ServeCliOptions, given: (name: string) => b
   if (options.transport === "http" && ["framing", "token", "recordSize"].some(given)) {
     return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
   }
+  if (options.transport === "udp" && ["framing", "token", "recordSize"].some(given)) {
+    return "--framing, --token and --record-size apply to --transport tcp: over udp each datagram is one message (--max-frame still limits it)";
+  }
+  if (options.transport === "udp" && ["idleTimeout", "maxConnections"].some(given)) {
+    return "--idle-timeout and --max-connections apply to --transport tcp and http: UDP has no connections";
+  }
   if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
     return "--tls-cert and --tls-key go together: give both or neither";
   }
   if (
     (options.tlsCert !== undefined || options.unix !== undefined) &&
-    (options.transport === "http" || options.variant === "cluster")
+    (options.transport !== "tcp" || options.variant === "cluster")
   ) {
     return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
   }

@@ -55,7 +55,7 @@ export function formatLoadReport(result: LoadResult): string {
       ? `message ${JSON.stringify(config.message)}`
       : `sizes ${config.sizes.join(", ")} B`;
   lines.push(
-    `sockbench load ${config.target}: ${config.transport === "http" ? "HTTP/1.1 POST" : `${config.framing} framing`}, ${config.connections} connections x ${config.pipelining} pipelined, ${load}, ${payload}, verify ${config.verify}` +
+    `sockbench load ${config.target}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : `${config.framing} framing`}, ${config.connections} connections x ${config.pipelining} pipelined, ${load}, ${payload}, verify ${config.verify}` +
       (config.rate !== undefined ? `, open loop at ${config.rate} requests/s` : ", closed loop") +
       (config.workers > 1 ? `, ${config.workers} workers` : ""),
   );

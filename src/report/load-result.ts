@@ -31,8 +31,8 @@ export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 export interface LoadResultConfig {
   target: string;
   /** Written by every run; absent from results written before HTTP existed (those are tcp). */
-  transport?: "tcp" | "http";
-  /** The TCP framing, or "http" over --transport http. */
+  transport?: "tcp" | "http" | "udp";
+  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp. */
   framing: string;
   connections: number;
   pipelining: number;

@@ -9,7 +9,7 @@ import type { Framing, FramingName } from "../framing/framing.js";
 import { LengthPrefixFraming } from "../framing/length-prefix-framing.js";
 import { NaiveFraming } from "../framing/naive-framing.js";
 import { createFraming } from "../framing/registry.js";
-import type { AnyServerOptions } from "./server-options.js";
+import type { StreamServerOptions } from "./server-options.js";
 
 export interface FramingSpec {
   name: FramingName;
@@ -51,7 +51,7 @@ export function describeFraming(framing: Framing): FramingSpec {
 }
 
 /** The spec of one worker: the same server, with its share of the connection limit. */
-export function describeServer(options: AnyServerOptions, maxConnectionsPerWorker: number): WorkerSpec {
+export function describeServer(options: StreamServerOptions, maxConnectionsPerWorker: number): WorkerSpec {
   const limits: WorkerLimits = {
     app: options.app.name,
     host: options.host,
@@ -64,7 +64,7 @@ export function describeServer(options: AnyServerOptions, maxConnectionsPerWorke
     : { ...limits, transport: "tcp", framing: describeFraming(options.framing) };
 }
 
-export function rebuildServerOptions(spec: WorkerSpec, log: (line: string) => void): AnyServerOptions {
+export function rebuildServerOptions(spec: WorkerSpec, log: (line: string) => void): StreamServerOptions {
   const { app, host, port, idleTimeoutMs, maxConnections } = spec;
   const limits = { app: getApp(app), host, port, idleTimeoutMs, maxConnections, log };
   if (spec.transport === "http") return { ...limits, transport: "http", maxBodyBytes: spec.maxBodyBytes };

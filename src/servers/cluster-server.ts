@@ -16,7 +16,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { builtModulePath } from "../built-module.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
-import type { AnyServerOptions, RunningServer } from "./server-options.js";
+import type { RunningServer, StreamServerOptions } from "./server-options.js";
 
 /** A worker that has not exited this long after being told to close is killed. */
 const CLOSE_GRACE_MS = 5000;
@@ -30,7 +30,7 @@ export function defaultClusterWorkerCount(): number {
  * The connection limit is split evenly between workers, since each sees only its own connections.
  */
 export async function startClusterServer(
-  options: AnyServerOptions,
+  options: StreamServerOptions,
   workerCount: number,
 ): Promise<RunningServer> {
   if (!Number.isSafeInteger(workerCount) || workerCount < 1) {

@@ -6,8 +6,11 @@ import type { Framing } from "../framing/framing.js";
 export const SERVER_VARIANTS = ["single-shot", "sequential", "concurrent", "cluster"] as const;
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
 
-/** tcp: messages cut by a framing; http: one message per POST body, the reply in the response body. */
-export const TRANSPORTS = ["tcp", "http"] as const;
+/**
+ * tcp: messages cut by a framing; http: one message per POST body, the reply in the response body;
+ * udp: one message per datagram, the reply in one datagram back.
+ */
+export const TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -46,7 +49,17 @@ export interface HttpServerOptions extends ListenOptions {
   maxBodyBytes: number;
 }
 
-export type AnyServerOptions = ServerOptions | HttpServerOptions;
+/** UDP has no connections: nothing to accept, time out, count or encrypt. */
+export interface UdpServerOptions extends Pick<ListenOptions, "host" | "port" | "log"> {
+  transport: "udp";
+  app: App;
+  /** A request datagram above this is dropped with a log line (the part --max-frame plays over TCP). */
+  maxRequestBytes: number;
+}
+
+/** The servers over a byte stream (TCP): what the cluster variant hands to its workers. */
+export type StreamServerOptions = ServerOptions | HttpServerOptions;
+export type AnyServerOptions = StreamServerOptions | UdpServerOptions;
 
 export interface RunningServer {
   readonly host: string;

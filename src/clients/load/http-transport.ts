@@ -13,11 +13,8 @@ import { HttpReplyCheck } from "./http-reply-check.js";
 import { nowUs } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadTransport } from "./load-lane.js";
-import { RequestSource } from "./request-source.js";
+import { RequestSource, UNFRAMED } from "./request-source.js";
 import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "./target.js";
-
-/** Over HTTP a payload goes out as the request body, as it is. */
-const AS_BODY = { encode: (payload: Buffer) => [payload] };
 
 const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 
@@ -48,7 +45,7 @@ export class HttpTransport implements LoadTransport, HttpWire {
     target: LoadTarget,
     private readonly host: LaneHost,
   ) {
-    this.source = new RequestSource(config, AS_BODY);
+    this.source = new RequestSource(config, UNFRAMED);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
     this.connector = new TargetConnector(target, { connectTimeoutMs: config.timeoutMs });
     this.pool = new Pool(formatTarget(target), {

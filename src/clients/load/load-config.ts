@@ -4,8 +4,11 @@
 import type { FramingName } from "../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "./echo-payload.js";
 
-/** tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via undici). */
-export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
+/**
+ * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via
+ * undici); udp: each request one datagram, matched to its reply by the echo header, not by order.
+ */
+export const LOAD_TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
 
 export const VERIFY_MODES = ["echo", "none"] as const;
@@ -95,7 +98,7 @@ export function framingOf(config: ResolvedLoadConfig): FramingName {
 
 function checkTransport(config: ResolvedLoadConfig): void {
   if (!(LOAD_TRANSPORTS as readonly string[]).includes(config.transport)) {
-    throw new LoadConfigError(`transport must be tcp or http, got ${JSON.stringify(config.transport)}`);
+    throw new LoadConfigError(`transport must be tcp, http or udp, got ${JSON.stringify(config.transport)}`);
   }
   if (config.transport === "tcp") {
     framingOf(config);
@@ -108,19 +111,20 @@ function checkTransport(config: ResolvedLoadConfig): void {
       ["record size", config.recordSize],
     ] as const
   ).filter(([, value]) => value !== undefined);
+  const oneMessage = config.transport === "http" ? "each POST body" : "each datagram";
   if (framingOnly.length > 0) {
     throw new LoadConfigError(
-      `${framingOnly.map(([name]) => name).join(", ")} apply to --transport tcp: over http each POST body is one message`,
+      `${framingOnly.map(([name]) => name).join(", ")} apply to --transport tcp: over ${config.transport} ${oneMessage} is one message`,
     );
   }
   if (config.insecure || config.ca !== undefined) {
     throw new LoadConfigError(
-      "--insecure and --ca apply to tls:// targets; --transport http speaks plain HTTP/1.1",
+      `--insecure and --ca apply to tls:// targets; --transport ${config.transport} ${config.transport === "http" ? "speaks plain HTTP/1.1" : "sends plain datagrams"}`,
     );
   }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
-      "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
+      `--split and --nagle apply to --transport tcp: ${config.transport === "http" ? "undici writes the HTTP requests" : "a datagram leaves whole or not at all"}`,
     );
   }
 }

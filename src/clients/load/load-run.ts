@@ -13,6 +13,7 @@ import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { formatTarget, targetForTransport } from "./target.js";
 import { TcpTransport } from "./tcp-transport.js";
+import { UdpTransport } from "./udp/udp-transport.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
@@ -26,8 +27,8 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
   return {
     target: formatTarget(targetForTransport(config.target, config.transport)),
     transport: config.transport,
-    // Over http the framing is HTTP/1.1's own: a row beside the TCP framings in tables and comparisons.
-    framing: config.transport === "http" ? "http" : (config.framing as string),
+    // Over http the framing is HTTP/1.1's own and over udp the datagram's: rows beside the TCP framings.
+    framing: config.transport === "tcp" ? (config.framing as string) : config.transport,
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,
@@ -76,7 +77,9 @@ export class LoadRun implements LaneHost {
     this.transport =
       config.transport === "http"
         ? new HttpTransport(config, target, this)
-        : new TcpTransport(config, target, this);
+        : config.transport === "udp"
+          ? new UdpTransport(config, target, this)
+          : new TcpTransport(config, target, this);
     this.lanes = this.transport.lanes;
   }
 

@@ -27,8 +27,11 @@ export class SizePicker {
   }
 }
 
-/** How a payload goes on the wire: a framing's frame, or over HTTP the request body as it is. */
+/** How a payload goes on the wire: a framing's frame, or over HTTP and UDP the payload as it is. */
 export type PayloadEncoder = Pick<Framing, "encode">;
+
+/** The payload as it is: an HTTP request body, a UDP datagram. */
+export const UNFRAMED: PayloadEncoder = { encode: (payload: Buffer) => [payload] };
 
 export class RequestSource {
   readonly codec: EchoPayloadCodec;
