@@ -1,6 +1,7 @@
 // `sockbench proxy`: runs the fault-injecting proxy until SIGINT or SIGTERM.
 
 import { type Command, Option } from "commander";
+import { formatHostPort } from "../net/host-port.js";
 import {
   type FaultOptions,
   PROXY_DIRECTIONS,
@@ -98,7 +99,7 @@ export function registerProxyCommand(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);
-      process.stdout.write(`listening on ${proxy.host}:${proxy.port}\n`);
+      process.stdout.write(`listening on ${formatHostPort(proxy.host, proxy.port)}\n`);
       let stop: () => void = () => {};
       await new Promise<void>((resolve) => {
         stop = resolve;

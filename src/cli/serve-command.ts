@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
+import { formatHostPort, unbracketHost } from "../net/host-port.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import {
   DEFAULT_HOST,
@@ -67,7 +68,7 @@ export function registerServeCommand(program: Command): void {
       defaultClusterWorkerCount(),
     )
     .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
-    .option("--host <host>", "address to bind", DEFAULT_HOST)
+    .option("--host <host>", "address to bind (::1 or [::1] for IPv6)", unbracketHost, DEFAULT_HOST)
     .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
     .option(
       "--idle-timeout <duration>",
@@ -113,7 +114,7 @@ export function registerServeCommand(program: Command): void {
       options.workers,
     );
     // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
-    process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
+    process.stdout.write(`listening on ${server.target ?? formatHostPort(server.host, server.port)}\n`);
     const stop = () => void server.close();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

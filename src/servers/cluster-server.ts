@@ -15,6 +15,7 @@ import cluster, { type Worker } from "node:cluster";
 import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { builtModulePath } from "../built-module.js";
+import { formatHostPort } from "../net/host-port.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
 import type { RunningServer, StreamServerOptions } from "./server-options.js";
 
@@ -60,7 +61,7 @@ export async function startClusterServer(
     if (dead) throw new Error(`worker ${dead.process.pid} stopped while the others were starting`);
     const { host } = addresses[0] as { host: string };
     const pids = workers.map((worker) => worker.process.pid).join(", ");
-    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${host}:${port}`);
+    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${formatHostPort(host, port)}`);
     return new ClusterServer(workers, host, port, options.log);
   } catch (error) {
     await Promise.all(workers.map((worker) => killWorker(worker)));

@@ -4,6 +4,7 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { formatHostPort } from "../net/host-port.js";
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
 
@@ -68,9 +69,7 @@ export async function listen(
   const host = typeof address === "string" ? address : address.address;
   const port = typeof address === "string" ? 0 : address.port;
   const target =
-    typeof address === "string"
-      ? `unix:${address}`
-      : `${isTls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
+    typeof address === "string" ? `unix:${address}` : `${isTls ? "tls://" : ""}${formatHostPort(host, port)}`;
 
   const close = async (): Promise<void> => {
     for (const socket of sockets) socket.destroy();

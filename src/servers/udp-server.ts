@@ -5,6 +5,7 @@
 import { createSocket, type RemoteInfo } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { type IpFamily, maxDatagramBytes } from "../framing/datagram-limits.js";
+import { formatHostPort } from "../net/host-port.js";
 import type { RunningServer, UdpServerOptions } from "./server-options.js";
 
 /**
@@ -14,7 +15,7 @@ import type { RunningServer, UdpServerOptions } from "./server-options.js";
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 function describeSender(peer: RemoteInfo): string {
-  return `${peer.family === "IPv6" ? `[${peer.address}]` : peer.address}:${peer.port}`;
+  return formatHostPort(peer.address, peer.port);
 }
 
 export async function startUdpServer(options: UdpServerOptions): Promise<RunningServer> {
@@ -64,7 +65,7 @@ export async function startUdpServer(options: UdpServerOptions): Promise<Running
   return {
     host: bound.address,
     port: bound.port,
-    target: `${ipFamily === 6 ? `[${bound.address}]` : bound.address}:${bound.port}`,
+    target: formatHostPort(bound.address, bound.port),
     finished,
     close() {
       closing ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(markFinished);

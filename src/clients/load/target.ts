@@ -5,6 +5,7 @@
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
+import { formatHostPort } from "../../net/host-port.js";
 
 /** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to; udp: where datagrams go. */
 export type LoadTarget =
@@ -69,9 +70,8 @@ export function targetForTransport(text: string, transport: "tcp" | "http" | "ud
 
 export function formatTarget(target: LoadTarget): string {
   if (target.kind === "unix") return `unix:${target.path}`;
-  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
   const scheme = target.kind === "tcp" ? "" : `${target.kind}://`;
-  return `${scheme}${host}:${target.port}`;
+  return `${scheme}${formatHostPort(target.host, target.port)}`;
 }
 
 export interface ConnectorOptions {

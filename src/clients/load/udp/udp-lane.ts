@@ -4,6 +4,7 @@
 // frees its place, so the load goes on: there is no connection to drop and reopen.
 
 import { createSocket, type Socket } from "node:dgram";
+import { formatHostPort } from "../../../net/host-port.js";
 import { nowUs } from "../load-clock.js";
 import type { LaneHost, LoadLane } from "../load-lane.js";
 import { RequestQueue } from "../request-queue.js";
@@ -122,7 +123,7 @@ export class UdpLane implements LoadLane {
 
   private onError(error: NodeJS.ErrnoException): void {
     if (this.closed !== undefined || nowUs() < this.host.stats.measureStartUs) return;
-    const target = `${this.wire.family === 6 ? `[${this.wire.address}]` : this.wire.address}:${this.wire.port}`;
+    const target = formatHostPort(this.wire.address, this.wire.port);
     if (error.code === "ECONNREFUSED") {
       this.host.stats.recordError(
         "connect",
