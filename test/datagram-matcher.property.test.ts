@@ -4,9 +4,9 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EchoPayloadCodec } from "../src/clients/load/echo-payload.js";
-import { LoadStats } from "../src/clients/load/load-stats.js";
+import { LoadStats } from "../src/clients/load/core/load-stats.js";
 import { DatagramMatcher } from "../src/clients/load/udp/datagram-matcher.js";
+import { EchoPayloadCodec } from "../src/clients/load/verification/echo-payload.js";
 
 type Fate = "answer" | "drop" | "duplicate" | "corrupt";
 

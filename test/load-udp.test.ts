@@ -5,9 +5,9 @@
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
 import { getApp } from "../src/apps/registry.js";
-import { LoadConfigError } from "../src/clients/load/load-config.js";
-import { runLoad } from "../src/clients/load/run-load.js";
-import { MISMATCH_KINDS } from "../src/report/load-result.js";
+import { LoadConfigError } from "../src/clients/load/core/load-config.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
+import { MISMATCH_KINDS } from "../src/results/load-result.js";
 import type { RunningServer } from "../src/servers/server-options.js";
 import { startServer } from "../src/servers/start-server.js";
 

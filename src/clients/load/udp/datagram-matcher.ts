@@ -13,9 +13,9 @@
 // A request with no reply within the timeout is `lost`.
 // --verify none: any reply answers the oldest waiting request.
 
-import type { MismatchKind } from "../../../report/load-result.js";
-import type { EchoPayloadCodec } from "../echo-payload.js";
-import type { LoadStats } from "../load-stats.js";
+import type { MismatchKind } from "../../../results/load-result.js";
+import type { LoadStats } from "../core/load-stats.js";
+import type { EchoPayloadCodec } from "../verification/echo-payload.js";
 
 interface WaitingRequest {
   intendedUs: number;

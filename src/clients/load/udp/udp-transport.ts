@@ -4,10 +4,10 @@
 
 import { lookup } from "node:dns/promises";
 import { type IpFamily, oversizedDatagramReason } from "../../../framing/datagram-limits.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "../load-config.js";
-import type { LaneHost, LoadTransport } from "../load-lane.js";
-import { RequestSource, UNFRAMED } from "../request-source.js";
-import { formatTarget, type LoadTarget, TargetError } from "../target.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import type { LaneHost, LoadTransport } from "../core/load-lane.js";
+import { RequestSource, UNFRAMED } from "../core/request-source.js";
+import { formatTarget, type LoadTarget, TargetError } from "../core/target.js";
 import { UdpLane, type UdpWire } from "./udp-lane.js";
 
 export class UdpTransport implements LoadTransport, UdpWire {
