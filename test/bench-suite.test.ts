@@ -27,9 +27,12 @@ describe("bench profiles", () => {
     expect(scenarios.filter((s) => s.fragmentation !== "none").every((s) => s.size <= 1024)).toBe(true);
   });
 
-  it("quick is 28 scenarios and default 56 (http has no sequential variant)", () => {
-    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(28);
-    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(56);
+  it("quick is 29 scenarios and default 58 (http has no sequential variant, udp only concurrent up to one datagram)", () => {
+    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(29);
+    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(58);
+    const udp = benchScenarios(BENCH_PROFILES.full).filter((s) => s.framing === "udp");
+    expect(new Set(udp.map((s) => `${s.variant} ${s.fragmentation}`))).toEqual(new Set(["concurrent none"]));
+    expect(new Set(udp.map((s) => s.size))).toEqual(new Set([64, 1024]));
     expect(
       benchScenarios(BENCH_PROFILES.full)
         .filter((s) => s.framing === "http")
@@ -48,8 +51,10 @@ describe("runBench", () => {
     });
     expect(result.tool).toBe("sockbench");
     expect(result.machine.cpus).toBeGreaterThan(0);
-    expect(result.runs).toHaveLength(28);
-    expect(started[27]).toBe("28/28 http");
+    // 4 framings on sequential, 5 and udp on concurrent, 5 on cluster; two sizes each.
+    expect(result.runs).toHaveLength(30);
+    expect(started).toEqual(expect.arrayContaining(["19/30 udp", "20/30 udp"]));
+    expect(started[29]).toBe("30/30 http");
 
     for (const run of result.runs) {
       const { framing, size } = run.scenario;
@@ -67,6 +72,9 @@ describe("runBench", () => {
     const tables = renderBenchTables(result.runs);
     expect(tables).toMatch(/64 B messages, 10 connections/);
     expect(tables).toMatch(/★/);
+    expect(tables).toMatch(/│ udp\s+│/);
+    expect(tables).toMatch(/p50 \d+\.\d\d \/ p99 \d+\.\d\d ms/);
+    expect(tables).toMatch(/loss 0\.00%/);
     expect(renderBenchMarkdown(result.runs)).toMatch(
       /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,
     );

@@ -9,6 +9,7 @@ import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import type { BenchResult } from "../results/bench-result.js";
+import { errorsBesidesLoss } from "../results/datagram-loss.js";
 import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
@@ -96,7 +97,10 @@ export function registerBenchCommand(program: Command): void {
       const base = await writeResult(result, options.out);
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
       const broken = result.runs.filter(
-        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0,
+        (run) =>
+          (CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0) ||
+          // Over UDP loss is reported in the table; anything else (a wrong, repeated or overtaken reply) is a finding.
+          (run.scenario.framing === "udp" && errorsBesidesLoss(run) > 0),
       );
       for (const run of broken) {
         process.stdout.write(

@@ -7,11 +7,12 @@ import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
 import type { CheckResult } from "../results/check-result.js";
 import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parseIntegerInRange } from "./option-parsers.js";
+import { parseIntegerInRange, parsePercent } from "./option-parsers.js";
 
 interface CheckCliOptions {
   json: boolean;
   threads: number;
+  maxLoss: number;
 }
 
 /** One thread per core, up to 4: a cell's 1-byte slicing keeps its thread busy. */
@@ -21,13 +22,19 @@ export function registerCheckCommand(program: Command): void {
   program
     .command("check")
     .description(
-      "correctness matrix: every framing, sizes 0 to 1 MiB, every fragmentation, against the echo server through the proxy",
+      "correctness matrix: every framing, sizes 0 to 1 MiB, every fragmentation, against the echo server through the proxy; and udp, one message per datagram",
     )
     .option(
       "--threads <count>",
       "worker threads running cells (one per core, up to 4)",
       parseIntegerInRange(1, 64),
       DEFAULT_THREADS,
+    )
+    .option(
+      "--max-loss <percent>",
+      "udp: the share of datagrams that may go unanswered before a cell fails, e.g. 0.1%",
+      parsePercent,
+      0,
     )
     .option("--json", "print only the JSON result", false)
     .action(async (options: CheckCliOptions) => {
@@ -38,9 +45,10 @@ export function registerCheckCommand(program: Command): void {
       try {
         result = await runCheck(
           options.json
-            ? { threads: options.threads }
+            ? { threads: options.threads, maxLoss: options.maxLoss }
             : {
                 threads: options.threads,
+                maxLoss: options.maxLoss,
                 onCellStart: (index, total, framing, size, fragmentation) =>
                   progress.text(`cell ${index + 1}/${total}: ${framing} ${size} B ${fragmentation}`),
               },

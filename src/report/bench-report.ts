@@ -4,6 +4,7 @@
 
 import Table from "cli-table3";
 import type { BenchRun } from "../results/bench-result.js";
+import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -15,9 +16,13 @@ export interface BenchGroup {
   best: BenchRun | undefined;
 }
 
-/** Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came. */
+/**
+ * Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came.
+ * Over UDP a datagram that never came is loss, shown in its cell, not a boundary error.
+ */
 export function boundaryErrors(run: BenchRun): number {
-  return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+  const errors = run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+  return run.scenario.framing === "udp" ? errors - unansweredCount(run) : errors;
 }
 
 function unique<T>(values: T[]): T[] {
@@ -61,6 +66,11 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
   if (!run) return "-";
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
+  if (run.scenario.framing === "udp") {
+    const p50Ms = (run.latencyUs.p50 / 1000).toFixed(2);
+    const lossPercent = (lossRatio(run) * 100).toFixed(2);
+    return `${run === best ? "★ " : ""}${rate} msg/s${separator}p50 ${p50Ms} / p99 ${p99Ms} ms${separator}loss ${lossPercent}%`;
+  }
   return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
 }
 

@@ -5,8 +5,11 @@ import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { formatSizeBytes } from "./format-size.js";
 
-/** What a cell shows: naive's cells say whether failing was expected of them. */
+/** What a cell shows: naive's cells say whether failing was expected of them; udp's, what was lost. */
 export function cellVerdict(cell: CheckCell): string {
+  if (cell.framing === "udp" && cell.lost !== undefined && cell.lost > 0) {
+    return `${cell.passed ? "pass" : "FAIL"}, lost ${cell.lost}/${cell.asked}`;
+  }
   if (cell.framing !== "naive") return cell.passed ? "pass" : "FAIL";
   if (cell.mustFailBecause !== undefined) return cell.passed ? "unexpected pass" : "expected fail";
   // Where naive may pass or fail by chance, its verdict informs and decides nothing.
@@ -58,9 +61,14 @@ export function formatCheckReport(result: CheckResult): string {
     lines.push(`${cellVerdict(cell)} ${where}: ${why}`);
   }
   const counted = result.cells.length;
+  const udpCells = result.cells.filter((cell) => cell.framing === "udp");
+  const udpLost = udpCells.reduce((sum, cell) => sum + (cell.lost ?? 0), 0);
+  const udpAsked = udpCells.reduce((sum, cell) => sum + cell.asked, 0);
+  const udp =
+    udpCells.length > 0 ? `; udp kept every boundary and lost ${udpLost} of ${udpAsked} datagrams` : "";
   lines.push(
     result.passed
-      ? `check passed: ${counted} cells; eof, length and fixed held everywhere, naive failed wherever it must`
+      ? `check passed: ${counted} cells; eof, length and fixed held everywhere, naive failed wherever it must${udp}`
       : `check FAILED: ${blocking.length} of ${counted} cells`,
   );
   return `${lines.join("\n")}\n`;
@@ -78,6 +86,7 @@ export function checkResultJson(result: CheckResult): object {
       messages: cell.messages,
       errors: cell.errors,
       errorKinds: cell.errorKinds,
+      ...(cell.lost !== undefined ? { lost: cell.lost } : {}),
       verdict: cellVerdict(cell),
       ...(cell.mustFailBecause !== undefined ? { mustFailBecause: cell.mustFailBecause } : {}),
     })),

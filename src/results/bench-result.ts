@@ -4,8 +4,11 @@
 import type { FragmentationName } from "./fragmentation-name.js";
 import type { LoadResult } from "./load-result.js";
 
-/** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
-export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
+/**
+ * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, undici driven); `udp`:
+ * one message per datagram.
+ */
+export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http", "udp"] as const;
 export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
 export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
 export type BenchVariant = (typeof BENCH_VARIANTS)[number];

@@ -1,5 +1,6 @@
 // What each `sockbench bench` profile runs: the scenario matrix and how long each scenario lasts.
 
+import { maxDatagramBytes } from "../framing/datagram-limits.js";
 import { BENCH_FRAMINGS, BENCH_VARIANTS, type BenchScenario } from "../results/bench-result.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 
@@ -73,6 +74,13 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
           // node:http serves every connection at once, so it has no sequential variant; the proxy's
           // fragmentation says nothing new about HTTP's own framing.
           if (framing === "http" && (variant === "sequential" || fragmentation !== "none")) continue;
+          // UDP is served by the concurrent variant only, no proxy cuts a datagram, and one datagram
+          // carries at most 65,507 bytes over IPv4 (so not 64 KiB; bench runs on 127.0.0.1).
+          if (
+            framing === "udp" &&
+            (variant !== "concurrent" || fragmentation !== "none" || size > maxDatagramBytes(4))
+          )
+            continue;
           const connectionCounts = variant === "sequential" ? [1] : profile.connectionCounts;
           for (const connections of connectionCounts) {
             scenarios.push({

@@ -19,7 +19,8 @@ export interface BenchHooks {
 
 function serveArguments(scenario: BenchScenario): string[] {
   const served = ["--variant", scenario.variant, "--app", "echo"];
-  if (scenario.framing === "http") return [...served, "--transport", "http"];
+  if (scenario.framing === "http" || scenario.framing === "udp")
+    return [...served, "--transport", scenario.framing];
   if (scenario.framing === "fixed") {
     return [...served, "--framing", "fixed", "--record-size", String(recordSizeFor(scenario.size))];
   }
@@ -28,7 +29,7 @@ function serveArguments(scenario: BenchScenario): string[] {
 
 /** How the driver speaks to the scenario's server: a TCP framing, or HTTP. */
 function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
-  if (scenario.framing === "http") return { transport: "http" };
+  if (scenario.framing === "http" || scenario.framing === "udp") return { transport: scenario.framing };
   if (scenario.framing === "fixed") return { framing: "fixed", recordSize: recordSizeFor(scenario.size) };
   return { framing: scenario.framing };
 }

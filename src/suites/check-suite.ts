@@ -1,11 +1,13 @@
 // `sockbench check`: the correctness matrix. Every framing at every size under every fragmentation, each
-// cell a bounded, verified load against the concurrent echo server (in this process) through the proxy.
+// cell a bounded, verified load against the concurrent echo server (in this process) through the proxy;
+// and a udp row beside them, one datagram per message (udp-check-cell.ts).
 
 import { getApp } from "../apps/registry.js";
 import { runLoad } from "../clients/load/load-driver.js";
+import { maxDatagramBytes } from "../framing/datagram-limits.js";
 import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
-import type { CheckCell, CheckResult } from "../results/check-result.js";
+import type { CheckCell, CheckResult, CheckRowName } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { totalErrors } from "../results/load-result.js";
 import { startServer } from "../servers/start-server.js";
@@ -14,8 +16,10 @@ import { FRAGMENTATIONS, type Fragmentation } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { naiveMustFailReason } from "./naive-expectations.js";
 import { recordSizeFor } from "./record-size.js";
+import { DEFAULT_MAX_LOSS, runUdpCheckCell } from "./udp-check-cell.js";
 
 export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
+export const CHECK_ROWS: readonly CheckRowName[] = [...FRAMING_NAMES, "udp"];
 
 /** Each cell moves about this many payload bytes each way, and at least one message. */
 const CELL_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -39,7 +43,10 @@ export const CELL_TIMEOUT_MS = 5000;
 const SLICED_TIMEOUT_MS_PER_KIB = 300;
 
 export interface CheckOptions {
-  framings?: readonly FramingName[];
+  /** Rows to run: framings, and udp (default: all of them). */
+  framings?: readonly CheckRowName[];
+  /** udp: the share of datagrams that may go unanswered (default 0). */
+  maxLoss?: number;
   sizesBytes?: readonly number[];
   fragmentations?: readonly FragmentationName[];
   /** The framing the server decodes with (default: the registry's); a test hands in a broken one. */
@@ -51,7 +58,7 @@ export interface CheckOptions {
   onCellStart?: (
     index: number,
     total: number,
-    framing: FramingName,
+    framing: CheckRowName,
     size: number,
     fragmentation: FragmentationName,
   ) => void;
@@ -80,9 +87,11 @@ function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOpti
 
 /** One cell to run: which framing, size and fragmentation. */
 export interface CheckCellPlan {
-  framing: FramingName;
+  framing: CheckRowName;
   size: number;
   fragmentation: FragmentationName;
+  /** udp: the share of datagrams that may go unanswered. */
+  maxLoss?: number;
 }
 
 /** About how long a cell takes, to start the slow ones first: sliced bytes cost a write each. */
@@ -98,6 +107,7 @@ export async function runCheckCell(
   serverFramingOf: CheckOptions["serverFraming"] = createFraming,
 ): Promise<CheckCell> {
   const { framing, size: sizeBytes, fragmentation: fragmentationName } = plan;
+  if (framing === "udp") return runUdpCheckCell(sizeBytes, CELL_TIMEOUT_MS, plan.maxLoss ?? DEFAULT_MAX_LOSS);
   const framingOptions = framingOptionsFor(framing, sizeBytes);
   const serverFraming = serverFramingOf(framing, framingOptions);
   const server = await startServer("concurrent", {
@@ -157,12 +167,23 @@ export const DEFAULT_CHECK_CONCURRENCY = 2;
  * cells start first; the cells come back in matrix order: framing, size, fragmentation.
  */
 export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
-  const framings = options.framings ?? FRAMING_NAMES;
+  const framings = options.framings ?? CHECK_ROWS;
   const sizes = options.sizesBytes ?? CHECK_SIZES_BYTES;
   const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
-  const plan: CheckCellPlan[] = framings.flatMap((framing) =>
-    sizes.flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation }))),
-  );
+  const plan = framings.flatMap((framing): CheckCellPlan[] => {
+    if (framing !== "udp") {
+      return sizes.flatMap((size) =>
+        fragmentations.map((fragmentation) => ({ framing, size, fragmentation })),
+      );
+    }
+    // No proxy or split write cuts a datagram, and one carries at most 65,507 bytes over IPv4.
+    const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;
+    return fragmentations.includes("none")
+      ? sizes
+          .filter((size) => size <= maxDatagramBytes(4))
+          .map((size) => ({ framing, size, fragmentation: "none" as const, maxLoss }))
+      : [];
+  });
   const order = plan
     .map((_, index) => index)
     .sort((a, b) => cellCost(plan[b] as CheckCellPlan) - cellCost(plan[a] as CheckCellPlan));
