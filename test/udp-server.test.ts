@@ -72,6 +72,16 @@ describe("serve --transport udp", () => {
     ]);
   });
 
+  it("says so when the port is taken", async () => {
+    const server = await startCli(["serve", "--transport", "udp", "--port", "0"]);
+    running.push(server);
+    const second = await runCli(["serve", "--transport", "udp", "--port", String(server.port)]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(
+      `UDP port ${server.port} on 127.0.0.1 is taken: pick another with --port`,
+    );
+  });
+
   it("refuses the variants and options that need connections, naming why", async () => {
     for (const variant of ["single-shot", "sequential", "cluster"]) {
       const result = await runCli(["serve", "--transport", "udp", "--variant", variant, "--port", "0"]);

@@ -45,16 +45,25 @@ export async function startUdpServer(options: UdpServerOptions): Promise<Running
         );
     });
   });
-  // A port-unreachable notice for a reply whose client has gone: that client's affair, the server goes on.
-  socket.on("error", (error: NodeJS.ErrnoException) => log(`socket error: ${error.code ?? error.message}`));
-
   await new Promise<void>((resolve, reject) => {
-    socket.once("error", reject);
+    const refuse = (error: NodeJS.ErrnoException) => {
+      socket.close();
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(
+              `UDP port ${options.port} on ${options.host} is taken: pick another with --port (0 picks a free one)`,
+            )
+          : error,
+      );
+    };
+    socket.once("error", refuse);
     socket.bind(options.port, address, () => {
-      socket.off("error", reject);
+      socket.off("error", refuse);
       resolve();
     });
   });
+  // A port-unreachable notice for a reply whose client has gone: that client's affair, the server goes on.
+  socket.on("error", (error: NodeJS.ErrnoException) => log(`socket error: ${error.code ?? error.message}`));
   socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
   const bound = socket.address();
   let markFinished: () => void = () => {};
