@@ -58,6 +58,7 @@ describe("DatagramMatcher", () => {
           }),
         ([requests, order]) => {
           const stats = new LoadStats(false);
+          stats.startMeasuring(0);
           const matcher = new DatagramMatcher(CONNECTION_ID, true, codec, stats);
           for (const [seq, request] of requests.entries()) {
             matcher.sent(1, 1, codec.create(CONNECTION_ID, seq, request.size));
@@ -97,6 +98,7 @@ describe("DatagramMatcher", () => {
 
   it("matches payloads shorter than the header by their bytes, and drops a reply that comes after its timeout", () => {
     const stats = new LoadStats(false);
+    stats.startMeasuring(0);
     const matcher = new DatagramMatcher(0, true, codec, stats);
     // 1-byte payloads carry the lowest sequence digit: requests 0 and 1 differ.
     const first = codec.create(0, 0, 1);

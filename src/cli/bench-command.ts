@@ -10,6 +10,7 @@ import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import type { BenchResult } from "../results/bench-result.js";
 import { errorsBesidesLoss } from "../results/datagram-loss.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
@@ -22,9 +23,6 @@ interface BenchCliOptions {
   threshold: number;
   correctnessOnly: boolean;
 }
-
-/** Framings whose errors are a finding; naive's are its design. */
-const CORRECT_FRAMINGS = new Set(["eof", "length", "fixed"]);
 
 async function writeResult(result: BenchResult, directory: string): Promise<string> {
   await mkdir(directory, { recursive: true });
@@ -98,9 +96,9 @@ export function registerBenchCommand(program: Command): void {
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
       const broken = result.runs.filter(
         (run) =>
-          (CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0) ||
+          !isKnownBrokenFraming(run.scenario.framing) &&
           // Over UDP loss is reported in the table; anything else (a wrong, repeated or overtaken reply) is a finding.
-          (run.scenario.framing === "udp" && errorsBesidesLoss(run) > 0),
+          (run.scenario.framing === "udp" ? errorsBesidesLoss(run) : totalErrors(run)) > 0,
       );
       for (const run of broken) {
         process.stdout.write(

@@ -7,6 +7,7 @@ import type { BenchRun } from "../results/bench-result.js";
 import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { unique } from "./unique.js";
 
 export interface BenchGroup {
   title: string;
@@ -23,10 +24,6 @@ export interface BenchGroup {
 export function boundaryErrors(run: BenchRun): number {
   const errors = run.errors.mismatch + run.errors.protocol + run.errors.timeout;
   return run.scenario.framing === "udp" ? errors - unansweredCount(run) : errors;
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }
 
 export function groupRuns(runs: BenchRun[]): BenchGroup[] {

@@ -96,7 +96,7 @@ export class HttpTransport implements LoadTransport, HttpWire {
         stats.recordError("timeout", `${request}: no response within ${this.config.timeoutMs} ms`);
     } else if (!this.countedErrors.has(error)) {
       this.countedErrors.add(error);
-      if (nowUs() >= stats.measureStartUs) stats.recordError(kind, `${request}: ${error.message}`);
+      stats.recordErrorAt(kind, `${request}: ${error.message}`, nowUs());
     }
     return kind;
   }

@@ -70,7 +70,7 @@ export class DatagramMatcher {
       const request = this.waiting.get(header.seq);
       if (request === undefined) {
         if (this.lost.delete(header.seq)) return;
-        this.mismatch("duplicated", header.seq, "answered again", nowUs >= this.stats.measureStartUs);
+        this.mismatch("duplicated", header.seq, "answered again", this.stats.isMeasured(nowUs));
       } else if (reply.equals(request.payload as Buffer)) {
         this.answered(header.seq, nowUs);
       } else {
@@ -141,7 +141,7 @@ export class DatagramMatcher {
   }
 
   private unexpected(reply: Buffer, nowUs: number): void {
-    if (nowUs < this.stats.measureStartUs) return;
+    if (!this.stats.isMeasured(nowUs)) return;
     this.stats.recordMismatch(
       "duplicated",
       `connection ${this.connectionId}: a reply of ${reply.length} bytes with no request waiting`,
@@ -169,7 +169,7 @@ export class DatagramMatcher {
   }
 
   private isMeasured(request: WaitingRequest): boolean {
-    return request.intendedUs >= this.stats.measureStartUs;
+    return this.stats.isMeasured(request.intendedUs);
   }
 
   private describe(seq: number, what: string): string {

@@ -106,7 +106,7 @@ export class UdpLane implements LoadLane {
       ? source.echoPayload(this.id, this.matcher.nextSequence, sizeBytes)
       : (source.constantFrame(sizeBytes)[0] as Buffer);
     this.matcher.sent(intendedUs, now, this.verifyEcho ? payload : undefined);
-    if (intendedUs >= this.host.stats.measureStartUs) this.host.stats.sent++;
+    this.host.stats.recordSent(intendedUs);
     // Errors (a port-unreachable notice, most often) come as 'error' events, counted there.
     socket.send(payload);
   }
@@ -114,23 +114,27 @@ export class UdpLane implements LoadLane {
   private onReply(reply: Buffer): void {
     if (this.closed !== undefined) return;
     const now = nowUs();
-    const stats = this.host.stats;
-    if (now >= stats.measureStartUs) stats.recordBytes(reply.length, now);
+    this.host.stats.recordBytes(reply.length, now);
     this.matcher.onReply(reply, now);
     this.pump();
     this.host.onReplies(now);
   }
 
   private onError(error: NodeJS.ErrnoException): void {
-    if (this.closed !== undefined || nowUs() < this.host.stats.measureStartUs) return;
+    if (this.closed !== undefined) return;
     const target = formatHostPort(this.wire.address, this.wire.port);
     if (error.code === "ECONNREFUSED") {
-      this.host.stats.recordError(
+      this.host.stats.recordErrorAt(
         "connect",
         `connection ${this.id}: port unreachable (ECONNREFUSED): is a UDP server listening on ${target}?`,
+        nowUs(),
       );
     } else {
-      this.host.stats.recordError("reset", `connection ${this.id}: ${error.code ?? error.message}`);
+      this.host.stats.recordErrorAt(
+        "reset",
+        `connection ${this.id}: ${error.code ?? error.message}`,
+        nowUs(),
+      );
     }
   }
 }
