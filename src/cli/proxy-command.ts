@@ -1,7 +1,7 @@
 // `sockbench proxy`: runs the fault-injecting proxy until SIGINT or SIGTERM.
 
 import { type Command, Option } from "commander";
-import { formatHostPort } from "../net/host-port.js";
+import { formatHostPort } from "../host-port.js";
 import {
   type FaultOptions,
   PROXY_DIRECTIONS,

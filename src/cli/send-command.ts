@@ -2,7 +2,7 @@
 
 import type { Command } from "commander";
 import { SendError, sendMessages } from "../clients/send-client.js";
-import { unbracketHost } from "../net/host-port.js";
+import { unbracketHost } from "../host-port.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { CommandFailure } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";

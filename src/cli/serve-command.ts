@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
-import { formatHostPort, unbracketHost } from "../net/host-port.js";
+import { formatHostPort, unbracketHost } from "../host-port.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import {
   DEFAULT_HOST,

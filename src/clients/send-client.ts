@@ -2,7 +2,7 @@
 
 import { connect, type Socket } from "node:net";
 import type { Framing } from "../framing/framing.js";
-import { formatHostPort } from "../net/host-port.js";
+import { formatHostPort } from "../host-port.js";
 
 export interface SendOptions {
   host: string;

@@ -15,7 +15,7 @@ import cluster, { type Worker } from "node:cluster";
 import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { builtModulePath } from "../built-module.js";
-import { formatHostPort } from "../net/host-port.js";
+import { formatHostPort } from "../host-port.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
 import type { RunningServer, StreamServerOptions } from "./server-options.js";
 

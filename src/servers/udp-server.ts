@@ -5,7 +5,7 @@
 import { createSocket, type RemoteInfo } from "node:dgram";
 import { lookup } from "node:dns/promises";
 import { type IpFamily, maxDatagramBytes } from "../framing/datagram-limits.js";
-import { formatHostPort } from "../net/host-port.js";
+import { formatHostPort } from "../host-port.js";
 import type { RunningServer, UdpServerOptions } from "./server-options.js";
 
 /**

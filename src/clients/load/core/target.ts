@@ -5,7 +5,7 @@
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
-import { formatHostPort } from "../../../net/host-port.js";
+import { formatHostPort } from "../../../host-port.js";
 
 /** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to; udp: where datagrams go. */
 export type LoadTarget =

@@ -4,7 +4,7 @@
 // frees its place, so the load goes on: there is no connection to drop and reopen.
 
 import { createSocket, type Socket } from "node:dgram";
-import { formatHostPort } from "../../../net/host-port.js";
+import { formatHostPort } from "../../../host-port.js";
 import { nowUs } from "../core/load-clock.js";
 import type { LaneHost, LoadLane } from "../core/load-lane.js";
 import { RequestQueue } from "../core/request-queue.js";
