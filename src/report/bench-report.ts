@@ -7,6 +7,7 @@ import type { BenchRun } from "../results/bench-result.js";
 import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -63,12 +64,15 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
   if (!run) return "-";
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
-  if (run.scenario.framing === "udp") {
-    const p50Ms = (run.latencyUs.p50 / 1000).toFixed(2);
-    const lossPercent = (lossRatio(run) * 100).toFixed(2);
-    return `${run === best ? "★ " : ""}${rate} msg/s${separator}p50 ${p50Ms} / p99 ${p99Ms} ms${separator}loss ${lossPercent}%`;
-  }
-  return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
+  // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
+  const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
+  const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
+  // Over UDP the median and the loss belong beside p99: datagrams may go unanswered.
+  const latency =
+    run.scenario.framing === "udp"
+      ? `p50 ${(run.latencyUs.p50 / 1000).toFixed(2)} / p99 ${p99Ms} ms${separator}loss ${(lossRatio(run) * 100).toFixed(2)}%`
+      : `p99 ${p99Ms} ms`;
+  return `${run === best ? "★ " : ""}${rate} msg/s${saturated}${separator}${latency}${server}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {
