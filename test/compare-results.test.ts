@@ -31,8 +31,8 @@ describe("compareRuns", () => {
     const beyond = comparableRuns(benchFile([{ framing: "length", messagesPerSec: 850, p99: 130 }]), "b");
     expect(compareRuns(before, within, options)[0]?.regressions).toEqual([]);
     expect(compareRuns(before, beyond, options)[0]?.regressions).toEqual([
-      "throughput fell 15.0%",
-      "p99 rose 30.0%",
+      "throughput fell 15%",
+      "p99 rose 30%",
     ]);
   });
 

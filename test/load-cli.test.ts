@@ -142,6 +142,71 @@ describe("sockbench load", () => {
     expect(decodeHistogram(result.histogram).totalCount).toBe(1001);
   });
 
+  it("takes autocannon's habits: the target as an argument, short flags, a bare duration in seconds", async () => {
+    const address = await cliServer(["--port", "0", "--framing", "length"]);
+    const run = await runCli([
+      "load",
+      address,
+      "--framing",
+      "length",
+      "-c",
+      "2",
+      "-p",
+      "3",
+      "-d",
+      "1",
+      "-t",
+      "2",
+      "-j",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.config).toMatchObject({
+      target: address,
+      connections: 2,
+      pipelining: 3,
+      durationMs: 1000,
+      timeoutMs: 2000,
+    });
+    // One second measured, not one millisecond.
+    expect(result.durationS).toBeGreaterThanOrEqual(0.99);
+    const amount = await runCli([
+      "load",
+      address,
+      "--framing",
+      "length",
+      "-a",
+      "50",
+      "-W",
+      "0.2",
+      "-w",
+      "1",
+      "-j",
+    ]);
+    expect((JSON.parse(amount.stdout) as LoadResult).config).toMatchObject({
+      amount: 50,
+      warmupMs: 200,
+      workers: 1,
+    });
+  });
+
+  it("shows defaults in --help with their units, and refuses no target or two", async () => {
+    const help = await runCli(["load", "--help"]);
+    expect(help.stdout).toMatch(
+      /-t, --timeout <duration> +per request; also the connect timeout \(default: 5s\)/,
+    );
+    expect(help.stdout).toMatch(
+      /-d, --duration <duration> +measured phase; a bare number is seconds \(default:\s+10s\)/,
+    );
+    const none = await runCli(["load", "--amount", "1"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no target: give one as in `sockbench load 127.0.0.1:8080`");
+    const two = await runCli(["load", "127.0.0.1:1", "--target", "127.0.0.1:2"]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain("two targets given");
+  });
+
   it("exits 1 when errors were counted, still printing the result", async () => {
     const framing = createFraming("length");
     const server = await startScriptedServer(framing, () => []);

@@ -7,12 +7,13 @@ import { type Command, Option } from "commander";
 import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { totalErrors } from "../report/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import type { BenchResult } from "../suites/bench-suite.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parsePercent } from "./option-parsers.js";
+import { percentOption } from "./option-parsers.js";
 
 interface BenchCliOptions {
   profile: BenchProfileName;
@@ -72,11 +73,12 @@ export function registerBenchCommand(program: Command): void {
     )
     .option("--out <dir>", "where to write the result file and its Markdown summary", "results")
     .option("--baseline <file>", "compare with this result file; exit 1 on a regression")
-    .option(
-      "--threshold <percent>",
-      "with --baseline: a throughput fall or p99 rise beyond this",
-      parsePercent,
-      0.1,
+    .addOption(
+      percentOption(
+        "--threshold <percent>",
+        "with --baseline: a throughput fall or p99 rise beyond this",
+        0.1,
+      ),
     )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
     .action(async (options: BenchCliOptions) => {
@@ -87,7 +89,7 @@ export function registerBenchCommand(program: Command): void {
       const result = await runBench(profile, {
         onScenarioStart: (index, total, scenario) => {
           process.stderr.write(
-            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
           );
         },
       });

@@ -4,8 +4,9 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { formatCount, formatPercent } from "../report/format-number.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parsePercent } from "./option-parsers.js";
+import { percentOption } from "./option-parsers.js";
 
 async function readResult(path: string) {
   let text: string;
@@ -27,11 +28,12 @@ export function registerCompareCommand(program: Command): void {
     .description("compare two result files (A the baseline, B the new run) scenario by scenario")
     .argument("<a>", "baseline result file")
     .argument("<b>", "new result file")
-    .option(
-      "--threshold <percent>",
-      "a throughput fall or p99 rise beyond this is a regression",
-      parsePercent,
-      0.1,
+    .addOption(
+      percentOption(
+        "--threshold <percent>",
+        "a throughput fall or p99 rise beyond this is a regression (10 and 10% both mean ten percent)",
+        0.1,
+      ),
     )
     .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
     .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
@@ -40,7 +42,7 @@ export function registerCompareCommand(program: Command): void {
       const regressions = rows.filter((row) => row.regressions.length > 0);
       const compared = rows.filter((row) => row.before && row.after).length;
       process.stdout.write(
-        `${compared} scenarios compared, ${regressions.length} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${Math.round(options.threshold * 100)}%)`}\n`,
+        `${formatCount(compared)} scenarios compared, ${formatCount(regressions.length)} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${formatPercent(options.threshold)})`}\n`,
       );
       if (compared === 0) throw new CommandFailure("the two files share no scenario", EXIT_ERRORS_FOUND);
       process.exitCode = regressions.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;

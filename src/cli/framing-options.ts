@@ -27,7 +27,11 @@ export function addFramingOptions(command: Command, defaultFraming = "eof"): Com
       parseIntegerInRange(1, 16 * 1024 * 1024),
       1024,
     )
-    .option("--max-frame <size>", "largest payload accepted, e.g. 16MiB", parseSizeBytes, 16 * 1024 * 1024);
+    .addOption(
+      new Option("--max-frame <size>", "largest payload accepted, e.g. 16MiB")
+        .argParser(parseSizeBytes)
+        .default(16 * 1024 * 1024, "16MiB"),
+    );
 }
 
 export function framingFromOptions(options: FramingCliOptions): Framing {

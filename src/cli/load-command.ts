@@ -3,6 +3,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
+  DEFAULT_CONNECTIONS,
+  DEFAULT_DURATION_MS,
+  DEFAULT_PIPELINING,
+  DEFAULT_SEED,
+  DEFAULT_SIZE_BYTES,
+  DEFAULT_TIMEOUT_MS,
   LOAD_TRANSPORTS,
   LoadConfigError,
   type LoadTransportName,
@@ -13,14 +19,15 @@ import {
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
+import { formatDurationMs } from "../report/format-number.js";
 import { totalErrors } from "../report/load-result.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
 
 interface LoadCliOptions extends FramingCliOptions {
-  target: string;
+  target?: string;
   transport: LoadTransportName;
   connections: number;
   pipelining: number;
@@ -43,6 +50,23 @@ interface LoadCliOptions extends FramingCliOptions {
   out?: string;
 }
 
+const TARGET_FORMS = "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT";
+
+/** The target, given as autocannon takes it (`sockbench load 127.0.0.1:8080`) or with --target. */
+function chooseTarget(positional: string | undefined, option: string | undefined): string {
+  if (positional !== undefined && option !== undefined && positional !== option) {
+    throw new CommandFailure(`two targets given: ${positional} and --target ${option}; give one`, EXIT_USAGE);
+  }
+  const target = positional ?? option;
+  if (target === undefined) {
+    throw new CommandFailure(
+      `no target: give one as in \`sockbench load 127.0.0.1:8080\` (${TARGET_FORMS})`,
+      EXIT_USAGE,
+    );
+  }
+  return target;
+}
+
 function readCa(path: string): Buffer {
   try {
     return readFileSync(path);
@@ -55,10 +79,8 @@ export function registerLoadCommand(program: Command): void {
   const command = program
     .command("load")
     .description("load a server with verified requests; report latency, throughput and errors by kind")
-    .requiredOption(
-      "--target <target>",
-      "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT",
-    )
+    .argument("[target]", `the server: ${TARGET_FORMS} (or --target)`)
+    .option("--target <target>", "the same as the positional target")
     .addOption(
       new Option(
         "--transport <name>",
@@ -67,10 +89,18 @@ export function registerLoadCommand(program: Command): void {
         .choices(LOAD_TRANSPORTS)
         .default("tcp"),
     )
-    .option("--connections <count>", "connections", parseIntegerInRange(1, 100_000), 10)
-    .option("--pipelining <count>", "requests in flight per connection", parseIntegerInRange(1, 100_000), 1)
+    .option("-c, --connections <count>", "connections", parseIntegerInRange(1, 100_000), DEFAULT_CONNECTIONS)
+    .option(
+      "-p, --pipelining <count>",
+      "requests in flight per connection",
+      parseIntegerInRange(1, 100_000),
+      DEFAULT_PIPELINING,
+    )
     .addOption(
-      new Option("--size <bytes>", "payload size, e.g. 64 or 1KiB (default 64)").argParser(parseSizeBytes),
+      new Option(
+        "--size <bytes>",
+        `payload size, e.g. 64 or 1KiB (default: ${DEFAULT_SIZE_BYTES})`,
+      ).argParser(parseSizeBytes),
     )
     .addOption(
       new Option("--sizes <list>", "payload sizes mixed in a seeded random order, e.g. 0,1,64,1MiB")
@@ -84,25 +114,30 @@ export function registerLoadCommand(program: Command): void {
       ]),
     )
     .addOption(
-      new Option("--duration <duration>", "measured phase, e.g. 10s (default 10s)").argParser(
-        parseDurationMs,
+      durationOption(
+        "-d, --duration <duration>",
+        `measured phase; a bare number is seconds (default: ${formatDurationMs(DEFAULT_DURATION_MS)})`,
       ),
     )
     .addOption(
-      new Option("--amount <count>", "measured requests to send, instead of a duration")
+      new Option("-a, --amount <count>", "measured requests to send, instead of a duration")
         .argParser(parseIntegerInRange(1, Number.MAX_SAFE_INTEGER))
         .conflicts("duration"),
     )
-    .option("--warmup <duration>", "load first for this long, left out of every figure", parseDurationMs, 0)
+    .addOption(
+      durationOption("-W, --warmup <duration>", "load first for this long, left out of every figure", 0),
+    )
     .option(
-      "--rate <perSecond>",
+      "-R, --rate <perSecond>",
       "open loop: requests per second at fixed intended times (latency from those times)",
       parseIntegerInRange(1, 10_000_000),
     )
-    .option("--timeout <duration>", "per request; also the connect timeout", parseDurationMs, 5000)
+    .addOption(
+      durationOption("-t, --timeout <duration>", "per request; also the connect timeout", DEFAULT_TIMEOUT_MS),
+    )
     .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
-    .option("--workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
-    .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
+    .option("-w, --workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
+    .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), DEFAULT_SEED)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
     .option("--ca <file>", "tls: trust this certificate authority (PEM)")
     .option(
@@ -111,9 +146,10 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(2, MAX_SPLIT_PIECES),
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
-    .option("--json", "print only the JSON result", false)
+    .option("-j, --json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
-  addFramingOptions(command).action(async (options: LoadCliOptions) => {
+  addFramingOptions(command).action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
+    const target = chooseTarget(positionalTarget, options.target);
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
     const http = options.transport === "http";
     if (http && ["framing", "token", "recordSize"].some(given)) {
@@ -140,7 +176,7 @@ export function registerLoadCommand(program: Command): void {
       const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
       result = await runLoad(
         {
-          target: options.target,
+          target,
           transport: options.transport,
           ...(http
             ? {}

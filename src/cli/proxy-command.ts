@@ -11,8 +11,8 @@ import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, startProxy } from "../proxy/sta
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { CommandFailure } from "./exit-codes.js";
 import {
+  durationOption,
   type HostPort,
-  parseDurationMs,
   parseHostPort,
   parseIntegerInRange,
   parseSizeBytes,
@@ -58,17 +58,15 @@ export function registerProxyCommand(program: Command): void {
     )
     .option("--slice-avg <size>", "re-cut the stream into pieces of about this size", parseSizeBytes)
     .option("--slice-variation <size>", "pieces vary by up to this much (below --slice-avg)", parseSizeBytes)
-    .option("--slice-delay <duration>", "wait this long between pieces", parseDurationMs)
-    .option(
-      "--coalesce <duration>",
-      "hold bytes up to this long and deliver them as one write",
-      parseDurationMs,
+    .addOption(durationOption("--slice-delay <duration>", "wait this long between pieces"))
+    .addOption(
+      durationOption("--coalesce <duration>", "hold bytes up to this long and deliver them as one write"),
     )
-    .option("--latency <duration>", "delay every chunk by this long", parseDurationMs)
-    .option(
-      "--jitter <duration>",
-      "vary the latency by up to this much either way (order is kept)",
-      parseDurationMs,
+    .addOption(
+      durationOption("--latency <duration>", "delay every chunk by this long (a bare number is seconds)"),
+    )
+    .addOption(
+      durationOption("--jitter <duration>", "vary the latency by up to this much either way (order is kept)"),
     )
     .option("--bandwidth <bytes-per-s>", "deliver at most this many bytes per second", parseSizeBytes)
     .option("--reset-after <size>", "reset the connection once this many bytes have passed", parseSizeBytes)

@@ -19,7 +19,7 @@ import {
 import { startServer, unsupportedCombination } from "../servers/start-server.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parsePort } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange, parsePort } from "./option-parsers.js";
 
 interface ServeCliOptions extends FramingCliOptions {
   variant: ServerVariant;
@@ -66,11 +66,12 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
     .option("--host <host>", "address to bind", DEFAULT_HOST)
     .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
-    .option(
-      "--idle-timeout <duration>",
-      "close a connection silent this long (0: never)",
-      parseDurationMs,
-      DEFAULT_IDLE_TIMEOUT_MS,
+    .addOption(
+      durationOption(
+        "--idle-timeout <duration>",
+        "close a connection silent this long (0: never)",
+        DEFAULT_IDLE_TIMEOUT_MS,
+      ),
     )
     .option(
       "--max-connections <count>",

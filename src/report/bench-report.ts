@@ -4,6 +4,7 @@
 
 import Table from "cli-table3";
 import type { BenchRun } from "../suites/bench-suite.js";
+import { formatCount, formatLatencyUs, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { totalErrors } from "./load-result.js";
 
@@ -44,7 +45,7 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
     const correct = members.filter((run) => totalErrors(run) === 0);
     const { size, connections, fragmentation } = leader.scenario;
     return {
-      title: `${formatSizeBytes(size)} messages, ${connections} connections (sequential: 1), fragmentation ${fragmentation}`,
+      title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")} (sequential: 1), fragmentation ${fragmentation}`,
       framings: unique(members.map((run) => run.scenario.framing)),
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>
@@ -57,11 +58,13 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
   });
 }
 
+/** A cell: its rate and p99; "broken" when no reply was verified, for its figures would be zeros. */
 function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
   if (!run) return "-";
-  const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
-  const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
-  return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
+  const errors = totalErrors(run);
+  if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
+  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${separator}p99 ${formatLatencyUs(run.latencyUs.p99)}`;
+  return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${plural(errors, "error")}` : ""}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {
@@ -69,7 +72,7 @@ function errorsText(group: BenchGroup, framing: string): string {
     const run = group.cell(framing, variant);
     return sum + (run ? boundaryErrors(run) : 0);
   }, 0);
-  return total === 0 ? "0" : `${total.toLocaleString("en-US")} ✗`;
+  return total === 0 ? "0" : `${formatCount(total)} ✗`;
 }
 
 export function renderBenchTables(runs: BenchRun[]): string {

@@ -3,6 +3,7 @@
 
 import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../suites/check-suite.js";
+import { formatCount } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
 /** What a cell shows: naive's cells say whether failing was expected of them. */
@@ -15,7 +16,7 @@ export function cellVerdict(cell: CheckCell): string {
 
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${formatCount(sizeBytes)} B` : formatSizeBytes(sizeBytes);
 }
 
 function unique<T>(values: T[]): T[] {

@@ -1,6 +1,8 @@
 // Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
+import { formatPercent } from "./format-number.js";
+
 export interface ScenarioKey {
   framing: string;
   variant: string;
@@ -132,8 +134,4 @@ export function compareRuns(
     if (row.p99Change > options.threshold) row.regressions.push(`p99 rose ${formatPercent(row.p99Change)}`);
   }
   return [...rows.values()];
-}
-
-export function formatPercent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
 }

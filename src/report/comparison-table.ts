@@ -1,7 +1,8 @@
 // Renders a comparison of two result files as a cli-table3 table, one row per scenario.
 
 import Table from "cli-table3";
-import { type ComparisonRow, formatPercent } from "./compare-results.js";
+import type { ComparisonRow } from "./compare-results.js";
+import { formatCount, formatPercent } from "./format-number.js";
 
 function signed(fraction: number | undefined): string {
   if (fraction === undefined) return "";
@@ -9,7 +10,7 @@ function signed(fraction: number | undefined): string {
 }
 
 function rate(value: number | undefined): string {
-  return value === undefined ? "-" : Math.round(value).toLocaleString("en-US");
+  return value === undefined ? "-" : formatCount(value);
 }
 
 export function renderComparison(rows: ComparisonRow[]): string {
@@ -26,7 +27,7 @@ export function renderComparison(rows: ComparisonRow[]): string {
       rate(row.before?.p99Us),
       rate(row.after?.p99Us),
       signed(row.p99Change),
-      `${row.before?.errorCount ?? "-"} → ${row.after?.errorCount ?? "-"}`,
+      `${row.before ? formatCount(row.before.errorCount) : "-"} → ${row.after ? formatCount(row.after.errorCount) : "-"}`,
       !row.before || !row.after ? `only in ${row.before ? "A" : "B"}` : row.regressions.join("; ") || "ok",
     ]);
   }

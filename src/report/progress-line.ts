@@ -1,6 +1,7 @@
 // The live progress line of a load run on a terminal: rewritten in place about once a second.
 
 import type { Writable } from "node:stream";
+import { formatCount, plural } from "./format-number.js";
 
 /** What a running load reports about once a second. */
 export interface LoadProgress {
@@ -29,7 +30,7 @@ export class ProgressLine {
     this.lastVerified = progress.verified;
     this.lastElapsedMs = progress.elapsedMs;
     this.text(
-      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${rate} msg/s, ${progress.verified} verified, ${progress.errors} errors`,
+      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${formatCount(rate)} msg/s, ${formatCount(progress.verified)} verified, ${plural(progress.errors, "error")}`,
     );
   }
 
