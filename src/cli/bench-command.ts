@@ -9,9 +9,9 @@ import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import { totalErrors } from "../report/load-result.js";
+import type { BenchResult } from "../results/bench-result.js";
+import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
-import type { BenchResult } from "../suites/bench-suite.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { percentOption } from "./option-parsers.js";
 

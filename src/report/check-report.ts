@@ -2,7 +2,7 @@
 // the reasons behind every blocking cell, and the JSON form of --json.
 
 import Table from "cli-table3";
-import type { CheckCell, CheckResult } from "../suites/check-suite.js";
+import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { formatCount } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 

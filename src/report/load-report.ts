@@ -2,10 +2,10 @@
 // once a second, errors by kind, and a closing line; cli-table3 draws the tables.
 
 import Table from "cli-table3";
+import type { LatencySummary } from "../results/latency-histogram.js";
+import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 import { formatCount, formatDurationMs, formatLatencyUs, plural } from "./format-number.js";
 import { formatBytesPerSecond, formatSizeBytes } from "./format-size.js";
-import type { LatencySummary } from "./latency-histogram.js";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "./load-result.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 
