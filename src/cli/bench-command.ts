@@ -4,16 +4,16 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
-import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
+import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import type { BenchResult } from "../results/bench-result.js";
-import { totalErrors } from "../results/load-result.js";
+import { type BenchResult, benchRunErrors } from "../results/bench-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { percentOption } from "./option-parsers.js";
+import { withStopSignals } from "./stop-signals.js";
 
 interface BenchCliOptions {
   profile: BenchProfileName;
@@ -31,17 +31,7 @@ async function writeResult(result: BenchResult, directory: string): Promise<stri
   const stamp = result.startedAt.replace(/[:.]/g, "-");
   const base = join(directory, `bench-${result.profile}-${stamp}`);
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  const { machine } = result;
-  const summary = [
-    `# sockbench bench, ${result.profile} profile`,
-    "",
-    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
-    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors.",
-    "",
-    renderBenchMarkdown(result.runs),
-    "",
-  ].join("\n");
-  await writeFile(`${base}.md`, summary);
+  await writeFile(`${base}.md`, renderBenchDocument(result));
   return base;
 }
 
@@ -86,19 +76,25 @@ export function registerBenchCommand(program: Command): void {
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const result = await runBench(profile, {
-        onScenarioStart: (index, total, scenario) => {
-          process.stderr.write(
-            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
-          );
-        },
-      });
+      const result = await withStopSignals("stopping after the finished scenarios", (signal) =>
+        runBench(profile, {
+          signal,
+          onScenarioStart: (index, total, scenario) => {
+            process.stderr.write(
+              `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+            );
+          },
+        }),
+      );
       if (progress) process.stderr.write(progress);
-      process.stdout.write(`${renderBenchTables(result.runs)}\n`);
+      process.stdout.write(`${describeBenchSettings(result)}\n${renderBenchTables(result.runs)}\n`);
+      if (result.partial) {
+        process.stdout.write(`\ninterrupted: ${plural(result.runs.length, "scenario")} finished and kept\n`);
+      }
       const base = await writeResult(result, options.out);
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
       const broken = result.runs.filter(
-        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0,
+        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && benchRunErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(

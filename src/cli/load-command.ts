@@ -25,6 +25,7 @@ import { totalErrors } from "../results/load-result.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { durationOption, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import { withStopSignals } from "./stop-signals.js";
 
 interface LoadCliOptions extends FramingCliOptions {
   target?: string;
@@ -174,36 +175,39 @@ export function registerLoadCommand(program: Command): void {
     let result: Awaited<ReturnType<typeof runLoad>>;
     try {
       const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
-      result = await runLoad(
-        {
-          target,
-          transport: options.transport,
-          ...(http
-            ? {}
-            : {
-                framing: options.framing as FramingName,
-                token: parseToken(options.token),
-                recordSize: options.recordSize,
-              }),
-          maxFrameBytes: options.maxFrame,
-          connections: options.connections,
-          pipelining: options.pipelining,
-          ...(sizes !== undefined ? { sizesBytes: sizes } : {}),
-          ...(options.message !== undefined ? { message: Buffer.from(options.message, "utf8") } : {}),
-          ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
-          ...(options.amount !== undefined ? { amount: options.amount } : {}),
-          warmupMs: options.warmup,
-          ...(options.rate !== undefined ? { rate: options.rate } : {}),
-          timeoutMs: options.timeout,
-          verify: options.verify,
-          workers: options.workers,
-          seed: options.seed,
-          insecure: options.insecure,
-          ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
-          ...(options.split !== undefined ? { splitPieces: options.split } : {}),
-          nagle: options.nagle,
-        },
-        options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
+      const config = {
+        target,
+        transport: options.transport,
+        ...(http
+          ? {}
+          : {
+              framing: options.framing as FramingName,
+              token: parseToken(options.token),
+              recordSize: options.recordSize,
+            }),
+        maxFrameBytes: options.maxFrame,
+        connections: options.connections,
+        pipelining: options.pipelining,
+        ...(sizes !== undefined ? { sizesBytes: sizes } : {}),
+        ...(options.message !== undefined ? { message: Buffer.from(options.message, "utf8") } : {}),
+        ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
+        ...(options.amount !== undefined ? { amount: options.amount } : {}),
+        warmupMs: options.warmup,
+        ...(options.rate !== undefined ? { rate: options.rate } : {}),
+        timeoutMs: options.timeout,
+        verify: options.verify,
+        workers: options.workers,
+        seed: options.seed,
+        insecure: options.insecure,
+        ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
+        ...(options.split !== undefined ? { splitPieces: options.split } : {}),
+        nagle: options.nagle,
+      };
+      result = await withStopSignals("stopping; the partial result follows", (signal) =>
+        runLoad(config, {
+          signal,
+          ...(options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) }),
+        }),
       );
     } catch (error) {
       if (error instanceof LoadConfigError || error instanceof TargetError || error instanceof FramingError) {

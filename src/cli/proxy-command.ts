@@ -1,6 +1,7 @@
 // `sockbench proxy`: runs the fault-injecting proxy until SIGINT or SIGTERM.
 
 import { type Command, Option } from "commander";
+import { describeFaults } from "../proxy/describe-faults.js";
 import {
   type FaultOptions,
   PROXY_DIRECTIONS,
@@ -9,6 +10,7 @@ import {
 } from "../proxy/fault-options.js";
 import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, startProxy } from "../proxy/start-proxy.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
+import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure } from "./exit-codes.js";
 import {
   durationOption,
@@ -17,6 +19,7 @@ import {
   parseIntegerInRange,
   parseSizeBytes,
 } from "./option-parsers.js";
+import { aborted, withStopSignals } from "./stop-signals.js";
 
 interface ProxyCliOptions {
   listen: HostPort;
@@ -33,6 +36,9 @@ interface ProxyCliOptions {
   seed?: number;
   showSeed?: boolean;
 }
+
+/** On Ctrl-C, proxied connections relay this long at most, so that replies in flight arrive. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 export function registerProxyCommand(program: Command): void {
   program
@@ -94,17 +100,14 @@ export function registerProxyCommand(program: Command): void {
         direction: options.direction,
         seed: options.seed,
         log: (line) => process.stderr.write(`${line}\n`),
-      });
+      }).catch(explainAddressInUse(options.listen, "--listen HOST:PORT"));
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);
-      process.stdout.write(`listening on ${proxy.host}:${proxy.port}\n`);
-      let stop: () => void = () => {};
-      await new Promise<void>((resolve) => {
-        stop = resolve;
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+      process.stdout.write(
+        `listening on ${proxy.host}:${proxy.port}\nrelaying to ${options.target.host}:${options.target.port}: ${describeFaults(faults, options.direction)}\n`,
+      );
+      await withStopSignals("closing the listener; replies in flight still go out", async (signal) => {
+        await aborted(signal);
+        await proxy.close(SHUTDOWN_GRACE_MS);
       });
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      await proxy.close();
     });
 }

@@ -30,8 +30,12 @@ export interface RunningProxy {
   readonly port: number;
   /** The seed in use, given or drawn. */
   readonly seed: number;
-  /** Stops accepting, resets every proxied connection and waits until all sockets are closed. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, resets every proxied connection and waits until all sockets are closed. With
+   * `graceMs` (Ctrl-C on `proxy`), connections keep relaying, so that replies in flight arrive, until they
+   * close by themselves or `graceMs` has passed; then what is left is reset.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Throws FaultOptionsError when the faults make no sense. */
@@ -66,8 +70,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("proxy has no TCP address");
 
-  const close = async (): Promise<void> => {
+  const close = async (graceMs = 0): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (graceMs > 0 && connections.size > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([graceOver, Promise.all([...connections].map((connection) => connection.closed))]);
+      clearTimeout(graceTimer);
+    }
     const closing = [...connections].map((connection) => {
       connection.abort();
       return connection.closed;

@@ -3,9 +3,8 @@
 // each framing's boundary errors. Rendered as cli-table3 for the terminal and as Markdown for the file.
 
 import Table from "cli-table3";
-import type { BenchRun } from "../results/bench-result.js";
-import { totalErrors } from "../results/load-result.js";
-import { formatCount, formatLatencyUs, plural } from "./format-number.js";
+import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
+import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
 export interface BenchGroup {
@@ -18,7 +17,7 @@ export interface BenchGroup {
 
 /** Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came. */
 export function boundaryErrors(run: BenchRun): number {
-  return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+  return benchRunErrors(run, ["mismatch", "protocol", "timeout"]);
 }
 
 function unique<T>(values: T[]): T[] {
@@ -42,7 +41,7 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
         sameStream(run, leader) &&
         (run.scenario.variant === "sequential" || run.scenario.connections === leader.scenario.connections),
     );
-    const correct = members.filter((run) => totalErrors(run) === 0);
+    const correct = members.filter((run) => benchRunErrors(run) === 0);
     const { size, connections, fragmentation } = leader.scenario;
     return {
       title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")} (sequential: 1), fragmentation ${fragmentation}`,
@@ -58,12 +57,16 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
   });
 }
 
-/** A cell: its rate and p99; "broken" when no reply was verified, for its figures would be zeros. */
+/**
+ * A cell: the median round's rate (± the spread of the rounds) and p99; "broken" when no reply was
+ * verified, for its figures would be zeros.
+ */
 function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
   if (!run) return "-";
-  const errors = totalErrors(run);
+  const errors = benchRunErrors(run);
   if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
-  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${separator}p99 ${formatLatencyUs(run.latencyUs.p99)}`;
+  const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
+  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${separator}p99 ${formatLatencyUs(run.latencyUs.p99)}`;
   return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${plural(errors, "error")}` : ""}`;
 }
 
@@ -92,6 +95,35 @@ export function renderBenchTables(runs: BenchRun[]): string {
       return `${group.title}\n${table.toString()}`;
     })
     .join("\n\n");
+}
+
+/** How the cells were measured, in a sentence: the header of the Markdown file and of the terminal tables. */
+export function describeBenchSettings(result: BenchResult): string {
+  const { settings } = result;
+  if (!settings) return "Cells: one round each (a file from before rounds existed).";
+  return (
+    `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
+    `after a ${formatDurationMs(settings.warmupMs)} warm-up, ${formatCount(settings.pipelining)} pipelined per connection, ` +
+    `timeout ${formatDurationMs(settings.timeoutMs)}; ± is the farthest round from the median.`
+  );
+}
+
+/** The Markdown file `bench` writes beside its result: the machine, the settings, one table per group. */
+export function renderBenchDocument(result: BenchResult): string {
+  const { machine } = result;
+  return [
+    `# sockbench bench, ${result.profile} profile${result.partial ? " (partial: interrupted)" : ""}`,
+    "",
+    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${plural(machine.cpus, "CPU")} (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
+    describeBenchSettings(result),
+    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors; broken: no reply verified.",
+    ...(result.partial
+      ? ["", `Interrupted: ${plural(result.runs.length, "scenario")} finished; the others did not run.`]
+      : []),
+    "",
+    renderBenchMarkdown(result.runs),
+    "",
+  ].join("\n");
 }
 
 export function renderBenchMarkdown(runs: BenchRun[]): string {

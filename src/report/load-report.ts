@@ -51,7 +51,8 @@ export function formatLoadReport(result: LoadResult): string {
       (config.rate !== undefined
         ? `, open loop at ${formatCount(config.rate)} requests/s`
         : ", closed loop") +
-      (config.workers > 1 ? `, ${plural(config.workers, "worker")}` : ""),
+      (config.workers > 1 ? `, ${plural(config.workers, "worker")}` : "") +
+      (result.partial ? `; PARTIAL: interrupted after ${result.durationS.toFixed(2)} s measured` : ""),
   );
 
   const latency = new Table({

@@ -98,6 +98,8 @@ export interface LoadResult {
   /** Verified replies and bytes received in each second of the measured phase. */
   perSecond: { messages: number[]; bytes: number[] };
   warnings: string[];
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
+  partial?: boolean;
 }
 
 const SAMPLE_LIMIT = 10;
@@ -199,6 +201,7 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
         bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
       },
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
+      ...(merged.partial || result.partial ? { partial: true } : {}),
     };
   }
   return completeLoadResult(merged, latency, uncorrected);

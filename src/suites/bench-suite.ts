@@ -2,10 +2,12 @@
 // load driver, and gathers one result file. Servers run as child processes, so the driver never shares
 // their event loop.
 
-import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
+import { summarizeRounds } from "../results/bench-rounds.js";
+import type { LoadResult } from "../results/load-result.js";
+import { describeMachine } from "../results/machine.js";
 import { SOCKBENCH_VERSION } from "../version.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
@@ -15,6 +17,11 @@ import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
+  /**
+   * Aborting it (Ctrl-C) stops the bench: the scenario in progress is dropped, the result holds those
+   * that finished every round and is marked `partial`.
+   */
+  signal?: AbortSignal;
 }
 
 function serveArguments(scenario: BenchScenario): string[] {
@@ -33,27 +40,40 @@ function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
   return { framing: scenario.framing };
 }
 
+/** The scenario's rounds, one after the other; undefined when interrupted before the last one ended. */
 async function runScenario(
   scenario: BenchScenario,
   server: ServerProcess,
   profile: BenchProfile,
-): Promise<BenchRun> {
+  signal: AbortSignal | undefined,
+): Promise<BenchRun | undefined> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  const result = await withFragmentedTarget(server, fragmentation, (target) =>
-    runLoad({
-      target,
-      ...transportConfig(scenario),
-      connections: scenario.connections,
-      pipelining: scenario.pipelining,
-      sizesBytes: [scenario.size],
-      warmupMs: profile.warmupMs,
-      durationMs: profile.durationMs,
-      timeoutMs: profile.timeoutMs,
-      verify: "echo",
-      splitPieces: fragmentation.splitPieces ?? 1,
-    }),
-  );
-  return { scenario, ...result };
+  const rounds = await withFragmentedTarget(server, fragmentation, async (target) => {
+    const results: LoadResult[] = [];
+    for (let round = 0; round < profile.rounds && !signal?.aborted; round++) {
+      const result = await runLoad(
+        {
+          target,
+          ...transportConfig(scenario),
+          connections: scenario.connections,
+          pipelining: scenario.pipelining,
+          sizesBytes: [scenario.size],
+          warmupMs: round === 0 ? profile.warmupMs : 0,
+          durationMs: profile.durationMs,
+          timeoutMs: profile.timeoutMs,
+          verify: "echo",
+          splitPieces: fragmentation.splitPieces ?? 1,
+        },
+        signal ? { signal } : {},
+      );
+      if (result.partial) break;
+      results.push(result);
+    }
+    return results;
+  });
+  if (rounds.length < profile.rounds) return undefined;
+  const { median, rounds: figures, spread } = summarizeRounds(rounds);
+  return { scenario, ...median, rounds: figures, spread };
 }
 
 export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {
@@ -61,14 +81,15 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
     tool: "sockbench",
     version: SOCKBENCH_VERSION,
     startedAt: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-      memory: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
+    machine: describeMachine(),
     profile: profile.name,
+    settings: {
+      rounds: profile.rounds,
+      roundMs: profile.durationMs,
+      warmupMs: profile.warmupMs,
+      pipelining: profile.pipelining,
+      timeoutMs: profile.timeoutMs,
+    },
     runs: [],
   };
   const scenarios = benchScenarios(profile);
@@ -76,6 +97,7 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
   let serverKey = "";
   try {
     for (const [index, scenario] of scenarios.entries()) {
+      if (hooks.signal?.aborted) break;
       hooks.onScenarioStart?.(index, scenarios.length, scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
@@ -83,10 +105,11 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
         server = await startServerProcess(serveArguments(scenario));
         serverKey = key;
       }
-      result.runs.push(await runScenario(scenario, server as ServerProcess, profile));
+      const run = await runScenario(scenario, server as ServerProcess, profile, hooks.signal);
+      if (run) result.runs.push(run);
     }
   } finally {
     await server?.stop();
   }
-  return result;
+  return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }

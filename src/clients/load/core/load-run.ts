@@ -17,6 +17,11 @@ import { formatTarget, targetForTransport } from "./target.js";
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Aborting it (Ctrl-C) ends the run early: it settles with what was measured so far, marked `partial`,
+   * its duration the time actually run; requests still in flight are left out, not counted as errors.
+   */
+  signal?: AbortSignal;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -63,6 +68,8 @@ export class LoadRun implements LaneHost {
   private readonly warnings: string[] = [];
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
+  private interrupted = false;
+  private readonly onAbort = () => this.interrupt();
 
   constructor(
     readonly config: ResolvedLoadConfig,
@@ -96,7 +103,17 @@ export class LoadRun implements LaneHost {
     return new Promise((resolve) => {
       this.settle = resolve;
       this.start();
+      const { signal } = this.hooks;
+      if (signal?.aborted) this.interrupt();
+      else signal?.addEventListener("abort", this.onAbort, { once: true });
     });
+  }
+
+  /** Ends the run now, keeping what was measured (see LoadHooks.signal). */
+  interrupt(): void {
+    if (!this.active) return;
+    this.interrupted = true;
+    this.finish();
   }
 
   claimRequest(now: number): boolean {
@@ -200,11 +217,20 @@ export class LoadRun implements LaneHost {
     const now = nowUs();
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
+    this.hooks.signal?.removeEventListener("abort", this.onAbort);
     let unanswered = 0;
     let unsent = 0;
     for (const lane of this.lanes) {
       unanswered += lane.measuredUnanswered();
       unsent += lane.due.countIntendedFrom(this.stats.measureStartUs);
+    }
+    if (this.interrupted) {
+      // Cut short, not failed: what was still in flight or due is left out, and said so.
+      this.warnings.push(
+        `interrupted: the figures cover the ${this.measuredSeconds(now).toFixed(2)} s actually measured; ${unanswered + unsent} requests in flight or due were left out`,
+      );
+      unanswered = 0;
+      unsent = 0;
     }
     if (unanswered > 0) {
       this.stats.recordError(
@@ -221,16 +247,25 @@ export class LoadRun implements LaneHost {
         unsent,
       );
     }
-    void this.transport.close().then(() => {
-      this.settle?.(this.result(now));
-    });
+    // The result is due whatever closing does: a close that fails is reported, never waited on forever.
+    const closed = this.transport.close().then(
+      () => undefined,
+      (error: Error) => {
+        this.warnings.push(`closing the connections failed: ${error.message}`);
+      },
+    );
+    void closed.then(() => this.settle?.(this.result(now)));
+  }
+
+  private measuredSeconds(endUs: number): number {
+    const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
+    return Math.max(0, (measuredEndUs - this.stats.measureStartUs) / 1e6);
   }
 
   private result(endUs: number): LoadResult {
     const stats = this.stats;
     stats.flushLatency();
-    const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
-    const durationS = Math.max(0, (measuredEndUs - stats.measureStartUs) / 1e6);
+    const durationS = this.measuredSeconds(endUs);
     const seconds = Math.max(1, Math.ceil(durationS));
     const filled = (values: number[]) =>
       Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
@@ -252,6 +287,7 @@ export class LoadRun implements LaneHost {
         errorSamples: [...stats.errorSamples],
         perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
         warnings: this.warnings,
+        ...(this.interrupted ? { partial: true } : {}),
       },
       stats.latency,
       stats.uncorrectedLatency,

@@ -17,6 +17,9 @@ export type WorkerReport =
   | { type: "result"; result: LoadResult }
   | { type: "error"; message: string; kind: "target" | "config" | "other" };
 
+/** Messages from the driver to a worker: start the measured run, or end it early (Ctrl-C). */
+export type DriverCommand = { type: "start" } | { type: "stop" };
+
 /** Shares `total` out over `parts` in proportion to `weights`, the remainder to the first ones. */
 function shareOut(total: number, weights: number[]): number[] {
   const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
@@ -93,8 +96,18 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
   try {
     // Every worker has its connections open before any starts: a target that refuses fails them all.
     await Promise.race([Promise.all(ready), Promise.all(results)]);
-    for (const worker of workers) worker.postMessage({ type: "start" });
-    return mergeLoadResults(await Promise.all(results), resultConfigOf(config));
+    const command = (message: DriverCommand) => {
+      for (const worker of workers) worker.postMessage(message);
+    };
+    command({ type: "start" });
+    const stop = () => command({ type: "stop" });
+    if (hooks.signal?.aborted) stop();
+    hooks.signal?.addEventListener("abort", stop, { once: true });
+    try {
+      return mergeLoadResults(await Promise.all(results), resultConfigOf(config));
+    } finally {
+      hooks.signal?.removeEventListener("abort", stop);
+    }
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }

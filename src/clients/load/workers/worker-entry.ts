@@ -5,7 +5,7 @@ import { FramingError } from "../../../framing/framing-error.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import { TargetError } from "../core/target.js";
-import type { WorkerReport } from "./run-in-workers.js";
+import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
 if (port === null) throw new Error("worker-entry runs only as a worker thread");
@@ -29,6 +29,9 @@ try {
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
+  port.on("message", (command: DriverCommand) => {
+    if (command.type === "stop") run.interrupt();
+  });
   post({ type: "result", result: await run.measure() });
 } catch (error) {
   const kind =
