@@ -9,6 +9,7 @@ import {
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
+import type { MachineInfo } from "./machine.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -98,6 +99,8 @@ export interface LoadResult {
   /** Verified replies and bytes received in each second of the measured phase. */
   perSecond: { messages: number[]; bytes: number[] };
   warnings: string[];
+  /** Where the driver ran; absent from files written before it was recorded. */
+  machine?: MachineInfo;
   /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
   partial?: boolean;
 }

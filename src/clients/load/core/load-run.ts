@@ -4,6 +4,7 @@
 
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
+import { describeMachine } from "../../../results/machine.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
@@ -274,6 +275,7 @@ export class LoadRun implements LaneHost {
         tool: "sockbench",
         version: SOCKBENCH_VERSION,
         startedAt: this.startedAt,
+        machine: describeMachine(),
         config: resultConfigOf(this.config),
         durationS: Math.round(durationS * 1e6) / 1e6,
         messages: {
