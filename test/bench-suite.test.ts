@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
-import { comparableRuns, compareRuns } from "../src/report/compare-results.js";
+import { comparableFile, compareRuns } from "../src/report/compare-results.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
 
@@ -12,7 +12,7 @@ const tinyProfile: BenchProfile = {
   sizesBytes: [64, 2048],
   warmupMs: 0,
   rounds: 2,
-  durationMs: 200,
+  durationMs: 150,
   timeoutMs: 500,
 };
 
@@ -51,7 +51,7 @@ describe("runBench", () => {
     expect(result.machine.cpus).toBeGreaterThan(0);
     expect(result.runs).toHaveLength(28);
     expect(started[27]).toBe("28/28 http");
-    expect(result.settings).toEqual({ rounds: 2, roundMs: 200, warmupMs: 0, pipelining: 1, timeoutMs: 500 });
+    expect(result.settings).toEqual({ rounds: 2, roundMs: 150, warmupMs: 0, pipelining: 1, timeoutMs: 500 });
     for (const run of result.runs) {
       expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(2);
       expect(run.spread).toBeGreaterThanOrEqual(0);
@@ -81,7 +81,7 @@ describe("runBench", () => {
     );
 
     // A result file compares with itself without a regression, even on correctness alone.
-    const runs = comparableRuns(JSON.parse(JSON.stringify(result)), "self");
+    const { runs } = comparableFile(JSON.parse(JSON.stringify(result)), "self");
     expect(
       compareRuns(runs, runs, { threshold: 0.1, correctnessOnly: false }).every(
         (row) => row.regressions.length === 0,

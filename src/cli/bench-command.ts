@@ -5,17 +5,19 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, Option } from "commander";
 import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
-import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import { comparableFile, compareRuns, machineWarning } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { type BenchResult, benchRunErrors } from "../results/bench-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { percentOption } from "./option-parsers.js";
 import { withStopSignals } from "./stop-signals.js";
 
-interface BenchCliOptions {
+interface BenchCliOptions extends GateCliOptions {
+  label?: string;
   profile: BenchProfileName;
   out: string;
   baseline?: string;
@@ -43,11 +45,11 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
   } catch (error) {
     throw new CommandFailure(`cannot read baseline ${options.baseline}: ${(error as Error).message}`);
   }
-  const rows = compareRuns(
-    comparableRuns(baselineJson, options.baseline),
-    comparableRuns(result, "this run"),
-    options,
-  );
+  const baseline = comparableFile(baselineJson, options.baseline);
+  const current = comparableFile(result, "this run");
+  const warning = options.correctnessOnly ? undefined : machineWarning(baseline, current);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const rows = compareRuns(baseline.runs, current.runs, options);
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
@@ -55,7 +57,7 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
 }
 
 export function registerBenchCommand(program: Command): void {
-  program
+  const command = program
     .command("bench")
     .description("compare framings and server variants (starts its own servers on 127.0.0.1)")
     .addOption(
@@ -71,12 +73,18 @@ export function registerBenchCommand(program: Command): void {
       ),
     )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
+    .option("--label <name>", "name this run in its result, for compare and reports");
+  addGateOptions(command)
+    .addHelpText(
+      "after",
+      "\nGates judge every cell but naive's (broken by design), each on its median round.",
+    )
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const result = await withStopSignals("stopping after the finished scenarios", (signal) =>
+      const run = await withStopSignals("stopping after the finished scenarios", (signal) =>
         runBench(profile, {
           signal,
           onScenarioStart: (index, total, scenario) => {
@@ -86,6 +94,7 @@ export function registerBenchCommand(program: Command): void {
           },
         }),
       );
+      const result = options.label !== undefined ? { ...run, label: options.label } : run;
       if (progress) process.stderr.write(progress);
       process.stdout.write(`${describeBenchSettings(result)}\n${renderBenchTables(result.runs)}\n`);
       if (result.partial) {
@@ -102,6 +111,17 @@ export function registerBenchCommand(program: Command): void {
         );
       }
       const passed = await gate(result, options);
-      process.exitCode = broken.length === 0 && passed ? EXIT_CLEAN : EXIT_ERRORS_FOUND;
+      const gated = result.runs
+        .filter((cell) => cell.scenario.framing !== "naive")
+        .map((cell) => ({
+          name: `${cell.scenario.framing} on ${cell.scenario.variant} at ${formatSizeBytes(cell.scenario.size)}, ${plural(cell.scenario.connections, "connection")}`,
+          figures: {
+            p99Us: cell.latencyUs.p99,
+            errors: benchRunErrors(cell),
+            messagesPerSec: cell.throughput.messagesPerSec,
+          },
+        }));
+      const code = judgeRun(gated, gatesFromOptions(options), broken.length > 0);
+      process.exitCode = code === EXIT_CLEAN && !passed ? EXIT_ERRORS_FOUND : code;
     });
 }

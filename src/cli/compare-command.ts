@@ -2,9 +2,14 @@
 
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import {
+  type ComparableFile,
+  comparableFile,
+  compareRuns,
+  machineWarning,
+} from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
-import { formatCount, formatPercent } from "../report/format-number.js";
+import { formatCount, formatPercent, plural } from "../report/format-number.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { percentOption } from "./option-parsers.js";
 
@@ -16,7 +21,7 @@ async function readResult(path: string) {
     throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
   try {
-    return comparableRuns(JSON.parse(text), path);
+    return comparableFile(JSON.parse(text), path);
   } catch (error) {
     throw new CommandFailure((error as Error).message);
   }
@@ -37,14 +42,32 @@ export function registerCompareCommand(program: Command): void {
     )
     .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
     .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
-      const rows = compareRuns(await readResult(a), await readResult(b), options);
-      process.stdout.write(`${renderComparison(rows)}\n`);
+      const before = await readResult(a);
+      const after = await readResult(b);
+      const warning = options.correctnessOnly ? undefined : machineWarning(before, after);
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      const rows = compareRuns(before.runs, after.runs, options);
+      process.stdout.write(
+        `A: ${describeFile(before)}\nB: ${describeFile(after)}\n${renderComparison(rows)}\n`,
+      );
       const regressions = rows.filter((row) => row.regressions.length > 0);
       const compared = rows.filter((row) => row.before && row.after).length;
       process.stdout.write(
-        `${formatCount(compared)} scenarios compared, ${formatCount(regressions.length)} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${formatPercent(options.threshold)})`}\n`,
+        `${plural(compared, "scenario")} compared, ${formatCount(regressions.length)} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${formatPercent(options.threshold)})`}\n`,
       );
-      if (compared === 0) throw new CommandFailure("the two files share no scenario", EXIT_ERRORS_FOUND);
+      if (compared === 0) {
+        throw new CommandFailure(
+          "the two files share no scenario: compare keys by framing, sizes, connections, pipelining and rate (and for bench the variant and fragmentation); run both with the same ones",
+          EXIT_ERRORS_FOUND,
+        );
+      }
       process.exitCode = regressions.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
     });
+}
+
+function describeFile(file: ComparableFile): string {
+  const machine = file.machine
+    ? `, ${file.machine.cpuModel} x${file.machine.cpus}, Node ${file.machine.node}`
+    : "";
+  return `${file.source}${file.label !== undefined ? ` "${file.label}"` : ""}${machine}`;
 }

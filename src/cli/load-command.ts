@@ -22,12 +22,14 @@ import { parseToken } from "../framing/token.js";
 import { formatDurationMs } from "../report/format-number.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { totalErrors } from "../results/load-result.js";
-import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
+import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { durationOption, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
 import { withStopSignals } from "./stop-signals.js";
 
-interface LoadCliOptions extends FramingCliOptions {
+interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
+  label?: string;
   target?: string;
   transport: LoadTransportName;
   connections: number;
@@ -148,7 +150,9 @@ export function registerLoadCommand(program: Command): void {
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
     .option("-j, --json", "print only the JSON result", false)
-    .option("--out <file>", "also write the JSON result to this file");
+    .option("--out <file>", "also write the JSON result to this file")
+    .option("--label <name>", "name this run in its result, for compare and reports");
+  addGateOptions(command);
   addFramingOptions(command).action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
     const target = chooseTarget(positionalTarget, options.target);
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
@@ -202,6 +206,7 @@ export function registerLoadCommand(program: Command): void {
         ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
         ...(options.split !== undefined ? { splitPieces: options.split } : {}),
         nagle: options.nagle,
+        ...(options.label !== undefined ? { label: options.label } : {}),
       };
       result = await withStopSignals("stopping; the partial result follows", (signal) =>
         runLoad(config, {
@@ -220,6 +225,11 @@ export function registerLoadCommand(program: Command): void {
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (options.out !== undefined) writeFileSync(options.out, json);
     process.stdout.write(options.json ? json : formatLoadReport(result));
-    if (totalErrors(result) > 0) process.exitCode = EXIT_ERRORS_FOUND;
+    const figures = {
+      p99Us: result.latencyUs.p99,
+      errors: totalErrors(result),
+      messagesPerSec: result.throughput.messagesPerSec,
+    };
+    process.exitCode = judgeRun([{ name: "load", figures }], gatesFromOptions(options), figures.errors > 0);
   });
 }

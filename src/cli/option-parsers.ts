@@ -95,3 +95,32 @@ export function percentOption(flags: string, description: string, defaultFractio
     .argParser(parsePercent)
     .default(defaultFraction, formatPercent(defaultFraction));
 }
+
+const COUNT_SUFFIXES: Record<string, number> = { "": 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6, g: 1e9, G: 1e9 };
+
+/** A count per second such as `50000`, `50k` or `1.5M` (powers of 1000), with an optional `/s`. */
+export function parseRatePerSecond(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*(?:\/s)?\s*$/.exec(text);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected messages per second such as 50000, 50k or 1.5M, got ${JSON.stringify(text)}`,
+    );
+  }
+  return Number(match[1]) * (COUNT_SUFFIXES[match[2] as string] as number);
+}
+
+const LATENCY_UNITS_US: Record<string, number> = { "": 1e6, s: 1e6, ms: 1e3, us: 1, µs: 1 };
+
+/**
+ * A latency to microseconds, finer than parseDurationMs: `2ms`, `500us` (or `500µs`), `0.5ms`, `1s`;
+ * a bare number is seconds, as for every duration.
+ */
+export function parseLatencyUs(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|ms|us|µs)?\s*$/.exec(text);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected a latency such as 2ms, 500us or 0.5ms (a bare number is seconds), got ${JSON.stringify(text)}`,
+    );
+  }
+  return Math.round(Number(match[1]) * (LATENCY_UNITS_US[match[2] ?? ""] as number));
+}

@@ -22,8 +22,9 @@ export function formatDurationMs(durationMs: number): string {
   return `${Number(durationMs.toFixed(3))}ms`;
 }
 
-/** A latency in milliseconds: two decimals below 100 ms, whole milliseconds above. */
+/** A latency in milliseconds: two decimals below 100 ms, whole milliseconds above; microseconds below 10 µs. */
 export function formatLatencyUs(latencyUs: number): string {
+  if (latencyUs > 0 && latencyUs < 10) return `${Number(latencyUs.toFixed(2))} µs`;
   const latencyMs = latencyUs / 1000;
   return `${latencyMs >= 100 ? formatCount(latencyMs) : latencyMs.toFixed(2)} ms`;
 }

@@ -47,7 +47,7 @@ export function formatLoadReport(result: LoadResult): string {
       ? `message ${JSON.stringify(config.message)}`
       : `${config.sizes.length === 1 ? "size" : "sizes"} ${config.sizes.map((size) => formatSizeBytes(size)).join(", ")}`;
   lines.push(
-    `sockbench load ${config.target}: ${config.transport === "http" ? "HTTP/1.1 POST" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, verify ${config.verify}` +
+    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, verify ${config.verify}` +
       (config.rate !== undefined
         ? `, open loop at ${formatCount(config.rate)} requests/s`
         : ", closed loop") +

@@ -49,6 +49,8 @@ export interface BenchResult {
   startedAt: string;
   machine: MachineInfo;
   profile: string;
+  /** The run's name (--label). */
+  label?: string;
   settings?: BenchSettings;
   runs: BenchRun[];
   /** Set when the bench was interrupted: `runs` holds the scenarios that finished every round. */

@@ -53,6 +53,8 @@ export interface LoadResultConfig {
   splitPieces?: number;
   /** Set when Nagle's algorithm was left on (--nagle). */
   nagle?: boolean;
+  /** The run's name (--label). */
+  label?: string;
 }
 
 export interface LoadResult {

@@ -62,6 +62,8 @@ export interface LoadConfig {
   splitPieces?: number;
   /** Leave Nagle's algorithm on (no setNoDelay), so that the kernel may merge small writes. */
   nagle?: boolean;
+  /** A name for the run, kept in its result (compare and reports show it). */
+  label?: string;
   /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
   connectionIdBase?: number;
 }
@@ -69,12 +71,30 @@ export interface LoadConfig {
 export type ResolvedLoadConfig = Required<
   Omit<
     LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+    | "framing"
+    | "token"
+    | "recordSize"
+    | "maxFrameBytes"
+    | "message"
+    | "durationMs"
+    | "amount"
+    | "rate"
+    | "ca"
+    | "label"
   >
 > &
   Pick<
     LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
+    | "framing"
+    | "token"
+    | "recordSize"
+    | "maxFrameBytes"
+    | "message"
+    | "durationMs"
+    | "amount"
+    | "rate"
+    | "ca"
+    | "label"
   >;
 
 export class LoadConfigError extends Error {}

@@ -48,6 +48,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
     ...(config.nagle ? { nagle: true } : {}),
+    ...(config.label !== undefined ? { label: config.label } : {}),
   };
 }
 
