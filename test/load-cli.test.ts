@@ -194,10 +194,10 @@ describe("sockbench load", () => {
   it("shows defaults in --help with their units, and refuses no target or two", async () => {
     const help = await runCli(["load", "--help"]);
     expect(help.stdout).toMatch(
-      /-t, --timeout <duration> +per request; also the connect timeout \(default: 5s\)/,
+      /-t, --timeout <duration>\s+per request; also the connect timeout\s+\(default:\s+5s\)/,
     );
     expect(help.stdout).toMatch(
-      /-d, --duration <duration> +measured phase; a bare number is seconds \(default:\s+10s\)/,
+      /-d, --duration <duration>\s+measured phase; a bare number is seconds\s+\(default:\s+10s\)/,
     );
     const none = await runCli(["load", "--amount", "1"]);
     expect(none.code).toBe(2);
