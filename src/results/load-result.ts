@@ -142,11 +142,17 @@ export function completeLoadResult(
   const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
   const rate = counts.config.rate;
   const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
-  const warnings = counts.warnings.filter((warning) => !warning.startsWith(RATE_WARNING_PREFIX));
+  const warnings = counts.warnings.filter(
+    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(NOTHING_VERIFIED_PREFIX),
+  );
   if (rate !== undefined && achievedRate !== undefined && achievedRate < rate * RATE_SHORTFALL) {
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
+  if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
+    warnings.push(nothingVerified(counts.config));
   }
   return {
     ...counts,
@@ -168,6 +174,16 @@ export function completeLoadResult(
 }
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
+const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** Every request failed: most often the server speaks another framing (or protocol) than the run. */
+function nothingVerified(config: LoadResultConfig): string {
+  const cause =
+    config.transport === "http"
+      ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
+      : `the server's framing may not be ${config.framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
+  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${cause}`;
+}
 
 /**
  * One result from several that ran side by side (workers, processes, machines): counts add, the

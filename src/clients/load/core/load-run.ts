@@ -60,7 +60,8 @@ export class LoadRun implements LaneHost {
   private measuring = false;
   /** Closed loop with an amount: measured requests still to issue. */
   private remaining: number | undefined;
-  private readonly transport: LoadTransport;
+  /** The lanes and the way to the target (tests reach in to fault its close). */
+  readonly transport: LoadTransport;
   private readonly lanes: readonly LoadLane[];
   private schedule: OpenLoopSchedule | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -182,16 +183,30 @@ export class LoadRun implements LaneHost {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
     const busy = this.lanes.some((lane) => lane.isBusy);
+    const silentSinceUs = this.silentSinceUs();
     // Requests past their timeout are counted as such first, each with its own detail, so that the
     // run-level stop below only ever catches what has not yet had its full timeout.
     for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
-    if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
+    if (this.deadlineUs === undefined && busy && now - silentSinceUs >= timeoutUs) {
       this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
       this.finish();
       return;
     }
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
+  }
+
+  /**
+   * Since when the server has owed a reply and sent none: the later of the last reply and the oldest
+   * request still unanswered. An open loop slower than the timeout waits between requests without
+   * owing anything, so the last reply alone would call a working server silent.
+   */
+  private silentSinceUs(): number {
+    let oldestSentUs = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes) oldestSentUs = Math.min(oldestSentUs, lane.oldestSentUs() ?? oldestSentUs);
+    return oldestSentUs === Number.POSITIVE_INFINITY
+      ? this.lastReplyUs
+      : Math.max(this.lastReplyUs, oldestSentUs);
   }
 
   private finishIfDrained(): void {

@@ -21,6 +21,7 @@ import type { EchoPayloadCodec } from "./echo-payload.js";
 interface MissingRequest {
   sentUs: number;
   measured: boolean;
+  sizeBytes: number;
 }
 
 const MAX_MISSING = 4096;
@@ -57,7 +58,9 @@ export class ReplyVerifier {
     for (const [seq, request] of this.missing) {
       if (nowUs - request.sentUs < timeoutUs) continue;
       this.missing.delete(seq);
-      if (request.measured) this.stats.recordMismatch("lost", this.describe(seq, "never answered"), false);
+      if (request.measured) {
+        this.stats.recordMismatch("lost", this.describe(seq, request.sizeBytes, "never answered"), false);
+      }
     }
   }
 
@@ -86,7 +89,11 @@ export class ReplyVerifier {
         const late = this.missing.delete(header.seq);
         this.mismatch(
           late ? "reordered" : "duplicated",
-          this.describe(header.seq, late ? `answered after request ${headSeq}` : "answered again"),
+          this.describe(
+            header.seq,
+            header.sizeBytes,
+            late ? `answered after request ${headSeq}` : "answered again",
+          ),
           this.isMeasured(queue.intendedUsAt(0)),
         );
         return;
@@ -112,10 +119,7 @@ export class ReplyVerifier {
     }
     this.mismatch(
       "corrupted",
-      this.describe(
-        queue.seqAt(0),
-        `reply of ${reply.length} bytes differs from the ${expected.length} sent`,
-      ),
+      this.describe(queue.seqAt(0), expected.length, `the ${reply.length}-byte reply differs from it`),
       this.isMeasured(queue.intendedUsAt(0)),
     );
     queue.shift();
@@ -131,12 +135,16 @@ export class ReplyVerifier {
     }
     const measured = this.isMeasured(queue.intendedUsAt(0));
     if (combined.equals(expected)) {
-      this.mismatch("split", this.describe(queue.seqAt(0), "reply came as two or more frames"), measured);
+      this.mismatch(
+        "split",
+        this.describe(queue.seqAt(0), expected.length, "reply came as two or more frames"),
+        measured,
+      );
       queue.shift();
       return;
     }
     // The earlier fragment was all this request got; the new frame starts afresh.
-    this.mismatch("split", this.describe(queue.seqAt(0), "reply cut short"), measured);
+    this.mismatch("split", this.describe(queue.seqAt(0), expected.length, "reply cut short"), measured);
     queue.shift();
     if (queue.length === 0) this.onUnexpected(reply, nowUs);
     else this.check(reply, queue, nowUs);
@@ -146,7 +154,8 @@ export class ReplyVerifier {
   private onMerged(reply: Buffer, queue: RequestQueue): void {
     const seq = queue.seqAt(0);
     const measured = this.isMeasured(queue.intendedUsAt(0));
-    let rest = reply.subarray((queue.payloadAt(0) as Buffer).length);
+    const sizeBytes = (queue.payloadAt(0) as Buffer).length;
+    let rest = reply.subarray(sizeBytes);
     queue.shift();
     let absorbed = 0;
     while (queue.length > 0) {
@@ -162,7 +171,7 @@ export class ReplyVerifier {
       absorbed > 0
         ? `reply carried ${absorbed} following repl${absorbed === 1 ? "y" : "ies"} too`
         : `reply carried ${rest.length} extra bytes`;
-    this.mismatch("merged", this.describe(seq, detail), measured);
+    this.mismatch("merged", this.describe(seq, sizeBytes, detail), measured);
   }
 
   private onUnexpected(reply: Buffer, nowUs: number): void {
@@ -172,7 +181,7 @@ export class ReplyVerifier {
     this.mismatch(
       late ? "reordered" : "duplicated",
       header !== undefined
-        ? this.describe(header.seq, late ? "answered late" : "answered again")
+        ? this.describe(header.seq, header.sizeBytes, late ? "answered late" : "answered again")
         : `a reply of ${reply.length} bytes with no request outstanding`,
       measured,
     );
@@ -189,6 +198,7 @@ export class ReplyVerifier {
     this.missing.set(queue.seqAt(0), {
       sentUs: queue.sentUsAt(0),
       measured: this.isMeasured(queue.intendedUsAt(0)),
+      sizeBytes: (queue.payloadAt(0) as Buffer).length,
     });
     queue.shift();
   }
@@ -201,7 +211,8 @@ export class ReplyVerifier {
     return intendedUs >= this.stats.measureStartUs;
   }
 
-  private describe(seq: number, what: string): string {
-    return `connection ${this.connectionId} request ${seq}: ${what}`;
+  /** `connection 3 request 17 (64 B payload): ...`: enough to find the request in a capture. */
+  private describe(seq: number, sizeBytes: number, what: string): string {
+    return `connection ${this.connectionId} request ${seq} (${sizeBytes} B payload): ${what}`;
   }
 }
