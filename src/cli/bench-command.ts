@@ -10,6 +10,7 @@ import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { type BenchResult, benchRunErrors } from "../results/bench-result.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
@@ -24,9 +25,6 @@ interface BenchCliOptions extends GateCliOptions {
   threshold: number;
   correctnessOnly: boolean;
 }
-
-/** Framings whose errors are a finding; naive's are its design. */
-const CORRECT_FRAMINGS = new Set(["eof", "length", "fixed"]);
 
 async function writeResult(result: BenchResult, directory: string): Promise<string> {
   await mkdir(directory, { recursive: true });
@@ -103,7 +101,7 @@ export function registerBenchCommand(program: Command): void {
       const base = await writeResult(result, options.out);
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
       const broken = result.runs.filter(
-        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && benchRunErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && benchRunErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(

@@ -3,6 +3,7 @@
 // variant and fragmentation), never where: two load runs against servers on different ports compare.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { type MachineInfo, machineDifferences } from "../results/machine.js";
 import { formatCount, formatPercent } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
@@ -55,9 +56,6 @@ export interface ComparisonOptions {
   /** Judge errors only, not speed (for results from different machines). */
   correctnessOnly: boolean;
 }
-
-/** Framings whose boundary errors are expected by design and never count as a regression. */
-const KNOWN_BROKEN_FRAMINGS = new Set(["naive"]);
 
 function sizeText(size: ScenarioKey["size"]): string {
   if (typeof size === "string") return size;
@@ -189,7 +187,7 @@ export function compareRuns(
     if (!old || !now) continue;
     row.throughputChange = old.messagesPerSec > 0 ? now.messagesPerSec / old.messagesPerSec - 1 : 0;
     row.p99Change = old.p99Us > 0 ? now.p99Us / old.p99Us - 1 : 0;
-    if (!KNOWN_BROKEN_FRAMINGS.has(row.framing) && now.errorCount > old.errorCount) {
+    if (!isKnownBrokenFraming(row.framing) && now.errorCount > old.errorCount) {
       row.regressions.push(
         `errors rose from ${formatCount(old.errorCount)} to ${formatCount(now.errorCount)}`,
       );

@@ -133,11 +133,8 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
     const payload = this.verifyEcho ? source.echoPayload(this.id, seq, sizeBytes) : undefined;
-    const measured = intendedUs >= this.host.stats.measureStartUs;
-    if (measured) {
-      this.host.stats.sent++;
-      this.inFlightMeasured++;
-    }
+    const measured = this.host.stats.recordSent(intendedUs);
+    if (measured) this.inFlightMeasured++;
     const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);
     this.inFlight.add(exchange);
     this.wire.pool.dispatch(

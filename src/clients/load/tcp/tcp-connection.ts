@@ -122,7 +122,7 @@ export class LoadConnection implements LoadLane {
   }
 
   measuredUnanswered(): number {
-    return this.outstanding.countIntendedFrom(this.host.stats.measureStartUs);
+    return this.host.stats.measuredIn(this.outstanding);
   }
 
   private issue(intendedUs: number, now: number): void {
@@ -136,7 +136,7 @@ export class LoadConnection implements LoadLane {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
     }
-    if (intendedUs >= this.host.stats.measureStartUs) this.host.stats.sent++;
+    this.host.stats.recordSent(intendedUs);
   }
 
   private attach(socket: Socket): void {
@@ -171,7 +171,7 @@ export class LoadConnection implements LoadLane {
   private onData(decoder: FrameDecoder, chunk: Buffer): void {
     const now = nowUs();
     const stats = this.host.stats;
-    if (now >= stats.measureStartUs) stats.recordBytes(chunk.length, now);
+    stats.recordBytes(chunk.length, now);
     let replies: Buffer[];
     try {
       replies = decoder.push(chunk);
@@ -188,9 +188,7 @@ export class LoadConnection implements LoadLane {
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    if (nowUs() >= this.host.stats.measureStartUs) {
-      this.host.stats.recordError(kind, `connection ${this.id}: ${detail}${this.describeOldest()}`);
-    }
+    this.host.stats.recordErrorAt(kind, `connection ${this.id}: ${detail}${this.describeOldest()}`, nowUs());
     this.drop();
   }
 
@@ -232,7 +230,7 @@ export class LoadConnection implements LoadLane {
       },
       (error: Error) => {
         if (this.closed || !this.host.active) return;
-        if (nowUs() >= this.host.stats.measureStartUs) this.host.stats.recordError("connect", error.message);
+        this.host.stats.recordErrorAt("connect", error.message, nowUs());
         this.reopenLater();
       },
     );

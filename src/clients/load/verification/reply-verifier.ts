@@ -177,7 +177,7 @@ export class ReplyVerifier {
   private onUnexpected(reply: Buffer, nowUs: number): void {
     const header = this.verifyEcho ? this.codec.parseHeader(reply) : undefined;
     const late = header !== undefined && this.missing.delete(header.seq);
-    const measured = nowUs >= this.stats.measureStartUs;
+    const measured = this.stats.isMeasured(nowUs);
     this.mismatch(
       late ? "reordered" : "duplicated",
       header !== undefined
@@ -208,7 +208,7 @@ export class ReplyVerifier {
   }
 
   private isMeasured(intendedUs: number): boolean {
-    return intendedUs >= this.stats.measureStartUs;
+    return this.stats.isMeasured(intendedUs);
   }
 
   /** `connection 3 request 17 (64 B payload): ...`: enough to find the request in a capture. */
