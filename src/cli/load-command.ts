@@ -49,6 +49,7 @@ interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   ca?: string;
   split?: number;
   nagle: boolean;
+  serverPid?: number;
   json: boolean;
   out?: string;
 }
@@ -149,6 +150,11 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(2, MAX_SPLIT_PIECES),
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
+    .option(
+      "--server-pid <pid>",
+      "the server's process id: report its CPU time per message beside the driver's (Linux /proc)",
+      parseIntegerInRange(1, 4_194_304),
+    )
     .option("-j, --json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file")
     .option("--label <name>", "name this run in its result, for compare and reports");
@@ -192,6 +198,7 @@ export function registerLoadCommand(program: Command): void {
         ...(options.split !== undefined ? { splitPieces: options.split } : {}),
         nagle: options.nagle,
         ...(options.label !== undefined ? { label: options.label } : {}),
+        ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
       };
       result = await withStopSignals("stopping; the partial result follows", (signal) =>
         runLoad(config, {

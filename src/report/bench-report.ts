@@ -6,6 +6,7 @@ import Table from "cli-table3";
 import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
+import { formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -63,7 +64,10 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
   const errors = benchRunErrors(run);
   if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
   const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
-  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${separator}p99 ${formatLatencyUs(run.latencyUs.p99)}`;
+  // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
+  const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
+  const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
+  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${saturated}${separator}p99 ${formatLatencyUs(run.latencyUs.p99)}${server}`;
   return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${plural(errors, "error")}` : ""}`;
 }
 

@@ -63,6 +63,7 @@ async function runScenario(
           timeoutMs: profile.timeoutMs,
           verify: "echo",
           splitPieces: fragmentation.splitPieces ?? 1,
+          serverPid: server.pid,
         },
         signal ? { signal } : {},
       );
