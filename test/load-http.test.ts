@@ -215,7 +215,9 @@ describe("runLoad --transport http counts a misbehaving server's replies", () =>
       httpConfig(target, { connections: 2, pipelining: 1, amount: 30, timeoutMs: 300 }),
     );
     expect(result.errors.timeout).toBe(1);
-    expect(result.errorSamples[0]).toMatch(/^timeout: lane \d+ request \d+: no response within 300 ms$/);
+    expect(result.errorSamples[0]).toMatch(
+      /^timeout: lane \d+ request \d+ \(64 B payload\): no response within 300 ms$/,
+    );
     expect(result.messages.verified).toBe(29);
   });
 });
