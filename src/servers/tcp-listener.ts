@@ -9,6 +9,8 @@ import { fileLimitWarning, openFileLimit, RESERVED_FILE_DESCRIPTORS } from "./fd
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
 
+const DEFAULT_BACKLOG = 511;
+
 export interface Listener extends RunningServer {
   readonly server: Server;
   readonly target: string;
@@ -102,8 +104,11 @@ export async function listen(
       server.off("error", reject);
       resolve();
     };
-    if (options.unixPath !== undefined) server.listen(options.unixPath, ready);
-    else server.listen(options.port, options.host, ready);
+    // The accept queue holds a burst as large as the connection limit (node's default is 511; the kernel
+    // caps it at net.core.somaxconn): a flood of connects must not crowd out a legitimate SYN.
+    const backlog = Math.max(DEFAULT_BACKLOG, options.maxConnections);
+    if (options.unixPath !== undefined) server.listen(options.unixPath, backlog, ready);
+    else server.listen(options.port, options.host, backlog, ready);
   });
   const warning = fileLimitWarning(options.maxConnections, fileLimit);
   if (warning) options.log(warning);
