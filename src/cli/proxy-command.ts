@@ -7,7 +7,13 @@ import {
   type ProxyDirection,
   validateFaults,
 } from "../proxy/fault-options.js";
-import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, startProxy } from "../proxy/start-proxy.js";
+import {
+  DEFAULT_PROXY_HOST,
+  DEFAULT_PROXY_IDLE_TIMEOUT_MS,
+  DEFAULT_PROXY_MAX_CONNECTIONS,
+  DEFAULT_PROXY_PORT,
+  startProxy,
+} from "../proxy/start-proxy.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { CommandFailure } from "./exit-codes.js";
 import {
@@ -32,6 +38,8 @@ interface ProxyCliOptions {
   resetAfter?: number;
   seed?: number;
   showSeed?: boolean;
+  idleTimeout: number;
+  maxConnections: number;
 }
 
 export function registerProxyCommand(program: Command): void {
@@ -74,6 +82,18 @@ export function registerProxyCommand(program: Command): void {
     .option("--reset-after <size>", "reset the connection once this many bytes have passed", parseSizeBytes)
     .option("--seed <n>", "seed for the random choices, to repeat a run", parseIntegerInRange(0, 2 ** 32 - 1))
     .option("--show-seed", "print the seed in use on stderr")
+    .option(
+      "--idle-timeout <duration>",
+      "reset a connection silent both ways this long (0: never)",
+      parseDurationMs,
+      DEFAULT_PROXY_IDLE_TIMEOUT_MS,
+    )
+    .option(
+      "--max-connections <count>",
+      "clients relayed at once; more are closed at accept",
+      parseIntegerInRange(1, 1_000_000),
+      DEFAULT_PROXY_MAX_CONNECTIONS,
+    )
     .action(async (options: ProxyCliOptions) => {
       const faults: FaultOptions = {
         sliceAvgBytes: options.sliceAvg,
@@ -95,6 +115,8 @@ export function registerProxyCommand(program: Command): void {
         faults,
         direction: options.direction,
         seed: options.seed,
+        idleTimeoutMs: options.idleTimeout,
+        maxConnections: options.maxConnections,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);

@@ -126,21 +126,24 @@ async function runScenario(
       ...(hostile ? { hostile } : {}),
       ...(peaks ?? {}),
     };
-    if (downReason) return { ...measured, verdict: "server down", reason: downReason };
+    // A lock-out during the attack is told first: a server that then dies as the attack lets go (a
+    // naive server on the hostile peers' resets) locked its clients out before it died.
+    const afterwards = downReason ? `; afterwards ${downReason}` : "";
     if (before.answered < before.requests * LOCKED_OUT_BELOW) {
       return {
         ...measured,
-        verdict: "not served before",
-        reason: `the legitimate client had ${before.answered} of ${before.requests} requests answered before the attack${failureSuffix(before)}`,
+        verdict: downReason ? "server down" : "not served before",
+        reason: `the legitimate client had ${before.answered} of ${before.requests} requests answered before the attack${failureSuffix(before)}${afterwards}`,
       };
     }
     if (secondHalf.answered < secondHalf.requests * LOCKED_OUT_BELOW || secondHalf.requests === 0) {
       return {
         ...measured,
         verdict: "locked out",
-        reason: `the legitimate client had ${secondHalf.answered} of ${secondHalf.requests} requests answered in the attack's second half${failureSuffix(secondHalf)}`,
+        reason: `the legitimate client had ${secondHalf.answered} of ${secondHalf.requests} requests answered in the attack's second half${failureSuffix(secondHalf)}${afterwards}`,
       };
     }
+    if (downReason) return { ...measured, verdict: "server down", reason: downReason };
     return { ...measured, verdict: "kept serving" };
   });
 }
