@@ -3,8 +3,8 @@
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../built-module.js";
+import type { FramingSpec } from "../../framing/framing.js";
 import type { HostileCounts } from "../../results/stress-result.js";
-import type { FramingSpec } from "../../servers/cluster-protocol.js";
 
 export interface AttackThreadData {
   attack: string;

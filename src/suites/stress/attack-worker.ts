@@ -4,7 +4,7 @@
 
 import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
-import { createFraming } from "../../framing/registry.js";
+import { framingFromSpec } from "../../framing/registry.js";
 import type { AttackThreadData, AttackThreadMessage } from "./attack-thread.js";
 import { ATTACKS } from "./attacks.js";
 import { HostilePool } from "./hostile-pool.js";
@@ -15,12 +15,7 @@ if (!port) throw new Error("attack-worker runs as a worker thread (attack-thread
 
 const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
 if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
-const { name, tokenHex, recordSize, maxFrameBytes } = data.framing;
-const framing = createFraming(name, {
-  token: tokenHex === undefined ? undefined : Buffer.from(tokenHex, "hex"),
-  recordSize,
-  maxFrameBytes,
-});
+const framing = framingFromSpec(data.framing);
 const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
 const controller = new AbortController();
 // Every hostile connection waits on the one signal.

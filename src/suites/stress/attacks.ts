@@ -187,11 +187,12 @@ async function repeat(context: AttackContext, concurrency: number, once: () => P
   await Promise.all(Array.from({ length: concurrency }, loop));
 }
 
-/** A payload the framing carries as one frame: letters not in an eof token, of `sizeBytes`. */
+/** A payload the framing carries as one frame, of `sizeBytes`: one letter it does not avoid. */
 function filler(framing: Framing, sizeBytes: number): Buffer {
-  const token = "token" in framing ? (framing.token as Buffer) : Buffer.alloc(0);
-  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((candidate) => !token.includes(candidate)) ?? "a";
-  return Buffer.alloc(sizeBytes, letter);
+  const letter = [..."abcdefghijklmnopqrstuvwxyz"]
+    .map((character) => character.charCodeAt(0))
+    .find((code) => !framing.payloadAvoidsBytes.includes(code));
+  return Buffer.alloc(sizeBytes, letter ?? 0x61);
 }
 
 /** Every byte of a frame of `payloadBytes` but its last: the server holds it and waits for the rest. */

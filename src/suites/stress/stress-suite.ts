@@ -6,7 +6,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Framing } from "../../framing/framing.js";
 import { createLatencyHistogram } from "../../results/latency-histogram.js";
 import type { LegitPhase, StressResult, StressScenarioResult } from "../../results/stress-result.js";
-import { describeFraming } from "../../servers/cluster-protocol.js";
 import { AttackThread } from "./attack-thread.js";
 import { ATTACKS, type Attack } from "./attacks.js";
 import { hostileSourceAddresses } from "./hostile-pool.js";
@@ -101,7 +100,7 @@ async function runScenario(
       host: endpoint.host,
       port: endpoint.port,
       sourceAddresses,
-      framing: describeFraming(options.framing),
+      framing: options.framing.spec,
       maxFrameBytes: options.maxFrameBytes,
       connections: options.hostileConnections,
       app: options.app,
