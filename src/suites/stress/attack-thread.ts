@@ -17,9 +17,7 @@ export interface AttackThreadData {
   app: string;
 }
 
-export interface AttackThreadMessage {
-  counts: HostileCounts;
-}
+export type AttackThreadMessage = { started: true } | { counts: HostileCounts };
 
 /** An attack gets this long after being told to stop to report, then its thread is terminated. */
 const STOP_GRACE_MS = 5000;
@@ -27,17 +25,29 @@ const STOP_GRACE_MS = 5000;
 export class AttackThread {
   private readonly worker: Worker;
   private readonly failed: Promise<Error>;
+  /** Settles once the attack has begun (rejects when the thread fails first). */
+  readonly started: Promise<void>;
 
   constructor(data: AttackThreadData) {
     this.worker = new Worker(builtModulePath(import.meta.url, "./attack-worker.js"), { workerData: data });
     this.failed = once(this.worker, "error").then(([error]) => error as Error);
+    this.started = Promise.race([
+      once(this.worker, "message").then(() => undefined),
+      this.failed.then((error) => Promise.reject(error)),
+    ]);
+    this.started.catch(() => {});
   }
 
   /** Stops the attack; resolves with its counts (undefined when the thread failed or hung). */
   async stop(): Promise<HostileCounts | undefined> {
-    const reported = once(this.worker, "message").then(
-      ([message]) => (message as AttackThreadMessage).counts,
-    );
+    const reported = new Promise<HostileCounts>((resolve) => {
+      const onMessage = (message: AttackThreadMessage) => {
+        if (!("counts" in message)) return;
+        this.worker.off("message", onMessage);
+        resolve(message.counts);
+      };
+      this.worker.on("message", onMessage);
+    });
     this.worker.postMessage("stop");
     let timer: NodeJS.Timeout | undefined;
     const counts = await Promise.race([

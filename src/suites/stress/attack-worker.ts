@@ -29,14 +29,16 @@ const running = attack.run({
   signal: controller.signal,
 });
 
+// The attack's clock starts now, not when the thread was asked for: a thread takes a while to boot.
+port.postMessage({ started: true } satisfies AttackThreadMessage);
+
 port.once("message", () => {
   controller.abort();
   pool.stop();
   // The attack's own loops end on the abort; the counts are final once they have.
   void running.finally(() => {
     pool.stop();
-    const message: AttackThreadMessage = { counts: { ...pool.counts } };
-    port.postMessage(message);
+    port.postMessage({ counts: { ...pool.counts } } satisfies AttackThreadMessage);
     port.close();
   });
 });

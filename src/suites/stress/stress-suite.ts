@@ -94,7 +94,6 @@ async function runScenario(
     });
     legit.start();
     await sleep(options.baselineMs);
-    const attackStartMs = performance.now();
     const thread = new AttackThread({
       attack: attack.name,
       host: endpoint.host,
@@ -105,6 +104,8 @@ async function runScenario(
       connections: options.hostileConnections,
       app: options.app,
     });
+    await thread.started;
+    const attackStartMs = performance.now();
     await sleep(options.attackMs);
     const attackEndMs = performance.now();
     const hostile = await thread.stop();
