@@ -114,8 +114,13 @@ async function runScenario(
     const downReason = await serverDownReason(endpoint, legit);
     const peaks = sampler?.stop();
     const before = phase(legit.samples.filter((sample) => sample.atMs < attackStartMs));
+    // A request still open when the attack stops is settled by the attack's end, not by the attack.
     const inAttack = (fromMs: number) =>
-      phase(legit.samples.filter((sample) => sample.atMs >= fromMs && sample.atMs < attackEndMs));
+      phase(
+        legit.samples.filter(
+          (sample) => sample.atMs >= fromMs && sample.atMs + sample.latencyUs / 1000 <= attackEndMs,
+        ),
+      );
     const during = inAttack(attackStartMs);
     const secondHalf = inAttack((attackStartMs + attackEndMs) / 2);
     const measured = {
