@@ -56,14 +56,14 @@ export const ATTACKS: Attack[] = [
   },
   {
     name: "non-reading",
-    description: "peers that pipeline 1 MiB requests and never read a reply",
+    description: "peers that pipeline 256 KiB requests and never read a reply",
     run: (context) =>
       holdSlots(
         context,
         Math.min(context.connections, 16),
         async (socket) => {
           const request = Buffer.concat(
-            context.framing.encode(filler(context.framing, Math.min(1024 * 1024, context.maxFrameBytes))),
+            context.framing.encode(filler(context.framing, Math.min(256 * 1024, context.maxFrameBytes))),
           );
           for (let sent = 0; sent < NON_READING_BYTES_PER_CONNECTION && !context.signal.aborted; ) {
             sent += request.length;
