@@ -7,8 +7,8 @@ import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFraming } from "../src/framing/registry.js";
+import { RateLimitedLog } from "../src/rate-limited-log.js";
 import { fileLimitWarning, openFileLimit } from "../src/servers/fd-limit.js";
-import { RateLimitedLog } from "../src/servers/rate-limited-log.js";
 import { openFramedClient } from "./support/framed-client.js";
 import { startTestServer, type TestServer, waitFor } from "./support/servers.js";
 

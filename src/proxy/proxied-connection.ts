@@ -3,8 +3,8 @@
 // side resets the other at once.
 
 import { connect, type Socket } from "node:net";
+import type { RateLimitedLog } from "../rate-limited-log.js";
 import type { SeededRandom } from "../seeded-random.js";
-import type { RateLimitedLog } from "../servers/rate-limited-log.js";
 import type { FaultOptions, ProxyDirection } from "./fault-options.js";
 import { ProxyPipe } from "./proxy-pipe.js";
 

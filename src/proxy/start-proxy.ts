@@ -3,8 +3,8 @@
 
 import { randomInt } from "node:crypto";
 import { createServer } from "node:net";
+import { RateLimitedLog } from "../rate-limited-log.js";
 import { SeededRandom } from "../seeded-random.js";
-import { RateLimitedLog } from "../servers/rate-limited-log.js";
 import { assertValidFaults, type FaultOptions, type ProxyDirection } from "./fault-options.js";
 import { ProxiedConnection } from "./proxied-connection.js";
 

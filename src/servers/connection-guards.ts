@@ -1,9 +1,9 @@
 // What a server shares between its connections to defend them from each other: the rate-limited log,
 // the frame deadlines, the buffered-bytes budget and the per-address connection counts.
 
+import { RateLimitedLog } from "../rate-limited-log.js";
 import { BufferBudget, defaultMaxBufferedBytes } from "./buffer-budget.js";
 import { FrameWatch } from "./frame-watch.js";
-import { RateLimitedLog } from "./rate-limited-log.js";
 import type { ListenOptions } from "./server-options.js";
 
 export const DEFAULT_FRAME_TIMEOUT_MS = 30_000;

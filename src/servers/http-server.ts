@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
+import { RateLimitedLog } from "../rate-limited-log.js";
 import { DEFAULT_FRAME_TIMEOUT_MS } from "./connection-guards.js";
-import { RateLimitedLog } from "./rate-limited-log.js";
 import { describePeer } from "./serve-connection.js";
 import type { HttpServerOptions, RunningServer } from "./server-options.js";
 import { listen } from "./tcp-listener.js";
