@@ -9,6 +9,7 @@ import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
 import { registerProxyCommand } from "./cli/proxy-command.js";
+import { registerReportCommand } from "./cli/report-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
@@ -26,6 +27,7 @@ registerProxyCommand(program);
 registerCompareCommand(program);
 registerBenchCommand(program);
 registerCheckCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
 import type { CheckResult } from "../results/check-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
 import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parseIntegerInRange } from "./option-parsers.js";
 
@@ -35,6 +36,7 @@ export function registerCheckCommand(program: Command): void {
       // Loaded on use, like bench: every other command starts without the suites.
       const { runCheck } = await import("../suites/check-suite.js");
       let result: CheckResult;
+      const startedAt = new Date().toISOString();
       try {
         result = await runCheck(
           options.json
@@ -49,7 +51,9 @@ export function registerCheckCommand(program: Command): void {
         progress.clear();
       }
       process.stdout.write(
-        options.json ? `${JSON.stringify(checkResultJson(result), null, 2)}\n` : formatCheckReport(result),
+        options.json
+          ? `${JSON.stringify(checkResultJson(result, { startedAt, machine: describeMachine(), context: describeRun() }), null, 2)}\n`
+          : formatCheckReport(result),
       );
       if (!result.passed) process.exitCode = EXIT_ERRORS_FOUND;
     });

@@ -1,6 +1,6 @@
 // `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   LOAD_TRANSPORTS,
@@ -14,10 +14,19 @@ import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { totalErrors } from "../results/load-result.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
+import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import {
+  parseDurationMs,
+  parseIntegerInRange,
+  parsePercentileList,
+  parseSizeBytes,
+  parseSizeList,
+} from "./option-parsers.js";
+import { writeOutput } from "./report-outputs.js";
 
 interface LoadCliOptions extends FramingCliOptions {
   target: string;
@@ -41,6 +50,8 @@ interface LoadCliOptions extends FramingCliOptions {
   nagle: boolean;
   json: boolean;
   out?: string;
+  hgrm?: string;
+  percentiles?: number[];
 }
 
 function readCa(path: string): Buffer {
@@ -112,7 +123,13 @@ export function registerLoadCommand(program: Command): void {
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
     .option("--json", "print only the JSON result", false)
-    .option("--out <file>", "also write the JSON result to this file");
+    .option("--out <file>", "also write the JSON result to this file")
+    .option("--hgrm <file>", "also write the latency percentile distribution (HdrHistogram .hgrm, ms)")
+    .option(
+      "--percentiles <list>",
+      `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
+      parsePercentileList,
+    );
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
     const http = options.transport === "http";
@@ -129,10 +146,11 @@ export function registerLoadCommand(program: Command): void {
       );
     }
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
-    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+    const [{ runLoad }, { TargetError }, { formatLoadReport }, { formatHgrm }] = await Promise.all([
       import("../clients/load/load-driver.js"),
       import("../clients/load/core/target.js"),
       import("../report/load-report.js"),
+      import("../report/hgrm.js"),
     ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
@@ -177,9 +195,12 @@ export function registerLoadCommand(program: Command): void {
     } finally {
       progress.clear();
     }
+    if (options.percentiles !== undefined) result = withLatencyPercentiles(result, options.percentiles);
+    result = { ...result, machine: describeMachine(), context: describeRun() };
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (options.out !== undefined) writeFileSync(options.out, json);
-    process.stdout.write(options.json ? json : formatLoadReport(result));
+    if (options.out !== undefined) await writeOutput(options.out, json);
+    if (options.hgrm !== undefined) await writeOutput(options.hgrm, formatHgrm(result.histogram));
+    process.stdout.write(options.json ? json : formatLoadReport(result, options.percentiles));
     if (totalErrors(result) > 0) process.exitCode = EXIT_ERRORS_FOUND;
   });
 }

@@ -3,6 +3,7 @@
 
 import type { FragmentationName } from "./fragmentation-name.js";
 import type { LoadResult } from "./load-result.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 /** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
 export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
@@ -27,7 +28,9 @@ export interface BenchResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
+  machine: MachineInfo;
+  /** Set by the bench command: its command line and the sockbench commit. */
+  context?: RunContext;
   profile: string;
   runs: BenchRun[];
 }

@@ -58,7 +58,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function requireLoadFigures(value: unknown, at: string, source: string): void {
   if (!isObject(value)) throw new ResultFileError("missing-field", source, `${at} is not an object`);
   for (const field of ["throughput", "latencyUs", "errors", "messages", "perSecond"]) {
-    if (!isObject(value[field])) throw new ResultFileError("missing-field", source, `${at}${field} is missing`);
+    if (!isObject(value[field]))
+      throw new ResultFileError("missing-field", source, `${at}${field} is missing`);
   }
   if (typeof value.histogram !== "string") {
     throw new ResultFileError("missing-field", source, `${at}histogram is missing`);

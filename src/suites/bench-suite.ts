@@ -2,7 +2,6 @@
 // load driver, and gathers one result file. Servers run as child processes, so the driver never shares
 // their event loop.
 
-import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
@@ -11,6 +10,7 @@ import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
+import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 export interface BenchHooks {
@@ -61,13 +61,7 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
     tool: "sockbench",
     version: SOCKBENCH_VERSION,
     startedAt: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-      memory: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
+    machine: describeMachine(),
     profile: profile.name,
     runs: [],
   };

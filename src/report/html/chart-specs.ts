@@ -28,7 +28,10 @@ function unique<T>(values: T[]): T[] {
 
 /** The groups in order of first appearance, each with its rows. */
 function byGroup(rows: ScenarioRow[]): [string, ScenarioRow[]][] {
-  return unique(rows.map((row) => row.group)).map((group) => [group, rows.filter((row) => row.group === group)]);
+  return unique(rows.map((row) => row.group)).map((group) => [
+    group,
+    rows.filter((row) => row.group === group),
+  ]);
 }
 
 function seriesStyles(rows: ScenarioRow[]): Omit<ChartSeriesSpec, "values">[] {

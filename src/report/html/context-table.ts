@@ -15,9 +15,11 @@ interface ContextFields {
 
 function describeRun(file: ResultFile): string {
   if (file.kind === "check") return `check, ${file.result.cells.length} cells`;
-  if (file.kind === "bench") return `bench, ${file.result.profile} profile, ${file.result.runs.length} scenarios`;
+  if (file.kind === "bench")
+    return `bench, ${file.result.profile} profile, ${file.result.runs.length} scenarios`;
   const { config } = file.result;
-  const load = config.amount !== undefined ? `${config.amount} messages` : `${(config.durationMs ?? 0) / 1000} s`;
+  const load =
+    config.amount !== undefined ? `${config.amount} messages` : `${(config.durationMs ?? 0) / 1000} s`;
   return `load ${config.target}, ${config.framing}, ${config.connections} connections x ${config.pipelining} pipelined, ${load}${config.rate !== undefined ? `, open loop at ${config.rate}/s` : ""}`;
 }
 
@@ -30,7 +32,10 @@ export function contextTableHtml(file: ResultFile): string {
     ["run", describeRun(file)],
     ["date", fields.startedAt ?? notRecorded],
     ["command line", fields.context?.commandLine ?? notRecorded],
-    ["sockbench", `${fields.version ?? notRecorded}${fields.context?.gitCommit ? `, commit ${fields.context.gitCommit}` : ""}`],
+    [
+      "sockbench",
+      `${fields.version ?? notRecorded}${fields.context?.gitCommit ? `, commit ${fields.context.gitCommit}` : ""}`,
+    ],
     [
       "machine",
       machine

@@ -88,14 +88,18 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       );
     }
     if (file.kind === "check") {
-      sections.push(section(`Check matrix${input.files.length > 1 ? `: ${label}` : ""}`, checkMatrixHtml(file.result)));
+      sections.push(
+        section(`Check matrix${input.files.length > 1 ? `: ${label}` : ""}`, checkMatrixHtml(file.result)),
+      );
     }
   }
   if (rows.length > 0) sections.push(section("Scenarios", scenarioTableHtml(rows, input.percentiles)));
   sections.push(
     section(
       "Run context",
-      input.files.map(({ label, file }) => `<h3>${escapeHtml(label)}</h3>\n${contextTableHtml(file)}`).join("\n"),
+      input.files
+        .map(({ label, file }) => `<h3>${escapeHtml(label)}</h3>\n${contextTableHtml(file)}`)
+        .join("\n"),
     ),
   );
   const library = chartLibrary();

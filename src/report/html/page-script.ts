@@ -7,7 +7,9 @@ import type uPlot from "uplot";
 import type { PageData } from "./page-data.js";
 
 export function drawCharts(data: PageData, UPlot: typeof uPlot): void {
-  const percentOf = (inverseTail: number) => `${Number((100 * (1 - 1 / inverseTail)).toFixed(4))}%`;
+  // uPlot hands null for a split it leaves unlabelled and for a value where the cursor is not.
+  const percentOf = (inverseTail: number | null) =>
+    inverseTail === null ? "-" : `${Number((100 * (1 - 1 / inverseTail)).toFixed(4))}%`;
   const number = (value: number | null | undefined) =>
     value === null || value === undefined ? "-" : Number(value.toPrecision(4)).toLocaleString("en-US");
   let chartsDrawn = 0;
@@ -27,14 +29,21 @@ export function drawCharts(data: PageData, UPlot: typeof uPlot): void {
       axes: [
         {
           label: percentile ? "percentile (log scale of 1/(1-p))" : "second of the measured phase",
-          values: (_chart, splits) => splits.map((split) => (percentile ? percentOf(split) : String(split))),
+          values: (_chart, splits) =>
+            splits.map((split) => (split === null ? "" : percentile ? percentOf(split) : String(split))),
+          // Whole seconds only.
+          ...(percentile ? {} : { incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600] }),
         },
-        { label: spec.yLabel, size: 70, values: (_chart, splits) => splits.map((split) => number(split)) },
+        {
+          label: spec.yLabel,
+          size: 70,
+          values: (_chart, splits) => splits.map((split) => (split === null ? "" : number(split))),
+        },
       ],
       series: [
         {
           label: percentile ? "percentile" : "second",
-          value: (_chart, value) => (percentile ? percentOf(value) : String(value)),
+          value: (_chart, value) => (percentile ? percentOf(value) : number(value)),
         },
         ...spec.series.map((series) => ({
           label: series.label,
@@ -56,7 +65,11 @@ export function drawCharts(data: PageData, UPlot: typeof uPlot): void {
       },
     };
     container.dataset.seriesCount = String(spec.series.length);
-    new UPlot(options, [spec.x, ...spec.series.map((series) => series.values)] as uPlot.AlignedData, container);
+    new UPlot(
+      options,
+      [spec.x, ...spec.series.map((series) => series.values)] as uPlot.AlignedData,
+      container,
+    );
     chartsDrawn++;
   }
   document.body.dataset.chartsDrawn = String(chartsDrawn);

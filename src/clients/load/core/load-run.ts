@@ -4,6 +4,7 @@
 
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
+import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
@@ -234,6 +235,8 @@ export class LoadRun implements LaneHost {
     const seconds = Math.max(1, Math.ceil(durationS));
     const filled = (values: number[]) =>
       Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    const messages = filled(stats.messagesPerSecond);
+    const latencyHistograms = stats.latencyHistogramsBySecond(messages.length);
     return completeLoadResult(
       {
         tool: "sockbench",
@@ -250,7 +253,12 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
-        perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        perSecond: {
+          messages,
+          bytes: filled(stats.bytesPerSecond),
+          p99Us: p99OfEachSecond(latencyHistograms),
+          histograms: latencyHistograms,
+        },
         warnings: this.warnings,
       },
       stats.latency,

@@ -3,6 +3,7 @@
 
 import {
   createLatencyHistogram,
+  encodeHistogram,
   HIGHEST_LATENCY_US,
   type LatencyHistogram,
 } from "../../../results/latency-histogram.js";
@@ -12,6 +13,7 @@ import {
   MISMATCH_KINDS,
   type MismatchKind,
 } from "../../../results/load-result.js";
+import { EMPTY_SECOND_HISTOGRAM } from "../../../results/per-second-latency.js";
 
 const SAMPLE_LIMIT = 10;
 
@@ -34,6 +36,10 @@ export class LoadStats {
   readonly bytesPerSecond: number[] = [];
   /** When the measured phase starts; per-second buckets count from here. */
   measureStartUs = 0;
+  /** The latency of the second being recorded; each closed second's is kept encoded. */
+  private readonly secondLatency: LatencyHistogram = createLatencyHistogram();
+  private latencySecond = 0;
+  private readonly latencyHistogramsPerSecond: string[] = [];
   private pendingLatencyUs = -1;
   private pendingCount = 0;
 
@@ -46,6 +52,8 @@ export class LoadStats {
     this.received++;
     this.verified++;
     const latencyUs = clampLatency(nowUs - intendedUs);
+    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
+    if (second > this.latencySecond) this.closeSecond(second);
     // A pipelined batch written together and answered in one read has one latency: record it once, with its count.
     if (latencyUs === this.pendingLatencyUs) {
       this.pendingCount++;
@@ -55,15 +63,35 @@ export class LoadStats {
       this.pendingCount = 1;
     }
     this.uncorrectedLatency?.recordValue(clampLatency(nowUs - sentUs));
-    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
     this.messagesPerSecond[second] = (this.messagesPerSecond[second] ?? 0) + 1;
   }
 
   /** Records the latency run kept back by recordVerified; call before reading the histogram. */
   flushLatency(): void {
-    if (this.pendingCount > 0) this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    if (this.pendingCount > 0) {
+      this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+      this.secondLatency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    }
     this.pendingCount = 0;
     this.pendingLatencyUs = -1;
+  }
+
+  /** Keeps the current second's latency histogram (encoded) and starts `next`'s. */
+  private closeSecond(next: number): void {
+    this.flushLatency();
+    this.latencyHistogramsPerSecond[this.latencySecond] = encodeHistogram(this.secondLatency);
+    this.secondLatency.reset();
+    this.latencySecond = next;
+  }
+
+  /** Each second's encoded latency histogram, over `seconds` seconds at least; ends the recording. */
+  latencyHistogramsBySecond(seconds: number): string[] {
+    this.closeSecond(this.latencySecond + 1);
+    const length = Math.max(seconds, this.latencyHistogramsPerSecond.length);
+    return Array.from(
+      { length },
+      (_, second) => this.latencyHistogramsPerSecond[second] ?? EMPTY_SECOND_HISTOGRAM,
+    );
   }
 
   recordBytes(byteCount: number, nowUs: number): void {
