@@ -122,6 +122,37 @@ describe(".hgrm", () => {
   });
 });
 
+describe("per-second p99", () => {
+  it("merges over worker threads second by second", async () => {
+    const run = await runCli([
+      "load",
+      "--target",
+      `127.0.0.1:${server.port}`,
+      "--framing",
+      "length",
+      "--connections",
+      "4",
+      "--workers",
+      "2",
+      "--duration",
+      "2s",
+      "--json",
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const merged = JSON.parse(run.stdout) as LoadResult;
+    const { perSecond } = merged;
+    expect(perSecond.histograms).toHaveLength(perSecond.messages.length);
+    expect(perSecond.p99Us).toHaveLength(perSecond.messages.length);
+    for (const [second, encoded] of (perSecond.histograms ?? []).entries()) {
+      const histogram = decodeHistogram(encoded);
+      // Both workers' replies of that second, and its p99 read from them.
+      expect(histogram.totalCount, `second ${second}`).toBe(perSecond.messages[second]);
+      expect(perSecond.p99Us?.[second]).toBe(histogram.getValueAtPercentile(99));
+    }
+    expect(perSecond.messages.slice(0, 2).every((count) => count > 0)).toBe(true);
+  });
+});
+
 describe("report --csv", () => {
   it("writes one row per scenario with the JSON's figures in the README's columns", async () => {
     const run = await runCli([

@@ -63,7 +63,13 @@ export function hgrmPaths(path: string, rows: ScenarioRow[]): string[] {
     return `${stem}.${scenario.replace(/[^\w.-]+/g, "-")}`;
   });
   // Two files of the same name with the same scenario still get a path each.
-  return named.map((name, index) => `${name}${named.indexOf(name) === index ? "" : `-${index}`}${extension}`);
+  const taken = new Set<string>();
+  return named.map((name, index) => {
+    let path = `${name}${extension}`;
+    for (let suffix = index; taken.has(path); suffix++) path = `${name}-${suffix}${extension}`;
+    taken.add(path);
+    return path;
+  });
 }
 
 /** Writes one .hgrm per scenario; returns the paths written. */
