@@ -97,7 +97,9 @@ beforeAll(async () => {
   check = checkResultJson(checkResult, { startedAt: new Date().toISOString() });
   await writeFile(join(directory, "check.json"), JSON.stringify(check));
   browser = await launchBrowser();
-}, 180_000);
+  // 28 bench scenarios with a server process for each framing and variant: about 40 s on a quiet 2-core
+  // machine, several minutes when other suites share it.
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -165,7 +167,8 @@ async function openReport(name: string, args: string[], expectedCode = 0) {
   return opened;
 }
 
-describe("HTML report in chromium", () => {
+// Opening a page and reading its canvases takes seconds; far more when the machine is busy.
+describe("HTML report in chromium", { timeout: 120_000 }, () => {
   it("bench: a chart per size with one line per scenario, the matrix and the JSON's numbers", async () => {
     const { page } = await openReport("bench", ["report", join(directory, "bench.json")]);
     const charts = await chartStates(page);
@@ -260,5 +263,8 @@ describe("HTML report in chromium", () => {
     const charts = await chartStates(page);
     expect(charts[0]?.seriesDrawn).toBe(2);
     expect(charts[0]?.legendSeries).toBe(2);
+    const legend = await page.locator(".chart .u-legend").first().textContent();
+    expect(legend).toMatch(/A: length .* 64 B/);
+    expect(legend).toMatch(/B: length .* 64 B ✗ regressed/);
   });
 });

@@ -20,7 +20,7 @@ export function registerReportCommand(program: Command): void {
     .description(
       "render result files (load --out, bench, check --json) as HTML, CSV or .hgrm; several overlay",
     )
-    .argument("<files...>", "result files; with several, the HTML overlays them (the first faded)")
+    .argument("<files...>", "result files; with several, the HTML overlays them (the earlier ones faded)")
     .option("--html <file>", "write one self-contained HTML page (charts drawn offline)")
     .option("--csv <file>", "write one CSV row per scenario (- for standard output)")
     .option(

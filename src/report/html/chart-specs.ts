@@ -34,7 +34,10 @@ function byGroup(rows: ScenarioRow[]): [string, ScenarioRow[]][] {
   ]);
 }
 
-function seriesStyles(rows: ScenarioRow[]): Omit<ChartSeriesSpec, "values">[] {
+function seriesStyles(
+  rows: ScenarioRow[],
+  regressed: ReadonlySet<string>,
+): Omit<ChartSeriesSpec, "values">[] {
   const byFraming = unique(rows.map((row) => row.framing)).length > 1;
   const byVariant = unique(rows.map((row) => row.variant)).length > 1;
   const sources = unique(rows.map((row) => row.source));
@@ -44,8 +47,10 @@ function seriesStyles(rows: ScenarioRow[]): Omit<ChartSeriesSpec, "values">[] {
       ? (FRAMING_COLORS[row.framing] ?? PALETTE[index % PALETTE.length])
       : PALETTE[index % PALETTE.length];
     const faded = sources.length > 1 && row.source !== lastSource;
+    const label = sources.length > 1 ? `${row.source}: ${row.label}` : row.label;
     return {
-      label: sources.length > 1 ? `${row.source}: ${row.label}` : row.label,
+      // In a comparison, the new run's line of a regressed scenario says so in the legend.
+      label: row.source === lastSource && regressed.has(row.key) ? `${label} ✗ regressed` : label,
       color: `${base}${faded ? FADED_ALPHA : ""}`,
       dash: byVariant ? (VARIANT_DASHES[row.variant] ?? []) : [],
       width: faded ? 1.5 : 2,
@@ -62,10 +67,14 @@ function chartId(kind: string, groupIndex: number): string {
   return `chart-${kind}-${groupIndex}`;
 }
 
-export function buildChartSpecs(rows: ScenarioRow[]): ChartSpec[] {
+/** `regressed`: the keys of the scenarios a comparison found regressed (their new lines are labelled so). */
+export function buildChartSpecs(
+  rows: ScenarioRow[],
+  regressed: ReadonlySet<string> = new Set(),
+): ChartSpec[] {
   const charts: ChartSpec[] = [];
   byGroup(rows).forEach(([group, members], groupIndex) => {
-    const styles = seriesStyles(members);
+    const styles = seriesStyles(members, regressed);
     charts.push({
       id: chartId("latency", groupIndex),
       title: `Latency by percentile: ${group}`,

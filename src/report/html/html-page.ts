@@ -62,7 +62,10 @@ function scriptJson(value: unknown): string {
 
 export function renderHtmlReport(input: HtmlReportInput): string {
   const rows: ScenarioRow[] = input.files.flatMap(({ label, file }) => scenarioRows(file, label));
-  const charts = buildChartSpecs(rows);
+  const regressed = new Set(
+    (input.comparison ?? []).filter((row) => row.regressions.length > 0).map((row) => row.key),
+  );
+  const charts = buildChartSpecs(rows, regressed);
   const data: PageData = { charts };
   const sections: string[] = [];
   if (input.comparison) sections.push(section("Comparison", comparisonTableHtml(input.comparison)));
@@ -117,6 +120,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <p class="note">Made by sockbench ${escapeHtml(SOCKBENCH_VERSION)} on ${escapeHtml(input.generatedAt)} from ${input.files.map(({ label }) => escapeHtml(label)).join(", ")}.</p>
 ${sections.join("\n")}
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
+<!-- ${escapeHtml(library.notice)} -->
 <script>${library.script}</script>
 <script>(${drawCharts.toString()})(JSON.parse(document.getElementById("report-data").textContent), uPlot);</script>
 </body>

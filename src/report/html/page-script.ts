@@ -73,4 +73,6 @@ export function drawCharts(data: PageData, UPlot: typeof uPlot): void {
     chartsDrawn++;
   }
   document.body.dataset.chartsDrawn = String(chartsDrawn);
+  // How long the page took from navigation until every chart was drawn, for whoever measures it.
+  document.body.dataset.renderedAtMs = String(Math.round(performance.now()));
 }
