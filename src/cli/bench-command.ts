@@ -9,6 +9,7 @@ import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import type { BenchResult } from "../results/bench-result.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
@@ -25,9 +26,6 @@ interface BenchCliOptions {
   threshold: number;
   correctnessOnly: boolean;
 }
-
-/** Framings whose errors are a finding; naive's are its design. */
-const CORRECT_FRAMINGS = new Set(["eof", "length", "fixed"]);
 
 const BENCH_FORMATS = ["json", "md", "csv", "html"] as const;
 type BenchFormat = (typeof BENCH_FORMATS)[number];
@@ -138,7 +136,7 @@ export function registerBenchCommand(program: Command): void {
       const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
       process.stdout.write(`\nwrote ${written.join(", ")}\n`);
       const broken = result.runs.filter(
-        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && totalErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(

@@ -5,6 +5,7 @@
 import { decodeHistogram } from "../../results/latency-histogram.js";
 import { curveInverseTails, latencyCurve } from "../../results/latency-percentiles.js";
 import type { ScenarioRow } from "../scenario-rows.js";
+import { unique } from "../unique.js";
 import type { ChartSeriesSpec, ChartSpec } from "./page-data.js";
 
 const FRAMING_COLORS: Record<string, string> = {
@@ -21,10 +22,6 @@ const VARIANT_DASHES: Record<string, number[]> = { concurrent: [], cluster: [10,
 const FADED_ALPHA = "80";
 /** A log axis cannot show 0: a latency below 1 µs is drawn at 1 µs. */
 const MIN_LATENCY_MS = 0.001;
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
-}
 
 /** The groups in order of first appearance, each with its rows. */
 function byGroup(rows: ScenarioRow[]): [string, ScenarioRow[]][] {

@@ -2,6 +2,7 @@
 // coloured: pass green, expected fail amber, a fail or an unexpected pass red, chance grey.
 
 import type { CheckCellRecord, CheckResultRecord } from "../../results/result-file.js";
+import { unique } from "../unique.js";
 import { escapeHtml } from "./escape-html.js";
 
 const VERDICT_CLASSES: Record<string, string> = {
@@ -11,10 +12,6 @@ const VERDICT_CLASSES: Record<string, string> = {
   FAIL: "fail",
   "unexpected pass": "fail",
 };
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
-}
 
 function cellHtml(cell: CheckCellRecord | undefined): string {
   if (!cell) return "<td></td>";
