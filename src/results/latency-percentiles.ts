@@ -1,7 +1,10 @@
 // Latency at chosen percentiles (the rows of --percentiles) and the percentile distribution curve the HTML
 // report plots, both read from an HdrHistogram. Pure: no I/O.
 
-import type { LatencyHistogram } from "./latency-histogram.js";
+import type { Histogram } from "hdr-histogram-js";
+
+/** What the percentiles are read from: latency-histogram.ts's histograms (it imports this file). */
+type LatencyHistogram = Pick<Histogram, "getValueAtPercentile">;
 
 /** The rows of tables, CSV columns and `latencyUs.percentiles` unless --percentiles says otherwise. */
 export const DEFAULT_PERCENTILES: readonly number[] = [50, 90, 99, 99.9, 99.99];

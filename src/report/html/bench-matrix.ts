@@ -16,7 +16,10 @@ function cellHtml(run: BenchRun | undefined, fastest: number, best: BenchRun | u
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
   const errors = totalErrors(run);
-  const figures = `<span class="rate">${rate}</span> msg/s<br><span class="p99">p99 ${p99Ms} ms</span>`;
+  const figures =
+    run.messages.verified > 0
+      ? `<span class="rate">${rate}</span> msg/s<br><span class="p99">p99 ${p99Ms} ms</span>`
+      : "no verified reply";
   if (errors > 0) {
     return `<td class="errors">${figures}<br><strong>${errors.toLocaleString("en-US")} errors</strong></td>`;
   }

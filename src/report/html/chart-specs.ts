@@ -72,19 +72,31 @@ export function buildChartSpecs(
   const charts: ChartSpec[] = [];
   byGroup(rows).forEach(([group, members], groupIndex) => {
     const styles = seriesStyles(members, regressed);
+    const inverseTails = curveInverseTails();
     charts.push({
       id: chartId("latency", groupIndex),
       title: `Latency by percentile: ${group}`,
       xKind: "percentile",
       yLabel: "latency (ms)",
       logY: true,
-      x: curveInverseTails(),
-      series: members.map((row, index) => ({
-        ...(styles[index] as Omit<ChartSeriesSpec, "values">),
-        values: latencyCurve(decodeHistogram(row.result.histogram)).map((latencyUs) =>
-          Math.max(MIN_LATENCY_MS, latencyUs / 1000),
-        ),
-      })),
+      x: inverseTails,
+      series: members.map((row, index) => {
+        const style = styles[index] as Omit<ChartSeriesSpec, "values">;
+        // Without a verified reply there is no latency to draw (naive's broken cells): a gap, said in the legend.
+        if (row.result.messages.verified === 0) {
+          return {
+            ...style,
+            label: `${style.label} (no verified reply)`,
+            values: inverseTails.map(() => null),
+          };
+        }
+        return {
+          ...style,
+          values: latencyCurve(decodeHistogram(row.result.histogram)).map((latencyUs) =>
+            Math.max(MIN_LATENCY_MS, latencyUs / 1000),
+          ),
+        };
+      }),
     });
     const seconds = Math.max(...members.map(wholeSeconds));
     const x = Array.from({ length: seconds }, (_, index) => index + 1);
