@@ -42,7 +42,7 @@ export class ReplyVerifier {
       return;
     }
     if (!this.verifyEcho) {
-      this.verified(queue, nowUs);
+      this.acceptOldest(queue, nowUs);
       return;
     }
     if (this.partial !== undefined) {
@@ -76,7 +76,7 @@ export class ReplyVerifier {
   private check(reply: Buffer, queue: RequestQueue, nowUs: number): void {
     let expected = queue.payloadAt(0) as Buffer;
     if (reply.equals(expected)) {
-      this.verified(queue, nowUs);
+      this.acceptOldest(queue, nowUs);
       return;
     }
     const header = this.codec.parseHeader(reply);
@@ -97,7 +97,7 @@ export class ReplyVerifier {
         for (let skipped = 0; skipped < offset; skipped++) this.skipHead(queue);
         expected = queue.payloadAt(0) as Buffer;
         if (reply.equals(expected)) {
-          this.verified(queue, nowUs);
+          this.acceptOldest(queue, nowUs);
           return;
         }
       }
@@ -178,7 +178,8 @@ export class ReplyVerifier {
     );
   }
 
-  private verified(queue: RequestQueue, nowUs: number): void {
+  /** The oldest request was answered right (also the stream check's verdict, see echo-stream-check.ts). */
+  acceptOldest(queue: RequestQueue, nowUs: number): void {
     const intendedUs = queue.intendedUsAt(0);
     if (this.isMeasured(intendedUs)) this.stats.recordVerified(intendedUs, queue.sentUsAt(0), nowUs);
     queue.shift();
