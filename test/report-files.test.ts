@@ -206,7 +206,10 @@ describe("report --csv", () => {
 });
 
 describe("report refuses bad input", () => {
-  it("names a missing file, a file that is not a result, a bad percentile and a check result for --csv", async () => {
+  // Six CLI processes one after another: each start takes seconds on a busy machine.
+  it("names a missing file, a file that is not a result, a bad percentile and a check result for --csv", {
+    timeout: 120_000,
+  }, async () => {
     const missing = await runCli(["report", join(directory, "nope.json")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.json: ENOENT/);
