@@ -4,16 +4,17 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { getApp } from "../src/apps/registry.js";
-import { runLoad } from "../src/clients/load/run-load.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
 import { FrameDecoder } from "../src/framing/frame-decoder.js";
 import type { Framing, FramingName, FramingOptions } from "../src/framing/framing.js";
 import { createFraming } from "../src/framing/registry.js";
 import { type RunningProxy, startProxy } from "../src/proxy/start-proxy.js";
 import { cellVerdict, checkResultJson, formatCheckReport } from "../src/report/check-report.js";
-import { totalErrors } from "../src/report/load-result.js";
+import type { CheckCell } from "../src/results/check-result.js";
+import { totalErrors } from "../src/results/load-result.js";
 import type { RunningServer } from "../src/servers/server-options.js";
 import { startServer } from "../src/servers/start-server.js";
-import { type CheckCell, runCheck } from "../src/suites/check-suite.js";
+import { runCheck } from "../src/suites/check-suite.js";
 import { FRAGMENTATIONS } from "../src/suites/fragmentations.js";
 import { NAIVE_SLICING_BREAKS_FROM_BYTES, naiveMustFailReason } from "../src/suites/naive-expectations.js";
 import { runCli } from "./support/cli-process.js";

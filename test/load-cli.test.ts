@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFraming } from "../src/framing/registry.js";
 import { parseToken } from "../src/framing/token.js";
-import { decodeHistogram } from "../src/report/latency-histogram.js";
-import type { LoadResult } from "../src/report/load-result.js";
+import { decodeHistogram } from "../src/results/latency-histogram.js";
+import type { LoadResult } from "../src/results/load-result.js";
 import { runCli, startCli } from "./support/cli-process.js";
 import { startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
 

@@ -6,17 +6,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { getApp } from "../src/apps/registry.js";
-import { ECHO_HEADER_BYTES } from "../src/clients/load/echo-payload.js";
-import { type LoadConfig, LoadConfigError } from "../src/clients/load/load-config.js";
-import { runLoad } from "../src/clients/load/run-load.js";
-import { TargetError } from "../src/clients/load/target.js";
-import { decodeHistogram } from "../src/report/latency-histogram.js";
+import { type LoadConfig, LoadConfigError } from "../src/clients/load/core/load-config.js";
+import { TargetError } from "../src/clients/load/core/target.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
+import { ECHO_HEADER_BYTES } from "../src/clients/load/verification/echo-payload.js";
+import { decodeHistogram } from "../src/results/latency-histogram.js";
 import {
   type LoadResult,
   MISMATCH_KINDS,
   type MismatchKind,
   totalErrors,
-} from "../src/report/load-result.js";
+} from "../src/results/load-result.js";
 import type { RunningServer } from "../src/servers/server-options.js";
 import { startServer } from "../src/servers/start-server.js";
 import { runCli, startCli } from "./support/cli-process.js";

@@ -3,10 +3,10 @@
 
 import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { LoadConfig } from "../src/clients/load/load-config.js";
-import { runLoad } from "../src/clients/load/run-load.js";
+import type { LoadConfig } from "../src/clients/load/core/load-config.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
 import { createFraming } from "../src/framing/registry.js";
-import { type LoadResult, MISMATCH_KINDS, type MismatchKind } from "../src/report/load-result.js";
+import { type LoadResult, MISMATCH_KINDS, type MismatchKind } from "../src/results/load-result.js";
 import { type ReplyScript, startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
 
 const framing = createFraming("length");

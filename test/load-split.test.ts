@@ -4,9 +4,9 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { LoadConfigError } from "../src/clients/load/load-config.js";
-import { runLoad } from "../src/clients/load/run-load.js";
-import { totalErrors } from "../src/report/load-result.js";
+import { LoadConfigError } from "../src/clients/load/core/load-config.js";
+import { runLoad } from "../src/clients/load/load-driver.js";
+import { totalErrors } from "../src/results/load-result.js";
 import { runCli } from "./support/cli-process.js";
 
 const servers: Server[] = [];

@@ -8,9 +8,9 @@ import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.j
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import { totalErrors } from "../report/load-result.js";
+import type { BenchResult } from "../results/bench-result.js";
+import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
-import type { BenchResult } from "../suites/bench-suite.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parsePercent } from "./option-parsers.js";
 

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
-import type { CheckResult } from "../suites/check-suite.js";
+import type { CheckResult } from "../results/check-result.js";
 import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parseIntegerInRange } from "./option-parsers.js";
 

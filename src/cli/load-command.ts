@@ -9,12 +9,12 @@ import {
   MAX_SPLIT_PIECES,
   VERIFY_MODES,
   type VerifyMode,
-} from "../clients/load/load-config.js";
+} from "../clients/load/core/load-config.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
-import { totalErrors } from "../report/load-result.js";
 import { ProgressLine } from "../report/progress-line.js";
+import { totalErrors } from "../results/load-result.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
@@ -130,8 +130,8 @@ export function registerLoadCommand(program: Command): void {
     }
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
     const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
-      import("../clients/load/run-load.js"),
-      import("../clients/load/target.js"),
+      import("../clients/load/load-driver.js"),
+      import("../clients/load/core/target.js"),
       import("../report/load-report.js"),
     ]);
     const progress = new ProgressLine(process.stderr);

@@ -3,9 +3,9 @@
 // each framing's boundary errors. Rendered as cli-table3 for the terminal and as Markdown for the file.
 
 import Table from "cli-table3";
-import type { BenchRun } from "../suites/bench-suite.js";
+import type { BenchRun } from "../results/bench-result.js";
+import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
-import { totalErrors } from "./load-result.js";
 
 export interface BenchGroup {
   title: string;

@@ -2,7 +2,7 @@
 // the reasons behind every blocking cell, and the JSON form of --json.
 
 import Table from "cli-table3";
-import type { CheckCell, CheckResult } from "../suites/check-suite.js";
+import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { formatSizeBytes } from "./format-size.js";
 
 /** What a cell shows: naive's cells say whether failing was expected of them. */

@@ -3,8 +3,8 @@
 
 import bytes from "bytes-iec";
 import Table from "cli-table3";
-import type { LatencySummary } from "./latency-histogram.js";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "./load-result.js";
+import type { LatencySummary } from "../results/latency-histogram.js";
+import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 

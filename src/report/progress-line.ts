@@ -1,15 +1,7 @@
 // The live progress line of a load run on a terminal: rewritten in place about once a second.
 
 import type { Writable } from "node:stream";
-
-/** What a running load reports about once a second. */
-export interface LoadProgress {
-  elapsedMs: number;
-  phase: "warmup" | "measure" | "drain";
-  sent: number;
-  verified: number;
-  errors: number;
-}
+import type { LoadProgress } from "../results/load-progress.js";
 
 export class ProgressLine {
   private lastVerified = 0;

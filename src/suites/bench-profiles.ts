@@ -1,15 +1,10 @@
 // What each `sockbench bench` profile runs: the scenario matrix and how long each scenario lasts.
 
-import type { FragmentationName } from "./fragmentations.js";
+import { BENCH_FRAMINGS, BENCH_VARIANTS, type BenchScenario } from "../results/bench-result.js";
+import type { FragmentationName } from "../results/fragmentation-name.js";
 
 export const BENCH_PROFILE_NAMES = ["quick", "default", "full"] as const;
 export type BenchProfileName = (typeof BENCH_PROFILE_NAMES)[number];
-
-/** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
-export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
-export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
-export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
-export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -63,15 +58,6 @@ export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
     timeoutMs: 2000,
   },
 };
-
-export interface BenchScenario {
-  framing: BenchFraming;
-  variant: BenchVariant;
-  size: number;
-  connections: number;
-  pipelining: number;
-  fragmentation: FragmentationName;
-}
 
 /**
  * The profile's scenarios, in the order they run (grouped so one server serves consecutive scenarios).

@@ -3,28 +3,15 @@
 // their event loop.
 
 import { availableParallelism, cpus, totalmem } from "node:os";
-import type { LoadConfig } from "../clients/load/load-config.js";
-import { runLoad } from "../clients/load/run-load.js";
-import type { LoadResult } from "../report/load-result.js";
+import type { LoadConfig } from "../clients/load/core/load-config.js";
+import { runLoad } from "../clients/load/load-driver.js";
+import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
 import { SOCKBENCH_VERSION } from "../version.js";
-import { type BenchProfile, type BenchScenario, benchScenarios } from "./bench-profiles.js";
+import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
-
-export interface BenchRun extends LoadResult {
-  scenario: BenchScenario;
-}
-
-export interface BenchResult {
-  tool: "sockbench";
-  version: string;
-  startedAt: string;
-  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
-  profile: string;
-  runs: BenchRun[];
-}
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;

@@ -2,18 +2,15 @@
 // cell a bounded, verified load against the concurrent echo server (in this process) through the proxy.
 
 import { getApp } from "../apps/registry.js";
-import { runLoad } from "../clients/load/run-load.js";
+import { runLoad } from "../clients/load/load-driver.js";
 import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
-import { type ErrorKind, totalErrors } from "../report/load-result.js";
+import type { CheckCell, CheckResult } from "../results/check-result.js";
+import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
+import { totalErrors } from "../results/load-result.js";
 import { startServer } from "../servers/start-server.js";
 import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
-import {
-  FRAGMENTATION_NAMES,
-  FRAGMENTATIONS,
-  type Fragmentation,
-  type FragmentationName,
-} from "./fragmentations.js";
+import { FRAGMENTATIONS, type Fragmentation } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { naiveMustFailReason } from "./naive-expectations.js";
 import { recordSizeFor } from "./record-size.js";
@@ -41,26 +38,6 @@ export const CELL_TIMEOUT_MS = 5000;
  */
 const SLICED_TIMEOUT_MS_PER_KIB = 300;
 
-export interface CheckCell {
-  framing: FramingName;
-  size: number;
-  fragmentation: FragmentationName;
-  /** No errors and every message verified. */
-  passed: boolean;
-  /** Verified messages. */
-  messages: number;
-  /** Messages asked for. */
-  asked: number;
-  errors: number;
-  errorKinds: Record<ErrorKind, number>;
-  /** The first error messages, for a person to read why a cell failed. */
-  samples: string[];
-  /** naive only: why the cell must fail; absent where passing or failing is only a matter of chance. */
-  mustFailBecause?: string;
-  /** Whether this cell makes the check fail: a framing that must hold did not, or naive passed where it must not. */
-  blocking: boolean;
-}
-
 export interface CheckOptions {
   framings?: readonly FramingName[];
   sizesBytes?: readonly number[];
@@ -78,12 +55,6 @@ export interface CheckOptions {
     size: number,
     fragmentation: FragmentationName,
   ) => void;
-}
-
-export interface CheckResult {
-  cells: CheckCell[];
-  /** True when no cell is blocking. */
-  passed: boolean;
 }
 
 function isSliced(fragmentation: Fragmentation): boolean {

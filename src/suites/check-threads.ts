@@ -3,7 +3,8 @@
 
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../built-module.js";
-import type { CheckCell, CheckCellPlan } from "./check-suite.js";
+import type { CheckCell } from "../results/check-result.js";
+import type { CheckCellPlan } from "./check-suite.js";
 
 /** Between runCheck and a check worker. */
 export type CheckThreadRequest = { id: number; plan: CheckCellPlan };

@@ -2,6 +2,7 @@
 // (slicing, coalescing) or by the driver itself (split writes). `none` goes straight to the server.
 
 import type { FaultOptions } from "../proxy/fault-options.js";
+import type { FragmentationName } from "../results/fragmentation-name.js";
 
 export interface Fragmentation {
   name: FragmentationName;
@@ -14,9 +15,6 @@ export interface Fragmentation {
   /** Requests in flight per connection, where the fragmentation needs several to show (coalescing). */
   pipelining?: number;
 }
-
-export const FRAGMENTATION_NAMES = ["none", "slices-1", "slices-1-7", "coalesced", "split"] as const;
-export type FragmentationName = (typeof FRAGMENTATION_NAMES)[number];
 
 export const FRAGMENTATIONS: Record<FragmentationName, Fragmentation> = {
   none: { name: "none", description: "straight to the server" },

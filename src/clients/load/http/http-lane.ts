@@ -4,13 +4,13 @@
 // moment before it tries again.
 
 import type { Dispatcher } from "undici";
-import type { ErrorKind } from "../../report/load-result.js";
+import type { ErrorKind } from "../../../results/load-result.js";
+import { nowUs } from "../core/load-clock.js";
+import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { RequestQueue } from "../core/request-queue.js";
+import type { RequestSource, SizePicker } from "../core/request-source.js";
 import { type ExchangeOwner, HttpExchange } from "./http-exchange.js";
 import type { HttpReplyCheck } from "./http-reply-check.js";
-import { nowUs } from "./load-clock.js";
-import type { LaneHost, LoadLane } from "./load-lane.js";
-import { RequestQueue } from "./request-queue.js";
-import type { RequestSource, SizePicker } from "./request-source.js";
 
 /** What the lanes of an HTTP run share. */
 export interface HttpWire {

@@ -1,13 +1,13 @@
 // The TCP side of a load run: one framed connection per lane, all opened before the load starts, every
 // one through the same connector (plain TCP, TLS or a Unix socket).
 
-import type { Framing } from "../../framing/framing.js";
-import { createFraming } from "../../framing/registry.js";
-import { framingOf, type ResolvedLoadConfig } from "./load-config.js";
-import { LoadConnection, type TcpWire } from "./load-connection.js";
-import type { LaneHost, LoadTransport } from "./load-lane.js";
-import { RequestSource } from "./request-source.js";
-import { type LoadTarget, TargetConnector } from "./target.js";
+import type { Framing } from "../../../framing/framing.js";
+import { createFraming } from "../../../framing/registry.js";
+import { framingOf, type ResolvedLoadConfig } from "../core/load-config.js";
+import type { LaneHost, LoadTransport } from "../core/load-lane.js";
+import { RequestSource } from "../core/request-source.js";
+import { type LoadTarget, TargetConnector } from "../core/target.js";
+import { LoadConnection, type TcpWire } from "./tcp-connection.js";
 
 export class TcpTransport implements LoadTransport, TcpWire {
   readonly framing: Framing;

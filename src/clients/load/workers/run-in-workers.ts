@@ -2,13 +2,13 @@
 // a LoadRun of its own; they open their connections, start together, and their results merge into one.
 
 import { Worker } from "node:worker_threads";
-import { builtModulePath } from "../../built-module.js";
-import { type LoadResult, mergeLoadResults } from "../../report/load-result.js";
-import type { LoadProgress } from "../../report/progress-line.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
-import type { LoadHooks } from "./load-run.js";
-import { resultConfigOf } from "./load-run.js";
-import { TargetError } from "./target.js";
+import { builtModulePath } from "../../../built-module.js";
+import type { LoadProgress } from "../../../results/load-progress.js";
+import { type LoadResult, mergeLoadResults } from "../../../results/load-result.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import type { LoadHooks } from "../core/load-run.js";
+import { resultConfigOf } from "../core/load-run.js";
+import { TargetError } from "../core/target.js";
 
 /** Messages between the driver and its workers. */
 export type WorkerReport =
@@ -61,7 +61,7 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
   const slices = splitConfig(config);
   const workers = slices.map(
     (slice) =>
-      new Worker(builtModulePath(import.meta.url, "./load-worker.js"), { workerData: { config: slice } }),
+      new Worker(builtModulePath(import.meta.url, "./worker-entry.js"), { workerData: { config: slice } }),
   );
   const latest: LoadProgress[] = [];
   const onProgress = (index: number, progress: LoadProgress) => {

@@ -1,8 +1,8 @@
 // What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
 // clear usage error before any socket is opened.
 
-import type { FramingName } from "../../framing/framing.js";
-import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "./echo-payload.js";
+import type { FramingName } from "../../../framing/framing.js";
+import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 
 /** tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via undici). */
 export const LOAD_TRANSPORTS = ["tcp", "http"] as const;

@@ -12,10 +12,10 @@
 // Payloads shorter than the header (and --message payloads) carry no ids: they are checked byte for
 // byte and by length (merged, split), but a lost, duplicated or reordered reply shows only as corrupted.
 
-import type { MismatchKind } from "../../report/load-result.js";
+import type { MismatchKind } from "../../../results/load-result.js";
+import type { LoadStats } from "../core/load-stats.js";
+import type { RequestQueue } from "../core/request-queue.js";
 import type { EchoPayloadCodec } from "./echo-payload.js";
-import type { LoadStats } from "./load-stats.js";
-import type { RequestQueue } from "./request-queue.js";
 
 /** Requests skipped by a later reply: kept until they turn up late (reordered) or time out (lost). */
 interface MissingRequest {

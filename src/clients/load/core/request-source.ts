@@ -2,8 +2,8 @@
 // is encoded once and written again and again; with --verify echo each payload is made for its
 // connection and sequence number and kept to check the reply against.
 
-import type { Framing } from "../../framing/framing.js";
-import { EchoPayloadCodec } from "./echo-payload.js";
+import type { Framing } from "../../../framing/framing.js";
+import { EchoPayloadCodec } from "../verification/echo-payload.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 
 /** A seeded generator (mulberry32): the same seed mixes the sizes in the same order. */

@@ -7,14 +7,14 @@
 import { once } from "node:events";
 import type { Socket } from "node:net";
 import { type buildConnector, Pool } from "undici";
-import type { ErrorKind } from "../../report/load-result.js";
+import type { ErrorKind } from "../../../results/load-result.js";
+import { nowUs } from "../core/load-clock.js";
+import type { ResolvedLoadConfig } from "../core/load-config.js";
+import type { LaneHost, LoadTransport } from "../core/load-lane.js";
+import { RequestSource } from "../core/request-source.js";
+import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
 import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
-import { nowUs } from "./load-clock.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
-import type { LaneHost, LoadTransport } from "./load-lane.js";
-import { RequestSource } from "./request-source.js";
-import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "./target.js";
 
 /** Over HTTP a payload goes out as the request body, as it is. */
 const AS_BODY = { encode: (payload: Buffer) => [payload] };

@@ -3,16 +3,16 @@
 // connection is reopened while the run lasts.
 
 import type { Socket } from "node:net";
-import type { FrameDecoder } from "../../framing/frame-decoder.js";
-import type { Framing } from "../../framing/framing.js";
-import type { ErrorKind } from "../../report/load-result.js";
+import type { FrameDecoder } from "../../../framing/frame-decoder.js";
+import type { Framing } from "../../../framing/framing.js";
+import type { ErrorKind } from "../../../results/load-result.js";
+import { nowUs } from "../core/load-clock.js";
+import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { RequestQueue } from "../core/request-queue.js";
+import type { RequestSource, SizePicker } from "../core/request-source.js";
+import type { TargetConnector } from "../core/target.js";
+import { ReplyVerifier } from "../verification/reply-verifier.js";
 import { BatchWriter } from "./batch-writer.js";
-import { nowUs } from "./load-clock.js";
-import type { LaneHost, LoadLane } from "./load-lane.js";
-import { ReplyVerifier } from "./reply-verifier.js";
-import { RequestQueue } from "./request-queue.js";
-import type { RequestSource, SizePicker } from "./request-source.js";
-import type { TargetConnector } from "./target.js";
 
 /** What the connections of a TCP run share: the framing, the payloads and the way to the target. */
 export interface TcpWire {

@@ -1,14 +1,14 @@
 // The body of one --workers thread: a LoadRun on its share of the connections, started on the driver's word.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { FramingError } from "../../framing/framing-error.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
-import { LoadRun } from "./load-run.js";
-import type { WorkerReport } from "./load-workers.js";
-import { TargetError } from "./target.js";
+import { FramingError } from "../../../framing/framing-error.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import { LoadRun } from "../core/load-run.js";
+import { TargetError } from "../core/target.js";
+import type { WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
-if (port === null) throw new Error("load-worker runs only as a worker thread");
+if (port === null) throw new Error("worker-entry runs only as a worker thread");
 const post = (report: WorkerReport) => port.postMessage(report);
 
 /** Buffers arrive as plain Uint8Arrays after the structured clone. */

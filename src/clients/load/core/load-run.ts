@@ -2,17 +2,17 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
-import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../report/load-result.js";
-import type { LoadProgress } from "../../report/progress-line.js";
-import { SOCKBENCH_VERSION } from "../../version.js";
-import { HttpTransport } from "./http-transport.js";
+import type { LoadProgress } from "../../../results/load-progress.js";
+import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
+import { SOCKBENCH_VERSION } from "../../../version.js";
+import { HttpTransport } from "../http/http-transport.js";
+import { TcpTransport } from "../tcp/tcp-transport.js";
 import { nowUs } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { formatTarget, targetForTransport } from "./target.js";
-import { TcpTransport } from "./tcp-transport.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */

@@ -1,11 +1,11 @@
 // The load driver's entry point for every caller (the load command, the check and bench suites):
 // runLoad(config) resolves to one LoadResult, in this thread or merged from worker_threads.
 
-import type { LoadResult } from "../../report/load-result.js";
-import { type LoadConfig, resolveLoadConfig } from "./load-config.js";
-import { type LoadHooks, LoadRun } from "./load-run.js";
-import { runLoadInWorkers } from "./load-workers.js";
-import { targetForTransport } from "./target.js";
+import type { LoadResult } from "../../results/load-result.js";
+import { type LoadConfig, resolveLoadConfig } from "./core/load-config.js";
+import { type LoadHooks, LoadRun } from "./core/load-run.js";
+import { targetForTransport } from "./core/target.js";
+import { runLoadInWorkers } from "./workers/run-in-workers.js";
 
 /**
  * Runs one load and resolves to its result (errors the server caused are counted in it). Rejects with

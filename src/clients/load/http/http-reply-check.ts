@@ -3,8 +3,8 @@
 // `status` mismatch, and under --verify echo a body that is not the request's payload byte for byte is
 // `corrupted`, with the detail saying how (cut short, extended, another request's body, changed bytes).
 
-import type { MismatchKind } from "../../report/load-result.js";
-import type { EchoPayloadCodec } from "./echo-payload.js";
+import type { MismatchKind } from "../../../results/load-result.js";
+import type { EchoPayloadCodec } from "../verification/echo-payload.js";
 
 export interface HttpReplyFault {
   kind: MismatchKind;

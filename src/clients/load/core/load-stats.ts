@@ -5,8 +5,13 @@ import {
   createLatencyHistogram,
   HIGHEST_LATENCY_US,
   type LatencyHistogram,
-} from "../../report/latency-histogram.js";
-import { ERROR_KINDS, type ErrorKind, MISMATCH_KINDS, type MismatchKind } from "../../report/load-result.js";
+} from "../../../results/latency-histogram.js";
+import {
+  ERROR_KINDS,
+  type ErrorKind,
+  MISMATCH_KINDS,
+  type MismatchKind,
+} from "../../../results/load-result.js";
 
 const SAMPLE_LIMIT = 10;
 

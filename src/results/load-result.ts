@@ -14,8 +14,8 @@ export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /**
- * What a `mismatch` was, when the reply tells (see src/clients/load/reply-verifier.ts); `status` is
- * HTTP's own: a response whose status is not 200 (src/clients/load/http-reply-check.ts).
+ * What a `mismatch` was, when the reply tells (see src/clients/load/verification/reply-verifier.ts); `status` is
+ * HTTP's own: a response whose status is not 200 (src/clients/load/http/http-reply-check.ts).
  */
 export const MISMATCH_KINDS = [
   "lost",

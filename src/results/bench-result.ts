@@ -1,0 +1,33 @@
+// The result of `sockbench bench` (the file of --out): one load result per scenario, each with the
+// scenario it ran, and the machine it ran on.
+
+import type { FragmentationName } from "./fragmentation-name.js";
+import type { LoadResult } from "./load-result.js";
+
+/** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
+export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
+export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
+export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
+export type BenchVariant = (typeof BENCH_VARIANTS)[number];
+
+export interface BenchScenario {
+  framing: BenchFraming;
+  variant: BenchVariant;
+  size: number;
+  connections: number;
+  pipelining: number;
+  fragmentation: FragmentationName;
+}
+
+export interface BenchRun extends LoadResult {
+  scenario: BenchScenario;
+}
+
+export interface BenchResult {
+  tool: "sockbench";
+  version: string;
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
+  profile: string;
+  runs: BenchRun[];
+}
