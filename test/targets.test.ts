@@ -9,7 +9,10 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { BUILT_IN_EXPECTATIONS } from "../src/apps/expectation.js";
 import { sumNumbers } from "../src/apps/sum-app.js";
 import { sumRequest } from "../src/apps/sum-request.js";
-import { loadExpectationModule } from "../src/targets/expectation-module.js";
+import {
+  ExpectModuleError,
+  loadExpectationModule,
+} from "../src/clients/load/verification/expectation-module.js";
 import { findFreePort } from "../src/targets/free-port.js";
 import { isPortListening, procTableListensOn } from "../src/targets/listening-port.js";
 import { OutputRing } from "../src/targets/output-ring.js";
@@ -353,12 +356,13 @@ describe("expectations", () => {
 
   it.each([
     ["both.mjs", "export const reply = () => 'a';\nexport const judge = () => true;\n", "not both"],
-    ["none.mjs", "export const other = 1;\n", "exports none of request, reply and judge"],
+    ["none.mjs", "export const request = () => 'PING';\n", "exports neither reply nor judge"],
     ["number.mjs", "export const request = 5;\n", "its export request must be a function"],
     ["broken.mjs", "export const request = (;\n", "cannot import it"],
   ])("refuses a module %s", async (name, source, message) => {
-    const error = await setupError(loadExpectationModule(folder.write(name, source)));
-    expect(error.code).toBe("expect-module");
-    expect(error.message).toContain(message);
+    const error = await loadExpectationModule(folder.write(name, source)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ExpectModuleError);
+    expect((error as ExpectModuleError).code).toBe("invalid-expect-module");
+    expect((error as Error).message).toContain(message);
   });
 });

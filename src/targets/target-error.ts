@@ -6,8 +6,7 @@ export type TargetSetupErrorCode =
   | "spawn-failed"
   | "server-exited"
   | "server-not-ready"
-  | "readiness-unknown"
-  | "expect-module";
+  | "readiness-unknown";
 
 export class TargetSetupError extends Error {
   readonly code: TargetSetupErrorCode;

@@ -4,7 +4,7 @@
 // for the command line that reproduces a failing cell.
 
 import { EXPECT_NAMES, type ExpectName } from "../apps/expectation.js";
-import { resolveExpectModulePath } from "./expectation-module.js";
+import { resolveExpectModulePath } from "../clients/load/verification/expectation-module.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./server-command.js";
 import { TargetSetupError } from "./target-error.js";
 

@@ -2,6 +2,7 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { Expectation } from "../../../apps/expectation.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
@@ -10,13 +11,15 @@ import { TcpTransport } from "../tcp/tcp-transport.js";
 import { nowUs } from "./load-clock.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
-import { LoadStats } from "./load-stats.js";
+import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Called for each error as it is counted, with the bytes involved (in this thread only, not from workers). */
+  onError?: (event: LoadErrorEvent) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -37,7 +40,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     warmupMs: config.warmupMs,
     ...(config.rate !== undefined ? { rate: config.rate } : {}),
     timeoutMs: config.timeoutMs,
-    verify: config.verify,
+    verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
@@ -66,10 +69,11 @@ export class LoadRun implements LaneHost {
 
   constructor(
     readonly config: ResolvedLoadConfig,
+    readonly expectation: Expectation,
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop);
+    this.stats = new LoadStats(this.openLoop, hooks.onError);
     this.stats.measureStartUs = Number.POSITIVE_INFINITY;
     this.remaining = config.rate === undefined ? config.amount : undefined;
     const target = targetForTransport(config.target, config.transport);

@@ -31,7 +31,7 @@ export class LoadConnection implements LoadLane {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
-  private readonly verifyEcho: boolean;
+  private readonly checksReplies: boolean;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
@@ -44,8 +44,8 @@ export class LoadConnection implements LoadLane {
     private readonly host: LaneHost,
     private readonly wire: TcpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
-    this.verifier = new ReplyVerifier(id, this.verifyEcho, wire.source.codec, host.stats);
+    this.checksReplies = wire.source.checksReplies;
+    this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
     this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(host.config.splitPieces);
   }
@@ -94,6 +94,7 @@ export class LoadConnection implements LoadLane {
         "timeout",
         `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
         measured,
+        this.verifier.headEvidence(this.outstanding),
       );
     }
     this.drop();
@@ -117,10 +118,10 @@ export class LoadConnection implements LoadLane {
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
     const source = this.wire.source;
-    if (this.verifyEcho) {
-      const payload = source.echoPayload(this.id, seq, this.sizes.next());
+    if (this.checksReplies) {
+      const payload = source.requestPayload(this.id, seq, this.sizes.next());
       this.writer.add(this.wire.framing.encode(payload));
-      this.outstanding.push(seq, intendedUs, now, payload);
+      this.outstanding.push(seq, intendedUs, now, source.replyCheckOf(payload, seq));
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
@@ -176,7 +177,12 @@ export class LoadConnection implements LoadLane {
 
   private fail(kind: ErrorKind, detail: string): void {
     if (nowUs() >= this.host.stats.measureStartUs)
-      this.host.stats.recordError(kind, `connection ${this.id}: ${detail}`);
+      this.host.stats.recordError(
+        kind,
+        `connection ${this.id}: ${detail}`,
+        1,
+        this.verifier.headEvidence(this.outstanding),
+      );
     this.drop();
   }
 

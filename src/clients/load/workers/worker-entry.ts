@@ -5,6 +5,7 @@ import { FramingError } from "../../../framing/framing-error.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import { TargetError } from "../core/target.js";
+import { ExpectModuleError, loadExpectation } from "../verification/expectation-module.js";
 import type { WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
@@ -22,10 +23,11 @@ function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   };
 }
 
-const run = new LoadRun(revive((workerData as { config: ResolvedLoadConfig }).config), {
-  onProgress: (progress) => post({ type: "progress", progress }),
-});
+const config = revive((workerData as { config: ResolvedLoadConfig }).config);
 try {
+  const run = new LoadRun(config, await loadExpectation(config), {
+    onProgress: (progress) => post({ type: "progress", progress }),
+  });
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
@@ -34,7 +36,9 @@ try {
   const kind =
     error instanceof TargetError
       ? "target"
-      : error instanceof LoadConfigError || error instanceof FramingError
+      : error instanceof LoadConfigError ||
+          error instanceof FramingError ||
+          error instanceof ExpectModuleError
         ? "config"
         : "other";
   post({ type: "error", message: (error as Error).message, kind });

@@ -5,8 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUILT_IN_EXPECTATIONS, type Expectation } from "../apps/expectation.js";
-import { TargetSetupError } from "./target-error.js";
+import { BUILT_IN_EXPECTATIONS, type Expectation } from "../../../apps/expectation.js";
 
 type Bytes = string | Uint8Array;
 
@@ -16,8 +15,18 @@ interface ExpectModuleExports {
   judge?: (reply: Buffer, request: Buffer, index: number) => boolean | string | undefined;
 }
 
-function moduleError(path: string, problem: string): TargetSetupError {
-  return new TargetSetupError("expect-module", `--expect-module ${path}: ${problem}`);
+/** An expect module that cannot be used: missing, not importable, or with the wrong exports. */
+export class ExpectModuleError extends Error {
+  readonly code = "invalid-expect-module";
+
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpectModuleError";
+  }
+}
+
+function moduleError(path: string, problem: string): ExpectModuleError {
+  return new ExpectModuleError(`--expect-module ${path}: ${problem}`);
 }
 
 function toBuffer(value: unknown, path: string, what: string): Buffer {
@@ -26,7 +35,7 @@ function toBuffer(value: unknown, path: string, what: string): Buffer {
   throw moduleError(path, `${what} must return a string or a Uint8Array, got ${typeof value}`);
 }
 
-/** The absolute path of an expect module, or a TargetSetupError saying why it cannot be one. */
+/** The absolute path of an expect module, or an ExpectModuleError saying why it cannot be one. */
 export function resolveExpectModulePath(path: string): string {
   const absolute = resolve(path);
   if (!/\.(mjs|js)$/.test(absolute)) {
@@ -54,8 +63,11 @@ export async function loadExpectationModule(path: string): Promise<Expectation> 
   if (reply !== undefined && judge !== undefined) {
     throw moduleError(path, "export either reply (the exact reply expected) or judge (a verdict), not both");
   }
-  if (request === undefined && reply === undefined && judge === undefined) {
-    throw moduleError(path, "it exports none of request, reply and judge: see docs/expect-module.md");
+  if (reply === undefined && judge === undefined) {
+    throw moduleError(
+      path,
+      "it exports neither reply nor judge, so no reply could be judged: see docs/expect-module.md",
+    );
   }
   return {
     name: absolute,
@@ -76,11 +88,12 @@ export async function loadExpectationModule(path: string): Promise<Expectation> 
   };
 }
 
-/** The expectation a validated spec names: built in, or imported from its module. */
-export function loadExpectation(
-  spec: { kind: "built-in"; name: keyof typeof BUILT_IN_EXPECTATIONS } | { kind: "module"; path: string },
-): Promise<Expectation> {
-  return spec.kind === "built-in"
-    ? Promise.resolve(BUILT_IN_EXPECTATIONS[spec.name])
-    : loadExpectationModule(spec.path);
+/** The expectation of a load run: its expect module, or the built-in one `verify` names. */
+export function loadExpectation(config: {
+  verify: keyof typeof BUILT_IN_EXPECTATIONS;
+  expectModule?: string | undefined;
+}): Promise<Expectation> {
+  return config.expectModule !== undefined
+    ? loadExpectationModule(config.expectModule)
+    : Promise.resolve(BUILT_IN_EXPECTATIONS[config.verify]);
 }
