@@ -92,7 +92,7 @@ export class LoadConnection implements LoadLane {
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
         measured,
         this.verifier.headEvidence(this.outstanding),
       );
