@@ -194,6 +194,14 @@ function waitUntilReady(
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let poll: NodeJS.Timeout | undefined;
+    let checkedLines = 0;
+    /** Ready when a line that came since the last look matches the pattern. */
+    const lookAtOutput = () => {
+      const lines = output.all();
+      const fresh = lines.slice(Math.max(0, checkedLines - output.dropped));
+      checkedLines = lines.length + output.dropped;
+      if (pattern !== undefined && fresh.some((line) => pattern.test(line.text))) finish();
+    };
     const finish = (error?: TargetSetupError) => {
       if (settled) return;
       settled = true;
@@ -204,25 +212,31 @@ function waitUntilReady(
       else resolve();
     };
     const deadline = setTimeout(() => {
-      const how =
-        pattern !== undefined
-          ? `no line of its output matched --ready ${pattern}`
-          : `port ${options.port} never showed up listening: does it listen on {port} or $PORT (or give --ready REGEX)?`;
-      finish(new TargetSetupError("server-not-ready", `was not ready within ${readyTimeoutMs} ms: ${how}`));
+      const notReady = () => {
+        const how =
+          pattern !== undefined
+            ? `no line of its output matched --ready ${pattern}`
+            : `port ${options.port} never showed up listening: does it listen on {port} or $PORT (or give --ready REGEX)?`;
+        finish(new TargetSetupError("server-not-ready", `was not ready within ${readyTimeoutMs} ms: ${how}`));
+      };
+      // One last look first: a busy event loop (a neighbouring cell slicing bytes) may have held back
+      // the polls while the server became ready, and this timer fires before their answers.
+      if (pattern !== undefined) {
+        // After one I/O turn, so that output already in the pipe is read before the verdict.
+        setImmediate(() => {
+          lookAtOutput();
+          notReady();
+        });
+        return;
+      }
+      void isPortListening(options.port).then((listening) => (listening ? finish() : notReady()));
     }, readyTimeoutMs);
     void exited.then((status) =>
       finish(new TargetSetupError("server-exited", `${describeExit(status)} before it was ready`)),
     );
     if (pattern !== undefined) {
-      let checkedLines = 0;
-      const look = () => {
-        const lines = output.all();
-        const fresh = lines.slice(Math.max(0, checkedLines - output.dropped));
-        checkedLines = lines.length + output.dropped;
-        if (fresh.some((line) => pattern.test(line.text))) finish();
-      };
-      onEachOutput(look);
-      look();
+      onEachOutput(lookAtOutput);
+      lookAtOutput();
       return;
     }
     const look = () => {
