@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
-import { comparableRuns, compareRuns } from "../src/report/compare-results.js";
+import { comparableRuns, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
 
@@ -71,12 +71,27 @@ describe("runBench", () => {
       /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,
     );
 
-    // A result file compares with itself without a regression, even on correctness alone.
+    // Against itself (read back from JSON) nothing regresses; a copy where one eof run gained an error
+    // and one ran at half speed regresses on exactly those rows (the speed one not on correctness alone),
+    // and naive gaining errors is never a regression.
     const runs = comparableRuns(JSON.parse(JSON.stringify(result)), "self");
-    expect(
-      compareRuns(runs, runs, { threshold: 0.1, correctnessOnly: false }).every(
-        (row) => row.regressions.length === 0,
-      ),
-    ).toBe(true);
+    const options = { threshold: 0.1, correctnessOnly: false };
+    expect(compareRuns(runs, runs, options).flatMap((row) => row.regressions)).toEqual([]);
+    const eofRuns = runs.filter((run) => run.scenario.framing === "eof");
+    const [erring, slowed] = [eofRuns[0], eofRuns[1]];
+    const worse = runs.map((run) => {
+      if (run === erring) return { ...run, errorCount: run.errorCount + 1 };
+      if (run === slowed) return { ...run, messagesPerSec: run.messagesPerSec / 2 };
+      if (run.scenario.framing === "naive") return { ...run, errorCount: run.errorCount + 5 };
+      return run;
+    });
+    const regressedKeys = (correctnessOnly: boolean) =>
+      compareRuns(runs, worse, { ...options, correctnessOnly })
+        .filter((row) => row.regressions.length > 0)
+        .map((row) => row.key);
+    expect(regressedKeys(false)).toEqual(
+      [erring, slowed].map((run) => scenarioKey((run as (typeof runs)[number]).scenario)),
+    );
+    expect(regressedKeys(true)).toEqual([scenarioKey((erring as (typeof runs)[number]).scenario)]);
   });
 });

@@ -36,6 +36,9 @@ function brokenServerFraming(name: FramingName, options: FramingOptions): Framin
   if (name !== "length") return framing;
   return {
     name,
+    spec: framing.spec,
+    knownBroken: false,
+    payloadAvoidsBytes: framing.payloadAvoidsBytes,
     encode: (payload) => framing.encode(payload),
     createDecoder: () => new ReadIsFrameDecoder(),
   };

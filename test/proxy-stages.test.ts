@@ -10,9 +10,9 @@ import { buildFaultPipeline } from "../src/proxy/fault-pipeline.js";
 import type { ChunkSink } from "../src/proxy/fault-stage.js";
 import { LatencyStage } from "../src/proxy/latency-stage.js";
 import { ResetAfterStage } from "../src/proxy/reset-after-stage.js";
-import { SeededRandom } from "../src/proxy/seeded-random.js";
 import { SlicerStage } from "../src/proxy/slicer-stage.js";
 import { TimedDelivery } from "../src/proxy/timed-delivery.js";
+import { SeededRandom } from "../src/seeded-random.js";
 
 interface Collector extends ChunkSink {
   chunks: Buffer[];

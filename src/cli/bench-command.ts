@@ -9,6 +9,7 @@ import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import type { BenchResult } from "../results/bench-result.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
@@ -24,9 +25,6 @@ interface BenchCliOptions {
   server?: string[];
   config?: string;
 }
-
-/** Framings whose errors are a finding; naive's are its design. */
-const CORRECT_FRAMINGS = new Set(["eof", "length", "fixed"]);
 
 async function writeResult(result: BenchResult, directory: string): Promise<string> {
   await mkdir(directory, { recursive: true });
@@ -115,7 +113,7 @@ export function registerBenchCommand(program: Command): void {
       const base = await writeResult(result, options.out);
       process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
       const broken = result.runs.filter(
-        (run) => CORRECT_FRAMINGS.has(run.scenario.framing) && totalErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && totalErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(

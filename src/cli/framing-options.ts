@@ -1,6 +1,8 @@
 // The framing options that serve, send and load share, and the framing they build.
 
 import { type Command, Option } from "commander";
+import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
+import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
 import { FRAMING_NAMES, type Framing } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
@@ -24,10 +26,15 @@ export function addFramingOptions(command: Command, defaultFraming = "eof"): Com
     .option(
       "--record-size <bytes>",
       "fixed: bytes per record",
-      parseIntegerInRange(1, 16 * 1024 * 1024),
-      1024,
+      parseIntegerInRange(1, DEFAULT_MAX_FRAME_BYTES),
+      DEFAULT_RECORD_SIZE,
     )
-    .option("--max-frame <size>", "largest payload accepted, e.g. 16MiB", parseSizeBytes, 16 * 1024 * 1024);
+    .option(
+      "--max-frame <size>",
+      "largest payload accepted, e.g. 16MiB",
+      parseSizeBytes,
+      DEFAULT_MAX_FRAME_BYTES,
+    );
 }
 
 export function framingFromOptions(options: FramingCliOptions): Framing {

@@ -121,20 +121,9 @@ export function registerLoadCommand(program: Command): void {
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
-    const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const http = options.transport === "http";
-    if (http && ["framing", "token", "recordSize"].some(given)) {
-      throw new CommandFailure(
-        "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
-        EXIT_USAGE,
-      );
-    }
-    if (http && (options.insecure || options.ca !== undefined)) {
-      throw new CommandFailure(
-        "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
-        EXIT_USAGE,
-      );
-    }
+    // Over http the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
+    const given = (name: string) =>
+      options.transport !== "http" || command.getOptionValueSource(name) === "cli";
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
     const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
       import("../clients/load/load-driver.js"),
@@ -149,13 +138,9 @@ export function registerLoadCommand(program: Command): void {
         {
           target: options.target,
           transport: options.transport,
-          ...(http
-            ? {}
-            : {
-                framing: options.framing as FramingName,
-                token: parseToken(options.token),
-                recordSize: options.recordSize,
-              }),
+          ...(given("framing") ? { framing: options.framing as FramingName } : {}),
+          ...(given("token") ? { token: parseToken(options.token) } : {}),
+          ...(given("recordSize") ? { recordSize: options.recordSize } : {}),
           maxFrameBytes: options.maxFrame,
           connections: options.connections,
           pipelining: options.pipelining,

@@ -2,7 +2,7 @@
 
 import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import type { Framing } from "./framing.js";
+import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
 /** Whether `token` starts at byte `position` of `source`, its first byte already matched. */
@@ -81,12 +81,17 @@ export class EofDecoder extends FrameDecoder {
 
 export class EofFraming implements Framing {
   readonly name = "eof";
+  readonly spec: FramingSpec;
+  readonly knownBroken = false;
+  readonly payloadAvoidsBytes: readonly number[];
 
   constructor(
     readonly token: Buffer,
     readonly maxFrameBytes: number,
   ) {
     if (token.length === 0) throw new FramingError("invalid-option", "the eof token must not be empty");
+    this.spec = { name: "eof", tokenHex: token.toString("hex"), maxFrameBytes };
+    this.payloadAvoidsBytes = [token[0] as number];
   }
 
   createDecoder(): EofDecoder {

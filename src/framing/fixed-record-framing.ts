@@ -3,7 +3,7 @@
 
 import { bufferView } from "./buffer-view.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import type { Framing } from "./framing.js";
+import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
 export const DEFAULT_RECORD_SIZE = 1024;
@@ -28,6 +28,10 @@ export class FixedRecordDecoder extends FrameDecoder {
 
 export class FixedRecordFraming implements Framing {
   readonly name = "fixed";
+  readonly spec: FramingSpec;
+  readonly knownBroken = false;
+  /** A payload ending in NUL would lose it with the padding. */
+  readonly payloadAvoidsBytes: readonly number[] = [0];
   /** Shared padding source: padding is written as a view of it, never allocated per message. */
   private readonly zeros: Buffer;
 
@@ -39,6 +43,7 @@ export class FixedRecordFraming implements Framing {
       );
     }
     this.zeros = Buffer.alloc(recordSize);
+    this.spec = { name: "fixed", recordSize };
   }
 
   createDecoder(): FixedRecordDecoder {

@@ -5,8 +5,26 @@ import type { FrameDecoder } from "./frame-decoder.js";
 export const FRAMING_NAMES = ["eof", "length", "fixed", "naive"] as const;
 export type FramingName = (typeof FRAMING_NAMES)[number];
 
+/** A framing as plain JSON-safe data (name and options): the registry's framingFromSpec rebuilds it. */
+export interface FramingSpec {
+  name: FramingName;
+  /** eof: the end token's bytes, in hex. */
+  tokenHex?: string;
+  recordSize?: number;
+  maxFrameBytes?: number;
+}
+
 export interface Framing {
   readonly name: FramingName;
+  /** What rebuilds this framing where the object cannot go (another process or thread). */
+  readonly spec: FramingSpec;
+  /** Loses message boundaries by design (naive): its errors are expected, never a finding. */
+  readonly knownBroken: boolean;
+  /**
+   * Bytes that generated payloads leave out, so that the framing can carry any payload made of the
+   * others (eof: the token's first byte, so no token can start inside one; fixed: NUL, its padding).
+   */
+  readonly payloadAvoidsBytes: readonly number[];
   /** A fresh decoder for one byte stream (one connection direction). */
   createDecoder(): FrameDecoder;
   /**
@@ -19,7 +37,7 @@ export interface Framing {
 export interface FramingOptions {
   /** eof: the end-of-message token. Default `<EOF>`. */
   token?: Buffer;
-  /** fixed: bytes per record. Default 1024. */
+  /** fixed: bytes per record. Default DEFAULT_RECORD_SIZE. */
   recordSize?: number;
   /** Largest payload a decoder accepts before it fails the stream. Default 16 MiB. */
   maxFrameBytes?: number;

@@ -2,7 +2,7 @@
 
 import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
-import type { Framing } from "./framing.js";
+import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
 export const LENGTH_HEADER_BYTES = 4;
@@ -59,8 +59,13 @@ export class LengthPrefixDecoder extends FrameDecoder {
 
 export class LengthPrefixFraming implements Framing {
   readonly name = "length";
+  readonly spec: FramingSpec;
+  readonly knownBroken = false;
+  readonly payloadAvoidsBytes: readonly number[] = [];
 
-  constructor(readonly maxFrameBytes: number) {}
+  constructor(readonly maxFrameBytes: number) {
+    this.spec = { name: "length", maxFrameBytes };
+  }
 
   createDecoder(): LengthPrefixDecoder {
     return new LengthPrefixDecoder(this.maxFrameBytes);

@@ -2,7 +2,7 @@
 // (`conn.recv(1024)`) is taken as one message, so TCP's slicing and coalescing break its boundaries.
 
 import { FrameDecoder } from "./frame-decoder.js";
-import type { Framing } from "./framing.js";
+import type { Framing, FramingSpec } from "./framing.js";
 
 export const NAIVE_READ_BYTES = 1024;
 
@@ -16,6 +16,10 @@ export class NaiveDecoder extends FrameDecoder {
 
 export class NaiveFraming implements Framing {
   readonly name = "naive";
+  readonly spec: FramingSpec = { name: "naive" };
+  /** Each read is a message: boundaries hold only when reads happen to match them. */
+  readonly knownBroken = true;
+  readonly payloadAvoidsBytes: readonly number[] = [];
 
   createDecoder(): NaiveDecoder {
     return new NaiveDecoder();

@@ -1,9 +1,10 @@
-// Builds a framing by name, with the defaults of DESIGN.md and its limits validated up front.
+// Builds a framing by name (or from its spec), with the defaults of DESIGN.md and its limits validated
+// up front. Adding a framing: its file, and one case here.
 
 import { EofFraming } from "./eof-framing.js";
 import { DEFAULT_RECORD_SIZE, FixedRecordFraming } from "./fixed-record-framing.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "./frame-decoder.js";
-import { FRAMING_NAMES, type Framing, type FramingOptions } from "./framing.js";
+import { FRAMING_NAMES, type Framing, type FramingOptions, type FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 import { LengthPrefixFraming } from "./length-prefix-framing.js";
 import { NaiveFraming } from "./naive-framing.js";
@@ -32,4 +33,11 @@ export function createFraming(name: string, options: FramingOptions = {}): Frami
         `unknown framing ${JSON.stringify(name)}: choose one of ${FRAMING_NAMES.join(", ")}`,
       );
   }
+}
+
+/** The framing a spec describes (see Framing.spec), e.g. in a cluster worker. */
+export function framingFromSpec(spec: FramingSpec): Framing {
+  const { name, tokenHex, recordSize, maxFrameBytes } = spec;
+  const token = tokenHex === undefined ? undefined : Buffer.from(tokenHex, "hex");
+  return createFraming(name, { token, recordSize, maxFrameBytes });
 }

@@ -2,13 +2,13 @@
 // re-cuts the merged bytes (the other way round, coalescing would undo the slicing); latency then
 // bandwidth model propagation then the link; reset-after is last so it counts bytes actually delivered.
 
+import type { SeededRandom } from "../seeded-random.js";
 import { BandwidthStage } from "./bandwidth-stage.js";
 import { CoalescerStage } from "./coalescer-stage.js";
 import type { FaultOptions } from "./fault-options.js";
 import type { ChunkSink, FaultStage } from "./fault-stage.js";
 import { LatencyStage } from "./latency-stage.js";
 import { ResetAfterStage } from "./reset-after-stage.js";
-import type { SeededRandom } from "./seeded-random.js";
 import { SlicerStage } from "./slicer-stage.js";
 
 export interface FaultPipeline {

@@ -2,8 +2,8 @@
 // waits its own draw, a chunk is never delivered before the one ahead of it (TimedDelivery), so jitter
 // varies the timing without reordering bytes.
 
+import type { SeededRandom } from "../seeded-random.js";
 import type { ChunkSink, FaultStage } from "./fault-stage.js";
-import type { SeededRandom } from "./seeded-random.js";
 import { TimedDelivery } from "./timed-delivery.js";
 
 export class LatencyStage implements FaultStage {

@@ -3,9 +3,9 @@
 // side resets the other at once.
 
 import { connect, type Socket } from "node:net";
+import type { SeededRandom } from "../seeded-random.js";
 import type { FaultOptions, ProxyDirection } from "./fault-options.js";
 import { ProxyPipe } from "./proxy-pipe.js";
-import type { SeededRandom } from "./seeded-random.js";
 
 /**
  * After reset-after's last byte, the RST waits this long: it discards whatever is still in the kernel's

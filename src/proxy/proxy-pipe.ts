@@ -4,9 +4,9 @@
 // the faults delay.
 
 import type { Socket } from "node:net";
+import type { SeededRandom } from "../seeded-random.js";
 import type { FaultOptions } from "./fault-options.js";
 import { buildFaultPipeline, type FaultPipeline } from "./fault-pipeline.js";
-import type { SeededRandom } from "./seeded-random.js";
 
 /** Bytes a direction may hold in its faults before it stops reading its source. */
 export const HELD_BYTES_HIGH_WATER = 1024 * 1024;

@@ -3,8 +3,8 @@
 // rejects; cutting front to back keeps every piece but a chunk's last within [avg - var, avg + var].
 // A chunk's tail is never held back to wait for the next chunk: slicing must not stall a stream.
 
+import type { SeededRandom } from "../seeded-random.js";
 import type { ChunkSink, FaultStage } from "./fault-stage.js";
-import type { SeededRandom } from "./seeded-random.js";
 import { TimedDelivery } from "./timed-delivery.js";
 
 export interface SlicerSettings {

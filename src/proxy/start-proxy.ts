@@ -3,9 +3,9 @@
 
 import { randomInt } from "node:crypto";
 import { createServer } from "node:net";
+import { SeededRandom } from "../seeded-random.js";
 import { assertValidFaults, type FaultOptions, type ProxyDirection } from "./fault-options.js";
 import { ProxiedConnection } from "./proxied-connection.js";
-import { SeededRandom } from "./seeded-random.js";
 
 export const DEFAULT_PROXY_HOST = "127.0.0.1";
 export const DEFAULT_PROXY_PORT = 65433;

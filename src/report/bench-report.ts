@@ -6,6 +6,7 @@ import Table from "cli-table3";
 import type { BenchRun } from "../results/bench-result.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { unique } from "./unique.js";
 
 export interface BenchGroup {
   title: string;
@@ -18,10 +19,6 @@ export interface BenchGroup {
 /** Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came. */
 export function boundaryErrors(run: BenchRun): number {
   return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }
 
 /**

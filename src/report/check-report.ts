@@ -3,11 +3,13 @@
 
 import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { formatSizeBytes } from "./format-size.js";
+import { unique } from "./unique.js";
 
-/** What a cell shows: naive's cells say whether failing was expected of them. */
+/** What a cell shows: a known-broken framing's (naive's) cells say whether failing was expected of them. */
 export function cellVerdict(cell: CheckCell): string {
-  if (cell.framing !== "naive") return cell.passed ? "pass" : "FAIL";
+  if (!isKnownBrokenFraming(cell.framing)) return cell.passed ? "pass" : "FAIL";
   if (cell.mustFailBecause !== undefined) return cell.passed ? "unexpected pass" : "expected fail";
   // Where naive may pass or fail by chance, its verdict informs and decides nothing.
   return cell.passed ? "pass" : "fail (by chance)";
@@ -16,10 +18,6 @@ export function cellVerdict(cell: CheckCell): string {
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
   return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }
 
 export function formatCheckReport(result: CheckResult): string {
@@ -43,7 +41,7 @@ export function formatCheckReport(result: CheckResult): string {
     ]);
   }
   const lines = [table.toString()];
-  if (result.cells.some((cell) => cell.framing === "naive")) {
+  if (result.cells.some((cell) => isKnownBrokenFraming(cell.framing))) {
     lines.push(
       "naive: where its design breaks (size 0, above 1024 bytes, slicing of long messages, coalescing below 1024, split writes)",
       "it must fail; elsewhere a pass or fail is chance and decides nothing (--json gives each must-fail reason).",

@@ -1,6 +1,8 @@
 // Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
+import { isKnownBrokenFraming } from "../results/known-broken.js";
+
 export interface ScenarioKey {
   framing: string;
   variant: string;
@@ -34,9 +36,6 @@ export interface ComparisonOptions {
   /** Judge errors only, not speed (for results from different machines). */
   correctnessOnly: boolean;
 }
-
-/** Framings whose boundary errors are expected by design and never count as a regression. */
-const KNOWN_BROKEN_FRAMINGS = new Set(["naive"]);
 
 export function scenarioKey(scenario: ScenarioKey): string {
   return [
@@ -122,7 +121,7 @@ export function compareRuns(
     if (!old || !now) continue;
     row.throughputChange = old.messagesPerSec > 0 ? now.messagesPerSec / old.messagesPerSec - 1 : 0;
     row.p99Change = old.p99Us > 0 ? now.p99Us / old.p99Us - 1 : 0;
-    if (!KNOWN_BROKEN_FRAMINGS.has(row.framing) && now.errorCount > old.errorCount) {
+    if (!isKnownBrokenFraming(row.framing) && now.errorCount > old.errorCount) {
       row.regressions.push(`errors rose from ${old.errorCount} to ${now.errorCount}`);
     }
     if (options.correctnessOnly) continue;

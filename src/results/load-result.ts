@@ -100,7 +100,8 @@ export interface LoadResult {
   warnings: string[];
 }
 
-const SAMPLE_LIMIT = 10;
+/** A result keeps this many error messages (the first ones), merged results too. */
+export const ERROR_SAMPLE_LIMIT = 10;
 
 function addArrays(target: number[], source: number[]): number[] {
   const sum = target.slice();
@@ -193,7 +194,7 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
       messages: addRecords(merged.messages, result.messages),
       errors: addRecords(merged.errors, result.errors),
       mismatches: addRecords(merged.mismatches, result.mismatches),
-      errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, SAMPLE_LIMIT),
+      errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, ERROR_SAMPLE_LIMIT),
       perSecond: {
         messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
         bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),

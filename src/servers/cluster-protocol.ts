@@ -3,20 +3,9 @@
 
 import type { AppName } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
-import { EofFraming } from "../framing/eof-framing.js";
-import { FixedRecordFraming } from "../framing/fixed-record-framing.js";
-import type { Framing, FramingName } from "../framing/framing.js";
-import { LengthPrefixFraming } from "../framing/length-prefix-framing.js";
-import { NaiveFraming } from "../framing/naive-framing.js";
-import { createFraming } from "../framing/registry.js";
+import type { FramingSpec } from "../framing/framing.js";
+import { framingFromSpec } from "../framing/registry.js";
 import type { AnyServerOptions } from "./server-options.js";
-
-export interface FramingSpec {
-  name: FramingName;
-  tokenHex?: string;
-  recordSize?: number;
-  maxFrameBytes?: number;
-}
 
 interface WorkerLimits {
   app: AppName;
@@ -38,18 +27,6 @@ export type WorkerMessage =
   | { kind: "failed"; message: string }
   | { kind: "log"; line: string };
 
-export function describeFraming(framing: Framing): FramingSpec {
-  if (framing instanceof EofFraming) {
-    return { name: "eof", tokenHex: framing.token.toString("hex"), maxFrameBytes: framing.maxFrameBytes };
-  }
-  if (framing instanceof LengthPrefixFraming) return { name: "length", maxFrameBytes: framing.maxFrameBytes };
-  if (framing instanceof FixedRecordFraming) return { name: "fixed", recordSize: framing.recordSize };
-  if (framing instanceof NaiveFraming) return { name: "naive" };
-  throw new Error(
-    `framing ${JSON.stringify(framing.name)} cannot be handed to cluster workers: only the built-in framings (createFraming) can`,
-  );
-}
-
 /** The spec of one worker: the same server, with its share of the connection limit. */
 export function describeServer(options: AnyServerOptions, maxConnectionsPerWorker: number): WorkerSpec {
   const limits: WorkerLimits = {
@@ -61,15 +38,12 @@ export function describeServer(options: AnyServerOptions, maxConnectionsPerWorke
   };
   return options.transport === "http"
     ? { ...limits, transport: "http", maxBodyBytes: options.maxBodyBytes }
-    : { ...limits, transport: "tcp", framing: describeFraming(options.framing) };
+    : { ...limits, transport: "tcp", framing: options.framing.spec };
 }
 
 export function rebuildServerOptions(spec: WorkerSpec, log: (line: string) => void): AnyServerOptions {
   const { app, host, port, idleTimeoutMs, maxConnections } = spec;
   const limits = { app: getApp(app), host, port, idleTimeoutMs, maxConnections, log };
   if (spec.transport === "http") return { ...limits, transport: "http", maxBodyBytes: spec.maxBodyBytes };
-  const { name, tokenHex, recordSize, maxFrameBytes } = spec.framing;
-  const token = tokenHex === undefined ? undefined : Buffer.from(tokenHex, "hex");
-  const framing = createFraming(name, { token, recordSize, maxFrameBytes });
-  return { ...limits, transport: "tcp", framing };
+  return { ...limits, transport: "tcp", framing: framingFromSpec(spec.framing) };
 }

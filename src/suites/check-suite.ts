@@ -1,49 +1,21 @@
 // `sockbench check`: the correctness matrix. Every framing at every size under every fragmentation, each
-// cell a bounded, verified load against the concurrent echo server (in this process) through the proxy.
+// cell (src/suites/check-cell.ts) a bounded, verified load against the concurrent echo server through
+// the proxy; this module plans the matrix and schedules its cells over lanes and threads.
 
-import { getApp } from "../apps/registry.js";
-import { runLoad } from "../clients/load/load-driver.js";
-import { FRAMING_NAMES, type Framing, type FramingName, type FramingOptions } from "../framing/framing.js";
-import { createFraming } from "../framing/registry.js";
+import { FRAMING_NAMES, type FramingName } from "../framing/framing.js";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
-import { totalErrors } from "../results/load-result.js";
-import { startServer } from "../servers/start-server.js";
+import { type CheckCellPlan, cellCost, runCheckCell, type ServerFramingFactory } from "./check-cell.js";
 import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
-import { FRAGMENTATIONS, type Fragmentation } from "./fragmentations.js";
-import { withFragmentedTarget } from "./fragmented-target.js";
-import { naiveMustFailReason } from "./naive-expectations.js";
-import { recordSizeFor } from "./record-size.js";
 
 export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
-
-/** Each cell moves about this many payload bytes each way, and at least one message. */
-const CELL_BUDGET_BYTES = 2 * 1024 * 1024;
-/**
- * Under the proxy's slicing every byte costs a write of its own (1-byte slices: about 17 s per MiB round
- * trip measured on 2 cores), so sliced cells move less: 64 KiB twice, 1 MiB once.
- */
-const SLICED_CELL_BUDGET_BYTES = 128 * 1024;
-const MAX_CELL_MESSAGES = 32;
-/**
- * Per request; a cell whose server never answers (naive at size 0) ends after one such wait. Generous,
- * since cells share a thread and a neighbour's 1-byte slicing holds it for a while.
- */
-export const CELL_TIMEOUT_MS = 5000;
-/**
- * Sliced cells wait longer for a large reply: this much more per KiB of payload (64 KiB: 24 s, 1 MiB:
- * about 5 min). Generous on purpose: on a loaded 2-core machine (load average 6) 150 ms per KiB let a
- * correct eof cell of 64 KiB time out while 1 MiB cells sliced to 1 byte held the CPU. A correct framing
- * must not fail for being slow; a broken one fails on its first wrong reply anyway.
- */
-const SLICED_TIMEOUT_MS_PER_KIB = 300;
 
 export interface CheckOptions {
   framings?: readonly FramingName[];
   sizesBytes?: readonly number[];
   fragmentations?: readonly FragmentationName[];
   /** The framing the server decodes with (default: the registry's); a test hands in a broken one. */
-  serverFraming?: (name: FramingName, options: FramingOptions) => Framing;
+  serverFraming?: ServerFramingFactory;
   /** Cells in flight at once per thread (default DEFAULT_CHECK_CONCURRENCY). */
   concurrency?: number;
   /** Worker threads running cells (default 1: all in this thread). Not with serverFraming. */
@@ -55,97 +27,6 @@ export interface CheckOptions {
     size: number,
     fragmentation: FragmentationName,
   ) => void;
-}
-
-function isSliced(fragmentation: Fragmentation): boolean {
-  return fragmentation.proxyFaults?.sliceAvgBytes !== undefined;
-}
-
-/** How many messages a cell sends: enough to repeat, bounded so that a 1 MiB cell stays quick. */
-export function cellMessageCount(sizeBytes: number, fragmentation: Fragmentation): number {
-  const budgetBytes = isSliced(fragmentation) ? SLICED_CELL_BUDGET_BYTES : CELL_BUDGET_BYTES;
-  const byBudget = Math.floor(budgetBytes / Math.max(1, sizeBytes));
-  return Math.min(MAX_CELL_MESSAGES, Math.max(1, byBudget));
-}
-
-export function cellTimeoutMs(sizeBytes: number, fragmentation: Fragmentation): number {
-  if (!isSliced(fragmentation)) return CELL_TIMEOUT_MS;
-  return CELL_TIMEOUT_MS + Math.ceil(sizeBytes / 1024) * SLICED_TIMEOUT_MS_PER_KIB;
-}
-
-/** The framing settings of a cell: a fixed record holds the cell's largest message (as in bench). */
-function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOptions {
-  return framing === "fixed" ? { recordSize: recordSizeFor(sizeBytes) } : {};
-}
-
-/** One cell to run: which framing, size and fragmentation. */
-export interface CheckCellPlan {
-  framing: FramingName;
-  size: number;
-  fragmentation: FragmentationName;
-}
-
-/** About how long a cell takes, to start the slow ones first: sliced bytes cost a write each. */
-function cellCost(plan: CheckCellPlan): number {
-  const fragmentation = FRAGMENTATIONS[plan.fragmentation];
-  const bytes = cellMessageCount(plan.size, fragmentation) * Math.max(1, plan.size);
-  return isSliced(fragmentation) ? bytes * 100 : bytes;
-}
-
-/** Runs one cell with its own server and proxy, and closes both. */
-export async function runCheckCell(
-  plan: CheckCellPlan,
-  serverFramingOf: CheckOptions["serverFraming"] = createFraming,
-): Promise<CheckCell> {
-  const { framing, size: sizeBytes, fragmentation: fragmentationName } = plan;
-  const framingOptions = framingOptionsFor(framing, sizeBytes);
-  const serverFraming = serverFramingOf(framing, framingOptions);
-  const server = await startServer("concurrent", {
-    host: "127.0.0.1",
-    port: 0,
-    idleTimeoutMs: 0,
-    maxConnections: 16,
-    // A broken framing's protocol errors are the driver's to count; the server's own lines would be noise.
-    log: () => {},
-    framing: serverFraming,
-    app: getApp("echo"),
-  });
-  const fragmentation = FRAGMENTATIONS[fragmentationName];
-  try {
-    const asked = cellMessageCount(sizeBytes, fragmentation);
-    const result = await withFragmentedTarget(server, fragmentation, (target) =>
-      runLoad({
-        target,
-        framing,
-        ...framingOptions,
-        connections: 1,
-        pipelining: fragmentation.pipelining ?? 1,
-        sizesBytes: [sizeBytes],
-        amount: asked,
-        timeoutMs: cellTimeoutMs(sizeBytes, fragmentation),
-        verify: "echo",
-        splitPieces: fragmentation.splitPieces ?? 1,
-      }),
-    );
-    const errors = totalErrors(result);
-    const passed = errors === 0 && result.messages.verified === asked;
-    const mustFailBecause = framing === "naive" ? naiveMustFailReason(sizeBytes, fragmentation) : undefined;
-    return {
-      framing,
-      size: sizeBytes,
-      fragmentation: fragmentationName,
-      passed,
-      messages: result.messages.verified,
-      asked,
-      errors,
-      errorKinds: result.errors,
-      samples: result.errorSamples.slice(0, 3),
-      ...(mustFailBecause !== undefined ? { mustFailBecause } : {}),
-      blocking: framing === "naive" ? mustFailBecause !== undefined && passed : !passed,
-    };
-  } finally {
-    await server.close();
-  }
 }
 
 /** Cells in flight at once per thread: most of a cell's time is spent waiting on timers and sockets. */
@@ -183,12 +64,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
   }
   const run: CellRunner =
     threads > 1
-      ? cellRunnerInThreads(threads)
-      : { runCell: (_, cell) => runCheckCell(cell, options.serverFraming), close: async () => {} };
+      ? cellRunnerInThreads(threads, concurrency)
+      : { runCell: (cell) => runCheckCell(cell, options.serverFraming), close: async () => {} };
   try {
     const lane = async (): Promise<void> => {
       for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
-        cells[index] = await run.runCell(index, plan[index] as CheckCellPlan);
+        cells[index] = await run.runCell(plan[index] as CheckCellPlan);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency * threads, plan.length) }, lane));

@@ -1,15 +1,8 @@
-// The body of one check thread: runs each cell it is handed and answers with the result.
+// The task of a check thread (run by tinypool, see check-threads.ts): one cell, answered with its result.
 
-import { parentPort } from "node:worker_threads";
-import { runCheckCell } from "./check-suite.js";
-import type { CheckThreadReply, CheckThreadRequest } from "./check-threads.js";
+import type { CheckCell } from "../results/check-result.js";
+import { type CheckCellPlan, runCheckCell } from "./check-cell.js";
 
-const port = parentPort;
-if (port === null) throw new Error("check-worker runs only as a worker thread");
-
-port.on("message", (request: CheckThreadRequest) => {
-  runCheckCell(request.plan).then(
-    (cell) => port.postMessage({ id: request.id, cell } satisfies CheckThreadReply),
-    (error: Error) => port.postMessage({ id: request.id, error: error.message } satisfies CheckThreadReply),
-  );
-});
+export default function runCellInThread(plan: CheckCellPlan): Promise<CheckCell> {
+  return runCheckCell(plan);
+}

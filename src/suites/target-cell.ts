@@ -18,7 +18,7 @@ import type { OutputLine } from "../targets/output-ring.js";
 import { describeExit, type RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
 import type { TargetChoice } from "../targets/target-spec.js";
-import { cellMessageCount, cellTimeoutMs } from "./check-suite.js";
+import { cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
 

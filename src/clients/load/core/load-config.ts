@@ -2,6 +2,7 @@
 // clear usage error before any socket is opened.
 
 import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
+import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 
@@ -102,7 +103,11 @@ export type ResolvedLoadConfig = Required<
     | "expectModule"
   >;
 
-export class LoadConfigError extends Error {}
+/** A load asked for something it cannot do; the message names what and what is allowed. */
+export class LoadConfigError extends Error {
+  override readonly name = "LoadConfigError";
+  readonly code = "SOCKBENCH_LOAD_CONFIG";
+}
 
 function requireInteger(name: string, value: number, minimum: number, maximum: number): void {
   if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
@@ -126,21 +131,14 @@ function checkTransport(config: ResolvedLoadConfig): void {
     framingOf(config);
     return;
   }
-  const framingOnly = (
-    [
-      ["framing", config.framing],
-      ["token", config.token],
-      ["record size", config.recordSize],
-    ] as const
-  ).filter(([, value]) => value !== undefined);
-  if (framingOnly.length > 0) {
+  if (config.framing !== undefined || config.token !== undefined || config.recordSize !== undefined) {
     throw new LoadConfigError(
-      `${framingOnly.map(([name]) => name).join(", ")} apply to --transport tcp: over http each POST body is one message`,
+      "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
     );
   }
   if (config.insecure || config.ca !== undefined) {
     throw new LoadConfigError(
-      "--insecure and --ca apply to tls:// targets; --transport http speaks plain HTTP/1.1",
+      "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
     );
   }
   if ((config.verify !== "echo" && config.verify !== "none") || config.expectModule !== undefined) {
@@ -209,7 +207,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
   if (resolved.framing === "fixed") {
-    const recordSize = resolved.recordSize ?? 1024;
+    const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
     const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
     if (tooLarge !== undefined) {
       throw new LoadConfigError(

@@ -7,6 +7,9 @@ import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LoadStats } from "./load-stats.js";
 import type { RequestQueue } from "./request-queue.js";
 
+/** A lane whose connection dropped opens a new one after this pause, while the run lasts. */
+export const RECONNECT_DELAY_MS = 50;
+
 /** What a lane needs from the run that owns it. */
 export interface LaneHost {
   readonly config: ResolvedLoadConfig;

@@ -74,7 +74,6 @@ export class LoadRun implements LaneHost {
   ) {
     this.openLoop = config.rate !== undefined;
     this.stats = new LoadStats(this.openLoop, hooks.onError);
-    this.stats.measureStartUs = Number.POSITIVE_INFINITY;
     this.remaining = config.rate === undefined ? config.amount : undefined;
     const target = targetForTransport(config.target, config.transport);
     this.transport =
@@ -107,7 +106,7 @@ export class LoadRun implements LaneHost {
     if (!this.issuing) return false;
     if (this.remaining === undefined) return true;
     // Judged by the same clock reading the connection stamps the request with: warmup is free.
-    if (now < this.stats.measureStartUs) return true;
+    if (!this.stats.isMeasured(now)) return true;
     if (this.remaining > 0) {
       this.remaining--;
       return true;
@@ -126,7 +125,7 @@ export class LoadRun implements LaneHost {
     this.startUs = nowUs();
     this.lastReplyUs = this.startUs;
     const measureStartUs = this.startUs + warmupMs * 1000;
-    this.stats.measureStartUs = measureStartUs;
+    this.stats.startMeasuring(measureStartUs);
     if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
     else this.measuring = true;
     if (durationMs !== undefined) {
@@ -208,7 +207,7 @@ export class LoadRun implements LaneHost {
     let unsent = 0;
     for (const lane of this.lanes) {
       unanswered += lane.measuredUnanswered();
-      unsent += lane.due.countIntendedFrom(this.stats.measureStartUs);
+      unsent += this.stats.measuredIn(lane.due);
     }
     if (unanswered > 0) {
       this.stats.recordError(

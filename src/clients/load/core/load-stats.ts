@@ -1,5 +1,6 @@
 // Everything a run measures, recorded as it happens: counts, errors by kind, latency histograms and
-// per-second throughput. Only the measured phase is recorded; callers say whether an event belongs to it.
+// per-second throughput. The stats own the measured window: lanes report what happened and when, and
+// the stats decide whether it counts (see isMeasured).
 
 import {
   createLatencyHistogram,
@@ -8,12 +9,12 @@ import {
 } from "../../../results/latency-histogram.js";
 import {
   ERROR_KINDS,
+  ERROR_SAMPLE_LIMIT,
   type ErrorKind,
   MISMATCH_KINDS,
   type MismatchKind,
 } from "../../../results/load-result.js";
-
-const SAMPLE_LIMIT = 10;
+import type { RequestQueue } from "./request-queue.js";
 
 /** The bytes behind an error, where there are some: what the reply should have been, and what came. */
 export interface ErrorEvidence {
@@ -52,8 +53,8 @@ export class LoadStats {
   readonly errorSamples: string[] = [];
   readonly messagesPerSecond: number[] = [];
   readonly bytesPerSecond: number[] = [];
-  /** When the measured phase starts; per-second buckets count from here. */
-  measureStartUs = 0;
+  /** When the measured phase starts (per-second buckets count from here); until the run says, never. */
+  private windowStartUs = Number.POSITIVE_INFINITY;
   private pendingLatencyUs = -1;
   private pendingCount = 0;
 
@@ -62,6 +63,37 @@ export class LoadStats {
     private readonly onError?: (event: LoadErrorEvent) => void,
   ) {
     this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
+  }
+
+  get measureStartUs(): number {
+    return this.windowStartUs;
+  }
+
+  /** The run's warmup is over at `startUs`: from then on, what happens counts. */
+  startMeasuring(startUs: number): void {
+    this.windowStartUs = startUs;
+  }
+
+  /**
+   * The one rule of the measured window: what happened at `timeUs` counts when it is not before the
+   * window's start. A request, and everything about its reply, is judged by its intended send time (a
+   * warmup request answered after warmup does not count); an event of no request (bytes read, a
+   * dropped connection) by when it happened.
+   */
+  isMeasured(timeUs: number): boolean {
+    return timeUs >= this.windowStartUs;
+  }
+
+  /** Requests in `queue` that count, by their intended send times. */
+  measuredIn(queue: RequestQueue): number {
+    return queue.countIntendedFrom(this.windowStartUs);
+  }
+
+  /** A request was written; says whether it counts. */
+  recordSent(intendedUs: number): boolean {
+    const measured = this.isMeasured(intendedUs);
+    if (measured) this.sent++;
+    return measured;
   }
 
   /** A verified reply: latency from the intended send time and, in an open loop, from the write. */
@@ -78,7 +110,7 @@ export class LoadStats {
       this.pendingCount = 1;
     }
     this.uncorrectedLatency?.recordValue(clampLatency(nowUs - sentUs));
-    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
+    const second = Math.floor((nowUs - this.windowStartUs) / 1e6);
     this.messagesPerSecond[second] = (this.messagesPerSecond[second] ?? 0) + 1;
   }
 
@@ -89,8 +121,10 @@ export class LoadStats {
     this.pendingLatencyUs = -1;
   }
 
+  /** Reply bytes read at `nowUs` (counted in the measured window only). */
   recordBytes(byteCount: number, nowUs: number): void {
-    const second = Math.floor((nowUs - this.measureStartUs) / 1e6);
+    if (!this.isMeasured(nowUs)) return;
+    const second = Math.floor((nowUs - this.windowStartUs) / 1e6);
     this.bytesPerSecond[second] = (this.bytesPerSecond[second] ?? 0) + byteCount;
   }
 
@@ -101,6 +135,12 @@ export class LoadStats {
     this.onError?.({ kind: "mismatch", mismatch: kind, detail, atMs: Date.now(), ...evidence });
   }
 
+  /** An error of no single request (a dropped connection, a failed connect) at `nowUs`, when measured. */
+  recordErrorAt(kind: ErrorKind, detail: string, nowUs: number, evidence: ErrorEvidence = {}): void {
+    if (this.isMeasured(nowUs)) this.recordError(kind, detail, 1, evidence);
+  }
+
+  /** Errors the caller has judged measured already (requests counted by their intended times). */
   recordError(kind: ErrorKind, detail: string, count = 1, evidence: ErrorEvidence = {}): void {
     this.count(kind, detail, count);
     this.onError?.({ kind, detail, atMs: Date.now(), ...evidence });
@@ -108,7 +148,7 @@ export class LoadStats {
 
   private count(kind: ErrorKind, detail: string, count: number): void {
     this.errors[kind] += count;
-    if (this.errorSamples.length < SAMPLE_LIMIT) this.errorSamples.push(`${kind}: ${detail}`);
+    if (this.errorSamples.length < ERROR_SAMPLE_LIMIT) this.errorSamples.push(`${kind}: ${detail}`);
   }
 }
 

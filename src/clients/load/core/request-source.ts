@@ -4,32 +4,29 @@
 
 import { checksReplies, type Expectation } from "../../../apps/expectation.js";
 import type { Framing } from "../../../framing/framing.js";
+import { SeededRandom } from "../../../seeded-random.js";
 import { EchoPayloadCodec } from "../verification/echo-payload.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 
-/** A seeded generator (mulberry32): the same seed mixes the sizes in the same order. */
+/** Picks each request's size from a seeded generator: the same seed mixes the sizes in the same order. */
 export class SizePicker {
-  private state: number;
+  private readonly random: SeededRandom;
 
   constructor(
     private readonly sizesBytes: readonly number[],
     seed: number,
   ) {
-    this.state = seed >>> 0;
+    this.random = new SeededRandom(seed);
   }
 
   next(): number {
     if (this.sizesBytes.length === 1) return this.sizesBytes[0] as number;
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    const unit = ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-    return this.sizesBytes[Math.floor(unit * this.sizesBytes.length)] as number;
+    return this.sizesBytes[Math.floor(this.random.nextFloat() * this.sizesBytes.length)] as number;
   }
 }
 
-/** How a payload goes on the wire: a framing's frame, or over HTTP the request body as it is. */
-export type PayloadEncoder = Pick<Framing, "encode">;
+/** How a payload goes on the wire (a framing's frame, or over HTTP the request body as it is) and the bytes payloads avoid. */
+export type PayloadEncoder = Pick<Framing, "encode" | "payloadAvoidsBytes">;
 
 export class RequestSource {
   readonly codec: EchoPayloadCodec;
@@ -44,8 +41,7 @@ export class RequestSource {
     private readonly expectation: Expectation,
   ) {
     this.checksReplies = checksReplies(expectation);
-    const token = config.framing === "eof" ? config.token : undefined;
-    this.codec = new EchoPayloadCodec(token && token.length > 0 ? [token[0] as number] : []);
+    this.codec = new EchoPayloadCodec(framing.payloadAvoidsBytes);
   }
 
   sizePicker(connectionId: number): SizePicker {

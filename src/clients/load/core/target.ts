@@ -10,7 +10,11 @@ export type LoadTarget =
   | { kind: "tcp" | "tls" | "http"; host: string; port: number }
   | { kind: "unix"; path: string };
 
-export class TargetError extends Error {}
+/** The target is written wrong or cannot be reached. */
+export class TargetError extends Error {
+  override readonly name = "TargetError";
+  readonly code = "SOCKBENCH_TARGET";
+}
 
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
 const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT, unix:PATH or http://HOST:PORT";

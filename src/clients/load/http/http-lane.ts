@@ -6,7 +6,7 @@
 import type { Dispatcher } from "undici";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-lane.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import { type ExchangeOwner, HttpExchange } from "./http-exchange.js";
@@ -20,8 +20,6 @@ export interface HttpWire {
   /** Counts a request that got no response; says what kind of error it was. */
   recordFailure(error: Error, request: string, measured: boolean): ErrorKind;
 }
-
-const RECONNECT_DELAY_MS = 50;
 
 /** A request that waited --timeout for its response (counted as a timeout, like a TCP one). */
 export class ResponseTimeoutError extends Error {}
@@ -126,11 +124,8 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
     const payload = this.verifyEcho ? source.requestPayload(this.id, seq, sizeBytes) : undefined;
-    const measured = intendedUs >= this.host.stats.measureStartUs;
-    if (measured) {
-      this.host.stats.sent++;
-      this.inFlightMeasured++;
-    }
+    const measured = this.host.stats.recordSent(intendedUs);
+    if (measured) this.inFlightMeasured++;
     const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);
     this.inFlight.add(exchange);
     this.wire.pool.dispatch(

@@ -17,7 +17,8 @@ import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
 
 /** Over HTTP a payload goes out as the request body, as it is. */
-const AS_BODY = { encode: (payload: Buffer) => [payload] };
+/** A POST body is the payload as it is: any byte may be in it. */
+const AS_BODY = { encode: (payload: Buffer) => [payload], payloadAvoidsBytes: [] };
 
 const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 
@@ -99,7 +100,7 @@ export class HttpTransport implements LoadTransport, HttpWire {
         stats.recordError("timeout", `${request}: no response within ${this.config.timeoutMs} ms`);
     } else if (!this.countedErrors.has(error)) {
       this.countedErrors.add(error);
-      if (nowUs() >= stats.measureStartUs) stats.recordError(kind, `${request}: ${error.message}`);
+      stats.recordErrorAt(kind, `${request}: ${error.message}`, nowUs());
     }
     return kind;
   }

@@ -7,7 +7,7 @@ import type { FrameDecoder } from "../../../framing/frame-decoder.js";
 import type { Framing } from "../../../framing/framing.js";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-lane.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
@@ -20,8 +20,6 @@ export interface TcpWire {
   readonly source: RequestSource;
   readonly connector: TargetConnector;
 }
-
-const RECONNECT_DELAY_MS = 50;
 
 export class LoadConnection implements LoadLane {
   /** Written, not yet answered, oldest first. */
@@ -112,7 +110,7 @@ export class LoadConnection implements LoadLane {
   }
 
   measuredUnanswered(): number {
-    return this.outstanding.countIntendedFrom(this.host.stats.measureStartUs);
+    return this.host.stats.measuredIn(this.outstanding);
   }
 
   private issue(intendedUs: number, now: number): void {
@@ -126,7 +124,7 @@ export class LoadConnection implements LoadLane {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
     }
-    if (intendedUs >= this.host.stats.measureStartUs) this.host.stats.sent++;
+    this.host.stats.recordSent(intendedUs);
   }
 
   private attach(socket: Socket): void {
@@ -160,7 +158,7 @@ export class LoadConnection implements LoadLane {
   private onData(decoder: FrameDecoder, chunk: Buffer): void {
     const now = nowUs();
     const stats = this.host.stats;
-    if (now >= stats.measureStartUs) stats.recordBytes(chunk.length, now);
+    stats.recordBytes(chunk.length, now);
     let replies: Buffer[];
     try {
       replies = decoder.push(chunk);
@@ -176,13 +174,12 @@ export class LoadConnection implements LoadLane {
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    if (nowUs() >= this.host.stats.measureStartUs)
-      this.host.stats.recordError(
-        kind,
-        `connection ${this.id}: ${detail}`,
-        1,
-        this.verifier.headEvidence(this.outstanding),
-      );
+    this.host.stats.recordErrorAt(
+      kind,
+      `connection ${this.id}: ${detail}`,
+      nowUs(),
+      this.verifier.headEvidence(this.outstanding),
+    );
     this.drop();
   }
 
@@ -209,7 +206,7 @@ export class LoadConnection implements LoadLane {
       },
       (error: Error) => {
         if (this.closed || !this.host.active) return;
-        if (nowUs() >= this.host.stats.measureStartUs) this.host.stats.recordError("connect", error.message);
+        this.host.stats.recordErrorAt("connect", error.message, nowUs());
         this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
       },
     );

@@ -1,6 +1,6 @@
 // The request payloads of `--verify echo`: each carries its sequence number, its connection id, its
-// size and a check over those, then a pattern, all as text from a 64-character alphabet that omits the
-// eof token's first byte (so the token can never start inside a payload) and NUL (so fixed records keep it).
+// size and a check over those, then a pattern, all as printable text from a 64-character alphabet that
+// omits the bytes the framing asks payloads to avoid (Framing.payloadAvoidsBytes: eof's token's first byte).
 // A payload shorter than the header carries the header's first bytes (sequence digits first), so even a
 // one-byte payload changes from one request to the next.
 
@@ -27,7 +27,7 @@ export class EchoPayloadCodec {
   /** The body pattern, long enough to slice any body at any phase. */
   private pattern: Buffer = Buffer.alloc(0);
 
-  /** `excludedBytes`: bytes a payload must never contain (the eof token's first byte). */
+  /** `excludedBytes`: bytes a payload must never contain (its framing's payloadAvoidsBytes). */
   constructor(excludedBytes: readonly number[] = []) {
     const letters: number[] = [];
     for (let byte = 0x21; byte < 0x7f && letters.length < 64; byte++) {

@@ -225,7 +225,7 @@ export class ReplyVerifier {
   private onUnexpected(reply: Buffer, nowUs: number): void {
     const header = this.checksReplies ? this.codec.parseHeader(reply) : undefined;
     const late = header !== undefined && this.missing.delete(header.seq);
-    const measured = nowUs >= this.stats.measureStartUs;
+    const measured = this.stats.isMeasured(nowUs);
     this.mismatch(
       late ? "reordered" : "duplicated",
       header !== undefined
@@ -256,7 +256,7 @@ export class ReplyVerifier {
   }
 
   private isMeasured(intendedUs: number): boolean {
-    return intendedUs >= this.stats.measureStartUs;
+    return this.stats.isMeasured(intendedUs);
   }
 
   private describe(seq: number, what: string): string {

@@ -3,6 +3,7 @@
 
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../../built-module.js";
+import { FramingError, type FramingErrorCode } from "../../../framing/framing-error.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { type LoadResult, mergeLoadResults } from "../../../results/load-result.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
@@ -15,7 +16,7 @@ export type WorkerReport =
   | { type: "ready" }
   | { type: "progress"; progress: LoadProgress }
   | { type: "result"; result: LoadResult }
-  | { type: "error"; message: string; kind: "target" | "config" | "other" };
+  | { type: "error"; name: string; message: string; code?: string };
 
 /** Shares `total` out over `parts` in proportion to `weights`, the remainder to the first ones. */
 function shareOut(total: number, weights: number[]): number[] {
@@ -51,10 +52,12 @@ export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
   });
 }
 
-function toError(report: Extract<WorkerReport, { type: "error" }>): Error {
-  if (report.kind === "target") return new TargetError(report.message);
-  if (report.kind === "config") return new LoadConfigError(report.message);
-  return new Error(report.message);
+/** The error a worker ended with, as the same class when it is one of the driver's (by its name). */
+function reviveError({ name, message, code }: Extract<WorkerReport, { type: "error" }>): Error {
+  if (name === "TargetError") return new TargetError(message);
+  if (name === "LoadConfigError") return new LoadConfigError(message);
+  if (name === "FramingError") return new FramingError(code as FramingErrorCode, message);
+  return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
 }
 
 export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
@@ -84,7 +87,7 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
         if (report.type === "ready") markReady();
         else if (report.type === "progress") onProgress(index, report.progress);
         else if (report.type === "result") resolve(report.result);
-        else reject(toError(report));
+        else reject(reviveError(report));
       });
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`load worker ${index} exited with code ${code}`)));

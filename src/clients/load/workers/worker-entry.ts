@@ -1,11 +1,9 @@
 // The body of one --workers thread: a LoadRun on its share of the connections, started on the driver's word.
 
 import { parentPort, workerData } from "node:worker_threads";
-import { FramingError } from "../../../framing/framing-error.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
-import { TargetError } from "../core/target.js";
-import { ExpectModuleError, loadExpectation } from "../verification/expectation-module.js";
+import { loadExpectation } from "../verification/expectation-module.js";
 import type { WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
@@ -33,14 +31,7 @@ try {
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
   post({ type: "result", result: await run.measure() });
 } catch (error) {
-  const kind =
-    error instanceof TargetError
-      ? "target"
-      : error instanceof LoadConfigError ||
-          error instanceof FramingError ||
-          error instanceof ExpectModuleError
-        ? "config"
-        : "other";
-  post({ type: "error", message: (error as Error).message, kind });
+  const { name, message, code } = error as Error & { code?: unknown };
+  post({ type: "error", name, message, ...(typeof code === "string" ? { code } : {}) });
 }
 port.close();

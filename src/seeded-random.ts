@@ -1,5 +1,5 @@
-// The proxy's one source of randomness: a tiny seedable PRNG (mulberry32), so a run that found a
-// failure can be repeated with the same `--seed`. Not for cryptography.
+// The one source of randomness of the proxy and the load driver: a tiny seedable PRNG (mulberry32), so a
+// run that found a failure can be repeated with the same `--seed`. Not for cryptography.
 
 export class SeededRandom {
   private state: number;

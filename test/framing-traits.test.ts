@@ -1,0 +1,84 @@
+// What a framing says about itself: its spec rebuilds the same framing (as cluster workers do), the
+// known-broken trait belongs to naive alone, and payloads made to avoid its bytes are always framable.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BUILT_IN_EXPECTATIONS } from "../src/apps/expectation.js";
+import { resolveLoadConfig } from "../src/clients/load/core/load-config.js";
+import { RequestSource } from "../src/clients/load/core/request-source.js";
+import { EchoPayloadCodec } from "../src/clients/load/verification/echo-payload.js";
+import { FRAMING_NAMES, type FramingOptions } from "../src/framing/framing.js";
+import { createFraming, framingFromSpec } from "../src/framing/registry.js";
+import { isKnownBrokenFraming } from "../src/results/known-broken.js";
+
+const framingArbitrary = fc.record({
+  name: fc.constantFrom(...FRAMING_NAMES),
+  token: fc.uint8Array({ minLength: 1, maxLength: 5 }).map((bytes) => Buffer.from(bytes)),
+  recordSize: fc.integer({ min: 1, max: 4096 }),
+  maxFrameBytes: fc.integer({ min: 1, max: 1 << 24 }),
+});
+
+function optionsOf(drawn: { token: Buffer; recordSize: number; maxFrameBytes: number }): FramingOptions {
+  return { token: drawn.token, recordSize: drawn.recordSize, maxFrameBytes: drawn.maxFrameBytes };
+}
+
+describe("framing specs", () => {
+  it("rebuild, through JSON, a framing that writes the same bytes and has the same spec", () => {
+    fc.assert(
+      fc.property(framingArbitrary, fc.uint8Array({ maxLength: 64 }), (drawn, bytes) => {
+        const framing = createFraming(drawn.name, optionsOf(drawn));
+        const rebuilt = framingFromSpec(JSON.parse(JSON.stringify(framing.spec)));
+        expect(rebuilt.spec).toEqual(framing.spec);
+        expect(rebuilt.constructor).toBe(framing.constructor);
+        const payload = Buffer.from(bytes.filter((byte) => !framing.payloadAvoidsBytes.includes(byte)));
+        if (drawn.name === "fixed" && payload.length > drawn.recordSize) return;
+        expect(Buffer.concat(rebuilt.encode(payload))).toEqual(Buffer.concat(framing.encode(payload)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("the known-broken trait", () => {
+  it("is naive's alone, asked by name where a result names its framing", () => {
+    expect(FRAMING_NAMES.filter((name) => createFraming(name).knownBroken)).toEqual(["naive"]);
+    expect(FRAMING_NAMES.filter(isKnownBrokenFraming)).toEqual(["naive"]);
+    expect(isKnownBrokenFraming("http")).toBe(false);
+    expect(isKnownBrokenFraming("no-such-framing")).toBe(false);
+  });
+});
+
+describe("payloads that avoid the framing's bytes", () => {
+  it("can be framed and decoded back by every framing, whatever its token", () => {
+    fc.assert(
+      fc.property(
+        framingArbitrary,
+        fc.integer({ min: 0, max: 2000 }),
+        fc.nat(10_000),
+        (drawn, sizeBytes, seq) => {
+          const framing = createFraming(drawn.name, {
+            ...optionsOf(drawn),
+            recordSize: 2000,
+            maxFrameBytes: 4000,
+          });
+          const payload = new EchoPayloadCodec(framing.payloadAvoidsBytes).create(3, seq, sizeBytes);
+          const decoder = framing.createDecoder();
+          const frames = decoder.push(Buffer.concat(framing.encode(payload)));
+          if (framing.knownBroken) return;
+          expect(frames.map((frame) => Buffer.from(frame).toString("hex"))).toEqual([
+            payload.toString("hex"),
+          ]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("leave out the default eof token's first byte when the load config names no token (check, bench)", () => {
+    const config = resolveLoadConfig({ target: "127.0.0.1:1", framing: "eof", sizesBytes: [4096] });
+    const source = new RequestSource(config, createFraming("eof"), BUILT_IN_EXPECTATIONS.echo);
+    for (let seq = 0; seq < 64; seq++) {
+      expect(source.requestPayload(seq, seq, 4096).includes("<")).toBe(false);
+    }
+  });
+});

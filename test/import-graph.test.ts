@@ -1,0 +1,110 @@
+// The import rule of docs/design.md, checked on the sources: folders are layers, imports run one way
+// (cli → suites → clients/servers/proxy → results/framing/apps; report → results) and no module
+// reaches itself again through its imports, type-only imports included.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SOURCE_ROOT = resolve(import.meta.dirname, "..", "src");
+
+/** The layers each layer may import besides itself; modules at the top of src/ (version, built-module) import nothing and serve all. */
+const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
+  cli: ["suites", "clients", "servers", "proxy", "report", "results", "framing", "apps"],
+  suites: ["clients", "servers", "proxy", "results", "framing", "apps"],
+  clients: ["results", "framing", "apps"],
+  servers: ["results", "framing", "apps"],
+  proxy: ["results", "framing", "apps"],
+  report: ["results"],
+  results: ["framing"],
+  framing: [],
+  apps: [],
+};
+
+const IMPORT_SPECIFIER =
+  /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?\bfrom\s*"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)/g;
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [relative(SOURCE_ROOT, path)] : [];
+  });
+}
+
+/** Every relative import of every module, as paths under src/ (`.js` specifiers name `.ts` sources). */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(SOURCE_ROOT)) {
+    const text = readFileSync(join(SOURCE_ROOT, file), "utf8");
+    const targets = [...text.matchAll(IMPORT_SPECIFIER)].map((match) => {
+      const specifier = (match[1] ?? match[2]) as string;
+      return relative(SOURCE_ROOT, resolve(SOURCE_ROOT, dirname(file), specifier)).replace(/\.js$/, ".ts");
+    });
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** The folder under src/ a module belongs to; cli.ts is the cli layer; other top-level modules have none. */
+function layerOf(file: string): string | undefined {
+  if (file === "cli.ts") return "cli";
+  const slash = file.indexOf("/");
+  return slash === -1 ? undefined : file.slice(0, slash);
+}
+
+describe("the import graph of src/", () => {
+  const graph = importGraph();
+
+  it("is read whole: every import names a module that exists", () => {
+    expect(graph.size).toBeGreaterThan(50);
+    const missing = [...graph].flatMap(([file, targets]) =>
+      targets.filter((target) => !graph.has(target)).map((target) => `${file} -> ${target}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("runs one way between layers", () => {
+    const wrongWay: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = layerOf(file);
+      for (const target of targets) {
+        const to = layerOf(target);
+        if (to === undefined) {
+          // A shared top-level module serves every layer and imports nothing itself.
+          if (from === undefined) wrongWay.push(`${file} -> ${target}`);
+          continue;
+        }
+        if (from === undefined) {
+          wrongWay.push(`${file} -> ${target}`);
+          continue;
+        }
+        const allowed = ALLOWED_IMPORTS[from];
+        if (allowed === undefined)
+          throw new Error(`src/${from}/ is not a known layer: add it to ALLOWED_IMPORTS`);
+        if (to !== from && !allowed.includes(to)) wrongWay.push(`${file} -> ${target}`);
+      }
+    }
+    expect(wrongWay).toEqual([]);
+  });
+
+  it("has no cycle", () => {
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const path: string[] = [];
+    const visit = (file: string): void => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "open") {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(" -> "));
+        return;
+      }
+      state.set(file, "open");
+      path.push(file);
+      for (const target of graph.get(file) ?? []) visit(target);
+      path.pop();
+      state.set(file, "done");
+    };
+    for (const file of graph.keys()) visit(file);
+    expect(cycles).toEqual([]);
+  });
+});
