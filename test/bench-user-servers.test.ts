@@ -54,7 +54,7 @@ describe("bench with a user's server", () => {
   });
 });
 
-describe("bench's user-server options", () => {
+describe("bench's user-server options", { timeout: 60_000 }, () => {
   it.each([
     [["--server", "python3 server.py"], "--server takes NAME=COMMAND"],
     [["--server", "concurrent=python3 s.py {port}"], 'the name "concurrent" is a built-in server\'s column'],

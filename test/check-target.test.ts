@@ -45,7 +45,10 @@ function verdicts(result: TargetCheckResult): Record<string, string> {
   );
 }
 
-describe("check --server with a student's Python exercise-5 server", () => {
+// Each cell starts a Python server; on a loaded 2-core machine a start alone can take seconds.
+const CLI_MATRIX = { timeout: 180_000 };
+
+describe("check --server with a student's Python exercise-5 server", CLI_MATRIX, () => {
   it("passes the correct <EOF> echo server in every cell", async () => {
     const { code, result } = await checkJson([
       "--server",
@@ -56,6 +59,21 @@ describe("check --server with a student's Python exercise-5 server", () => {
     expect(result.cells).toHaveLength(20);
     expect(Object.values(verdicts(result))).toEqual(Array(20).fill("pass"));
     expect(result.passed).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it("with --restart never, one server serves every cell: each cell's clients leave gracefully, not with a reset", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${eofEcho} {port}`,
+      "--restart",
+      "never",
+      "--sizes",
+      "1,100",
+      "--fragmentations",
+      "none,split,coalesced",
+    ]);
+    expect(Object.values(verdicts(result))).toEqual(Array(6).fill("pass"));
     expect(code).toBe(0);
   });
 
@@ -124,7 +142,7 @@ describe("check --server with a student's Python exercise-5 server", () => {
   });
 });
 
-describe("check --server with the lab's other servers", () => {
+describe("check --server with the lab's other servers", CLI_MATRIX, () => {
   it("the hello server (naive, single-shot) gets a fresh start per cell, and fails only where naive must", async () => {
     const { code, result } = await checkJson([
       "--server",
@@ -214,13 +232,13 @@ describe("check --server with the lab's other servers", () => {
       "--max-frame",
       "64KiB",
       "--sizes",
-      "0,1,1000,70000",
+      "0,1000,70000",
       "--fragmentations",
-      "none,slices-1-7,coalesced,split",
+      "none,slices-1-7,split",
     ]);
     const cells = verdicts(result);
-    for (const size of [0, 1, 1000]) {
-      for (const fragmentation of ["none", "slices-1-7", "coalesced", "split"]) {
+    for (const size of [0, 1000]) {
+      for (const fragmentation of ["none", "slices-1-7", "split"]) {
         expect(cells[`${size} ${fragmentation}`], `${size} ${fragmentation}`).toBe("pass");
       }
     }
@@ -230,7 +248,7 @@ describe("check --server with the lab's other servers", () => {
   });
 });
 
-describe("check with a server that never becomes ready, and with bad options", () => {
+describe("check with a server that never becomes ready, and with bad options", CLI_MATRIX, () => {
   it("exits 2 with the server's last output lines", async () => {
     const crash = folder.write(
       "crash.py",

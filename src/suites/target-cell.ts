@@ -53,6 +53,8 @@ export interface TargetCellPlan {
  */
 const OUTPUT_AFTER_MS = 500;
 const OUTPUT_LINES = 12;
+/** How long the server has to close its side after the driver closed its connections. */
+const PROXY_DRAIN_MS = 1000;
 
 function expectationConfig(choice: TargetChoice): Pick<LoadConfig, "verify" | "expectModule"> {
   return choice.expect.kind === "module"
@@ -168,7 +170,9 @@ async function runThroughProxy(
       durationMs: Date.now() - startedMs,
     };
   } finally {
-    await proxy.close();
+    // Gracefully: a student's server that gets a reset where it expects a closed connection crashes,
+    // which would fail the next cell of a server that is not restarted.
+    await proxy.drain(PROXY_DRAIN_MS);
   }
 }
 
