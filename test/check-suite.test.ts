@@ -39,6 +39,7 @@ function brokenServerFraming(name: FramingName, options: FramingOptions): Framin
     spec: framing.spec,
     knownBroken: false,
     payloadAvoidsBytes: framing.payloadAvoidsBytes,
+    selfDelimiting: false,
     encode: (payload) => framing.encode(payload),
     createDecoder: () => new ReadIsFrameDecoder(),
   };

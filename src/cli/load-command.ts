@@ -39,6 +39,7 @@ interface LoadCliOptions extends FramingCliOptions {
   ca?: string;
   split?: number;
   nagle: boolean;
+  serverPid?: number;
   json: boolean;
   out?: string;
 }
@@ -118,6 +119,11 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(2, MAX_SPLIT_PIECES),
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
+    .option(
+      "--server-pid <pid>",
+      "the server's process id: report its CPU time per message beside the driver's (Linux /proc)",
+      parseIntegerInRange(1, 4_194_304),
+    )
     .option("--json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file");
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
@@ -158,6 +164,7 @@ export function registerLoadCommand(program: Command): void {
           ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
           ...(options.split !== undefined ? { splitPieces: options.split } : {}),
           nagle: options.nagle,
+          ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
         },
         options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
       );

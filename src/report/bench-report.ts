@@ -6,6 +6,7 @@ import Table from "cli-table3";
 import type { BenchRun } from "../results/bench-result.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -69,7 +70,10 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
   if (!run) return "-";
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
-  return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
+  // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
+  const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
+  const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
+  return `${run === best ? "★ " : ""}${rate} msg/s${saturated}${separator}p99 ${p99Ms} ms${server}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {

@@ -3,6 +3,7 @@
 
 import bytes from "bytes-iec";
 import Table from "cli-table3";
+import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 
@@ -103,6 +104,22 @@ export function formatLoadReport(result: LoadResult): string {
       `rate: ${result.throughput.achievedRate ?? 0} requests/s achieved of ${config.rate} asked (${result.messages.scheduled ?? 0} scheduled)`,
     );
   }
+  if (result.cpu) lines.push(formatCpu(result.cpu));
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** CPU time per verified message, microseconds, as the tables print it. */
+export function formatUsPerMessage(side: SideCpu): string {
+  if (side.usPerMessage === undefined) return "-";
+  return `${side.usPerMessage < 10 ? side.usPerMessage.toFixed(2) : side.usPerMessage.toFixed(1)} us/msg`;
+}
+
+function formatCpu(cpu: LoadCpu): string {
+  const cores = cpu.driver.cores === 1 ? "1 core" : `${cpu.driver.cores} cores`;
+  const driver = `driver ${formatUsPerMessage(cpu.driver)}, ${cpu.driver.coreShare.toFixed(2)} of ${cores}${cpu.driver.saturated ? " (saturated)" : ""}`;
+  const server = cpu.server
+    ? `server ${formatUsPerMessage(cpu.server)}, ${cpu.server.coreShare.toFixed(2)} of a core (pid ${cpu.server.pid} and its children)`
+    : "server not measured (--server-pid)";
+  return `CPU per verified message: ${driver}; ${server}`;
 }

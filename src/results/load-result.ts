@@ -2,6 +2,15 @@
 // and the merge that adds up results of several workers, processes or machines.
 
 import {
+  addCpuTimes,
+  type CpuTimes,
+  cpuFigures,
+  cpuTimesOf,
+  type LoadCpu,
+  SATURATION_WARNING_PREFIX,
+  saturationWarning,
+} from "./cpu-usage.js";
+import {
   createLatencyHistogram,
   decodeHistogram,
   encodeHistogram,
@@ -97,6 +106,11 @@ export interface LoadResult {
   uncorrectedHistogram?: string;
   /** Verified replies and bytes received in each second of the measured phase. */
   perSecond: { messages: number[]; bytes: number[] };
+  /**
+   * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
+   * --server-pid), the server's (with its descendants). Absent from results written before it existed.
+   */
+  cpu?: LoadCpu;
   warnings: string[];
 }
 
@@ -120,8 +134,8 @@ function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T)
 /** The counts of a result, before its figures are worked out from them. */
 export type LoadCounts = Omit<
   LoadResult,
-  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram"
->;
+  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram" | "cpu"
+> & { cpuTimes?: CpuTimes };
 
 /** Below this share of the asked rate, the server (or the driver) did not keep up. */
 const RATE_SHORTFALL = 0.95;
@@ -136,15 +150,22 @@ export function completeLoadResult(
   const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
   const rate = counts.config.rate;
   const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
-  const warnings = counts.warnings.filter((warning) => !warning.startsWith(RATE_WARNING_PREFIX));
+  const { cpuTimes, ...countsOnly } = counts;
+  const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
+  const warnings = counts.warnings.filter(
+    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+  );
+  const saturated = cpu ? saturationWarning(cpu) : undefined;
+  if (saturated !== undefined) warnings.push(saturated);
   if (rate !== undefined && achievedRate !== undefined && achievedRate < rate * RATE_SHORTFALL) {
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
   }
   return {
-    ...counts,
+    ...countsOnly,
     warnings,
+    ...(cpu ? { cpu } : {}),
     throughput: {
       messagesPerSec: perSecondOf(counts.messages.verified),
       bytesPerSec: perSecondOf(bytes),
@@ -167,7 +188,15 @@ const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
  * One result from several that ran side by side (workers, processes, machines): counts add, the
  * histograms merge, rates are recomputed over the longest measured phase.
  */
-export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfig): LoadResult {
+/**
+ * `cpuTimes`: the CPU measured over the whole set by whoever ran it (worker threads share one process,
+ * so their own figures each cover all of it); without it, each result's are added (separate processes).
+ */
+export function mergeLoadResults(
+  results: LoadResult[],
+  config?: LoadResultConfig,
+  cpuTimes?: CpuTimes,
+): LoadResult {
   const first = results[0];
   if (first === undefined) throw new Error("no results to merge");
   const latency = createLatencyHistogram();
@@ -178,9 +207,14 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
     uncorrectedLatencyUs: _uncorrectedLatency,
     histogram: _histogram,
     uncorrectedHistogram: _uncorrectedHistogram,
+    cpu: firstCpu,
     ...firstCounts
   } = first;
-  let merged: LoadCounts = { ...firstCounts, config: config ?? first.config };
+  let merged: LoadCounts = {
+    ...firstCounts,
+    config: config ?? first.config,
+    ...(firstCpu ? { cpuTimes: cpuTimesOf(firstCpu) } : {}),
+  };
   for (const result of results) {
     latency.add(decodeHistogram(result.histogram));
     if (uncorrected && result.uncorrectedHistogram)
@@ -201,7 +235,13 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
       },
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
     };
+    const { cpuTimes: mergedTimes, ...rest } = merged;
+    merged =
+      mergedTimes && result.cpu
+        ? { ...rest, cpuTimes: addCpuTimes(mergedTimes, cpuTimesOf(result.cpu)) }
+        : rest;
   }
+  if (cpuTimes) merged = { ...merged, cpuTimes };
   return completeLoadResult(merged, latency, uncorrected);
 }
 

@@ -4,6 +4,7 @@
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
 import type { Framing } from "../framing/framing.js";
+import { joinedForWrite } from "../framing/write-batch.js";
 
 export interface ConnectionContext {
   framing: Framing;
@@ -39,16 +40,27 @@ export function serveConnection(socket: Socket, context: ConnectionContext): Pro
       return;
     }
     if (replies.length === 0) return;
-    let writable = true;
-    socket.cork();
+    const parts: Buffer[] = [];
+    let byteCount = 0;
     try {
       for (const reply of replies) {
-        for (const buffer of framing.encode(reply)) writable = socket.write(buffer);
+        for (const part of framing.encode(reply)) {
+          parts.push(part);
+          byteCount += part.length;
+        }
       }
     } catch (error) {
       fail(`reply cannot be framed: ${(error as Error).message}`);
       return;
-    } finally {
+    }
+    // The replies to one read leave in one write: small ones joined, large ones corked uncopied.
+    const joined = joinedForWrite(parts, byteCount);
+    let writable = true;
+    if (joined !== undefined) {
+      writable = socket.write(joined);
+    } else {
+      socket.cork();
+      for (const part of parts) writable = socket.write(part);
       socket.uncork();
     }
     // Backpressure: a peer that does not read stops being read, so its replies cannot pile up here.

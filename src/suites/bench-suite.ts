@@ -52,6 +52,7 @@ async function runScenario(
       timeoutMs: profile.timeoutMs,
       verify: "echo",
       splitPieces: fragmentation.splitPieces ?? 1,
+      serverPid: server.pid,
     }),
   );
   return { scenario, ...result };

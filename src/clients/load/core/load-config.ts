@@ -22,6 +22,8 @@ export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_SEED = 1;
 /** --split: at most this many pieces per frame (more would only add timer turns, not new cuts). */
 export const MAX_SPLIT_PIECES = 64;
+/** Linux's largest process id (pid_max's ceiling). */
+const MAX_PID = 4_194_304;
 
 export interface LoadConfig {
   /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
@@ -72,36 +74,26 @@ export interface LoadConfig {
   nagle?: boolean;
   /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
   connectionIdBase?: number;
+  /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
+  serverPid?: number;
 }
 
-export type ResolvedLoadConfig = Required<
-  Omit<
-    LoadConfig,
-    | "framing"
-    | "token"
-    | "recordSize"
-    | "maxFrameBytes"
-    | "message"
-    | "durationMs"
-    | "amount"
-    | "rate"
-    | "ca"
-    | "expectModule"
-  >
-> &
-  Pick<
-    LoadConfig,
-    | "framing"
-    | "token"
-    | "recordSize"
-    | "maxFrameBytes"
-    | "message"
-    | "durationMs"
-    | "amount"
-    | "rate"
-    | "ca"
-    | "expectModule"
-  >;
+/** Options that stay optional once resolved: no default stands in for them. */
+type UndefaultedKey =
+  | "framing"
+  | "token"
+  | "recordSize"
+  | "maxFrameBytes"
+  | "message"
+  | "durationMs"
+  | "amount"
+  | "rate"
+  | "ca"
+  | "serverPid"
+  | "expectModule";
+
+export type ResolvedLoadConfig = Required<Omit<LoadConfig, UndefaultedKey>> &
+  Pick<LoadConfig, UndefaultedKey>;
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
 export class LoadConfigError extends Error {
@@ -199,6 +191,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.serverPid !== undefined) requireInteger("server pid", resolved.serverPid, 1, MAX_PID);
   if (resolved.rate !== undefined && !(resolved.rate > 0 && resolved.rate <= 10_000_000)) {
     throw new LoadConfigError(
       `rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`,

@@ -3,16 +3,19 @@
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
 import type { Expectation } from "../../../apps/expectation.js";
+import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
+import { CpuMeter } from "./cpu-meter.js";
 import { nowUs } from "./load-clock.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
+import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {
@@ -66,6 +69,8 @@ export class LoadRun implements LaneHost {
   private readonly warnings: string[] = [];
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
+  /** This thread's load uses one core. */
+  private readonly cpuMeter: CpuMeter;
 
   constructor(
     readonly config: ResolvedLoadConfig,
@@ -81,11 +86,13 @@ export class LoadRun implements LaneHost {
         ? new HttpTransport(config, target, this)
         : new TcpTransport(config, target, this);
     this.lanes = this.transport.lanes;
+    this.cpuMeter = new CpuMeter(1, config.serverPid);
   }
 
   /** Opens every lane; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
     this.startedAt = new Date().toISOString();
+    if (this.config.serverPid !== undefined) checkServerPid(this.config.serverPid);
     try {
       await this.transport.open();
     } catch (error) {
@@ -126,8 +133,8 @@ export class LoadRun implements LaneHost {
     this.lastReplyUs = this.startUs;
     const measureStartUs = this.startUs + warmupMs * 1000;
     this.stats.startMeasuring(measureStartUs);
-    if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
-    else this.measuring = true;
+    if (warmupMs > 0) this.after(warmupMs, () => this.startMeasuring());
+    else this.startMeasuring();
     if (durationMs !== undefined) {
       this.deadlineUs = measureStartUs + durationMs * 1000;
       this.after(warmupMs + durationMs, () => {
@@ -153,6 +160,11 @@ export class LoadRun implements LaneHost {
     } else {
       for (const lane of this.lanes) lane.pump();
     }
+  }
+
+  private startMeasuring(): void {
+    this.measuring = true;
+    this.cpuMeter.start();
   }
 
   private stopIssuing(): void {
@@ -201,6 +213,9 @@ export class LoadRun implements LaneHost {
     this.active = false;
     this.issuing = false;
     const now = nowUs();
+    // A run that ended within its warmup measured nothing: its CPU is all warmup.
+    const cpu = this.measuring ? this.cpuMeter.stop() : undefined;
+    if (cpu?.warning !== undefined) this.warnings.push(cpu.warning);
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     let unanswered = 0;
@@ -225,11 +240,11 @@ export class LoadRun implements LaneHost {
       );
     }
     void this.transport.close().then(() => {
-      this.settle?.(this.result(now));
+      this.settle?.(this.result(now, cpu?.times));
     });
   }
 
-  private result(endUs: number): LoadResult {
+  private result(endUs: number, cpuTimes: CpuTimes | undefined): LoadResult {
     const stats = this.stats;
     stats.flushLatency();
     const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
@@ -254,6 +269,7 @@ export class LoadRun implements LaneHost {
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
         perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
       },
       stats.latency,
@@ -263,5 +279,14 @@ export class LoadRun implements LaneHost {
 
   private after(delayMs: number, action: () => void): void {
     this.timers.push(setTimeout(action, delayMs));
+  }
+}
+
+/** A --server-pid that names no process is a usage error, found before any load. */
+export function checkServerPid(pid: number): void {
+  if (readProcessTreeCpuUs(pid) === undefined) {
+    throw new LoadConfigError(
+      `server pid ${pid}: no such process, or its CPU time cannot be read (it is read from /proc, on Linux)`,
+    );
   }
 }

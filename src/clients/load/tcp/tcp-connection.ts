@@ -11,6 +11,7 @@ import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-l
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
+import { EchoStreamCheck } from "../verification/echo-stream-check.js";
 import { ReplyVerifier } from "../verification/reply-verifier.js";
 import { BatchWriter } from "./batch-writer.js";
 
@@ -30,6 +31,8 @@ export class LoadConnection implements LoadLane {
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
   private readonly checksReplies: boolean;
+  /** --verify echo, self-delimiting framings: replies checked straight off the stream until one differs. */
+  private readonly streamCheck: EchoStreamCheck | undefined;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
@@ -44,6 +47,9 @@ export class LoadConnection implements LoadLane {
   ) {
     this.checksReplies = wire.source.checksReplies;
     this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
+    // The fast path compares the reply stream with the request stream: for echo only.
+    const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
+    this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(host.config.splitPieces);
   }
@@ -79,7 +85,9 @@ export class LoadConnection implements LoadLane {
     } else {
       while (this.outstanding.length < limit && this.host.claimRequest(now)) this.issue(now, now);
     }
-    if (!this.writer.isEmpty) this.writer.flush(socket);
+    if (this.writer.isEmpty) return;
+    const written = this.writer.flush(socket);
+    this.streamCheck?.addWritten(written);
   }
 
   /** Counts as timed out, and drops, a connection whose oldest request waited `timeoutUs`. */
@@ -118,7 +126,11 @@ export class LoadConnection implements LoadLane {
     const source = this.wire.source;
     if (this.checksReplies) {
       const payload = source.requestPayload(this.id, seq, this.sizes.next());
-      this.writer.add(this.wire.framing.encode(payload));
+      const frame = this.wire.framing.encode(payload);
+      this.writer.add(frame);
+      let frameBytes = 0;
+      for (let index = 0; index < frame.length; index++) frameBytes += (frame[index] as Buffer).length;
+      this.streamCheck?.addFrame(frameBytes);
       this.outstanding.push(seq, intendedUs, now, source.replyCheckOf(payload, seq));
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
@@ -138,8 +150,9 @@ export class LoadConnection implements LoadLane {
     });
     socket.on("end", () => {
       if (socket !== this.socket) return;
-      if (decoder.bufferedBytes > 0) {
-        this.fail("protocol", `server closed mid-frame, ${decoder.bufferedBytes} bytes into a reply`);
+      const partialBytes = decoder.bufferedBytes + (this.streamCheck?.partialBytes ?? 0);
+      if (partialBytes > 0) {
+        this.fail("protocol", `server closed mid-frame, ${partialBytes} bytes into a reply`);
       } else if (this.outstanding.length > 0) {
         this.fail(
           "reset",
@@ -159,6 +172,18 @@ export class LoadConnection implements LoadLane {
     const now = nowUs();
     const stats = this.host.stats;
     stats.recordBytes(chunk.length, now);
+    const streamCheck = this.streamCheck;
+    if (streamCheck?.isActive) {
+      const completed = streamCheck.match(chunk);
+      if (completed >= 0) {
+        for (let count = 0; count < completed; count++) this.verifier.acceptOldest(this.outstanding, now);
+        this.pump();
+        this.host.onReplies(now);
+        return;
+      }
+      // A byte differed: the decoder takes over from the frame being received, to say what went wrong.
+      decoder.push(streamCheck.handOver());
+    }
     let replies: Buffer[];
     try {
       replies = decoder.push(chunk);
@@ -189,6 +214,7 @@ export class LoadConnection implements LoadLane {
     this.socket = undefined;
     this.outstanding.clear();
     this.verifier.reset();
+    this.streamCheck?.reset();
     this.writer.discard();
     this.reopen();
   }

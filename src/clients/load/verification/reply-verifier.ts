@@ -51,7 +51,7 @@ export class ReplyVerifier {
       return;
     }
     if (!this.checksReplies) {
-      this.verified(queue, nowUs);
+      this.acceptOldest(queue, nowUs);
       return;
     }
     if (this.judge !== undefined) {
@@ -106,7 +106,7 @@ export class ReplyVerifier {
     const seq = queue.seqAt(0);
     const verdict = judge(reply, queue.payloadAt(0) as Buffer, seq);
     if (verdict === undefined) {
-      this.verified(queue, nowUs);
+      this.acceptOldest(queue, nowUs);
       return;
     }
     this.mismatch(
@@ -124,7 +124,7 @@ export class ReplyVerifier {
   private check(reply: Buffer, queue: RequestQueue, nowUs: number): void {
     let expected = queue.payloadAt(0) as Buffer;
     if (reply.equals(expected)) {
-      this.verified(queue, nowUs);
+      this.acceptOldest(queue, nowUs);
       return;
     }
     const header = this.codec.parseHeader(reply);
@@ -146,7 +146,7 @@ export class ReplyVerifier {
         for (let skipped = 0; skipped < offset; skipped++) this.skipHead(queue);
         expected = queue.payloadAt(0) as Buffer;
         if (reply.equals(expected)) {
-          this.verified(queue, nowUs);
+          this.acceptOldest(queue, nowUs);
           return;
         }
       }
@@ -236,7 +236,8 @@ export class ReplyVerifier {
     );
   }
 
-  private verified(queue: RequestQueue, nowUs: number): void {
+  /** The oldest request was answered right (also the stream check's verdict, see echo-stream-check.ts). */
+  acceptOldest(queue: RequestQueue, nowUs: number): void {
     const intendedUs = queue.intendedUsAt(0);
     if (this.isMeasured(intendedUs)) this.stats.recordVerified(intendedUs, queue.sentUsAt(0), nowUs);
     queue.shift();

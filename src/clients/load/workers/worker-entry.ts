@@ -29,7 +29,9 @@ try {
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
-  post({ type: "result", result: await run.measure() });
+  // CPU time is the whole process's: the coordinating thread measures it once for all workers.
+  const { cpu: _wholeProcess, ...result } = await run.measure();
+  post({ type: "result", result });
 } catch (error) {
   const { name, message, code } = error as Error & { code?: unknown };
   post({ type: "error", name, message, ...(typeof code === "string" ? { code } : {}) });
