@@ -14,6 +14,7 @@ import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { describeRun } from "../suites/run-context.js";
+import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
 import { EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parsePercent } from "./option-parsers.js";
 import { readResultJson, writeHtmlReport, writeOutput } from "./report-outputs.js";
@@ -25,6 +26,8 @@ interface BenchCliOptions {
   baseline?: string;
   threshold: number;
   correctnessOnly: boolean;
+  server?: string[];
+  config?: string;
 }
 
 const BENCH_FORMATS = ["json", "md", "csv", "html"] as const;
@@ -101,7 +104,9 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
 export function registerBenchCommand(program: Command): void {
   program
     .command("bench")
-    .description("compare framings and server variants (starts its own servers on 127.0.0.1)")
+    .description(
+      "compare framings and server variants, and your own servers (--server, --config) beside them",
+    )
     .addOption(
       new Option("--profile <name>", "how much to run").choices(BENCH_PROFILE_NAMES).default("default"),
     )
@@ -119,18 +124,32 @@ export function registerBenchCommand(program: Command): void {
       0.1,
     )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
+    .option(
+      "--server <name=command>",
+      'bench your server too, as a column beside the built-in ones: "exercise5=python3 server.py {port}" (repeatable; eof, echo, 1 connection)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--config <file>",
+      `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
+    )
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
+      const userServers = userBenchServers(options);
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const result = await runBench(profile, {
-        onScenarioStart: (index, total, scenario) => {
-          process.stderr.write(
-            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
-          );
+      const result = await runBench(
+        profile,
+        {
+          onScenarioStart: (index, total, scenario) => {
+            process.stderr.write(
+              `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+            );
+          },
         },
-      });
+        userServers,
+      );
       if (progress) process.stderr.write(progress);
       process.stdout.write(`${renderBenchTables(result.runs)}\n`);
       const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);

@@ -112,7 +112,14 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(1, 10_000_000),
     )
     .option("--timeout <duration>", "per request; also the connect timeout", parseDurationMs, 5000)
-    .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
+    .addOption(
+      new Option(
+        "--verify <mode>",
+        "what each reply must be: echo, hello (the lab's sentence), sum (of the numbers sent), none",
+      )
+        .choices(VERIFY_MODES)
+        .default("echo"),
+    )
     .option("--workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
     .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)

@@ -13,7 +13,10 @@ export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 export interface BenchScenario {
   framing: BenchFraming;
-  variant: BenchVariant;
+  /** A built-in server variant, or the name of a user's server (then `server` is set). */
+  variant: BenchVariant | string;
+  /** A user's server: the command sockbench started it with (`{port}` still in it). */
+  server?: string;
   size: number;
   connections: number;
   pipelining: number;

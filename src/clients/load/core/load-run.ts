@@ -2,6 +2,7 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { Expectation } from "../../../apps/expectation.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
@@ -13,7 +14,7 @@ import { CpuMeter } from "./cpu-meter.js";
 import { nowUs } from "./load-clock.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
-import { LoadStats } from "./load-stats.js";
+import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
@@ -21,6 +22,8 @@ import { formatTarget, targetForTransport } from "./target.js";
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Called for each error as it is counted, with the bytes involved (in this thread only, not from workers). */
+  onError?: (event: LoadErrorEvent) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -41,7 +44,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     warmupMs: config.warmupMs,
     ...(config.rate !== undefined ? { rate: config.rate } : {}),
     timeoutMs: config.timeoutMs,
-    verify: config.verify,
+    verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
@@ -72,10 +75,11 @@ export class LoadRun implements LaneHost {
 
   constructor(
     readonly config: ResolvedLoadConfig,
+    readonly expectation: Expectation,
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop);
+    this.stats = new LoadStats(this.openLoop, hooks.onError);
     this.remaining = config.rate === undefined ? config.amount : undefined;
     const target = targetForTransport(config.target, config.transport);
     this.transport =

@@ -18,6 +18,26 @@ import {
 import { EMPTY_SECOND_HISTOGRAM } from "../../../results/per-second-latency.js";
 import type { RequestQueue } from "./request-queue.js";
 
+/** The bytes behind an error, where there are some: what the reply should have been, and what came. */
+export interface ErrorEvidence {
+  /** The reply expected (for echo, the request itself). */
+  expected?: Buffer;
+  /** The request, where a judge decides and no exact reply is known. */
+  request?: Buffer;
+  /** What came instead; absent when nothing came. */
+  received?: Buffer;
+}
+
+/** One error as it is counted, for a caller that wants more than the counts (check's verdicts). */
+export interface LoadErrorEvent extends ErrorEvidence {
+  kind: ErrorKind;
+  /** The mismatch's own kind (lost, merged, split, corrupted, ...) when kind is `mismatch`. */
+  mismatch?: MismatchKind;
+  detail: string;
+  /** Wall-clock time, ms since the epoch: to find the server's output lines of that moment. */
+  atMs: number;
+}
+
 function zeroRecord<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }
@@ -44,7 +64,10 @@ export class LoadStats {
   private pendingLatencyUs = -1;
   private pendingCount = 0;
 
-  constructor(openLoop: boolean) {
+  constructor(
+    openLoop: boolean,
+    private readonly onError?: (event: LoadErrorEvent) => void,
+  ) {
     this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
   }
 
@@ -133,19 +156,25 @@ export class LoadStats {
     this.bytesPerSecond[second] = (this.bytesPerSecond[second] ?? 0) + byteCount;
   }
 
-  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean): void {
+  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean, evidence: ErrorEvidence = {}): void {
     if (withReply) this.received++;
     this.mismatches[kind]++;
-    this.recordError("mismatch", `${kind}: ${detail}`);
+    this.count("mismatch", `${kind}: ${detail}`, 1);
+    this.onError?.({ kind: "mismatch", mismatch: kind, detail, atMs: Date.now(), ...evidence });
   }
 
   /** An error of no single request (a dropped connection, a failed connect) at `nowUs`, when measured. */
-  recordErrorAt(kind: ErrorKind, detail: string, nowUs: number): void {
-    if (this.isMeasured(nowUs)) this.recordError(kind, detail);
+  recordErrorAt(kind: ErrorKind, detail: string, nowUs: number, evidence: ErrorEvidence = {}): void {
+    if (this.isMeasured(nowUs)) this.recordError(kind, detail, 1, evidence);
   }
 
   /** Errors the caller has judged measured already (requests counted by their intended times). */
-  recordError(kind: ErrorKind, detail: string, count = 1): void {
+  recordError(kind: ErrorKind, detail: string, count = 1, evidence: ErrorEvidence = {}): void {
+    this.count(kind, detail, count);
+    this.onError?.({ kind, detail, atMs: Date.now(), ...evidence });
+  }
+
+  private count(kind: ErrorKind, detail: string, count: number): void {
     this.errors[kind] += count;
     if (this.errorSamples.length < ERROR_SAMPLE_LIMIT) this.errorSamples.push(`${kind}: ${detail}`);
   }
