@@ -17,14 +17,20 @@ export type CodecName = "eof" | "length" | "fixed" | "naive";
 export const CODEC_NAMES: readonly CodecName[] = ["eof", "length", "fixed", "naive"];
 export const OURS = "sockbench";
 
-/** A decoded frame as each implementation hands it over: ours a Buffer, it-length-prefixed a list, lines a string. */
-export type DecodedFrame = Buffer | Uint8ArrayList | string;
+/** A decoded frame as each implementation hands it over: ours a Buffer, it-length-prefixed a list (or, made contiguous, a Uint8Array), lines a string. */
+export type DecodedFrame = Uint8Array | Uint8ArrayList | string;
 /** One piece of encoder output. */
 export type EncodedPiece = Uint8Array | Uint8ArrayList;
 
 export interface DecoderUnderTest {
   readonly implementation: string;
   readonly format: WireFormat;
+  /**
+   * Whether each frame is handed over as one contiguous buffer (or string). A list of views (it-length-
+   * prefixed) skips the copy a contiguous frame needs, so it is compared like with like only once made
+   * contiguous, which its "contiguous" variant does.
+   */
+  readonly contiguous: boolean;
   /** Feeds every chunk, calls onFrame per decoded frame, and returns (or resolves) once the input is consumed. */
   decode(chunks: Iterable<Buffer>, onFrame: (frame: DecodedFrame) => void): void | Promise<void>;
 }
@@ -72,6 +78,7 @@ export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderT
   const ours: DecoderUnderTest = {
     implementation: OURS,
     format: OUR_FORMATS[codec],
+    contiguous: true,
     decode(chunks, onFrame) {
       const decoder = framing.createDecoder();
       for (const chunk of chunks) for (const frame of decoder.push(chunk)) onFrame(frame);
@@ -84,6 +91,7 @@ export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderT
         {
           implementation: "it-length-prefixed",
           format: "varint",
+          contiguous: false,
           decode(chunks, onFrame) {
             for (const frame of itLengthPrefixed.decode(chunks, { maxDataLength: MAX_FRAME_BYTES })) {
               onFrame(frame);
@@ -91,8 +99,20 @@ export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderT
           },
         },
         {
+          implementation: "it-length-prefixed contiguous",
+          format: "varint",
+          contiguous: true,
+          decode(chunks, onFrame) {
+            // subarray(): the list's views as one Uint8Array (a view when there is one, a copy otherwise).
+            for (const frame of itLengthPrefixed.decode(chunks, { maxDataLength: MAX_FRAME_BYTES })) {
+              onFrame(frame.subarray());
+            }
+          },
+        },
+        {
           implementation: "length-prefixed-stream",
           format: "varint",
+          contiguous: true,
           async decode(chunks, onFrame) {
             const stream = lengthPrefixedStream.decode();
             stream.on("data", onFrame);
@@ -106,6 +126,7 @@ export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderT
         {
           implementation: "split2",
           format: "newline",
+          contiguous: true,
           async decode(chunks, onFrame) {
             // A string matcher: split2's fastest setting, and the same delimiter as ours.
             const stream = split2("\n");
@@ -116,6 +137,7 @@ export function decodersFor(codec: CodecName, scenario: Scenario): DecoderUnderT
         {
           implementation: "node:readline",
           format: "newline",
+          contiguous: true,
           async decode(chunks, onFrame) {
             const lines = createInterface({
               input: Readable.from(chunks),

@@ -1,24 +1,25 @@
 // `sockbench compare A.json B.json`: deltas per scenario; exit 1 on a regression beyond the threshold.
 
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { comparableRuns, compareRuns } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { parsePercent } from "./option-parsers.js";
+import { parseResultJson, readResultJson, writeHtmlReport } from "./report-outputs.js";
 
-async function readResult(path: string) {
-  let text: string;
+async function readRuns(path: string, json: unknown) {
   try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  try {
-    return comparableRuns(JSON.parse(text), path);
+    return comparableRuns(json, path);
   } catch (error) {
     throw new CommandFailure((error as Error).message);
   }
+}
+
+interface CompareCliOptions {
+  threshold: number;
+  correctnessOnly: boolean;
+  html?: string;
 }
 
 export function registerCompareCommand(program: Command): void {
@@ -34,14 +35,28 @@ export function registerCompareCommand(program: Command): void {
       0.1,
     )
     .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
-    .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
-      const rows = compareRuns(await readResult(a), await readResult(b), options);
+    .option("--html <file>", "also write an HTML page: both runs overlaid, regressions marked")
+    .action(async (a: string, b: string, options: CompareCliOptions) => {
+      const [jsonA, jsonB] = await Promise.all([readResultJson(a), readResultJson(b)]);
+      const rows = compareRuns(await readRuns(a, jsonA), await readRuns(b, jsonB), options);
       process.stdout.write(`${renderComparison(rows)}\n`);
       const regressions = rows.filter((row) => row.regressions.length > 0);
       const compared = rows.filter((row) => row.before && row.after).length;
       process.stdout.write(
         `${compared} scenarios compared, ${regressions.length} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${Math.round(options.threshold * 100)}%)`}\n`,
       );
+      if (options.html !== undefined) {
+        await writeHtmlReport(options.html, {
+          title: `sockbench compare: A ${a}, B ${b}`,
+          files: [
+            { label: "A", file: parseResultJson(jsonA, a) },
+            { label: "B", file: parseResultJson(jsonB, b) },
+          ],
+          percentiles: DEFAULT_PERCENTILES,
+          comparison: rows,
+        });
+        process.stdout.write(`wrote ${options.html}\n`);
+      }
       if (compared === 0) throw new CommandFailure("the two files share no scenario", EXIT_ERRORS_FOUND);
       process.exitCode = regressions.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
     });

@@ -1,6 +1,6 @@
 // `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   LOAD_TRANSPORTS,
@@ -14,10 +14,19 @@ import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { totalErrors } from "../results/load-result.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
+import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import {
+  parseDurationMs,
+  parseIntegerInRange,
+  parsePercentileList,
+  parseSizeBytes,
+  parseSizeList,
+} from "./option-parsers.js";
+import { writeOutput } from "./report-outputs.js";
 
 interface LoadCliOptions extends FramingCliOptions {
   target: string;
@@ -39,8 +48,11 @@ interface LoadCliOptions extends FramingCliOptions {
   ca?: string;
   split?: number;
   nagle: boolean;
+  serverPid?: number;
   json: boolean;
   out?: string;
+  hgrm?: string;
+  percentiles?: number[];
 }
 
 function readCa(path: string): Buffer {
@@ -100,7 +112,14 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(1, 10_000_000),
     )
     .option("--timeout <duration>", "per request; also the connect timeout", parseDurationMs, 5000)
-    .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
+    .addOption(
+      new Option(
+        "--verify <mode>",
+        "what each reply must be: echo, hello (the lab's sentence), sum (of the numbers sent), none",
+      )
+        .choices(VERIFY_MODES)
+        .default("echo"),
+    )
     .option("--workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
     .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
@@ -111,17 +130,29 @@ export function registerLoadCommand(program: Command): void {
       parseIntegerInRange(2, MAX_SPLIT_PIECES),
     )
     .option("--nagle", "leave Nagle's algorithm on, so that the kernel may merge writes", false)
+    .option(
+      "--server-pid <pid>",
+      "the server's process id: report its CPU time per message beside the driver's (Linux /proc)",
+      parseIntegerInRange(1, 4_194_304),
+    )
     .option("--json", "print only the JSON result", false)
-    .option("--out <file>", "also write the JSON result to this file");
+    .option("--out <file>", "also write the JSON result to this file")
+    .option("--hgrm <file>", "also write the latency percentile distribution (HdrHistogram .hgrm, ms)")
+    .option(
+      "--percentiles <list>",
+      `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
+      parsePercentileList,
+    );
   addFramingOptions(command).action(async (options: LoadCliOptions) => {
     // Over http the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
     const given = (name: string) =>
       options.transport !== "http" || command.getOptionValueSource(name) === "cli";
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
-    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+    const [{ runLoad }, { TargetError }, { formatLoadReport }, { formatHgrm }] = await Promise.all([
       import("../clients/load/load-driver.js"),
       import("../clients/load/core/target.js"),
       import("../report/load-report.js"),
+      import("../report/hgrm.js"),
     ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
@@ -151,6 +182,7 @@ export function registerLoadCommand(program: Command): void {
           ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
           ...(options.split !== undefined ? { splitPieces: options.split } : {}),
           nagle: options.nagle,
+          ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
         },
         options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
       );
@@ -162,9 +194,12 @@ export function registerLoadCommand(program: Command): void {
     } finally {
       progress.clear();
     }
+    if (options.percentiles !== undefined) result = withLatencyPercentiles(result, options.percentiles);
+    result = { ...result, machine: describeMachine(), context: describeRun() };
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (options.out !== undefined) writeFileSync(options.out, json);
-    process.stdout.write(options.json ? json : formatLoadReport(result));
+    if (options.out !== undefined) await writeOutput(options.out, json);
+    if (options.hgrm !== undefined) await writeOutput(options.hgrm, formatHgrm(result.histogram));
+    process.stdout.write(options.json ? json : formatLoadReport(result, options.percentiles));
     if (totalErrors(result) > 0) process.exitCode = EXIT_ERRORS_FOUND;
   });
 }

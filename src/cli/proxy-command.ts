@@ -1,12 +1,7 @@
 // `sockbench proxy`: runs the fault-injecting proxy until SIGINT or SIGTERM.
 
 import { type Command, Option } from "commander";
-import {
-  type FaultOptions,
-  PROXY_DIRECTIONS,
-  type ProxyDirection,
-  validateFaults,
-} from "../proxy/fault-options.js";
+import { PROXY_DIRECTIONS, type ProxyDirection } from "../proxy/fault-options.js";
 import {
   DEFAULT_PROXY_HOST,
   DEFAULT_PROXY_IDLE_TIMEOUT_MS,
@@ -15,7 +10,7 @@ import {
   startProxy,
 } from "../proxy/start-proxy.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
-import { CommandFailure } from "./exit-codes.js";
+import { type FaultCliOptions, faultsFromOptions } from "./fault-cli-options.js";
 import {
   type HostPort,
   parseDurationMs,
@@ -24,18 +19,10 @@ import {
   parseSizeBytes,
 } from "./option-parsers.js";
 
-interface ProxyCliOptions {
+interface ProxyCliOptions extends FaultCliOptions {
   listen: HostPort;
   target: HostPort;
   direction: ProxyDirection;
-  sliceAvg?: number;
-  sliceVariation?: number;
-  sliceDelay?: number;
-  coalesce?: number;
-  latency?: number;
-  jitter?: number;
-  bandwidth?: number;
-  resetAfter?: number;
   seed?: number;
   showSeed?: boolean;
   idleTimeout: number;
@@ -95,18 +82,7 @@ export function registerProxyCommand(program: Command): void {
       DEFAULT_PROXY_MAX_CONNECTIONS,
     )
     .action(async (options: ProxyCliOptions) => {
-      const faults: FaultOptions = {
-        sliceAvgBytes: options.sliceAvg,
-        sliceVariationBytes: options.sliceVariation,
-        sliceDelayMs: options.sliceDelay,
-        coalesceMs: options.coalesce,
-        latencyMs: options.latency,
-        jitterMs: options.jitter,
-        bandwidthBytesPerS: options.bandwidth,
-        resetAfterBytes: options.resetAfter,
-      };
-      const problems = validateFaults(faults);
-      if (problems.length > 0) throw new CommandFailure(problems.join("\n"));
+      const faults = faultsFromOptions(options);
       const proxy = await startProxy({
         listenHost: options.listen.host,
         listenPort: options.listen.port,

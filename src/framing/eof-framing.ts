@@ -84,6 +84,7 @@ export class EofFraming implements Framing {
   readonly spec: FramingSpec;
   readonly knownBroken = false;
   readonly payloadAvoidsBytes: readonly number[];
+  readonly selfDelimiting = true;
 
   constructor(
     readonly token: Buffer,

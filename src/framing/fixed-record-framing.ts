@@ -32,6 +32,7 @@ export class FixedRecordFraming implements Framing {
   readonly knownBroken = false;
   /** A payload ending in NUL would lose it with the padding. */
   readonly payloadAvoidsBytes: readonly number[] = [0];
+  readonly selfDelimiting = true;
   /** Shared padding source: padding is written as a view of it, never allocated per message. */
   private readonly zeros: Buffer;
 

@@ -25,6 +25,11 @@ export interface Framing {
    * others (eof: the token's first byte, so no token can start inside one; fixed: NUL, its padding).
    */
   readonly payloadAvoidsBytes: readonly number[];
+  /**
+   * Whether messages are found from the bytes alone, however the stream is cut into reads (eof, length,
+   * fixed); naive takes each read as a message, so equal byte streams need not carry equal messages.
+   */
+  readonly selfDelimiting: boolean;
   /** A fresh decoder for one byte stream (one connection direction). */
   createDecoder(): FrameDecoder;
   /**

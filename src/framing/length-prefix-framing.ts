@@ -62,6 +62,7 @@ export class LengthPrefixFraming implements Framing {
   readonly spec: FramingSpec;
   readonly knownBroken = false;
   readonly payloadAvoidsBytes: readonly number[] = [];
+  readonly selfDelimiting = true;
 
   constructor(readonly maxFrameBytes: number) {
     this.spec = { name: "length", maxFrameBytes };

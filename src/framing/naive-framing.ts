@@ -20,6 +20,8 @@ export class NaiveFraming implements Framing {
   /** Each read is a message: boundaries hold only when reads happen to match them. */
   readonly knownBroken = true;
   readonly payloadAvoidsBytes: readonly number[] = [];
+  // One read is one message: where messages end depends on how the bytes were read.
+  readonly selfDelimiting = false;
 
   createDecoder(): NaiveDecoder {
     return new NaiveDecoder();

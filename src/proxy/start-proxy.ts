@@ -39,6 +39,12 @@ export interface RunningProxy {
   readonly seed: number;
   /** Stops accepting, resets every proxied connection and waits until all sockets are closed. */
   close(): Promise<void>;
+  /**
+   * Stops accepting, gives the proxied connections up to `graceMs` to end by themselves (the client's
+   * close passed on to the target, the target closing its side), then resets what is left. A user's
+   * server then sees its clients leave as clients do, not a reset it may not survive.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 /** Throws FaultOptionsError when the faults make no sense. */
@@ -93,5 +99,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     await Promise.all([stopped, ...closing]);
     log.flush();
   };
-  return { host: address.address, port: address.port, seed, close };
+  const drain = async (graceMs: number): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = Promise.all([...connections].map((connection) => connection.closed));
+    await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    await close();
+  };
+  return { host: address.address, port: address.port, seed, close, drain };
 }

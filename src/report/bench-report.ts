@@ -6,6 +6,7 @@ import Table from "cli-table3";
 import type { BenchRun } from "../results/bench-result.js";
 import { totalErrors } from "../results/load-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -21,11 +22,19 @@ export function boundaryErrors(run: BenchRun): number {
   return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
 }
 
+/**
+ * Whether a run's connection count is its server's own rather than the profile's: sequential is always
+ * driven with one connection, a user's server with the connections it was given. Such runs join every
+ * group of their size and fragmentation.
+ */
+function hasOwnConnections(run: BenchRun): boolean {
+  return run.scenario.variant === "sequential" || run.scenario.server !== undefined;
+}
+
 export function groupRuns(runs: BenchRun[]): BenchGroup[] {
-  // Sequential is always driven with one connection: its runs join every group of their size and fragmentation.
   const sameStream = (a: BenchRun, b: BenchRun) =>
     a.scenario.size === b.scenario.size && a.scenario.fragmentation === b.scenario.fragmentation;
-  const concurrentRuns = runs.filter((run) => run.scenario.variant !== "sequential");
+  const concurrentRuns = runs.filter((run) => !hasOwnConnections(run));
   const leaders = concurrentRuns.filter(
     (run, index) =>
       concurrentRuns.findIndex(
@@ -36,12 +45,15 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
     const members = runs.filter(
       (run) =>
         sameStream(run, leader) &&
-        (run.scenario.variant === "sequential" || run.scenario.connections === leader.scenario.connections),
+        (hasOwnConnections(run) || run.scenario.connections === leader.scenario.connections),
     );
     const correct = members.filter((run) => totalErrors(run) === 0);
     const { size, connections, fragmentation } = leader.scenario;
+    const own = unique(
+      members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
+    );
     return {
-      title: `${formatSizeBytes(size)} messages, ${connections} connections (sequential: 1), fragmentation ${fragmentation}`,
+      title: `${formatSizeBytes(size)} messages, ${connections} connections${own.length > 0 ? ` (${own.join(", ")})` : ""}, fragmentation ${fragmentation}`,
       framings: unique(members.map((run) => run.scenario.framing)),
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>
@@ -58,7 +70,10 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
   if (!run) return "-";
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
-  return `${run === best ? "★ " : ""}${rate} msg/s${separator}p99 ${p99Ms} ms`;
+  // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
+  const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
+  const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
+  return `${run === best ? "★ " : ""}${rate} msg/s${saturated}${separator}p99 ${p99Ms} ms${server}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {

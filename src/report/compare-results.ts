@@ -85,7 +85,8 @@ export function comparableRuns(json: unknown, source: string): ComparableRun[] {
   });
 }
 
-function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
+/** The scenario of a single load result, taken from its config (the target stands for the variant). */
+export function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
   const config = (result.config ?? {}) as Record<string, unknown>;
   if (typeof config.framing !== "string") fail(source, "config.framing is missing");
   return {

@@ -3,7 +3,9 @@
 
 import bytes from "bytes-iec";
 import Table from "cli-table3";
+import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
+import { percentileKey } from "../results/latency-percentiles.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 
 const TABLE_STYLE = { head: [], border: [] };
@@ -17,20 +19,24 @@ function formatBytes(byteCount: number): string {
   return bytes.format(Math.round(byteCount), { decimalPlaces: 2 }) ?? `${byteCount} B`;
 }
 
-function latencyRow(label: string, latency: LatencySummary): string[] {
-  return [
-    label,
-    ...[
-      latency.p2_5,
-      latency.p50,
-      latency.p97_5,
-      latency.p99,
-      latency.p999,
-      latency.mean,
-      latency.stdev,
-      latency.max,
-    ].map(formatMs),
-  ];
+/** The columns of autocannon's latency table, unless --percentiles names others. */
+const AUTOCANNON_COLUMNS = [
+  ["2.5", "p2_5"],
+  ["50", "p50"],
+  ["97.5", "p97_5"],
+  ["99", "p99"],
+  ["99.9", "p999"],
+] as const;
+
+function latencyRow(
+  label: string,
+  latency: LatencySummary,
+  percentiles: readonly number[] | undefined,
+): string[] {
+  const atPercentiles = percentiles
+    ? percentiles.map((percentile) => latency.percentiles?.[percentileKey(percentile)] ?? 0)
+    : AUTOCANNON_COLUMNS.map(([, field]) => latency[field]);
+  return [label, ...[...atPercentiles, latency.mean, latency.stdev, latency.max].map(formatMs)];
 }
 
 /** Per-second samples as autocannon tabulates them: low percentiles, the mean and spread, the minimum. */
@@ -45,7 +51,8 @@ function sampleRow(label: string, samples: number[], format: (value: number) => 
   return [label, ...[at(1), at(2.5), at(50), at(97.5), mean, stdev, sorted[0] ?? 0].map(format)];
 }
 
-export function formatLoadReport(result: LoadResult): string {
+/** With `percentiles` (--percentiles), the latency columns are those, read from latencyUs.percentiles. */
+export function formatLoadReport(result: LoadResult, percentiles?: readonly number[]): string {
   const { config } = result;
   const lines: string[] = [];
   const load =
@@ -61,12 +68,20 @@ export function formatLoadReport(result: LoadResult): string {
   );
 
   const latency = new Table({
-    head: ["Stat", "2.5%", "50%", "97.5%", "99%", "99.9%", "Avg", "Stdev", "Max"],
+    head: [
+      "Stat",
+      ...(percentiles?.map(percentileKey) ?? AUTOCANNON_COLUMNS.map(([key]) => key)).map((key) => `${key}%`),
+      "Avg",
+      "Stdev",
+      "Max",
+    ],
     style: TABLE_STYLE,
   });
-  latency.push(latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs));
+  latency.push(
+    latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs, percentiles),
+  );
   if (result.uncorrectedLatencyUs)
-    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles));
   lines.push(latency.toString());
 
   const throughput = new Table({
@@ -103,6 +118,22 @@ export function formatLoadReport(result: LoadResult): string {
       `rate: ${result.throughput.achievedRate ?? 0} requests/s achieved of ${config.rate} asked (${result.messages.scheduled ?? 0} scheduled)`,
     );
   }
+  if (result.cpu) lines.push(formatCpu(result.cpu));
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** CPU time per verified message, microseconds, as the tables print it. */
+export function formatUsPerMessage(side: SideCpu): string {
+  if (side.usPerMessage === undefined) return "-";
+  return `${side.usPerMessage < 10 ? side.usPerMessage.toFixed(2) : side.usPerMessage.toFixed(1)} us/msg`;
+}
+
+function formatCpu(cpu: LoadCpu): string {
+  const cores = cpu.driver.cores === 1 ? "1 core" : `${cpu.driver.cores} cores`;
+  const driver = `driver ${formatUsPerMessage(cpu.driver)}, ${cpu.driver.coreShare.toFixed(2)} of ${cores}${cpu.driver.saturated ? " (saturated)" : ""}`;
+  const server = cpu.server
+    ? `server ${formatUsPerMessage(cpu.server)}, ${cpu.server.coreShare.toFixed(2)} of a core (pid ${cpu.server.pid} and its children)`
+    : "server not measured (--server-pid)";
+  return `CPU per verified message: ${driver}; ${server}`;
 }

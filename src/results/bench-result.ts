@@ -3,6 +3,7 @@
 
 import type { FragmentationName } from "./fragmentation-name.js";
 import type { LoadResult } from "./load-result.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 /** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
 export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
@@ -12,7 +13,10 @@ export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 export interface BenchScenario {
   framing: BenchFraming;
-  variant: BenchVariant;
+  /** A built-in server variant, or the name of a user's server (then `server` is set). */
+  variant: BenchVariant | string;
+  /** A user's server: the command sockbench started it with (`{port}` still in it). */
+  server?: string;
   size: number;
   connections: number;
   pipelining: number;
@@ -27,7 +31,9 @@ export interface BenchResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
+  machine: MachineInfo;
+  /** Set by the bench command: its command line and the sockbench commit. */
+  context?: RunContext;
   profile: string;
   runs: BenchRun[];
 }

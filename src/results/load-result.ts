@@ -2,6 +2,15 @@
 // and the merge that adds up results of several workers, processes or machines.
 
 import {
+  addCpuTimes,
+  type CpuTimes,
+  cpuFigures,
+  cpuTimesOf,
+  type LoadCpu,
+  SATURATION_WARNING_PREFIX,
+  saturationWarning,
+} from "./cpu-usage.js";
+import {
   createLatencyHistogram,
   decodeHistogram,
   encodeHistogram,
@@ -9,6 +18,8 @@ import {
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
+import { mergeSecondHistograms, p99OfEachSecond } from "./per-second-latency.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -58,6 +69,9 @@ export interface LoadResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
+  /** Set by the load command: the machine it ran on and how it was run. */
+  machine?: MachineInfo;
+  context?: RunContext;
   config: LoadResultConfig;
   /** Length of the measured phase, seconds. */
   durationS: number;
@@ -95,8 +109,17 @@ export interface LoadResult {
   /** latencyUs's HdrHistogram, compressed and base64-encoded (V2 encoding): mergeable. */
   histogram: string;
   uncorrectedHistogram?: string;
-  /** Verified replies and bytes received in each second of the measured phase. */
-  perSecond: { messages: number[]; bytes: number[] };
+  /**
+   * Verified replies, bytes received and the p99 latency (µs, 0 without a reply) in each second of the
+   * measured phase; `histograms` holds each second's latency histogram (encoded like `histogram`), so
+   * that per-second latency merges. p99Us and histograms are absent from results of older versions.
+   */
+  perSecond: { messages: number[]; bytes: number[]; p99Us?: number[]; histograms?: string[] };
+  /**
+   * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
+   * --server-pid), the server's (with its descendants). Absent from results written before it existed.
+   */
+  cpu?: LoadCpu;
   warnings: string[];
 }
 
@@ -120,8 +143,8 @@ function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T)
 /** The counts of a result, before its figures are worked out from them. */
 export type LoadCounts = Omit<
   LoadResult,
-  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram"
->;
+  "throughput" | "latencyUs" | "uncorrectedLatencyUs" | "histogram" | "uncorrectedHistogram" | "cpu"
+> & { cpuTimes?: CpuTimes };
 
 /** Below this share of the asked rate, the server (or the driver) did not keep up. */
 const RATE_SHORTFALL = 0.95;
@@ -136,15 +159,22 @@ export function completeLoadResult(
   const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
   const rate = counts.config.rate;
   const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
-  const warnings = counts.warnings.filter((warning) => !warning.startsWith(RATE_WARNING_PREFIX));
+  const { cpuTimes, ...countsOnly } = counts;
+  const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
+  const warnings = counts.warnings.filter(
+    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+  );
+  const saturated = cpu ? saturationWarning(cpu) : undefined;
+  if (saturated !== undefined) warnings.push(saturated);
   if (rate !== undefined && achievedRate !== undefined && achievedRate < rate * RATE_SHORTFALL) {
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
   }
   return {
-    ...counts,
+    ...countsOnly,
     warnings,
+    ...(cpu ? { cpu } : {}),
     throughput: {
       messagesPerSec: perSecondOf(counts.messages.verified),
       bytesPerSec: perSecondOf(bytes),
@@ -167,7 +197,15 @@ const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
  * One result from several that ran side by side (workers, processes, machines): counts add, the
  * histograms merge, rates are recomputed over the longest measured phase.
  */
-export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfig): LoadResult {
+/**
+ * `cpuTimes`: the CPU measured over the whole set by whoever ran it (worker threads share one process,
+ * so their own figures each cover all of it); without it, each result's are added (separate processes).
+ */
+export function mergeLoadResults(
+  results: LoadResult[],
+  config?: LoadResultConfig,
+  cpuTimes?: CpuTimes,
+): LoadResult {
   const first = results[0];
   if (first === undefined) throw new Error("no results to merge");
   const latency = createLatencyHistogram();
@@ -178,9 +216,14 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
     uncorrectedLatencyUs: _uncorrectedLatency,
     histogram: _histogram,
     uncorrectedHistogram: _uncorrectedHistogram,
+    cpu: firstCpu,
     ...firstCounts
   } = first;
-  let merged: LoadCounts = { ...firstCounts, config: config ?? first.config };
+  let merged: LoadCounts = {
+    ...firstCounts,
+    config: config ?? first.config,
+    ...(firstCpu ? { cpuTimes: cpuTimesOf(firstCpu) } : {}),
+  };
   for (const result of results) {
     latency.add(decodeHistogram(result.histogram));
     if (uncorrected && result.uncorrectedHistogram)
@@ -195,14 +238,35 @@ export function mergeLoadResults(results: LoadResult[], config?: LoadResultConfi
       errors: addRecords(merged.errors, result.errors),
       mismatches: addRecords(merged.mismatches, result.mismatches),
       errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, ERROR_SAMPLE_LIMIT),
-      perSecond: {
-        messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
-        bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
-      },
+      perSecond: mergePerSecond(merged.perSecond, result.perSecond),
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
     };
+    const { cpuTimes: mergedTimes, ...rest } = merged;
+    merged =
+      mergedTimes && result.cpu
+        ? { ...rest, cpuTimes: addCpuTimes(mergedTimes, cpuTimesOf(result.cpu)) }
+        : rest;
   }
+  if (cpuTimes) merged = { ...merged, cpuTimes };
   return completeLoadResult(merged, latency, uncorrected);
+}
+
+function mergePerSecond(a: LoadResult["perSecond"], b: LoadResult["perSecond"]): LoadResult["perSecond"] {
+  const sums = { messages: addArrays(a.messages, b.messages), bytes: addArrays(a.bytes, b.bytes) };
+  if (a.histograms === undefined || b.histograms === undefined) return sums;
+  const histograms = mergeSecondHistograms(a.histograms, b.histograms);
+  return { ...sums, p99Us: p99OfEachSecond(histograms), histograms };
+}
+
+/** The result with its latency summaries read again at these percentiles (--percentiles). */
+export function withLatencyPercentiles(result: LoadResult, percentiles: readonly number[]): LoadResult {
+  return {
+    ...result,
+    latencyUs: summarizeLatency(decodeHistogram(result.histogram), percentiles),
+    ...(result.uncorrectedHistogram !== undefined
+      ? { uncorrectedLatencyUs: summarizeLatency(decodeHistogram(result.uncorrectedHistogram), percentiles) }
+      : {}),
+  };
 }
 
 export function totalErrors(result: LoadResult): number {

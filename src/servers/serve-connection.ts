@@ -5,6 +5,7 @@
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
 import type { Framing } from "../framing/framing.js";
+import { joinedForWrite } from "../framing/write-batch.js";
 import type { ConnectionGuards } from "./connection-guards.js";
 
 export interface ConnectionContext {
@@ -66,18 +67,29 @@ export function serveConnection(
       clock.suspend(true);
     }
   });
-  /** Writes corked; false when the connection was closed instead. */
+  /** Writes the replies to one read in one write; false when the connection was closed instead. */
   const writeReplies = (replies: Buffer[]): boolean => {
-    let writable = true;
-    socket.cork();
+    const parts: Buffer[] = [];
+    let byteCount = 0;
     try {
       for (const reply of replies) {
-        for (const buffer of framing.encode(reply)) writable = socket.write(buffer);
+        for (const part of framing.encode(reply)) {
+          parts.push(part);
+          byteCount += part.length;
+        }
       }
     } catch (error) {
       fail("reply-unframeable", `reply cannot be framed: ${(error as Error).message}`);
       return false;
-    } finally {
+    }
+    // Small replies joined, large ones corked uncopied.
+    const joined = joinedForWrite(parts, byteCount);
+    let writable = true;
+    if (joined !== undefined) {
+      writable = socket.write(joined);
+    } else {
+      socket.cork();
+      for (const part of parts) writable = socket.write(part);
       socket.uncork();
     }
     // Backpressure: a peer that does not read stops being read, so its replies cannot pile up here.

@@ -2,7 +2,6 @@
 // load driver, and gathers one result file. Servers run as child processes, so the driver never shares
 // their event loop.
 
-import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
@@ -11,7 +10,9 @@ import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
+import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { runUserServerScenarios, type UserBenchServer, userServerScenarios } from "./user-bench-servers.js";
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
@@ -51,32 +52,39 @@ async function runScenario(
       timeoutMs: profile.timeoutMs,
       verify: "echo",
       splitPieces: fragmentation.splitPieces ?? 1,
+      serverPid: server.pid,
     }),
   );
   return { scenario, ...result };
 }
 
-export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {
+/**
+ * Runs the profile's scenarios on the built-in servers, then the same sizes on each of the user's
+ * servers (`userServers`), all into one result.
+ */
+export async function runBench(
+  profile: BenchProfile,
+  hooks: BenchHooks = {},
+  userServers: readonly UserBenchServer[] = [],
+): Promise<BenchResult> {
   const result: BenchResult = {
     tool: "sockbench",
     version: SOCKBENCH_VERSION,
     startedAt: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-      memory: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
+    machine: describeMachine(),
     profile: profile.name,
     runs: [],
   };
-  const scenarios = benchScenarios(profile);
+  const builtIn = benchScenarios(profile);
+  const own = userServers.map((userServer) => userServerScenarios(userServer, profile));
+  const total = builtIn.length + own.reduce((sum, scenarios) => sum + scenarios.length, 0);
+  let started = 0;
+  const onStart = (scenario: BenchScenario) => hooks.onScenarioStart?.(started++, total, scenario);
   let server: ServerProcess | undefined;
   let serverKey = "";
   try {
-    for (const [index, scenario] of scenarios.entries()) {
-      hooks.onScenarioStart?.(index, scenarios.length, scenario);
+    for (const scenario of builtIn) {
+      onStart(scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
         await server?.stop();
@@ -87,6 +95,9 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
     }
   } finally {
     await server?.stop();
+  }
+  for (const [index, userServer] of userServers.entries()) {
+    result.runs.push(...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart)));
   }
   return result;
 }

@@ -1,5 +1,6 @@
-// Runs `sockbench serve` as a child process, so that a measured server has its own event loop and core
-// rather than sharing the driver's; resolves once the child prints `listening on HOST:PORT`.
+// Runs `sockbench serve` (or another server program, such as bench/'s C echo server) as a child process,
+// so that a measured server has its own event loop and core rather than sharing the driver's; resolves
+// once the child prints `listening on HOST:PORT`.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -10,18 +11,26 @@ const START_TIMEOUT_MS = 15_000;
 export interface ServerProcess {
   readonly host: string;
   readonly port: number;
+  /** The child's process id (for its CPU time, from /proc). */
+  readonly pid: number;
   /** Stops the server (SIGTERM, then SIGKILL after a grace) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(serveArguments: string[]): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [builtModulePath(import.meta.url, "../cli.js"), "serve", "--port", "0", ...serveArguments],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+export function startServerProcess(serveArguments: string[]): Promise<ServerProcess> {
+  return startListeningProcess(process.execPath, [
+    builtModulePath(import.meta.url, "../cli.js"),
+    "serve",
+    "--port",
+    "0",
+    ...serveArguments,
+  ]);
+}
+
+/** Runs `file` with `args`; it must print `listening on HOST:PORT` once it accepts connections. */
+export async function startListeningProcess(file: string, args: string[]): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const commandLine = [file, ...args].join(" ");
   let stdout = "";
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {
@@ -32,9 +41,7 @@ export async function startServerProcess(serveArguments: string[]): Promise<Serv
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(
-        new Error(`sockbench serve ${serveArguments.join(" ")} did not listen within ${START_TIMEOUT_MS} ms`),
-      );
+      reject(new Error(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`));
     }, START_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       stdout += text;
@@ -43,13 +50,21 @@ export async function startServerProcess(serveArguments: string[]): Promise<Serv
       clearTimeout(timer);
       resolve({ host: match[1] as string, port: Number(match[2]) });
     });
-    void exited.then(([code]) => {
-      clearTimeout(timer);
-      reject(new Error(`sockbench serve ${serveArguments.join(" ")} exited with ${code}: ${stderr.trim()}`));
-    });
+    exited.then(
+      ([code]) => {
+        clearTimeout(timer);
+        reject(new Error(`${commandLine} exited with ${code}: ${stderr.trim()}`));
+      },
+      (error: Error) => {
+        // The program could not be started (a missing or unbuilt binary).
+        clearTimeout(timer);
+        reject(new Error(`${commandLine} could not start: ${error.message}`));
+      },
+    );
   });
   return {
     ...address,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");

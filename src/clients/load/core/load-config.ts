@@ -1,6 +1,7 @@
 // What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
 // clear usage error before any socket is opened.
 
+import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
@@ -9,8 +10,9 @@ import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/ec
 export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
 
-export const VERIFY_MODES = ["echo", "none"] as const;
-export type VerifyMode = (typeof VERIFY_MODES)[number];
+/** What a reply must be: the built-in expectations (src/apps/expectation.ts); `none` accepts any reply. */
+export const VERIFY_MODES = EXPECT_NAMES;
+export type VerifyMode = ExpectName;
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_PIPELINING = 1;
@@ -20,6 +22,8 @@ export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_SEED = 1;
 /** --split: at most this many pieces per frame (more would only add timer turns, not new cuts). */
 export const MAX_SPLIT_PIECES = 64;
+/** Linux's largest process id (pid_max's ceiling). */
+const MAX_PID = 4_194_304;
 
 export interface LoadConfig {
   /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
@@ -52,6 +56,11 @@ export interface LoadConfig {
   /** Per request, from its write; also the connect timeout and the grace after the deadline. */
   timeoutMs?: number;
   verify?: VerifyMode;
+  /**
+   * An expect module (absolute path; docs/expect-module.md) that builds the requests and judges the
+   * replies instead of `verify`. A path, not the module, so that every worker thread loads it itself.
+   */
+  expectModule?: string;
   /** worker_threads sharing the connections (and rate and amount); one merged result. */
   workers?: number;
   seed?: number;
@@ -65,18 +74,26 @@ export interface LoadConfig {
   nagle?: boolean;
   /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
   connectionIdBase?: number;
+  /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
+  serverPid?: number;
 }
 
-export type ResolvedLoadConfig = Required<
-  Omit<
-    LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
-  >
-> &
-  Pick<
-    LoadConfig,
-    "framing" | "token" | "recordSize" | "maxFrameBytes" | "message" | "durationMs" | "amount" | "rate" | "ca"
-  >;
+/** Options that stay optional once resolved: no default stands in for them. */
+type UndefaultedKey =
+  | "framing"
+  | "token"
+  | "recordSize"
+  | "maxFrameBytes"
+  | "message"
+  | "durationMs"
+  | "amount"
+  | "rate"
+  | "ca"
+  | "serverPid"
+  | "expectModule";
+
+export type ResolvedLoadConfig = Required<Omit<LoadConfig, UndefaultedKey>> &
+  Pick<LoadConfig, UndefaultedKey>;
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
 export class LoadConfigError extends Error {
@@ -116,6 +133,11 @@ function checkTransport(config: ResolvedLoadConfig): void {
       "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
     );
   }
+  if ((config.verify !== "echo" && config.verify !== "none") || config.expectModule !== undefined) {
+    throw new LoadConfigError(
+      `--verify ${config.expectModule !== undefined ? "with an expect module" : config.verify} applies to --transport tcp: over http a reply is checked as an echo of its POST body or not at all`,
+    );
+  }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
       "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
@@ -126,6 +148,16 @@ function checkTransport(config: ResolvedLoadConfig): void {
 export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (config.durationMs !== undefined && config.amount !== undefined) {
     throw new LoadConfigError("give either a duration or an amount, not both");
+  }
+  if (config.expectModule !== undefined && config.verify !== undefined) {
+    throw new LoadConfigError(
+      "give either verify or an expect module, not both: the module judges the replies",
+    );
+  }
+  if (config.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(config.verify)) {
+    throw new LoadConfigError(
+      `verify must be one of ${VERIFY_MODES.join(", ")}, got ${JSON.stringify(config.verify)}`,
+    );
   }
   const resolved: ResolvedLoadConfig = {
     ...config,
@@ -159,6 +191,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.serverPid !== undefined) requireInteger("server pid", resolved.serverPid, 1, MAX_PID);
   if (resolved.rate !== undefined && !(resolved.rate > 0 && resolved.rate <= 10_000_000)) {
     throw new LoadConfigError(
       `rate must be above 0 and at most 10000000 requests per second, got ${resolved.rate}`,

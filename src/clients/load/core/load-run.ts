@@ -2,21 +2,28 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { Expectation } from "../../../apps/expectation.js";
+import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
+import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
+import { CpuMeter } from "./cpu-meter.js";
 import { nowUs } from "./load-clock.js";
-import type { ResolvedLoadConfig } from "./load-config.js";
+import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
-import { LoadStats } from "./load-stats.js";
+import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
+import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
   onProgress?: (progress: LoadProgress) => void;
+  /** Called for each error as it is counted, with the bytes involved (in this thread only, not from workers). */
+  onError?: (event: LoadErrorEvent) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -37,7 +44,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     warmupMs: config.warmupMs,
     ...(config.rate !== undefined ? { rate: config.rate } : {}),
     timeoutMs: config.timeoutMs,
-    verify: config.verify,
+    verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
@@ -63,13 +70,16 @@ export class LoadRun implements LaneHost {
   private readonly warnings: string[] = [];
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
+  /** This thread's load uses one core. */
+  private readonly cpuMeter: CpuMeter;
 
   constructor(
     readonly config: ResolvedLoadConfig,
+    readonly expectation: Expectation,
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop);
+    this.stats = new LoadStats(this.openLoop, hooks.onError);
     this.remaining = config.rate === undefined ? config.amount : undefined;
     const target = targetForTransport(config.target, config.transport);
     this.transport =
@@ -77,11 +87,13 @@ export class LoadRun implements LaneHost {
         ? new HttpTransport(config, target, this)
         : new TcpTransport(config, target, this);
     this.lanes = this.transport.lanes;
+    this.cpuMeter = new CpuMeter(1, config.serverPid);
   }
 
   /** Opens every lane; rejects (before any load) when a payload cannot be framed or the target cannot be reached. */
   async open(): Promise<void> {
     this.startedAt = new Date().toISOString();
+    if (this.config.serverPid !== undefined) checkServerPid(this.config.serverPid);
     try {
       await this.transport.open();
     } catch (error) {
@@ -122,8 +134,8 @@ export class LoadRun implements LaneHost {
     this.lastReplyUs = this.startUs;
     const measureStartUs = this.startUs + warmupMs * 1000;
     this.stats.startMeasuring(measureStartUs);
-    if (warmupMs > 0) this.after(warmupMs, () => (this.measuring = true));
-    else this.measuring = true;
+    if (warmupMs > 0) this.after(warmupMs, () => this.startMeasuring());
+    else this.startMeasuring();
     if (durationMs !== undefined) {
       this.deadlineUs = measureStartUs + durationMs * 1000;
       this.after(warmupMs + durationMs, () => {
@@ -149,6 +161,11 @@ export class LoadRun implements LaneHost {
     } else {
       for (const lane of this.lanes) lane.pump();
     }
+  }
+
+  private startMeasuring(): void {
+    this.measuring = true;
+    this.cpuMeter.start();
   }
 
   private stopIssuing(): void {
@@ -197,6 +214,9 @@ export class LoadRun implements LaneHost {
     this.active = false;
     this.issuing = false;
     const now = nowUs();
+    // A run that ended within its warmup measured nothing: its CPU is all warmup.
+    const cpu = this.measuring ? this.cpuMeter.stop() : undefined;
+    if (cpu?.warning !== undefined) this.warnings.push(cpu.warning);
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     let unanswered = 0;
@@ -221,11 +241,11 @@ export class LoadRun implements LaneHost {
       );
     }
     void this.transport.close().then(() => {
-      this.settle?.(this.result(now));
+      this.settle?.(this.result(now, cpu?.times));
     });
   }
 
-  private result(endUs: number): LoadResult {
+  private result(endUs: number, cpuTimes: CpuTimes | undefined): LoadResult {
     const stats = this.stats;
     stats.flushLatency();
     const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
@@ -233,6 +253,8 @@ export class LoadRun implements LaneHost {
     const seconds = Math.max(1, Math.ceil(durationS));
     const filled = (values: number[]) =>
       Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    const messages = filled(stats.messagesPerSecond);
+    const latencyHistograms = stats.latencyHistogramsBySecond(messages.length);
     return completeLoadResult(
       {
         tool: "sockbench",
@@ -249,7 +271,13 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
-        perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        perSecond: {
+          messages,
+          bytes: filled(stats.bytesPerSecond),
+          p99Us: p99OfEachSecond(latencyHistograms),
+          histograms: latencyHistograms,
+        },
+        ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
       },
       stats.latency,
@@ -259,5 +287,14 @@ export class LoadRun implements LaneHost {
 
   private after(delayMs: number, action: () => void): void {
     this.timers.push(setTimeout(action, delayMs));
+  }
+}
+
+/** A --server-pid that names no process is a usage error, found before any load. */
+export function checkServerPid(pid: number): void {
+  if (readProcessTreeCpuUs(pid) === undefined) {
+    throw new LoadConfigError(
+      `server pid ${pid}: no such process, or its CPU time cannot be read (it is read from /proc, on Linux)`,
+    );
   }
 }

@@ -3,12 +3,10 @@
 // frame is cut here into pieces that leave one by one, in order, a timer turn apart.
 
 import type { Socket } from "node:net";
-
-/** Batches up to this many bytes are copied into one buffer; larger ones are written corked, uncopied. */
-const JOIN_LIMIT_BYTES = 64 * 1024;
+import { JOIN_LIMIT_BYTES, joinedForWrite } from "../../../framing/write-batch.js";
 
 export class BatchWriter {
-  private readonly parts: Buffer[] = [];
+  private parts: Buffer[] = [];
   /** Split mode: where each frame added since the last flush ends, as an index into `parts`. */
   private readonly frameEnds: number[] = [];
   /** Split mode: pieces waiting for their turn, oldest first, and the socket they go to. */
@@ -53,31 +51,33 @@ export class BatchWriter {
     this.writing = false;
   }
 
-  flush(socket: Socket): void {
-    if (this.splitPieces > 1) {
-      this.queuePieces(socket);
-      return;
-    }
+  /** Writes (or, split, queues) what was added; returns the buffers that carry it, in order. */
+  flush(socket: Socket): readonly Buffer[] {
+    if (this.splitPieces > 1) return this.queuePieces(socket);
     const parts = this.parts;
-    if (parts.length === 1) {
-      socket.write(parts[0] as Buffer);
-    } else if (this.byteCount <= JOIN_LIMIT_BYTES) {
-      socket.write(
-        this.allSame ? this.repeat(parts[0] as Buffer, parts.length) : Buffer.concat(parts, this.byteCount),
-      );
-    } else {
-      socket.cork();
-      for (const part of parts) socket.write(part);
-      socket.uncork();
-    }
+    this.parts = [];
+    const joined =
+      this.allSame && parts.length > 1 && this.byteCount <= JOIN_LIMIT_BYTES
+        ? this.repeat(parts[0] as Buffer, parts.length)
+        : joinedForWrite(parts, this.byteCount);
     this.discard();
+    if (joined !== undefined) {
+      socket.write(joined);
+      return [joined];
+    }
+    socket.cork();
+    for (const part of parts) socket.write(part);
+    socket.uncork();
+    return parts;
   }
 
-  private queuePieces(socket: Socket): void {
+  private queuePieces(socket: Socket): Buffer[] {
     let start = 0;
+    const frames: Buffer[] = [];
     for (const end of this.frameEnds) {
       const frame =
         end - start === 1 ? (this.parts[start] as Buffer) : Buffer.concat(this.parts.slice(start, end));
+      frames.push(frame);
       start = end;
       for (let piece = 0; piece < this.splitPieces; piece++) {
         const from = Math.floor((piece * frame.length) / this.splitPieces);
@@ -92,6 +92,7 @@ export class BatchWriter {
     this.allSame = true;
     this.pendingSocket = socket;
     if (!this.writing && this.pieceTimer === undefined) this.writeNextPiece();
+    return frames;
   }
 
   /**

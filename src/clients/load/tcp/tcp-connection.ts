@@ -11,6 +11,7 @@ import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-l
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
+import { EchoStreamCheck } from "../verification/echo-stream-check.js";
 import { ReplyVerifier } from "../verification/reply-verifier.js";
 import { BatchWriter } from "./batch-writer.js";
 
@@ -29,7 +30,9 @@ export class LoadConnection implements LoadLane {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
-  private readonly verifyEcho: boolean;
+  private readonly checksReplies: boolean;
+  /** --verify echo, self-delimiting framings: replies checked straight off the stream until one differs. */
+  private readonly streamCheck: EchoStreamCheck | undefined;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
@@ -42,8 +45,11 @@ export class LoadConnection implements LoadLane {
     private readonly host: LaneHost,
     private readonly wire: TcpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
-    this.verifier = new ReplyVerifier(id, this.verifyEcho, wire.source.codec, host.stats);
+    this.checksReplies = wire.source.checksReplies;
+    this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
+    // The fast path compares the reply stream with the request stream: for echo only.
+    const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
+    this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(host.config.splitPieces);
   }
@@ -79,7 +85,9 @@ export class LoadConnection implements LoadLane {
     } else {
       while (this.outstanding.length < limit && this.host.claimRequest(now)) this.issue(now, now);
     }
-    if (!this.writer.isEmpty) this.writer.flush(socket);
+    if (this.writer.isEmpty) return;
+    const written = this.writer.flush(socket);
+    this.streamCheck?.addWritten(written);
   }
 
   /** Counts as timed out, and drops, a connection whose oldest request waited `timeoutUs`. */
@@ -90,8 +98,9 @@ export class LoadConnection implements LoadLane {
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
         measured,
+        this.verifier.headEvidence(this.outstanding),
       );
     }
     this.drop();
@@ -115,10 +124,14 @@ export class LoadConnection implements LoadLane {
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
     const source = this.wire.source;
-    if (this.verifyEcho) {
-      const payload = source.echoPayload(this.id, seq, this.sizes.next());
-      this.writer.add(this.wire.framing.encode(payload));
-      this.outstanding.push(seq, intendedUs, now, payload);
+    if (this.checksReplies) {
+      const payload = source.requestPayload(this.id, seq, this.sizes.next());
+      const frame = this.wire.framing.encode(payload);
+      this.writer.add(frame);
+      let frameBytes = 0;
+      for (let index = 0; index < frame.length; index++) frameBytes += (frame[index] as Buffer).length;
+      this.streamCheck?.addFrame(frameBytes);
+      this.outstanding.push(seq, intendedUs, now, source.replyCheckOf(payload, seq));
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
@@ -137,8 +150,9 @@ export class LoadConnection implements LoadLane {
     });
     socket.on("end", () => {
       if (socket !== this.socket) return;
-      if (decoder.bufferedBytes > 0) {
-        this.fail("protocol", `server closed mid-frame, ${decoder.bufferedBytes} bytes into a reply`);
+      const partialBytes = decoder.bufferedBytes + (this.streamCheck?.partialBytes ?? 0);
+      if (partialBytes > 0) {
+        this.fail("protocol", `server closed mid-frame, ${partialBytes} bytes into a reply`);
       } else if (this.outstanding.length > 0) {
         this.fail(
           "reset",
@@ -158,6 +172,18 @@ export class LoadConnection implements LoadLane {
     const now = nowUs();
     const stats = this.host.stats;
     stats.recordBytes(chunk.length, now);
+    const streamCheck = this.streamCheck;
+    if (streamCheck?.isActive) {
+      const completed = streamCheck.match(chunk);
+      if (completed >= 0) {
+        for (let count = 0; count < completed; count++) this.verifier.acceptOldest(this.outstanding, now);
+        this.pump();
+        this.host.onReplies(now);
+        return;
+      }
+      // A byte differed: the decoder takes over from the frame being received, to say what went wrong.
+      decoder.push(streamCheck.handOver());
+    }
     let replies: Buffer[];
     try {
       replies = decoder.push(chunk);
@@ -173,7 +199,12 @@ export class LoadConnection implements LoadLane {
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    this.host.stats.recordErrorAt(kind, `connection ${this.id}: ${detail}`, nowUs());
+    this.host.stats.recordErrorAt(
+      kind,
+      `connection ${this.id}: ${detail}`,
+      nowUs(),
+      this.verifier.headEvidence(this.outstanding),
+    );
     this.drop();
   }
 
@@ -183,6 +214,7 @@ export class LoadConnection implements LoadLane {
     this.socket = undefined;
     this.outstanding.clear();
     this.verifier.reset();
+    this.streamCheck?.reset();
     this.writer.discard();
     this.reopen();
   }

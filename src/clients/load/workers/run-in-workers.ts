@@ -1,14 +1,15 @@
 // --workers N: the connections (and the rate and the amount) are shared out over worker_threads, each
 // a LoadRun of its own; they open their connections, start together, and their results merge into one.
 
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../../built-module.js";
 import { FramingError, type FramingErrorCode } from "../../../framing/framing-error.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { type LoadResult, mergeLoadResults } from "../../../results/load-result.js";
+import { CpuMeter } from "../core/cpu-meter.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
-import type { LoadHooks } from "../core/load-run.js";
-import { resultConfigOf } from "../core/load-run.js";
+import { checkServerPid, type LoadHooks, resultConfigOf } from "../core/load-run.js";
 import { TargetError } from "../core/target.js";
 
 /** Messages between the driver and its workers. */
@@ -38,9 +39,11 @@ export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
     );
   }
   let idBase = config.connectionIdBase;
+  // The CPU time is the whole process's, measured here: a worker's own figure would count all the others.
+  const { serverPid: _measuredHere, ...shared } = config;
   return connections.map((count, index) => {
     const slice: ResolvedLoadConfig = {
-      ...config,
+      ...shared,
       workers: 1,
       connections: count,
       connectionIdBase: idBase,
@@ -62,6 +65,9 @@ function reviveError({ name, message, code }: Extract<WorkerReport, { type: "err
 
 export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
   const slices = splitConfig(config);
+  if (config.serverPid !== undefined) checkServerPid(config.serverPid);
+  const cpuMeter = new CpuMeter(Math.min(config.workers, availableParallelism()), config.serverPid);
+  let warmupTimer: NodeJS.Timeout | undefined;
   const workers = slices.map(
     (slice) =>
       new Worker(builtModulePath(import.meta.url, "./worker-entry.js"), { workerData: { config: slice } }),
@@ -97,8 +103,21 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
     // Every worker has its connections open before any starts: a target that refuses fails them all.
     await Promise.race([Promise.all(ready), Promise.all(results)]);
     for (const worker of workers) worker.postMessage({ type: "start" });
-    return mergeLoadResults(await Promise.all(results), resultConfigOf(config));
+    // The workers' measured phases start after their warmup; so does this process's CPU window.
+    let measuring = config.warmupMs === 0;
+    if (measuring) cpuMeter.start();
+    else
+      warmupTimer = setTimeout(() => {
+        measuring = true;
+        cpuMeter.start();
+      }, config.warmupMs);
+    const finished = await Promise.all(results);
+    const cpu = measuring ? cpuMeter.stop() : undefined;
+    const merged = mergeLoadResults(finished, resultConfigOf(config), cpu?.times);
+    if (cpu?.warning !== undefined) merged.warnings.push(cpu.warning);
+    return merged;
   } finally {
+    clearTimeout(warmupTimer);
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }

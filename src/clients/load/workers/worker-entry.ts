@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
+import { loadExpectation } from "../verification/expectation-module.js";
 import type { WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
@@ -20,14 +21,17 @@ function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   };
 }
 
-const run = new LoadRun(revive((workerData as { config: ResolvedLoadConfig }).config), {
-  onProgress: (progress) => post({ type: "progress", progress }),
-});
+const config = revive((workerData as { config: ResolvedLoadConfig }).config);
 try {
+  const run = new LoadRun(config, await loadExpectation(config), {
+    onProgress: (progress) => post({ type: "progress", progress }),
+  });
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
-  post({ type: "result", result: await run.measure() });
+  // CPU time is the whole process's: the coordinating thread measures it once for all workers.
+  const { cpu: _wholeProcess, ...result } = await run.measure();
+  post({ type: "result", result });
 } catch (error) {
   const { name, message, code } = error as Error & { code?: unknown };
   post({ type: "error", name, message, ...(typeof code === "string" ? { code } : {}) });
