@@ -5,7 +5,7 @@ import { DEFAULT_TOKEN } from "../framing/token.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import { shellCommand } from "../targets/shell-quote.js";
 import { targetArguments } from "../targets/target-spec.js";
-import type { TargetCellPlan, TargetCheckSettings } from "./target-cell.js";
+import type { TargetCellPlan, TargetCheckSettings } from "./target-cell-plan.js";
 
 /** The proxy faults check takes on top of the fragmentations, as command-line options. */
 const FAULT_OPTIONS: [keyof FaultOptions, string, (value: number) => string][] = [

@@ -4,7 +4,7 @@
 
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import type { ShrunkFailure, TargetCell } from "../results/target-check-result.js";
-import type { TargetCellPlan } from "./target-cell.js";
+import type { TargetCellPlan } from "./target-cell-plan.js";
 
 /**
  * From the least disturbed stream to the most: straight; each frame written in 3 pieces; requests

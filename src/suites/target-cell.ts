@@ -7,11 +7,8 @@
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import type { LoadErrorEvent } from "../clients/load/core/load-stats.js";
 import { runLoad } from "../clients/load/load-driver.js";
-import type { FramingName } from "../framing/framing.js";
-import type { FaultOptions } from "../proxy/fault-options.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
-import type { FragmentationName } from "../results/fragmentation-name.js";
 import { totalErrors } from "../results/load-result.js";
 import type { ServerOutputLine, TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import type { OutputLine } from "../targets/output-ring.js";
@@ -21,31 +18,7 @@ import type { TargetChoice } from "../targets/target-spec.js";
 import { cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
-
-/** How every cell of one check talks to the user's server. */
-export interface TargetCheckSettings {
-  choice: TargetChoice;
-  framing: FramingName;
-  /** eof: the token as typed on the command line (escapes and all), and as bytes. */
-  tokenText: string;
-  token: Buffer;
-  /** fixed: the server's record size. */
-  recordSize: number;
-  /** The server's largest frame, when given: a larger size it does not answer is refused, not failed. */
-  maxFrameBytes?: number;
-  connections: number;
-  /** Seeds the proxy's cuts: the same seed cuts the stream the same way again. */
-  seed: number;
-  /** Per request; default: by size and fragmentation, as the built-in check. */
-  timeoutMs?: number;
-  /** Latency, jitter, bandwidth, reset-after: on top of each cell's fragmentation. */
-  faults: FaultOptions;
-}
-
-export interface TargetCellPlan {
-  size: number;
-  fragmentation: FragmentationName;
-}
+import type { TargetCellPlan, TargetCheckSettings } from "./target-cell-plan.js";
 
 /**
  * The server's lines quoted under a failing cell: from the cell's start (a timeout is noticed long after

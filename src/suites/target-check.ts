@@ -6,7 +6,8 @@ import type { FragmentationName } from "../results/fragmentation-name.js";
 import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
 import { openTarget } from "../targets/target-session.js";
 import { shrinkFailure } from "./shrink-failure.js";
-import { runTargetCell, type TargetCellPlan, type TargetCheckSettings } from "./target-cell.js";
+import { runTargetCell } from "./target-cell.js";
+import type { TargetCellPlan, TargetCheckSettings } from "./target-cell-plan.js";
 
 export interface TargetCheckOptions extends TargetCheckSettings {
   sizesBytes: readonly number[];
