@@ -38,7 +38,7 @@ while True:
 `;
 
 // A generous timeout: the verdict is about being answered at all, and this machine may be busy.
-const SHORT_RUN = ["--baseline", "1s", "--attack", "10s", "--timeout", "5s", "--framing", "length", "--json"];
+const SHORT_RUN = ["--baseline", "1s", "--attack", "6s", "--timeout", "3s", "--framing", "length", "--json"];
 
 describe("sockbench stress", () => {
   it("every scenario against serve --variant concurrent keeps the legitimate client served", async () => {
