@@ -10,8 +10,10 @@ const SOURCE_ROOT = resolve(import.meta.dirname, "..", "src");
 
 /** The layers each layer may import besides itself; modules at the top of src/ (version, built-module) import nothing and serve all. */
 const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
-  cli: ["suites", "clients", "servers", "proxy", "report", "results", "framing", "apps"],
-  suites: ["clients", "servers", "proxy", "results", "framing", "apps"],
+  cli: ["suites", "targets", "clients", "servers", "proxy", "report", "results", "framing", "apps"],
+  suites: ["targets", "clients", "servers", "proxy", "results", "framing", "apps"],
+  // The user's server and what its replies must be: launched beside the driver, judged by its expectations.
+  targets: ["clients", "results", "framing", "apps"],
   clients: ["results", "framing", "apps"],
   servers: ["results", "framing", "apps"],
   proxy: ["results", "framing", "apps"],

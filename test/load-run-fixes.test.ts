@@ -4,11 +4,12 @@
 // names the framing as the likely cause.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveLoadConfig } from "../src/clients/load/core/load-config.js";
+import { type LoadConfig, resolveLoadConfig } from "../src/clients/load/core/load-config.js";
 import { LoadRun } from "../src/clients/load/core/load-run.js";
 import { ReconnectBackoff } from "../src/clients/load/core/reconnect-backoff.js";
 import { runLoad } from "../src/clients/load/load-driver.js";
 import type { LoadConnection } from "../src/clients/load/tcp/tcp-connection.js";
+import { loadExpectation } from "../src/clients/load/verification/expectation-module.js";
 import { createFraming } from "../src/framing/registry.js";
 import { echoFrame, startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
 import { startTestServer } from "./support/servers.js";
@@ -28,6 +29,12 @@ async function scripted(script: Parameters<typeof startScriptedServer>[1]): Prom
   const server = await startScriptedServer(createFraming("length"), script);
   closers.push(() => server.close());
   return server;
+}
+
+/** A LoadRun as runLoad builds one, for tests that reach into its transport. */
+async function loadRunOf(config: LoadConfig): Promise<LoadRun> {
+  const resolved = resolveLoadConfig(config);
+  return new LoadRun(resolved, await loadExpectation(resolved));
 }
 
 describe("load run fixes", () => {
@@ -63,9 +70,12 @@ describe("load run fixes", () => {
   });
 
   it("settles with the result when a transport's close() rejects, saying so", async () => {
-    const run = new LoadRun(
-      resolveLoadConfig({ target: await lengthEchoServer(), framing: "length", connections: 2, amount: 50 }),
-    );
+    const run = await loadRunOf({
+      target: await lengthEchoServer(),
+      framing: "length",
+      connections: 2,
+      amount: 50,
+    });
     await run.open();
     // The sockets close for real; only the promise that reports it fails.
     const transport = run.transport;
@@ -86,15 +96,13 @@ describe("load run fixes", () => {
       setImmediate(() => socket.end());
       return echoFrame(framing, request);
     });
-    const run = new LoadRun(
-      resolveLoadConfig({
-        target: closing.target,
-        framing: "length",
-        connections: 1,
-        amount: 60,
-        timeoutMs: 2000,
-      }),
-    );
+    const run = await loadRunOf({
+      target: closing.target,
+      framing: "length",
+      connections: 1,
+      amount: 60,
+      timeoutMs: 2000,
+    });
     await run.open();
     const connection = run.transport.lanes[0] as LoadConnection;
     let mostOpen = 0;

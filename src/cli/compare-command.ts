@@ -1,6 +1,5 @@
 // `sockbench compare A.json B.json`: deltas per scenario; exit 1 on a regression beyond the threshold.
 
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import {
   type ComparableFile,
@@ -10,21 +9,23 @@ import {
 } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatCount, formatPercent, plural } from "../report/format-number.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { percentOption } from "./option-parsers.js";
+import { parseResultJson, readResultJson, writeHtmlReport } from "./report-outputs.js";
 
-async function readResult(path: string) {
-  let text: string;
+function readComparable(path: string, json: unknown): ComparableFile {
   try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  try {
-    return comparableFile(JSON.parse(text), path);
+    return comparableFile(json, path);
   } catch (error) {
     throw new CommandFailure((error as Error).message);
   }
+}
+
+interface CompareCliOptions {
+  threshold: number;
+  correctnessOnly: boolean;
+  html?: string;
 }
 
 export function registerCompareCommand(program: Command): void {
@@ -41,9 +42,11 @@ export function registerCompareCommand(program: Command): void {
       ),
     )
     .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
-    .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
-      const before = await readResult(a);
-      const after = await readResult(b);
+    .option("--html <file>", "also write an HTML page: both runs overlaid, regressions marked")
+    .action(async (a: string, b: string, options: CompareCliOptions) => {
+      const [jsonA, jsonB] = await Promise.all([readResultJson(a), readResultJson(b)]);
+      const before = readComparable(a, jsonA);
+      const after = readComparable(b, jsonB);
       const warning = options.correctnessOnly ? undefined : machineWarning(before, after);
       if (warning) process.stderr.write(`warning: ${warning}\n`);
       const rows = compareRuns(before.runs, after.runs, options);
@@ -55,6 +58,18 @@ export function registerCompareCommand(program: Command): void {
       process.stdout.write(
         `${plural(compared, "scenario")} compared, ${formatCount(regressions.length)} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${formatPercent(options.threshold)})`}\n`,
       );
+      if (options.html !== undefined) {
+        await writeHtmlReport(options.html, {
+          title: `sockbench compare: A ${a}, B ${b}`,
+          files: [
+            { label: "A", file: parseResultJson(jsonA, a) },
+            { label: "B", file: parseResultJson(jsonB, b) },
+          ],
+          percentiles: DEFAULT_PERCENTILES,
+          comparison: rows,
+        });
+        process.stdout.write(`wrote ${options.html}\n`);
+      }
       if (compared === 0) {
         throw new CommandFailure(
           "the two files share no scenario: compare keys by framing, sizes, connections, pipelining and rate (and for bench the variant and fragmentation); run both with the same ones",

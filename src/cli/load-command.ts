@@ -1,6 +1,6 @@
 // `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   DEFAULT_CONNECTIONS,
@@ -21,11 +21,20 @@ import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
 import { formatDurationMs } from "../report/format-number.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { totalErrors } from "../results/load-result.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
+import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
-import { durationOption, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
+import {
+  durationOption,
+  parseIntegerInRange,
+  parsePercentileList,
+  parseSizeBytes,
+  parseSizeList,
+} from "./option-parsers.js";
+import { writeOutput } from "./report-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
 
 interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
@@ -52,6 +61,8 @@ interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   serverPid?: number;
   json: boolean;
   out?: string;
+  hgrm?: string;
+  percentiles?: number[];
 }
 
 const TARGET_FORMS = "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT";
@@ -139,7 +150,14 @@ export function registerLoadCommand(program: Command): void {
     .addOption(
       durationOption("-t, --timeout <duration>", "per request; also the connect timeout", DEFAULT_TIMEOUT_MS),
     )
-    .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
+    .addOption(
+      new Option(
+        "--verify <mode>",
+        "what each reply must be: echo, hello (the lab's sentence), sum (of the numbers sent), none",
+      )
+        .choices(VERIFY_MODES)
+        .default("echo"),
+    )
     .option("-w, --workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
     .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), DEFAULT_SEED)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
@@ -157,6 +175,12 @@ export function registerLoadCommand(program: Command): void {
     )
     .option("-j, --json", "print only the JSON result", false)
     .option("--out <file>", "also write the JSON result to this file")
+    .option("--hgrm <file>", "also write the latency percentile distribution (HdrHistogram .hgrm, ms)")
+    .option(
+      "--percentiles <list>",
+      `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
+      parsePercentileList,
+    )
     .option("--label <name>", "name this run in its result, for compare and reports");
   addGateOptions(command);
   addFramingOptions(command).action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
@@ -165,10 +189,11 @@ export function registerLoadCommand(program: Command): void {
     const given = (name: string) =>
       options.transport !== "http" || command.getOptionValueSource(name) === "cli";
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
-    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+    const [{ runLoad }, { TargetError }, { formatLoadReport }, { formatHgrm }] = await Promise.all([
       import("../clients/load/load-driver.js"),
       import("../clients/load/core/target.js"),
       import("../report/load-report.js"),
+      import("../report/hgrm.js"),
     ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
@@ -214,9 +239,12 @@ export function registerLoadCommand(program: Command): void {
     } finally {
       progress.clear();
     }
+    if (options.percentiles !== undefined) result = withLatencyPercentiles(result, options.percentiles);
+    result = { ...result, machine: describeMachine(), context: describeRun() };
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (options.out !== undefined) writeFileSync(options.out, json);
-    process.stdout.write(options.json ? json : formatLoadReport(result));
+    if (options.out !== undefined) await writeOutput(options.out, json);
+    if (options.hgrm !== undefined) await writeOutput(options.hgrm, formatHgrm(result.histogram));
+    process.stdout.write(options.json ? json : formatLoadReport(result, options.percentiles));
     const figures = {
       p99Us: result.latencyUs.p99,
       errors: totalErrors(result),

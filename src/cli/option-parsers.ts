@@ -124,3 +124,15 @@ export function parseLatencyUs(text: string): number {
   }
   return Math.round(Number(match[1]) * (LATENCY_UNITS_US[match[2] ?? ""] as number));
 }
+
+/** `50,90,99,99.9,99.99`: percentiles above 0 and at most 100, each once, in ascending order. */
+export function parsePercentileList(text: string): number[] {
+  const parts = text.split(",").map((part) => part.trim());
+  const values = parts.map((part) => (/^\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
+  if (values.some((value) => !(value > 0 && value <= 100))) {
+    throw new InvalidArgumentError(
+      `expected percentiles above 0 and at most 100 separated by commas, such as 50,90,99,99.9,99.99, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [...new Set(values)].sort((a, b) => a - b);
+}

@@ -2,16 +2,17 @@
 
 import { type Command, Option } from "commander";
 import { describeFaults } from "../proxy/describe-faults.js";
+import { PROXY_DIRECTIONS, type ProxyDirection } from "../proxy/fault-options.js";
 import {
-  type FaultOptions,
-  PROXY_DIRECTIONS,
-  type ProxyDirection,
-  validateFaults,
-} from "../proxy/fault-options.js";
-import { DEFAULT_PROXY_HOST, DEFAULT_PROXY_PORT, startProxy } from "../proxy/start-proxy.js";
+  DEFAULT_PROXY_HOST,
+  DEFAULT_PROXY_IDLE_TIMEOUT_MS,
+  DEFAULT_PROXY_MAX_CONNECTIONS,
+  DEFAULT_PROXY_PORT,
+  startProxy,
+} from "../proxy/start-proxy.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { explainAddressInUse } from "./address-in-use.js";
-import { CommandFailure } from "./exit-codes.js";
+import { type FaultCliOptions, faultsFromOptions } from "./fault-cli-options.js";
 import {
   durationOption,
   type HostPort,
@@ -21,20 +22,14 @@ import {
 } from "./option-parsers.js";
 import { aborted, withStopSignals } from "./stop-signals.js";
 
-interface ProxyCliOptions {
+interface ProxyCliOptions extends FaultCliOptions {
   listen: HostPort;
   target: HostPort;
   direction: ProxyDirection;
-  sliceAvg?: number;
-  sliceVariation?: number;
-  sliceDelay?: number;
-  coalesce?: number;
-  latency?: number;
-  jitter?: number;
-  bandwidth?: number;
-  resetAfter?: number;
   seed?: number;
   showSeed?: boolean;
+  idleTimeout: number;
+  maxConnections: number;
 }
 
 /** On Ctrl-C, proxied connections relay this long at most, so that replies in flight arrive. */
@@ -78,19 +73,21 @@ export function registerProxyCommand(program: Command): void {
     .option("--reset-after <size>", "reset the connection once this many bytes have passed", parseSizeBytes)
     .option("--seed <n>", "seed for the random choices, to repeat a run", parseIntegerInRange(0, 2 ** 32 - 1))
     .option("--show-seed", "print the seed in use on stderr")
+    .addOption(
+      durationOption(
+        "--idle-timeout <duration>",
+        "reset a connection silent both ways this long (0: never)",
+        DEFAULT_PROXY_IDLE_TIMEOUT_MS,
+      ),
+    )
+    .option(
+      "--max-connections <count>",
+      "clients relayed at once; more are closed at accept",
+      parseIntegerInRange(1, 1_000_000),
+      DEFAULT_PROXY_MAX_CONNECTIONS,
+    )
     .action(async (options: ProxyCliOptions) => {
-      const faults: FaultOptions = {
-        sliceAvgBytes: options.sliceAvg,
-        sliceVariationBytes: options.sliceVariation,
-        sliceDelayMs: options.sliceDelay,
-        coalesceMs: options.coalesce,
-        latencyMs: options.latency,
-        jitterMs: options.jitter,
-        bandwidthBytesPerS: options.bandwidth,
-        resetAfterBytes: options.resetAfter,
-      };
-      const problems = validateFaults(faults);
-      if (problems.length > 0) throw new CommandFailure(problems.join("\n"));
+      const faults = faultsFromOptions(options);
       const proxy = await startProxy({
         listenHost: options.listen.host,
         listenPort: options.listen.port,
@@ -99,6 +96,8 @@ export function registerProxyCommand(program: Command): void {
         faults,
         direction: options.direction,
         seed: options.seed,
+        idleTimeoutMs: options.idleTimeout,
+        maxConnections: options.maxConnections,
         log: (line) => process.stderr.write(`${line}\n`),
       }).catch(explainAddressInUse(options.listen, "--listen HOST:PORT"));
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);

@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { APP_NAMES } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
+import { defaultMaxBufferedBytes } from "../servers/buffer-budget.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
+import { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MIN_RECEIVE_BYTES_PER_S } from "../servers/connection-guards.js";
 import {
   DEFAULT_HOST,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -20,7 +22,7 @@ import { startServer, unsupportedCombination } from "../servers/start-server.js"
 import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { durationOption, parseIntegerInRange, parsePort } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange, parsePort, parseSizeBytes } from "./option-parsers.js";
 import { withStopSignals } from "./stop-signals.js";
 
 interface ServeCliOptions extends FramingCliOptions {
@@ -32,6 +34,10 @@ interface ServeCliOptions extends FramingCliOptions {
   port: number;
   idleTimeout: number;
   maxConnections: number;
+  maxConnectionsPerAddress?: number;
+  frameTimeout: number;
+  minReceiveRate: number;
+  maxBuffered: number;
   tlsCert?: string;
   tlsKey?: string;
   unix?: string;
@@ -81,6 +87,32 @@ export function registerServeCommand(program: Command): void {
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
     )
+    .option(
+      "--max-connections-per-address <count>",
+      "connections one client address may hold (default: a quarter of --max-connections)",
+      parseIntegerInRange(1, 1_000_000),
+    )
+    .addOption(
+      durationOption(
+        "--frame-timeout <duration>",
+        "close a peer whose frame is not complete this long after its first byte (0: never)",
+        DEFAULT_FRAME_TIMEOUT_MS,
+      ),
+    )
+    .option(
+      "--min-receive-rate <bytes-per-s>",
+      "close a peer sending slower than this mid-frame, over 5 s windows (0: no minimum)",
+      parseSizeBytes,
+      DEFAULT_MIN_RECEIVE_BYTES_PER_S,
+    )
+    .addOption(
+      new Option(
+        "--max-buffered <size>",
+        "bytes held for all connections before the largest holders stop being read",
+      )
+        .argParser(parseSizeBytes)
+        .default(defaultMaxBufferedBytes(), "a quarter of memory"),
+    )
     .option("--tls-cert <file>", "serve TLS with this certificate (PEM); needs --tls-key")
     .option("--tls-key <file>", "the TLS certificate's private key (PEM)")
     .option("--unix <path>", "listen on this Unix socket instead of host and port");
@@ -99,6 +131,10 @@ export function registerServeCommand(program: Command): void {
       port: options.port,
       idleTimeoutMs: options.idleTimeout,
       maxConnections: options.maxConnections,
+      maxConnectionsPerAddress: options.maxConnectionsPerAddress,
+      frameTimeoutMs: options.frameTimeout,
+      minReceiveBytesPerS: options.minReceiveRate,
+      maxBufferedBytes: options.maxBuffered,
       log: (line) => process.stderr.write(`${line}\n`),
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
@@ -148,6 +184,13 @@ function refusedCombination(options: ServeCliOptions, given: (name: string) => b
     (options.transport === "http" || options.variant === "cluster")
   ) {
     return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
+  }
+  const perAddress = options.maxConnectionsPerAddress;
+  if (perAddress !== undefined && perAddress > options.maxConnections) {
+    return `--max-connections-per-address ${perAddress} is above --max-connections ${options.maxConnections}: one address cannot hold more than the server`;
+  }
+  if (options.maxBuffered < options.maxFrame) {
+    return `--max-buffered ${options.maxBuffered} is below --max-frame ${options.maxFrame}: a frame of the largest size allowed must fit in the budget`;
   }
   return unsupportedCombination(options.variant, options.transport);
 }

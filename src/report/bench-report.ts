@@ -22,11 +22,19 @@ export function boundaryErrors(run: BenchRun): number {
   return benchRunErrors(run, ["mismatch", "protocol", "timeout"]);
 }
 
+/**
+ * Whether a run's connection count is its server's own rather than the profile's: sequential is always
+ * driven with one connection, a user's server with the connections it was given. Such runs join every
+ * group of their size and fragmentation.
+ */
+function hasOwnConnections(run: BenchRun): boolean {
+  return run.scenario.variant === "sequential" || run.scenario.server !== undefined;
+}
+
 export function groupRuns(runs: BenchRun[]): BenchGroup[] {
-  // Sequential is always driven with one connection: its runs join every group of their size and fragmentation.
   const sameStream = (a: BenchRun, b: BenchRun) =>
     a.scenario.size === b.scenario.size && a.scenario.fragmentation === b.scenario.fragmentation;
-  const concurrentRuns = runs.filter((run) => run.scenario.variant !== "sequential");
+  const concurrentRuns = runs.filter((run) => !hasOwnConnections(run));
   const leaders = concurrentRuns.filter(
     (run, index) =>
       concurrentRuns.findIndex(
@@ -37,12 +45,15 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
     const members = runs.filter(
       (run) =>
         sameStream(run, leader) &&
-        (run.scenario.variant === "sequential" || run.scenario.connections === leader.scenario.connections),
+        (hasOwnConnections(run) || run.scenario.connections === leader.scenario.connections),
     );
     const correct = members.filter((run) => benchRunErrors(run) === 0);
     const { size, connections, fragmentation } = leader.scenario;
+    const own = unique(
+      members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
+    );
     return {
-      title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")} (sequential: 1), fragmentation ${fragmentation}`,
+      title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")}${own.length > 0 ? ` (${own.join(", ")})` : ""}, fragmentation ${fragmentation}`,
       framings: unique(members.map((run) => run.scenario.framing)),
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>

@@ -4,7 +4,7 @@
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
 import { isKnownBrokenFraming } from "../results/known-broken.js";
-import { type MachineInfo, machineDifferences } from "../results/machine.js";
+import { type MachineInfo, machineDifferences } from "../results/run-context.js";
 import { formatCount, formatPercent } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -57,7 +57,8 @@ export interface ComparisonOptions {
   correctnessOnly: boolean;
 }
 
-function sizeText(size: ScenarioKey["size"]): string {
+/** A scenario's size in words: `64 B`, `64 B,1 KiB`, or its fixed message. */
+export function scenarioSizeText(size: ScenarioKey["size"]): string {
   if (typeof size === "string") return size;
   return (Array.isArray(size) ? size : [size]).map((each) => formatSizeBytes(each)).join(",");
 }
@@ -67,7 +68,7 @@ export function scenarioKey(scenario: ScenarioKey): string {
   return [
     scenario.framing,
     scenario.variant,
-    sizeText(scenario.size),
+    scenarioSizeText(scenario.size),
     `c${scenario.connections}`,
     `p${scenario.pipelining}`,
     scenario.fragmentation,
@@ -140,7 +141,7 @@ function comparableRun(run: Record<string, unknown>, at: string, source: string)
 }
 
 /** What a load run ran, from its config; the target is left out on purpose. */
-function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
+export function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
   const config = (result.config ?? {}) as Record<string, unknown>;
   if (typeof config.framing !== "string") fail(source, "config.framing is missing");
   const sizes = Array.isArray(config.sizes) ? config.sizes.map(Number) : [];

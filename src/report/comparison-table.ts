@@ -4,13 +4,21 @@ import Table from "cli-table3";
 import type { ComparisonRow } from "./compare-results.js";
 import { formatCount, formatPercent } from "./format-number.js";
 
-function signed(fraction: number | undefined): string {
+/** A change as a signed percentage: +12.0%, -3.5%. */
+export function signed(fraction: number | undefined): string {
   if (fraction === undefined) return "";
   return `${fraction >= 0 ? "+" : "-"}${formatPercent(Math.abs(fraction))}`;
 }
 
-function rate(value: number | undefined): string {
+/** A whole number with thousands separators, or - when absent. */
+export function rate(value: number | undefined): string {
   return value === undefined ? "-" : formatCount(value);
+}
+
+/** What became of a scenario: ok, its regressions, or in which file alone it ran. */
+export function verdict(row: ComparisonRow): string {
+  if (!row.before || !row.after) return `only in ${row.before ? "A" : "B"}`;
+  return row.regressions.join("; ") || "ok";
 }
 
 export function renderComparison(rows: ComparisonRow[]): string {
@@ -28,7 +36,7 @@ export function renderComparison(rows: ComparisonRow[]): string {
       rate(row.after?.p99Us),
       signed(row.p99Change),
       `${row.before ? formatCount(row.before.errorCount) : "-"} → ${row.after ? formatCount(row.after.errorCount) : "-"}`,
-      !row.before || !row.after ? `only in ${row.before ? "A" : "B"}` : row.regressions.join("; ") || "ok",
+      verdict(row),
     ]);
   }
   return table.toString();

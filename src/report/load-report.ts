@@ -4,26 +4,31 @@
 import Table from "cli-table3";
 import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
+import { percentileKey } from "../results/latency-percentiles.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 import { formatCount, formatDurationMs, formatLatencyUs, plural } from "./format-number.js";
 import { formatBytesPerSecond, formatSizeBytes } from "./format-size.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 
-function latencyRow(label: string, latency: LatencySummary): string[] {
-  return [
-    label,
-    ...[
-      latency.p2_5,
-      latency.p50,
-      latency.p97_5,
-      latency.p99,
-      latency.p999,
-      latency.mean,
-      latency.stdev,
-      latency.max,
-    ].map(formatLatencyUs),
-  ];
+/** The columns of autocannon's latency table, unless --percentiles names others. */
+const AUTOCANNON_COLUMNS = [
+  ["2.5", "p2_5"],
+  ["50", "p50"],
+  ["97.5", "p97_5"],
+  ["99", "p99"],
+  ["99.9", "p999"],
+] as const;
+
+function latencyRow(
+  label: string,
+  latency: LatencySummary,
+  percentiles: readonly number[] | undefined,
+): string[] {
+  const atPercentiles = percentiles
+    ? percentiles.map((percentile) => latency.percentiles?.[percentileKey(percentile)] ?? 0)
+    : AUTOCANNON_COLUMNS.map(([, field]) => latency[field]);
+  return [label, ...[...atPercentiles, latency.mean, latency.stdev, latency.max].map(formatLatencyUs)];
 }
 
 /** Per-second samples as autocannon tabulates them: low percentiles, the mean and spread, the minimum. */
@@ -38,7 +43,8 @@ function sampleRow(label: string, samples: number[], format: (value: number) => 
   return [label, ...[at(1), at(2.5), at(50), at(97.5), mean, stdev, sorted[0] ?? 0].map(format)];
 }
 
-export function formatLoadReport(result: LoadResult): string {
+/** With `percentiles` (--percentiles), the latency columns are those, read from latencyUs.percentiles. */
+export function formatLoadReport(result: LoadResult, percentiles?: readonly number[]): string {
   const { config } = result;
   const lines: string[] = [];
   const load =
@@ -57,12 +63,20 @@ export function formatLoadReport(result: LoadResult): string {
   );
 
   const latency = new Table({
-    head: ["Stat", "2.5%", "50%", "97.5%", "99%", "99.9%", "Avg", "Stdev", "Max"],
+    head: [
+      "Stat",
+      ...(percentiles?.map(percentileKey) ?? AUTOCANNON_COLUMNS.map(([key]) => key)).map((key) => `${key}%`),
+      "Avg",
+      "Stdev",
+      "Max",
+    ],
     style: TABLE_STYLE,
   });
-  latency.push(latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs));
+  latency.push(
+    latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs, percentiles),
+  );
   if (result.uncorrectedLatencyUs)
-    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles));
   lines.push(latency.toString());
 
   const throughput = new Table({

@@ -4,7 +4,7 @@
 import type { BenchRound } from "./bench-rounds.js";
 import type { FragmentationName } from "./fragmentation-name.js";
 import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
-import type { MachineInfo } from "./machine.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 /** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
 export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
@@ -14,7 +14,10 @@ export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 export interface BenchScenario {
   framing: BenchFraming;
-  variant: BenchVariant;
+  /** A built-in server variant, or the name of a user's server (then `server` is set). */
+  variant: BenchVariant | string;
+  /** A user's server: the command sockbench started it with (`{port}` still in it). */
+  server?: string;
   size: number;
   connections: number;
   pipelining: number;
@@ -48,6 +51,8 @@ export interface BenchResult {
   version: string;
   startedAt: string;
   machine: MachineInfo;
+  /** Set by the bench command: its command line and the sockbench commit. */
+  context?: RunContext;
   profile: string;
   /** The run's name (--label). */
   label?: string;

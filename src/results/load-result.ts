@@ -18,7 +18,8 @@ import {
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
-import type { MachineInfo } from "./machine.js";
+import { mergeSecondHistograms, p99OfEachSecond } from "./per-second-latency.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -70,6 +71,9 @@ export interface LoadResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
+  /** Set by the load command: the machine it ran on and how it was run. */
+  machine?: MachineInfo;
+  context?: RunContext;
   config: LoadResultConfig;
   /** Length of the measured phase, seconds. */
   durationS: number;
@@ -107,16 +111,18 @@ export interface LoadResult {
   /** latencyUs's HdrHistogram, compressed and base64-encoded (V2 encoding): mergeable. */
   histogram: string;
   uncorrectedHistogram?: string;
-  /** Verified replies and bytes received in each second of the measured phase. */
-  perSecond: { messages: number[]; bytes: number[] };
+  /**
+   * Verified replies, bytes received and the p99 latency (µs, 0 without a reply) in each second of the
+   * measured phase; `histograms` holds each second's latency histogram (encoded like `histogram`), so
+   * that per-second latency merges. p99Us and histograms are absent from results of older versions.
+   */
+  perSecond: { messages: number[]; bytes: number[]; p99Us?: number[]; histograms?: string[] };
   /**
    * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
    * --server-pid), the server's (with its descendants). Absent from results written before it existed.
    */
   cpu?: LoadCpu;
   warnings: string[];
-  /** Where the driver ran; absent from files written before it was recorded. */
-  machine?: MachineInfo;
   /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
   partial?: boolean;
 }
@@ -253,10 +259,7 @@ export function mergeLoadResults(
       errors: addRecords(merged.errors, result.errors),
       mismatches: addRecords(merged.mismatches, result.mismatches),
       errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, ERROR_SAMPLE_LIMIT),
-      perSecond: {
-        messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
-        bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
-      },
+      perSecond: mergePerSecond(merged.perSecond, result.perSecond),
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
       ...(merged.partial || result.partial ? { partial: true } : {}),
     };
@@ -268,6 +271,24 @@ export function mergeLoadResults(
   }
   if (cpuTimes) merged = { ...merged, cpuTimes };
   return completeLoadResult(merged, latency, uncorrected);
+}
+
+function mergePerSecond(a: LoadResult["perSecond"], b: LoadResult["perSecond"]): LoadResult["perSecond"] {
+  const sums = { messages: addArrays(a.messages, b.messages), bytes: addArrays(a.bytes, b.bytes) };
+  if (a.histograms === undefined || b.histograms === undefined) return sums;
+  const histograms = mergeSecondHistograms(a.histograms, b.histograms);
+  return { ...sums, p99Us: p99OfEachSecond(histograms), histograms };
+}
+
+/** The result with its latency summaries read again at these percentiles (--percentiles). */
+export function withLatencyPercentiles(result: LoadResult, percentiles: readonly number[]): LoadResult {
+  return {
+    ...result,
+    latencyUs: summarizeLatency(decodeHistogram(result.histogram), percentiles),
+    ...(result.uncorrectedHistogram !== undefined
+      ? { uncorrectedLatencyUs: summarizeLatency(decodeHistogram(result.uncorrectedHistogram), percentiles) }
+      : {}),
+  };
 }
 
 export function totalErrors(result: LoadResult): number {

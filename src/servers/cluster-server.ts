@@ -37,7 +37,7 @@ export async function startClusterServer(
     throw new Error(`a cluster needs a whole number of workers >= 1, got ${workerCount}`);
   }
   // Before forking: a framing that workers cannot rebuild fails here.
-  const spec = describeServer(options, Math.ceil(options.maxConnections / workerCount));
+  const spec = describeServer(options, workerCount);
   // Settings are global to the process and read at fork time; set them all right before forking.
   cluster.setupPrimary({
     exec: builtModulePath(import.meta.url, "./cluster-worker.js"),

@@ -5,8 +5,12 @@
 import { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { ConnectionGuards } from "./connection-guards.js";
+import { fileLimitWarning, openFileLimit, RESERVED_FILE_DESCRIPTORS } from "./fd-limit.js";
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
+
+const DEFAULT_BACKLOG = 511;
 
 export interface Listener extends RunningServer {
   readonly server: Server;
@@ -29,10 +33,16 @@ function endAfterReplies(socket: Socket): void {
 
 export async function listen(
   options: ListenOptions,
-  onSocket: (socket: Socket) => void,
+  onSocket: (socket: Socket, guards: ConnectionGuards) => void,
   givenServer?: Server,
 ): Promise<Listener> {
   const sockets = new Set<Socket>();
+  const guards = new ConnectionGuards(options);
+  const fileLimit = openFileLimit();
+  // libuv drops a connection it cannot accept for want of a descriptor without telling node: the log
+  // says so when the connection count nears the limit, since nothing else will.
+  const connectionsAtFileLimit =
+    fileLimit === undefined ? Number.POSITIVE_INFINITY : fileLimit - RESERVED_FILE_DESCRIPTORS;
   const isTls = givenServer === undefined && options.tls !== undefined;
   const server =
     givenServer ??
@@ -45,20 +55,54 @@ export async function listen(
   });
 
   server.on(isTls ? "secureConnection" : "connection", (socket: Socket) => {
+    // Over a Unix socket every peer is local and nameless: only the total is capped.
+    const address = options.unixPath === undefined ? socket.remoteAddress : "unix";
+    if (address === undefined) {
+      // Reset before it was accepted: the kernel no longer knows who it was.
+      guards.log.note(
+        "gone",
+        "a peer reset its connection before it could be accepted (its address is gone with it)",
+      );
+      socket.destroy();
+      return;
+    }
     if (sockets.size >= options.maxConnections) {
-      options.log(`${describePeer(socket)} refused: max connections ${options.maxConnections} reached`);
+      guards.log.note(
+        "max-connections",
+        `${describePeer(socket)} refused: max connections ${options.maxConnections} reached`,
+      );
+      socket.destroy();
+      return;
+    }
+    if (options.unixPath === undefined && !guards.admit(address)) {
+      guards.log.note(
+        "max-connections-per-address",
+        `${describePeer(socket)} refused: ${guards.maxConnectionsPerAddress} connections from ${address} already (--max-connections-per-address)`,
+      );
       socket.destroy();
       return;
     }
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    if (sockets.size >= connectionsAtFileLimit) {
+      guards.log.note(
+        "file-limit",
+        `${sockets.size} connections open with an open-file limit of ${fileLimit}: further connections are dropped at accept (ulimit -n)`,
+      );
+    }
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (options.unixPath === undefined) guards.leave(address);
+    });
     if (isTls) socket.pause();
-    onSocket(socket);
+    onSocket(socket, guards);
   });
   if (isTls) {
     // A client that fails the handshake is that client's problem: one log line, the server goes on.
     server.on("tlsClientError", (error: Error, socket: Socket) => {
-      options.log(`${describePeer(socket)} closed: TLS handshake failed: ${error.message}`);
+      guards.log.note(
+        "tls-handshake",
+        `${describePeer(socket)} closed: TLS handshake failed: ${error.message}`,
+      );
     });
   }
 
@@ -68,9 +112,14 @@ export async function listen(
       server.off("error", reject);
       resolve();
     };
-    if (options.unixPath !== undefined) server.listen(options.unixPath, ready);
-    else server.listen(options.port, options.host, ready);
+    // The accept queue holds a burst as large as the connection limit (node's default is 511; the kernel
+    // caps it at net.core.somaxconn): a flood of connects must not crowd out a legitimate SYN.
+    const backlog = Math.max(DEFAULT_BACKLOG, options.maxConnections);
+    if (options.unixPath !== undefined) server.listen(options.unixPath, backlog, ready);
+    else server.listen(options.port, options.host, backlog, ready);
   });
+  const warning = fileLimitWarning(options.maxConnections, fileLimit);
+  if (warning) options.log(warning);
   const address = server.address();
   if (address === null) throw new Error("server has no address");
   const host = typeof address === "string" ? address : address.address;
@@ -103,6 +152,7 @@ export async function listen(
     }
     await closed;
     clearTimeout(graceTimer);
+    guards.close();
     markFinished();
   };
   return { server, host, port, target, finished, close, finish: markFinished };

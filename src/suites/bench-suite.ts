@@ -5,15 +5,15 @@
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
-import { summarizeRounds } from "../results/bench-rounds.js";
-import type { LoadResult } from "../results/load-result.js";
-import { describeMachine } from "../results/machine.js";
 import { SOCKBENCH_VERSION } from "../version.js";
+import { runCellRounds } from "./bench-cell-rounds.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
+import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { runUserServerScenarios, type UserBenchServer, userServerScenarios } from "./user-bench-servers.js";
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
@@ -40,7 +40,7 @@ function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
   return { framing: scenario.framing };
 }
 
-/** The scenario's rounds, one after the other; undefined when interrupted before the last one ended. */
+/** The scenario's rounds on the built-in server; undefined when interrupted before the last one ended. */
 async function runScenario(
   scenario: BenchScenario,
   server: ServerProcess,
@@ -48,17 +48,16 @@ async function runScenario(
   signal: AbortSignal | undefined,
 ): Promise<BenchRun | undefined> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  const rounds = await withFragmentedTarget(server, fragmentation, async (target) => {
-    const results: LoadResult[] = [];
-    for (let round = 0; round < profile.rounds && !signal?.aborted; round++) {
-      const result = await runLoad(
+  return withFragmentedTarget(server, fragmentation, (target) =>
+    runCellRounds(scenario, profile, signal, (warmupMs) =>
+      runLoad(
         {
           target,
           ...transportConfig(scenario),
           connections: scenario.connections,
           pipelining: scenario.pipelining,
           sizesBytes: [scenario.size],
-          warmupMs: round === 0 ? profile.warmupMs : 0,
+          warmupMs,
           durationMs: profile.durationMs,
           timeoutMs: profile.timeoutMs,
           verify: "echo",
@@ -66,18 +65,20 @@ async function runScenario(
           serverPid: server.pid,
         },
         signal ? { signal } : {},
-      );
-      if (result.partial) break;
-      results.push(result);
-    }
-    return results;
-  });
-  if (rounds.length < profile.rounds) return undefined;
-  const { median, rounds: figures, spread } = summarizeRounds(rounds);
-  return { scenario, ...median, rounds: figures, spread };
+      ),
+    ),
+  );
 }
 
-export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {
+/**
+ * Runs the profile's scenarios on the built-in servers, then the same sizes on each of the user's
+ * servers (`userServers`), all into one result.
+ */
+export async function runBench(
+  profile: BenchProfile,
+  hooks: BenchHooks = {},
+  userServers: readonly UserBenchServer[] = [],
+): Promise<BenchResult> {
   const result: BenchResult = {
     tool: "sockbench",
     version: SOCKBENCH_VERSION,
@@ -93,13 +94,17 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
     },
     runs: [],
   };
-  const scenarios = benchScenarios(profile);
+  const builtIn = benchScenarios(profile);
+  const own = userServers.map((userServer) => userServerScenarios(userServer, profile));
+  const total = builtIn.length + own.reduce((sum, scenarios) => sum + scenarios.length, 0);
+  let started = 0;
+  const onStart = (scenario: BenchScenario) => hooks.onScenarioStart?.(started++, total, scenario);
   let server: ServerProcess | undefined;
   let serverKey = "";
   try {
-    for (const [index, scenario] of scenarios.entries()) {
+    for (const scenario of builtIn) {
       if (hooks.signal?.aborted) break;
-      hooks.onScenarioStart?.(index, scenarios.length, scenario);
+      onStart(scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
         await server?.stop();
@@ -111,6 +116,12 @@ export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): P
     }
   } finally {
     await server?.stop();
+  }
+  for (const [index, userServer] of userServers.entries()) {
+    if (hooks.signal?.aborted) break;
+    result.runs.push(
+      ...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, hooks.signal)),
+    );
   }
   return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }

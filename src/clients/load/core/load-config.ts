@@ -1,6 +1,7 @@
 // What a load run is asked to do, its defaults, and the checks that turn a bad combination into a
 // clear usage error before any socket is opened.
 
+import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
@@ -9,8 +10,9 @@ import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/ec
 export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
 
-export const VERIFY_MODES = ["echo", "none"] as const;
-export type VerifyMode = (typeof VERIFY_MODES)[number];
+/** What a reply must be: the built-in expectations (src/apps/expectation.ts); `none` accepts any reply. */
+export const VERIFY_MODES = EXPECT_NAMES;
+export type VerifyMode = ExpectName;
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_PIPELINING = 1;
@@ -54,6 +56,11 @@ export interface LoadConfig {
   /** Per request, from its write; also the connect timeout and the grace after the deadline. */
   timeoutMs?: number;
   verify?: VerifyMode;
+  /**
+   * An expect module (absolute path; docs/expect-module.md) that builds the requests and judges the
+   * replies instead of `verify`. A path, not the module, so that every worker thread loads it itself.
+   */
+  expectModule?: string;
   /** worker_threads sharing the connections (and rate and amount); one merged result. */
   workers?: number;
   seed?: number;
@@ -85,7 +92,8 @@ type UndefaultedKey =
   | "rate"
   | "ca"
   | "serverPid"
-  | "label";
+  | "label"
+  | "expectModule";
 
 export type ResolvedLoadConfig = Required<Omit<LoadConfig, UndefaultedKey>> &
   Pick<LoadConfig, UndefaultedKey>;
@@ -128,6 +136,11 @@ function checkTransport(config: ResolvedLoadConfig): void {
       "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
     );
   }
+  if ((config.verify !== "echo" && config.verify !== "none") || config.expectModule !== undefined) {
+    throw new LoadConfigError(
+      `--verify ${config.expectModule !== undefined ? "with an expect module" : config.verify} applies to --transport tcp: over http a reply is checked as an echo of its POST body or not at all`,
+    );
+  }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
       "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
@@ -138,6 +151,16 @@ function checkTransport(config: ResolvedLoadConfig): void {
 export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (config.durationMs !== undefined && config.amount !== undefined) {
     throw new LoadConfigError("give either a duration or an amount, not both");
+  }
+  if (config.expectModule !== undefined && config.verify !== undefined) {
+    throw new LoadConfigError(
+      "give either verify or an expect module, not both: the module judges the replies",
+    );
+  }
+  if (config.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(config.verify)) {
+    throw new LoadConfigError(
+      `verify must be one of ${VERIFY_MODES.join(", ")}, got ${JSON.stringify(config.verify)}`,
+    );
   }
   const resolved: ResolvedLoadConfig = {
     ...config,

@@ -2,10 +2,11 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { Expectation } from "../../../apps/expectation.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
-import { describeMachine } from "../../../results/machine.js";
+import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
@@ -13,7 +14,7 @@ import { CpuMeter } from "./cpu-meter.js";
 import { nowUs } from "./load-clock.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
-import { LoadStats } from "./load-stats.js";
+import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
@@ -26,6 +27,8 @@ export interface LoadHooks {
    * its duration the time actually run; requests still in flight are left out, not counted as errors.
    */
   signal?: AbortSignal;
+  /** Called for each error as it is counted, with the bytes involved (in this thread only, not from workers). */
+  onError?: (event: LoadErrorEvent) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -46,7 +49,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     warmupMs: config.warmupMs,
     ...(config.rate !== undefined ? { rate: config.rate } : {}),
     timeoutMs: config.timeoutMs,
-    verify: config.verify,
+    verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
     ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
@@ -81,10 +84,11 @@ export class LoadRun implements LaneHost {
 
   constructor(
     readonly config: ResolvedLoadConfig,
+    readonly expectation: Expectation,
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop);
+    this.stats = new LoadStats(this.openLoop, hooks.onError);
     this.remaining = config.rate === undefined ? config.amount : undefined;
     const target = targetForTransport(config.target, config.transport);
     this.transport =
@@ -300,12 +304,13 @@ export class LoadRun implements LaneHost {
     const seconds = Math.max(1, Math.ceil(durationS));
     const filled = (values: number[]) =>
       Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    const messages = filled(stats.messagesPerSecond);
+    const latencyHistograms = stats.latencyHistogramsBySecond(messages.length);
     return completeLoadResult(
       {
         tool: "sockbench",
         version: SOCKBENCH_VERSION,
         startedAt: this.startedAt,
-        machine: describeMachine(),
         config: resultConfigOf(this.config),
         durationS: Math.round(durationS * 1e6) / 1e6,
         messages: {
@@ -317,7 +322,12 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
-        perSecond: { messages: filled(stats.messagesPerSecond), bytes: filled(stats.bytesPerSecond) },
+        perSecond: {
+          messages,
+          bytes: filled(stats.bytesPerSecond),
+          p99Us: p99OfEachSecond(latencyHistograms),
+          histograms: latencyHistograms,
+        },
         ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
         ...(this.interrupted ? { partial: true } : {}),

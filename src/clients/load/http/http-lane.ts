@@ -42,7 +42,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     private readonly host: LaneHost,
     private readonly wire: HttpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
+    this.verifyEcho = wire.source.checksReplies;
     this.sizes = wire.source.sizePicker(id);
   }
 
@@ -132,7 +132,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const seq = this.nextSeq++;
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
-    const payload = this.verifyEcho ? source.echoPayload(this.id, seq, sizeBytes) : undefined;
+    const payload = this.verifyEcho ? source.requestPayload(this.id, seq, sizeBytes) : undefined;
     const measured = this.host.stats.recordSent(intendedUs);
     if (measured) this.inFlightMeasured++;
     const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);

@@ -49,7 +49,7 @@ export class HttpTransport implements LoadTransport, HttpWire {
     target: LoadTarget,
     private readonly host: LaneHost,
   ) {
-    this.source = new RequestSource(config, AS_BODY);
+    this.source = new RequestSource(config, AS_BODY, host.expectation);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
     this.connector = new TargetConnector(target, { connectTimeoutMs: config.timeoutMs });
     this.pool = new Pool(formatTarget(target), {

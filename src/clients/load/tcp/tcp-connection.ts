@@ -32,9 +32,9 @@ export class LoadConnection implements LoadLane {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
+  private readonly checksReplies: boolean;
   /** --verify echo, self-delimiting framings: replies checked straight off the stream until one differs. */
   private readonly streamCheck: EchoStreamCheck | undefined;
-  private readonly verifyEcho: boolean;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
@@ -49,9 +49,11 @@ export class LoadConnection implements LoadLane {
     private readonly host: LaneHost,
     private readonly wire: TcpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
-    this.verifier = new ReplyVerifier(id, this.verifyEcho, wire.source.codec, host.stats);
-    this.streamCheck = this.verifyEcho && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
+    this.checksReplies = wire.source.checksReplies;
+    this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
+    // The fast path compares the reply stream with the request stream: for echo only.
+    const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
+    this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(host.config.splitPieces);
   }
@@ -100,8 +102,9 @@ export class LoadConnection implements LoadLane {
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
         measured,
+        this.verifier.headEvidence(this.outstanding),
       );
     }
     this.drop();
@@ -134,14 +137,14 @@ export class LoadConnection implements LoadLane {
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
     const source = this.wire.source;
-    if (this.verifyEcho) {
-      const payload = source.echoPayload(this.id, seq, this.sizes.next());
+    if (this.checksReplies) {
+      const payload = source.requestPayload(this.id, seq, this.sizes.next());
       const frame = this.wire.framing.encode(payload);
       this.writer.add(frame);
       let frameBytes = 0;
       for (let index = 0; index < frame.length; index++) frameBytes += (frame[index] as Buffer).length;
       this.streamCheck?.addFrame(frameBytes);
-      this.outstanding.push(seq, intendedUs, now, payload);
+      this.outstanding.push(seq, intendedUs, now, source.replyCheckOf(payload, seq));
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
@@ -211,7 +214,12 @@ export class LoadConnection implements LoadLane {
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    this.host.stats.recordErrorAt(kind, `connection ${this.id}: ${detail}${this.describeOldest()}`, nowUs());
+    this.host.stats.recordErrorAt(
+      kind,
+      `connection ${this.id}: ${detail}${this.describeOldest()}`,
+      nowUs(),
+      this.verifier.headEvidence(this.outstanding),
+    );
     this.drop();
   }
 

@@ -21,7 +21,7 @@ export class TcpTransport implements LoadTransport, TcpWire {
       ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
       ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
     });
-    this.source = new RequestSource(config, this.framing);
+    this.source = new RequestSource(config, this.framing, host.expectation);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,
       insecure: config.insecure,

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
+import { loadExpectation } from "../verification/expectation-module.js";
 import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
@@ -20,10 +21,11 @@ function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   };
 }
 
-const run = new LoadRun(revive((workerData as { config: ResolvedLoadConfig }).config), {
-  onProgress: (progress) => post({ type: "progress", progress }),
-});
+const config = revive((workerData as { config: ResolvedLoadConfig }).config);
 try {
+  const run = new LoadRun(config, await loadExpectation(config), {
+    onProgress: (progress) => post({ type: "progress", progress }),
+  });
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));

@@ -1,28 +1,23 @@
-// The machine a result was measured on, recorded in every result file so that a comparison can warn
-// when two files come from different machines (their speeds then say little about the code).
-
-import { availableParallelism, cpus, totalmem } from "node:os";
+// Where and how a result was made, recorded in every result file so that a report can say it: the
+// command line, the machine, and the sockbench commit when it ran from a git checkout.
 
 export interface MachineInfo {
-  /** Cores available to this process (availableParallelism). */
+  /** Cores available to the process. */
   cpus: number;
   cpuModel: string;
   /** Total memory, bytes. */
   memory: number;
-  /** process.version, e.g. v20.19.0. */
+  /** Node's version, e.g. v20.19.0. */
   node: string;
-  /** `linux x64`. */
+  /** e.g. "linux x64". */
   platform: string;
 }
 
-export function describeMachine(): MachineInfo {
-  return {
-    cpus: availableParallelism(),
-    cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-    memory: totalmem(),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
+export interface RunContext {
+  /** The command as typed, e.g. "sockbench bench --profile quick". */
+  commandLine: string;
+  /** The commit of the sockbench checkout that ran, when it ran from one. */
+  gitCommit?: string;
 }
 
 /** What differs between two machines, as `CPU A vs B` phrases; empty when they look the same. */
