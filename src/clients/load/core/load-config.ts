@@ -80,23 +80,49 @@ export interface LoadConfig {
   serverPid?: number;
 }
 
-/** Options that stay optional once resolved: no default stands in for them. */
-type UndefaultedKey =
-  | "framing"
-  | "token"
-  | "recordSize"
-  | "maxFrameBytes"
-  | "message"
-  | "durationMs"
-  | "amount"
-  | "rate"
-  | "ca"
-  | "serverPid"
-  | "label"
-  | "expectModule";
+/** What both transports keep once resolved: defaults filled in, everything checked. */
+interface ResolvedCommonConfig {
+  target: string;
+  connections: number;
+  pipelining: number;
+  /** With `message`, its one length. */
+  sizesBytes: number[];
+  message?: Buffer;
+  /** Set unless `amount` is. */
+  durationMs?: number;
+  amount?: number;
+  warmupMs: number;
+  rate?: number;
+  timeoutMs: number;
+  verify: VerifyMode;
+  expectModule?: string;
+  workers: number;
+  seed: number;
+  maxFrameBytes?: number;
+  label?: string;
+  connectionIdBase: number;
+  serverPid?: number;
+}
 
-export type ResolvedLoadConfig = Required<Omit<LoadConfig, UndefaultedKey>> &
-  Pick<LoadConfig, UndefaultedKey>;
+/** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
+export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
+  transport: "tcp";
+  framing: FramingName;
+  token?: Buffer;
+  recordSize?: number;
+  insecure: boolean;
+  ca?: string | Buffer;
+  splitPieces: number;
+  nagle: boolean;
+}
+
+/** An http run: each request a POST, each response body one reply; undici owns the bytes. */
+export interface ResolvedHttpLoadConfig extends ResolvedCommonConfig {
+  transport: "http";
+}
+
+/** What resolveLoadConfig makes of a LoadConfig: one of the two transports, told apart by `transport`. */
+export type ResolvedLoadConfig = ResolvedTcpLoadConfig | ResolvedHttpLoadConfig;
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
 export class LoadConfigError extends Error {
@@ -110,22 +136,8 @@ function requireInteger(name: string, value: number, minimum: number, maximum: n
   }
 }
 
-/** The framing of a tcp run (resolveLoadConfig has made sure there is one). */
-export function framingOf(config: ResolvedLoadConfig): FramingName {
-  if (config.framing === undefined) {
-    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
-  }
-  return config.framing;
-}
-
-function checkTransport(config: ResolvedLoadConfig): void {
-  if (!(LOAD_TRANSPORTS as readonly string[]).includes(config.transport)) {
-    throw new LoadConfigError(`transport must be tcp or http, got ${JSON.stringify(config.transport)}`);
-  }
-  if (config.transport === "tcp") {
-    framingOf(config);
-    return;
-  }
+/** The tcp-only options, refused over http with a message that says why. */
+function checkHttpOptions(config: LoadConfig): void {
   if (config.framing !== undefined || config.token !== undefined || config.recordSize !== undefined) {
     throw new LoadConfigError(
       "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
@@ -136,9 +148,10 @@ function checkTransport(config: ResolvedLoadConfig): void {
       "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
     );
   }
-  if ((config.verify !== "echo" && config.verify !== "none") || config.expectModule !== undefined) {
+  const verify = config.verify ?? "echo";
+  if ((verify !== "echo" && verify !== "none") || config.expectModule !== undefined) {
     throw new LoadConfigError(
-      `--verify ${config.expectModule !== undefined ? "with an expect module" : config.verify} applies to --transport tcp: over http a reply is checked as an echo of its POST body or not at all`,
+      `--verify ${config.expectModule !== undefined ? "with an expect module" : verify} applies to --transport tcp: over http a reply is checked as an echo of its POST body or not at all`,
     );
   }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
@@ -146,6 +159,37 @@ function checkTransport(config: ResolvedLoadConfig): void {
       "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
     );
   }
+}
+
+/** The transport's own half of the resolved config. */
+function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): ResolvedLoadConfig {
+  const transport = config.transport ?? "tcp";
+  if (transport === "http") {
+    checkHttpOptions(config);
+    return { ...common, transport };
+  }
+  if (transport !== "tcp") {
+    throw new LoadConfigError(`transport must be tcp or http, got ${JSON.stringify(transport)}`);
+  }
+  if (config.framing === undefined) {
+    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
+  }
+  return {
+    ...common,
+    transport,
+    framing: config.framing,
+    ...(config.token !== undefined ? { token: config.token } : {}),
+    ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+    insecure: config.insecure ?? false,
+    ...(config.ca !== undefined ? { ca: config.ca } : {}),
+    splitPieces: config.splitPieces ?? 1,
+    nagle: config.nagle ?? false,
+  };
+}
+
+/** Optional fields copied only when set, so that a resolved config holds no `undefined` values. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
@@ -162,31 +206,36 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
       `verify must be one of ${VERIFY_MODES.join(", ")}, got ${JSON.stringify(config.verify)}`,
     );
   }
-  const resolved: ResolvedLoadConfig = {
-    ...config,
-    transport: config.transport ?? "tcp",
+  const common: ResolvedCommonConfig = {
+    target: config.target,
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     pipelining: config.pipelining ?? DEFAULT_PIPELINING,
     sizesBytes:
       config.message !== undefined ? [config.message.length] : (config.sizesBytes ?? [DEFAULT_SIZE_BYTES]),
-    durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
     warmupMs: config.warmupMs ?? 0,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     verify: config.verify ?? "echo",
     workers: config.workers ?? 1,
     seed: config.seed ?? DEFAULT_SEED,
-    insecure: config.insecure ?? false,
     connectionIdBase: config.connectionIdBase ?? 0,
-    splitPieces: config.splitPieces ?? 1,
-    nagle: config.nagle ?? false,
+    ...definedOnly({
+      message: config.message,
+      durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
+      amount: config.amount,
+      rate: config.rate,
+      expectModule: config.expectModule,
+      maxFrameBytes: config.maxFrameBytes,
+      label: config.label,
+      serverPid: config.serverPid,
+    }),
   };
-  checkTransport(resolved);
+  const resolved = resolveTransport(config, common);
   requireInteger("connections", resolved.connections, 1, MAX_ECHO_CONNECTIONS - 1);
   requireInteger("pipelining", resolved.pipelining, 1, 1_000_000);
   requireInteger("workers", resolved.workers, 1, 256);
   requireInteger("timeout (ms)", resolved.timeoutMs, 1, 3_600_000);
   requireInteger("warmup (ms)", resolved.warmupMs, 0, 3_600_000);
-  requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
+  if (resolved.transport === "tcp") requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
   if (resolved.workers > resolved.connections) {
     throw new LoadConfigError(
       `workers (${resolved.workers}) must not exceed connections (${resolved.connections}): each worker needs one`,
@@ -202,7 +251,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
-  if (resolved.framing === "fixed") {
+  if (resolved.transport === "tcp" && resolved.framing === "fixed") {
     const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
     const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
     if (tooLarge !== undefined) {

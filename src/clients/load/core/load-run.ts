@@ -39,7 +39,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     target: formatTarget(targetForTransport(config.target, config.transport)),
     transport: config.transport,
     // Over http the framing is HTTP/1.1's own: a row beside the TCP framings in tables and comparisons.
-    framing: config.transport === "http" ? "http" : (config.framing as string),
+    framing: config.transport === "http" ? "http" : config.framing,
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,
@@ -52,8 +52,8 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
-    ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
-    ...(config.nagle ? { nagle: true } : {}),
+    ...(config.transport === "tcp" && config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
+    ...(config.transport === "tcp" && config.nagle ? { nagle: true } : {}),
     ...(config.label !== undefined ? { label: config.label } : {}),
   };
 }

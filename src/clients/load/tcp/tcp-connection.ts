@@ -8,6 +8,7 @@ import type { FrameDecoder } from "../../../framing/frame-decoder.js";
 import type { Framing } from "../../../framing/framing.js";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
+import type { ResolvedTcpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadLane } from "../core/load-lane.js";
 import { ReconnectBackoff } from "../core/reconnect-backoff.js";
 import { RequestQueue } from "../core/request-queue.js";
@@ -19,6 +20,7 @@ import { BatchWriter } from "./batch-writer.js";
 
 /** What the connections of a TCP run share: the framing, the payloads and the way to the target. */
 export interface TcpWire {
+  readonly config: ResolvedTcpLoadConfig;
   readonly framing: Framing;
   readonly source: RequestSource;
   readonly connector: TargetConnector;
@@ -55,7 +57,7 @@ export class LoadConnection implements LoadLane {
     const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
     this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.sizes = wire.source.sizePicker(id);
-    this.writer = new BatchWriter(host.config.splitPieces);
+    this.writer = new BatchWriter(wire.config.splitPieces);
   }
 
   /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
@@ -154,7 +156,7 @@ export class LoadConnection implements LoadLane {
 
   private attach(socket: Socket): void {
     // The connector turns Nagle's algorithm off; --nagle turns it back on.
-    if (this.host.config.nagle) socket.setNoDelay(false);
+    if (this.wire.config.nagle) socket.setNoDelay(false);
     this.socket = socket;
     this.decoder = this.wire.framing.createDecoder();
     const decoder = this.decoder;

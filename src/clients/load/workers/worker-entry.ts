@@ -13,10 +13,12 @@ const post = (report: WorkerReport) => port.postMessage(report);
 /** Buffers arrive as plain Uint8Arrays after the structured clone. */
 function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   const asBuffer = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes));
+  const message = config.message !== undefined ? { message: asBuffer(config.message) } : {};
+  if (config.transport === "http") return { ...config, ...message };
   return {
     ...config,
+    ...message,
     ...(config.token !== undefined ? { token: asBuffer(config.token) } : {}),
-    ...(config.message !== undefined ? { message: asBuffer(config.message) } : {}),
     ...(config.ca !== undefined && typeof config.ca !== "string" ? { ca: asBuffer(config.ca) } : {}),
   };
 }
