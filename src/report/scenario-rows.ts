@@ -11,7 +11,7 @@ export interface ScenarioRow {
   framing: string;
   /** The server: a bench variant, or a load run's target. */
   variant: string;
-  /** Bytes, or a load run's sizes in words (`64 B,1 KiB`). */
+  /** Bytes; a load run's mix of sizes as `64,1024`, or its fixed message. */
   size: number | string;
   connections: number;
   pipelining: number;
@@ -34,16 +34,16 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
   if (file.kind === "check") return [];
   if (file.kind === "load") {
     const scenario = loadScenario(file.result as unknown as Record<string, unknown>, file.source);
-    const size = scenarioSizeText(scenario.size);
     const variant = file.result.config.target;
     return [
       {
         ...scenario,
         variant,
-        size,
+        // Bytes, as in a bench row: a mix of sizes as "64,1024".
+        size: Array.isArray(scenario.size) ? scenario.size.join(",") : scenario.size,
         fragmentation: "none",
         source: sourceLabel,
-        label: `${scenario.framing} ${variant} ${size}`,
+        label: `${scenario.framing} ${variant} ${scenarioSizeText(scenario.size)}`,
         key: scenarioKey(scenario),
         group: LOAD_GROUP,
         result: file.result,
