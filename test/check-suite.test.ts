@@ -180,7 +180,7 @@ describe("sockbench check", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/│ naive\s+│ 0 B\s+│ expected fail/);
-    expect(result.stdout).toMatch(/│ naive\s+│ 1025 B\s+│ expected fail/);
+    expect(result.stdout).toMatch(/│ naive\s+│ 1,025 B\s+│ expected fail/);
     expect(result.stdout).not.toMatch(/FAIL|unexpected pass/);
     expect(result.stdout).toContain("check passed: 140 cells");
   }, 180_000);

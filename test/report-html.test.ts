@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startProxy } from "../src/proxy/start-proxy.js";
 import { checkResultJson } from "../src/report/check-report.js";
+import { loadScenario, scenarioKey } from "../src/report/compare-results.js";
 import type { BenchResult } from "../src/results/bench-result.js";
 import { type LoadResult, totalErrors } from "../src/results/load-result.js";
 import type { CheckResultRecord } from "../src/results/result-file.js";
@@ -183,8 +184,7 @@ describe("HTML report in chromium", { timeout: 120_000 }, () => {
       expect(chart.inkedPixels, chart.title).toBeGreaterThan(2000);
     }
     for (const run of bench.runs) {
-      const { framing, variant, size, connections, pipelining, fragmentation } = run.scenario;
-      const key = `${framing} ${variant} ${size} c${connections} p${pipelining} ${fragmentation}`;
+      const key = scenarioKey(run.scenario);
       const cells = await scenarioCells(page, `${join(directory, "bench.json")}|${key}`);
       expect(whole(cells["msg/s"]), key).toBe(run.throughput.messagesPerSec);
       expect(microseconds(cells.p50), key).toBe(run.latencyUs.p50);
@@ -227,7 +227,7 @@ describe("HTML report in chromium", { timeout: 120_000 }, () => {
     expect(drawn[2]).toEqual(loadA.perSecond.p99Us?.slice(0, seconds).map((us) => us / 1000));
     const cells = await scenarioCells(
       page,
-      `${join(directory, "a.json")}|length ${loadA.config.target} 64 c2 p1 none`,
+      `${join(directory, "a.json")}|${scenarioKey(loadScenario(loadA as unknown as Record<string, unknown>, "a.json"))}`,
     );
     expect(whole(cells["msg/s"])).toBe(loadA.throughput.messagesPerSec);
     expect(microseconds(cells.p99)).toBe(loadA.latencyUs.p99);

@@ -4,22 +4,25 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
-import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
+import { comparableFile, compareRuns, machineWarning } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import type { BenchResult } from "../results/bench-result.js";
+import { type BenchResult, benchRunErrors } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
-import { totalErrors } from "../results/load-result.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { describeRun } from "../suites/run-context.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
 import { EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parsePercent } from "./option-parsers.js";
+import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
+import { percentOption } from "./option-parsers.js";
 import { readResultJson, writeHtmlReport, writeOutput } from "./report-outputs.js";
+import { withStopSignals } from "./stop-signals.js";
 
-interface BenchCliOptions {
+interface BenchCliOptions extends GateCliOptions {
+  label?: string;
   profile: BenchProfileName;
   out: string;
   format: BenchFormat[];
@@ -44,19 +47,6 @@ function parseFormats(text: string): BenchFormat[] {
   return [...new Set(formats)] as BenchFormat[];
 }
 
-function markdownSummary(result: BenchResult): string {
-  const { machine } = result;
-  return [
-    `# sockbench bench, ${result.profile} profile`,
-    "",
-    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
-    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors.",
-    "",
-    renderBenchMarkdown(result.runs),
-    "",
-  ].join("\n");
-}
-
 /** Writes the result in each asked format beside each other; returns the paths written. */
 async function writeResult(
   result: BenchResult,
@@ -70,7 +60,7 @@ async function writeResult(
   const rows = async () => (await import("../report/scenario-rows.js")).scenarioRows(file);
   const writers: Record<BenchFormat, () => Promise<void>> = {
     json: () => writeOutput(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`),
-    md: () => writeOutput(`${base}.md`, markdownSummary(result)),
+    md: () => writeOutput(`${base}.md`, renderBenchDocument(result)),
     csv: async () =>
       writeOutput(
         `${base}.csv`,
@@ -89,12 +79,11 @@ async function writeResult(
 
 async function gate(result: BenchResult, options: BenchCliOptions): Promise<boolean> {
   if (!options.baseline) return true;
-  const baselineJson = await readResultJson(options.baseline);
-  const rows = compareRuns(
-    comparableRuns(baselineJson, options.baseline),
-    comparableRuns(result, "this run"),
-    options,
-  );
+  const baseline = comparableFile(await readResultJson(options.baseline), options.baseline);
+  const current = comparableFile(result, "this run");
+  const warning = options.correctnessOnly ? undefined : machineWarning(baseline, current);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const rows = compareRuns(baseline.runs, current.runs, options);
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
@@ -102,7 +91,7 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
 }
 
 export function registerBenchCommand(program: Command): void {
-  program
+  const command = program
     .command("bench")
     .description(
       "compare framings and server variants, and your own servers (--server, --config) beside them",
@@ -117,11 +106,12 @@ export function registerBenchCommand(program: Command): void {
         .default(["json", "md", "html"], "json,md,html"),
     )
     .option("--baseline <file>", "compare with this result file; exit 1 on a regression")
-    .option(
-      "--threshold <percent>",
-      "with --baseline: a throughput fall or p99 rise beyond this",
-      parsePercent,
-      0.1,
+    .addOption(
+      percentOption(
+        "--threshold <percent>",
+        "with --baseline: a throughput fall or p99 rise beyond this",
+        0.1,
+      ),
     )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
     .option(
@@ -133,29 +123,42 @@ export function registerBenchCommand(program: Command): void {
       "--config <file>",
       `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
     )
+    .option("--label <name>", "name this run in its result, for compare and reports");
+  addGateOptions(command)
+    .addHelpText(
+      "after",
+      "\nGates judge every cell but naive's (broken by design), each on its median round.",
+    )
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
       const userServers = userBenchServers(options);
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const result = await runBench(
-        profile,
-        {
-          onScenarioStart: (index, total, scenario) => {
-            process.stderr.write(
-              `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
-            );
+      const run = await withStopSignals("stopping after the finished scenarios", (signal) =>
+        runBench(
+          profile,
+          {
+            signal,
+            onScenarioStart: (index, total, scenario) => {
+              process.stderr.write(
+                `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+              );
+            },
           },
-        },
-        userServers,
+          userServers,
+        ),
       );
+      const result = options.label !== undefined ? { ...run, label: options.label } : run;
       if (progress) process.stderr.write(progress);
-      process.stdout.write(`${renderBenchTables(result.runs)}\n`);
+      process.stdout.write(`${describeBenchSettings(result)}\n${renderBenchTables(result.runs)}\n`);
+      if (result.partial) {
+        process.stdout.write(`\ninterrupted: ${plural(result.runs.length, "scenario")} finished and kept\n`);
+      }
       const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
       process.stdout.write(`\nwrote ${written.join(", ")}\n`);
       const broken = result.runs.filter(
-        (run) => !isKnownBrokenFraming(run.scenario.framing) && totalErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && benchRunErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(
@@ -163,6 +166,17 @@ export function registerBenchCommand(program: Command): void {
         );
       }
       const passed = await gate(result, options);
-      process.exitCode = broken.length === 0 && passed ? EXIT_CLEAN : EXIT_ERRORS_FOUND;
+      const gated = result.runs
+        .filter((cell) => !isKnownBrokenFraming(cell.scenario.framing))
+        .map((cell) => ({
+          name: `${cell.scenario.framing} on ${cell.scenario.variant} at ${formatSizeBytes(cell.scenario.size)}, ${plural(cell.scenario.connections, "connection")}`,
+          figures: {
+            p99Us: cell.latencyUs.p99,
+            errors: benchRunErrors(cell),
+            messagesPerSec: cell.throughput.messagesPerSec,
+          },
+        }));
+      const code = judgeRun(gated, gatesFromOptions(options), broken.length > 0);
+      process.exitCode = code === EXIT_CLEAN && !passed ? EXIT_ERRORS_FOUND : code;
     });
 }

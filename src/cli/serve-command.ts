@@ -19,9 +19,11 @@ import {
   type Transport,
 } from "../servers/server-options.js";
 import { startServer, unsupportedCombination } from "../servers/start-server.js";
+import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parsePort, parseSizeBytes } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange, parsePort, parseSizeBytes } from "./option-parsers.js";
+import { withStopSignals } from "./stop-signals.js";
 
 interface ServeCliOptions extends FramingCliOptions {
   variant: ServerVariant;
@@ -72,11 +74,12 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
     .option("--host <host>", "address to bind", DEFAULT_HOST)
     .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
-    .option(
-      "--idle-timeout <duration>",
-      "close a connection silent this long (0: never)",
-      parseDurationMs,
-      DEFAULT_IDLE_TIMEOUT_MS,
+    .addOption(
+      durationOption(
+        "--idle-timeout <duration>",
+        "close a connection silent this long (0: never)",
+        DEFAULT_IDLE_TIMEOUT_MS,
+      ),
     )
     .option(
       "--max-connections <count>",
@@ -89,11 +92,12 @@ export function registerServeCommand(program: Command): void {
       "connections one client address may hold (default: a quarter of --max-connections)",
       parseIntegerInRange(1, 1_000_000),
     )
-    .option(
-      "--frame-timeout <duration>",
-      "close a peer whose frame is not complete this long after its first byte (0: never)",
-      parseDurationMs,
-      DEFAULT_FRAME_TIMEOUT_MS,
+    .addOption(
+      durationOption(
+        "--frame-timeout <duration>",
+        "close a peer whose frame is not complete this long after its first byte (0: never)",
+        DEFAULT_FRAME_TIMEOUT_MS,
+      ),
     )
     .option(
       "--min-receive-rate <bytes-per-s>",
@@ -141,22 +145,30 @@ export function registerServeCommand(program: Command): void {
         ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
         : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
       options.workers,
+    ).catch(
+      explainAddressInUse(
+        options.unix !== undefined ? { unixPath: options.unix } : { host: options.host, port: options.port },
+        options.unix !== undefined ? "--unix" : "--port",
+      ),
     );
     // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
     process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
-    const stop = () => void server.close();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      await server.finished;
-    } catch (error) {
-      throw new CommandFailure((error as Error).message, EXIT_ERRORS_FOUND);
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    }
+    await withStopSignals("closing the listener; replies already written still go out", async (signal) => {
+      const stop = () => void server.close(SHUTDOWN_GRACE_MS);
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        await server.finished;
+      } catch (error) {
+        throw new CommandFailure((error as Error).message, EXIT_ERRORS_FOUND);
+      } finally {
+        signal.removeEventListener("abort", stop);
+      }
+    });
   });
 }
+
+/** On Ctrl-C, connections get this long to take their last replies before they are destroyed. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /** Options that make no sense together, named so the user can drop one. */
 function refusedCombination(options: ServeCliOptions, given: (name: string) => boolean): string | undefined {

@@ -14,7 +14,7 @@ import { openTarget } from "../targets/target-session.js";
 import type { TargetChoice } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange } from "./option-parsers.js";
 import { addTargetOptions, type TargetCliOptions, targetChoiceFromOptions } from "./target-options.js";
 
 interface StressCliOptions extends TargetCliOptions, FramingCliOptions {
@@ -61,8 +61,8 @@ export function registerStressCommand(program: Command): void {
       `comma-separated, from ${SCENARIO_NAMES.join(", ")} (default: all)`,
       parseScenarios,
     )
-    .option("--baseline <duration>", "the legitimate client alone, per scenario", parseDurationMs, 2000)
-    .option("--attack <duration>", "the attack, per scenario", parseDurationMs, 5000)
+    .addOption(durationOption("--baseline <duration>", "the legitimate client alone, per scenario", 2000))
+    .addOption(durationOption("--attack <duration>", "the attack, per scenario", 5000))
     .option(
       "--hostile-connections <count>",
       "hostile connections held at most (the built-in server's limit by default)",
@@ -75,7 +75,9 @@ export function registerStressCommand(program: Command): void {
       parseIntegerInRange(1, 250),
       3,
     )
-    .option("--timeout <duration>", "a legitimate request unanswered this long failed", parseDurationMs, 2000)
+    .addOption(
+      durationOption("--timeout <duration>", "a legitimate request unanswered this long failed", 2000),
+    )
     .option("--json", "print the result as JSON");
   addFramingOptions(addTargetOptions(command)).action(async (options: StressCliOptions) => {
     if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");

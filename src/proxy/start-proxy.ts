@@ -37,14 +37,13 @@ export interface RunningProxy {
   readonly port: number;
   /** The seed in use, given or drawn. */
   readonly seed: number;
-  /** Stops accepting, resets every proxied connection and waits until all sockets are closed. */
-  close(): Promise<void>;
   /**
-   * Stops accepting, gives the proxied connections up to `graceMs` to end by themselves (the client's
-   * close passed on to the target, the target closing its side), then resets what is left. A user's
+   * Stops accepting, resets every proxied connection and waits until all sockets are closed. With
+   * `graceMs` (Ctrl-C on `proxy`, the end of a check cell), connections keep relaying, so that replies in flight arrive, until they
+   * close by themselves or `graceMs` has passed; then what is left is reset. A user's
    * server then sees its clients leave as clients do, not a reset it may not survive.
    */
-  drain(graceMs: number): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Throws FaultOptionsError when the faults make no sense. */
@@ -90,8 +89,16 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("proxy has no TCP address");
 
-  const close = async (): Promise<void> => {
+  const close = async (graceMs = 0): Promise<void> => {
     const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+    if (graceMs > 0 && connections.size > 0) {
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, graceMs);
+      });
+      await Promise.race([graceOver, Promise.all([...connections].map((connection) => connection.closed))]);
+      clearTimeout(graceTimer);
+    }
     const closing = [...connections].map((connection) => {
       connection.abort();
       return connection.closed;
@@ -99,12 +106,5 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     await Promise.all([stopped, ...closing]);
     log.flush();
   };
-  const drain = async (graceMs: number): Promise<void> => {
-    let timer: NodeJS.Timeout | undefined;
-    const ended = Promise.all([...connections].map((connection) => connection.closed));
-    await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    await close();
-  };
-  return { host: address.address, port: address.port, seed, close, drain };
+  return { host: address.address, port: address.port, seed, close };
 }

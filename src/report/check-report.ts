@@ -6,6 +6,7 @@ import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import type { CheckResultRecord } from "../results/result-file.js";
 import { SOCKBENCH_VERSION } from "../version.js";
+import { formatCount } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { unique } from "./unique.js";
 
@@ -19,7 +20,7 @@ export function cellVerdict(cell: CheckCell): string {
 
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${formatCount(sizeBytes)} B` : formatSizeBytes(sizeBytes);
 }
 
 export function formatCheckReport(result: CheckResult): string {

@@ -1,7 +1,8 @@
 // Renders a comparison of two result files as a cli-table3 table, one row per scenario.
 
 import Table from "cli-table3";
-import { type ComparisonRow, formatPercent } from "./compare-results.js";
+import type { ComparisonRow } from "./compare-results.js";
+import { formatCount, formatPercent } from "./format-number.js";
 
 /** A change as a signed percentage: +12.0%, -3.5%. */
 export function signed(fraction: number | undefined): string {
@@ -11,7 +12,7 @@ export function signed(fraction: number | undefined): string {
 
 /** A whole number with thousands separators, or - when absent. */
 export function rate(value: number | undefined): string {
-  return value === undefined ? "-" : Math.round(value).toLocaleString("en-US");
+  return value === undefined ? "-" : formatCount(value);
 }
 
 /** What became of a scenario: ok, its regressions, or in which file alone it ran. */
@@ -34,7 +35,7 @@ export function renderComparison(rows: ComparisonRow[]): string {
       rate(row.before?.p99Us),
       rate(row.after?.p99Us),
       signed(row.p99Change),
-      `${row.before?.errorCount ?? "-"} → ${row.after?.errorCount ?? "-"}`,
+      `${row.before ? formatCount(row.before.errorCount) : "-"} → ${row.after ? formatCount(row.after.errorCount) : "-"}`,
       verdict(row),
     ]);
   }

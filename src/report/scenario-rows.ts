@@ -4,10 +4,18 @@
 import type { LoadResult } from "../results/load-result.js";
 import type { ResultFile } from "../results/result-file.js";
 import { groupRuns } from "./bench-report.js";
-import { loadScenario, type ScenarioKey, scenarioKey } from "./compare-results.js";
+import { loadScenario, scenarioKey, scenarioSizeText } from "./compare-results.js";
 import { formatSizeBytes } from "./format-size.js";
 
-export interface ScenarioRow extends ScenarioKey {
+export interface ScenarioRow {
+  framing: string;
+  /** The server: a bench variant, or a load run's target. */
+  variant: string;
+  /** Bytes; a load run's mix of sizes as `64,1024`, or its fixed message. */
+  size: number | string;
+  connections: number;
+  pipelining: number;
+  fragmentation: string;
   /** The file's label: its path, or A and B in a comparison. */
   source: string;
   /** The scenario in words: "eof concurrent 64 B". */
@@ -22,19 +30,20 @@ export interface ScenarioRow extends ScenarioKey {
 /** The group of every load result: several load files are overlaid on one chart. */
 export const LOAD_GROUP = "load runs";
 
-function sizeLabel(size: string | number): string {
-  return typeof size === "number" ? formatSizeBytes(size) : `${size} B`;
-}
-
 export function scenarioRows(file: ResultFile, sourceLabel: string = file.source): ScenarioRow[] {
   if (file.kind === "check") return [];
   if (file.kind === "load") {
     const scenario = loadScenario(file.result as unknown as Record<string, unknown>, file.source);
+    const variant = file.result.config.target;
     return [
       {
         ...scenario,
+        variant,
+        // Bytes, as in a bench row: a mix of sizes as "64,1024".
+        size: Array.isArray(scenario.size) ? scenario.size.join(",") : scenario.size,
+        fragmentation: "none",
         source: sourceLabel,
-        label: `${scenario.framing} ${scenario.variant} ${sizeLabel(scenario.size)}`,
+        label: `${scenario.framing} ${variant} ${scenarioSizeText(scenario.size)}`,
         key: scenarioKey(scenario),
         group: LOAD_GROUP,
         result: file.result,
@@ -49,9 +58,9 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
     return {
       ...scenario,
       source: sourceLabel,
-      label: `${scenario.framing} ${scenario.variant} ${sizeLabel(scenario.size)}`,
+      label: `${scenario.framing} ${scenario.variant} ${formatSizeBytes(scenario.size)}`,
       key: scenarioKey(scenario),
-      group: group?.title ?? sizeLabel(scenario.size),
+      group: group?.title ?? formatSizeBytes(scenario.size),
       result,
     };
   });

@@ -63,6 +63,8 @@ export interface LoadResultConfig {
   splitPieces?: number;
   /** Set when Nagle's algorithm was left on (--nagle). */
   nagle?: boolean;
+  /** The run's name (--label). */
+  label?: string;
 }
 
 export interface LoadResult {
@@ -121,6 +123,8 @@ export interface LoadResult {
    */
   cpu?: LoadCpu;
   warnings: string[];
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
+  partial?: boolean;
 }
 
 /** A result keeps this many error messages (the first ones), merged results too. */
@@ -162,7 +166,10 @@ export function completeLoadResult(
   const { cpuTimes, ...countsOnly } = counts;
   const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
   const warnings = counts.warnings.filter(
-    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+    (warning) =>
+      !warning.startsWith(RATE_WARNING_PREFIX) &&
+      !warning.startsWith(SATURATION_WARNING_PREFIX) &&
+      !warning.startsWith(NOTHING_VERIFIED_PREFIX),
   );
   const saturated = cpu ? saturationWarning(cpu) : undefined;
   if (saturated !== undefined) warnings.push(saturated);
@@ -170,6 +177,10 @@ export function completeLoadResult(
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
+  if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
+    warnings.push(nothingVerified(counts.config));
   }
   return {
     ...countsOnly,
@@ -192,6 +203,16 @@ export function completeLoadResult(
 }
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
+const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** Every request failed: most often the server speaks another framing (or protocol) than the run. */
+function nothingVerified(config: LoadResultConfig): string {
+  const cause =
+    config.transport === "http"
+      ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
+      : `the server's framing may not be ${config.framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
+  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${cause}`;
+}
 
 /**
  * One result from several that ran side by side (workers, processes, machines): counts add, the
@@ -240,6 +261,7 @@ export function mergeLoadResults(
       errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, ERROR_SAMPLE_LIMIT),
       perSecond: mergePerSecond(merged.perSecond, result.perSecond),
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
+      ...(merged.partial || result.partial ? { partial: true } : {}),
     };
     const { cpuTimes: mergedTimes, ...rest } = merged;
     merged =

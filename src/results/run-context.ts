@@ -19,3 +19,13 @@ export interface RunContext {
   /** The commit of the sockbench checkout that ran, when it ran from one. */
   gitCommit?: string;
 }
+
+/** What differs between two machines, as `CPU A vs B` phrases; empty when they look the same. */
+export function machineDifferences(a: MachineInfo, b: MachineInfo): string[] {
+  const differences: string[] = [];
+  if (a.cpuModel !== b.cpuModel) differences.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
+  if (a.cpus !== b.cpus) differences.push(`${a.cpus} vs ${b.cpus} cores`);
+  if (a.node !== b.node) differences.push(`Node ${a.node} vs ${b.node}`);
+  if (a.platform !== b.platform) differences.push(`${a.platform} vs ${b.platform}`);
+  return differences;
+}

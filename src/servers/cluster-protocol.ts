@@ -24,7 +24,8 @@ export type WorkerSpec =
   | (WorkerLimits & { transport: "tcp"; framing: FramingSpec })
   | (WorkerLimits & { transport: "http"; maxBodyBytes: number });
 
-export type PrimaryMessage = { kind: "start"; spec: WorkerSpec } | { kind: "close" };
+/** close: see RunningServer.close for graceMs. */
+export type PrimaryMessage = { kind: "start"; spec: WorkerSpec } | { kind: "close"; graceMs: number };
 
 export type WorkerMessage =
   | { kind: "ready" }

@@ -103,13 +103,13 @@ class ClusterServer implements RunningServer {
     this.finished.catch(() => {});
   }
 
-  close(): Promise<void> {
+  close(graceMs = 0): Promise<void> {
     if (!this.closing) {
       this.closing = true;
-      for (const worker of this.live) send(worker, { kind: "close" });
+      for (const worker of this.live) send(worker, { kind: "close", graceMs });
       this.killTimer = setTimeout(() => {
         for (const worker of this.live) worker.process.kill("SIGKILL");
-      }, CLOSE_GRACE_MS);
+      }, CLOSE_GRACE_MS + graceMs);
     }
     return this.allExited;
   }

@@ -63,6 +63,10 @@ export interface RunningServer {
   readonly target?: string;
   /** Settles when the server stops by itself (single-shot) or is closed. */
   readonly finished: Promise<void>;
-  /** Stops accepting, closes every connection and waits until the server is down. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes every connection and waits until the server is down. With `graceMs` (Ctrl-C
+   * on `serve`) a connection stops being read, its replies already written still go out, and it is ended
+   * cleanly; whatever is still open after `graceMs` is destroyed. Without, connections are destroyed at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // connections, tracks sockets so that close() is prompt, and announces the bound address. Variants
 // only decide when a socket is served.
 
+import { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { ConnectionGuards } from "./connection-guards.js";
@@ -23,6 +24,13 @@ export interface Listener extends RunningServer {
  * queued connection must not be read yet), or with `options.tls` a TLS server whose decrypted sockets
  * are paused once the handshake is done; an HTTP server passes its own, which serves its sockets itself.
  */
+function endAfterReplies(socket: Socket): void {
+  socket.removeAllListeners("data");
+  socket.on("data", () => {});
+  socket.resume();
+  socket.end();
+}
+
 export async function listen(
   options: ListenOptions,
   onSocket: (socket: Socket, guards: ConnectionGuards) => void,
@@ -121,9 +129,29 @@ export async function listen(
       ? `unix:${address}`
       : `${isTls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-  const close = async (): Promise<void> => {
-    for (const socket of sockets) socket.destroy();
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  const close = async (graceMs = 0): Promise<void> => {
+    const closed = server.listening
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
+    let graceTimer: NodeJS.Timeout | undefined;
+    if (graceMs > 0) {
+      if (server instanceof HttpServer) {
+        // node:http closes idle connections itself; one whose response is in progress is idle once it
+        // is sent, and a keep-alive timeout of 1 ms (Node adds its own second) closes it then.
+        server.keepAliveTimeout = 1;
+      } else {
+        // Replies already written are flushed before the FIN; what arrives from now on is read and dropped,
+        // so that the peer's own FIN is seen and the socket closes without waiting for the grace to end.
+        for (const socket of sockets) endAfterReplies(socket);
+      }
+      graceTimer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+    } else {
+      for (const socket of sockets) socket.destroy();
+    }
+    await closed;
+    clearTimeout(graceTimer);
     guards.close();
     markFinished();
   };

@@ -6,6 +6,7 @@ import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
 import { SOCKBENCH_VERSION } from "../version.js";
+import { runCellRounds } from "./bench-cell-rounds.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
@@ -16,6 +17,11 @@ import { runUserServerScenarios, type UserBenchServer, userServerScenarios } fro
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
+  /**
+   * Aborting it (Ctrl-C) stops the bench: the scenario in progress is dropped, the result holds those
+   * that finished every round and is marked `partial`.
+   */
+  signal?: AbortSignal;
 }
 
 function serveArguments(scenario: BenchScenario): string[] {
@@ -34,28 +40,34 @@ function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
   return { framing: scenario.framing };
 }
 
+/** The scenario's rounds on the built-in server; undefined when interrupted before the last one ended. */
 async function runScenario(
   scenario: BenchScenario,
   server: ServerProcess,
   profile: BenchProfile,
-): Promise<BenchRun> {
+  signal: AbortSignal | undefined,
+): Promise<BenchRun | undefined> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  const result = await withFragmentedTarget(server, fragmentation, (target) =>
-    runLoad({
-      target,
-      ...transportConfig(scenario),
-      connections: scenario.connections,
-      pipelining: scenario.pipelining,
-      sizesBytes: [scenario.size],
-      warmupMs: profile.warmupMs,
-      durationMs: profile.durationMs,
-      timeoutMs: profile.timeoutMs,
-      verify: "echo",
-      splitPieces: fragmentation.splitPieces ?? 1,
-      serverPid: server.pid,
-    }),
+  return withFragmentedTarget(server, fragmentation, (target) =>
+    runCellRounds(scenario, profile, signal, (warmupMs) =>
+      runLoad(
+        {
+          target,
+          ...transportConfig(scenario),
+          connections: scenario.connections,
+          pipelining: scenario.pipelining,
+          sizesBytes: [scenario.size],
+          warmupMs,
+          durationMs: profile.durationMs,
+          timeoutMs: profile.timeoutMs,
+          verify: "echo",
+          splitPieces: fragmentation.splitPieces ?? 1,
+          serverPid: server.pid,
+        },
+        signal ? { signal } : {},
+      ),
+    ),
   );
-  return { scenario, ...result };
 }
 
 /**
@@ -73,6 +85,13 @@ export async function runBench(
     startedAt: new Date().toISOString(),
     machine: describeMachine(),
     profile: profile.name,
+    settings: {
+      rounds: profile.rounds,
+      roundMs: profile.durationMs,
+      warmupMs: profile.warmupMs,
+      pipelining: profile.pipelining,
+      timeoutMs: profile.timeoutMs,
+    },
     runs: [],
   };
   const builtIn = benchScenarios(profile);
@@ -84,6 +103,7 @@ export async function runBench(
   let serverKey = "";
   try {
     for (const scenario of builtIn) {
+      if (hooks.signal?.aborted) break;
       onStart(scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
@@ -91,13 +111,17 @@ export async function runBench(
         server = await startServerProcess(serveArguments(scenario));
         serverKey = key;
       }
-      result.runs.push(await runScenario(scenario, server as ServerProcess, profile));
+      const run = await runScenario(scenario, server as ServerProcess, profile, hooks.signal);
+      if (run) result.runs.push(run);
     }
   } finally {
     await server?.stop();
   }
   for (const [index, userServer] of userServers.entries()) {
-    result.runs.push(...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart)));
+    if (hooks.signal?.aborted) break;
+    result.runs.push(
+      ...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, hooks.signal)),
+    );
   }
-  return result;
+  return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }

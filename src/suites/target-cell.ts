@@ -145,7 +145,7 @@ async function runThroughProxy(
   } finally {
     // Gracefully: a student's server that gets a reset where it expects a closed connection crashes,
     // which would fail the next cell of a server that is not restarted.
-    await proxy.drain(PROXY_DRAIN_MS);
+    await proxy.close(PROXY_DRAIN_MS);
   }
 }
 

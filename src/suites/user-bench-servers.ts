@@ -7,6 +7,7 @@ import type { FramingName } from "../framing/framing.js";
 import type { BenchRun, BenchScenario } from "../results/bench-result.js";
 import { openTarget } from "../targets/target-session.js";
 import type { ExpectationSpec, ServerCommandSpec } from "../targets/target-spec.js";
+import { runCellRounds } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
@@ -44,38 +45,50 @@ function expectationConfig(expect: ExpectationSpec): Pick<LoadConfig, "verify" |
   return expect.kind === "module" ? { expectModule: expect.path } : { verify: expect.name };
 }
 
-/** Runs `scenarios` (all of one server), the server started as its --restart says; resolves in order. */
+/**
+ * Runs `scenarios` (all of one server), each for the profile's rounds, the server started as its
+ * --restart says; resolves in order. A cell `signal` stopped is left out.
+ */
 export async function runUserServerScenarios(
   server: UserBenchServer,
   scenarios: BenchScenario[],
   profile: BenchProfile,
   onScenarioStart: (scenario: BenchScenario) => void,
+  signal?: AbortSignal,
 ): Promise<BenchRun[]> {
   const session = await openTarget(server.target);
   const runs: BenchRun[] = [];
   try {
     for (const scenario of scenarios) {
+      if (signal?.aborted) break;
       onScenarioStart(scenario);
       const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-      const result = await session.withCell((endpoint) =>
+      const run = await session.withCell((endpoint) =>
         withFragmentedTarget(endpoint, fragmentation, (target) =>
-          runLoad({
-            target,
-            framing: server.framing,
-            ...(server.token !== undefined ? { token: server.token } : {}),
-            ...(server.recordSize !== undefined ? { recordSize: server.recordSize } : {}),
-            connections: scenario.connections,
-            pipelining: scenario.pipelining,
-            sizesBytes: [scenario.size],
-            warmupMs: profile.warmupMs,
-            durationMs: profile.durationMs,
-            timeoutMs: profile.timeoutMs,
-            splitPieces: fragmentation.splitPieces ?? 1,
-            ...expectationConfig(server.expect),
-          }),
+          runCellRounds(scenario, profile, signal, (warmupMs) =>
+            runLoad(
+              {
+                target,
+                framing: server.framing,
+                ...(server.token !== undefined ? { token: server.token } : {}),
+                ...(server.recordSize !== undefined ? { recordSize: server.recordSize } : {}),
+                connections: scenario.connections,
+                pipelining: scenario.pipelining,
+                sizesBytes: [scenario.size],
+                warmupMs,
+                durationMs: profile.durationMs,
+                timeoutMs: profile.timeoutMs,
+                splitPieces: fragmentation.splitPieces ?? 1,
+                // The server's side of the cost per message, as for the built-in servers.
+                ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
+                ...expectationConfig(server.expect),
+              },
+              signal ? { signal } : {},
+            ),
+          ),
         ),
       );
-      runs.push({ scenario, ...result });
+      if (run) runs.push(run);
     }
   } finally {
     await session.close();

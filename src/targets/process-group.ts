@@ -22,6 +22,9 @@ function killLiveGroups(): void {
 }
 
 function onInterrupt(signal: NodeJS.Signals): void {
+  // A command that stops cleanly on Ctrl-C (load, bench: withStopSignals) listens too; it stops its
+  // servers itself, and the exit hook kills any left when it quits.
+  if (process.listenerCount(signal) > 1) return;
   killLiveGroups();
   process.exitCode = signal === "SIGINT" ? 130 : 143;
   // Node ends the process itself only when no handler is left; ours was the reason it stayed.

@@ -72,6 +72,8 @@ export interface LoadConfig {
   splitPieces?: number;
   /** Leave Nagle's algorithm on (no setNoDelay), so that the kernel may merge small writes. */
   nagle?: boolean;
+  /** A name for the run, kept in its result (compare and reports show it). */
+  label?: string;
   /** First connection id (workers take disjoint ranges so ids stay unique in a merged run). */
   connectionIdBase?: number;
   /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
@@ -90,6 +92,7 @@ type UndefaultedKey =
   | "rate"
   | "ca"
   | "serverPid"
+  | "label"
   | "expectModule";
 
 export type ResolvedLoadConfig = Required<Omit<LoadConfig, UndefaultedKey>> &

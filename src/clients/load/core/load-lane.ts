@@ -38,6 +38,8 @@ export interface LoadLane {
   pump(): void;
   /** Counts as timed out (and gives up) what waited `timeoutUs` for its reply; the run calls it often. */
   checkTimeout(nowUs: number, timeoutUs: number): void;
+  /** When its oldest unanswered request was written; undefined when none is. */
+  oldestSentUs(): number | undefined;
   /** Measured requests written and still unanswered (the run counts them as timeouts when it ends). */
   measuredUnanswered(): number;
   /** Ends the lane for good; settles once its sockets are closed. */

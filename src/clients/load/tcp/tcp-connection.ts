@@ -2,12 +2,14 @@
 // replies in order, and turns a silent, resetting or misbehaving server into counted errors. A dropped
 // connection is reopened while the run lasts.
 
+import { once } from "node:events";
 import type { Socket } from "node:net";
 import type { FrameDecoder } from "../../../framing/frame-decoder.js";
 import type { Framing } from "../../../framing/framing.js";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-lane.js";
+import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { ReconnectBackoff } from "../core/reconnect-backoff.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
@@ -38,7 +40,9 @@ export class LoadConnection implements LoadLane {
   private nextSeq = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly closedSockets: Promise<void>[] = [];
+  /** Sockets not yet closed: the current one, and one just dropped whose close is under way. */
+  private readonly openSockets = new Set<Socket>();
+  private readonly backoff = new ReconnectBackoff();
 
   constructor(
     readonly id: number,
@@ -114,7 +118,16 @@ export class LoadConnection implements LoadLane {
     this.writer.discard();
     this.socket?.destroy();
     this.socket = undefined;
-    return Promise.all(this.closedSockets).then(() => undefined);
+    return Promise.all([...this.openSockets].map((socket) => once(socket, "close"))).then(() => undefined);
+  }
+
+  /** Sockets this connection still waits to see closed (stays at one or two however often it reconnects). */
+  get openSocketCount(): number {
+    return this.openSockets.size;
+  }
+
+  oldestSentUs(): number | undefined {
+    return this.outstanding.length > 0 ? this.outstanding.sentUsAt(0) : undefined;
   }
 
   measuredUnanswered(): number {
@@ -165,7 +178,8 @@ export class LoadConnection implements LoadLane {
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (socket === this.socket) this.fail("reset", `connection failed: ${error.code ?? error.message}`);
     });
-    this.closedSockets.push(new Promise((resolve) => socket.once("close", () => resolve())));
+    this.openSockets.add(socket);
+    socket.once("close", () => this.openSockets.delete(socket));
   }
 
   private onData(decoder: FrameDecoder, chunk: Buffer): void {
@@ -194,6 +208,7 @@ export class LoadConnection implements LoadLane {
     for (let index = 0; index < replies.length; index++) {
       this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
     }
+    if (replies.length > 0) this.backoff.succeeded();
     this.pump();
     this.host.onReplies(now);
   }
@@ -201,11 +216,19 @@ export class LoadConnection implements LoadLane {
   private fail(kind: ErrorKind, detail: string): void {
     this.host.stats.recordErrorAt(
       kind,
-      `connection ${this.id}: ${detail}`,
+      `connection ${this.id}: ${detail}${this.describeOldest()}`,
       nowUs(),
       this.verifier.headEvidence(this.outstanding),
     );
     this.drop();
+  }
+
+  /** `, oldest unanswered: request 17 (64 B payload)`, to find the request in a capture. */
+  private describeOldest(): string {
+    if (this.outstanding.length === 0) return "";
+    const payload = this.outstanding.payloadAt(0);
+    const size = payload !== undefined ? ` (${payload.length} B payload)` : "";
+    return `; oldest unanswered: request ${this.outstanding.seqAt(0)}${size}`;
   }
 
   /** Abandons the socket and what it was waiting for (the error that caused it is counted), then reopens. */
@@ -216,7 +239,14 @@ export class LoadConnection implements LoadLane {
     this.verifier.reset();
     this.streamCheck?.reset();
     this.writer.discard();
-    this.reopen();
+    this.reopenLater();
+  }
+
+  /** Reopens after the backoff's wait (none after a first drop). */
+  private reopenLater(): void {
+    const delayMs = this.backoff.nextDelayMs();
+    if (delayMs === 0) this.reopen();
+    else this.retryTimer = setTimeout(() => this.reopen(), delayMs);
   }
 
   private reopen(): void {
@@ -233,7 +263,7 @@ export class LoadConnection implements LoadLane {
       (error: Error) => {
         if (this.closed || !this.host.active) return;
         this.host.stats.recordErrorAt("connect", error.message, nowUs());
-        this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
+        this.reopenLater();
       },
     );
   }

@@ -24,6 +24,7 @@ import type { EchoPayloadCodec } from "./echo-payload.js";
 interface MissingRequest {
   sentUs: number;
   measured: boolean;
+  sizeBytes: number;
 }
 
 const MAX_MISSING = 4096;
@@ -81,7 +82,9 @@ export class ReplyVerifier {
     for (const [seq, request] of this.missing) {
       if (nowUs - request.sentUs < timeoutUs) continue;
       this.missing.delete(seq);
-      if (request.measured) this.stats.recordMismatch("lost", this.describe(seq, "never answered"), false);
+      if (request.measured) {
+        this.stats.recordMismatch("lost", this.describe(seq, request.sizeBytes, "never answered"), false);
+      }
     }
   }
 
@@ -111,7 +114,7 @@ export class ReplyVerifier {
     }
     this.mismatch(
       "corrupted",
-      this.describe(seq, `judged wrong: ${verdict}`),
+      this.describe(seq, (queue.payloadAt(0) as Buffer).length, `judged wrong: ${verdict}`),
       this.isMeasured(queue.intendedUsAt(0)),
       {
         request: queue.payloadAt(0) as Buffer,
@@ -134,7 +137,11 @@ export class ReplyVerifier {
         const late = this.missing.delete(header.seq);
         this.mismatch(
           late ? "reordered" : "duplicated",
-          this.describe(header.seq, late ? `answered after request ${headSeq}` : "answered again"),
+          this.describe(
+            header.seq,
+            header.sizeBytes,
+            late ? `answered after request ${headSeq}` : "answered again",
+          ),
           this.isMeasured(queue.intendedUsAt(0)),
           { received: reply },
         );
@@ -161,10 +168,7 @@ export class ReplyVerifier {
     }
     this.mismatch(
       "corrupted",
-      this.describe(
-        queue.seqAt(0),
-        `reply of ${reply.length} bytes differs from the ${expected.length} expected`,
-      ),
+      this.describe(queue.seqAt(0), expected.length, `the ${reply.length}-byte reply differs from it`),
       this.isMeasured(queue.intendedUsAt(0)),
       { expected, received: reply },
     );
@@ -181,15 +185,17 @@ export class ReplyVerifier {
     }
     const measured = this.isMeasured(queue.intendedUsAt(0));
     if (combined.equals(expected)) {
-      this.mismatch("split", this.describe(queue.seqAt(0), "reply came as two or more frames"), measured, {
-        expected,
-        received: combined,
-      });
+      this.mismatch(
+        "split",
+        this.describe(queue.seqAt(0), expected.length, "reply came as two or more frames"),
+        measured,
+        { expected, received: combined },
+      );
       queue.shift();
       return;
     }
     // The earlier fragment was all this request got; the new frame starts afresh.
-    this.mismatch("split", this.describe(queue.seqAt(0), "reply cut short"), measured, {
+    this.mismatch("split", this.describe(queue.seqAt(0), expected.length, "reply cut short"), measured, {
       expected,
       received: combined,
     });
@@ -219,7 +225,10 @@ export class ReplyVerifier {
       absorbed > 0
         ? `reply carried ${absorbed} following repl${absorbed === 1 ? "y" : "ies"} too`
         : `reply carried ${rest.length} extra bytes`;
-    this.mismatch("merged", this.describe(seq, detail), measured, { expected, received: reply });
+    this.mismatch("merged", this.describe(seq, expected.length, detail), measured, {
+      expected,
+      received: reply,
+    });
   }
 
   private onUnexpected(reply: Buffer, nowUs: number): void {
@@ -229,7 +238,7 @@ export class ReplyVerifier {
     this.mismatch(
       late ? "reordered" : "duplicated",
       header !== undefined
-        ? this.describe(header.seq, late ? "answered late" : "answered again")
+        ? this.describe(header.seq, header.sizeBytes, late ? "answered late" : "answered again")
         : `a reply of ${reply.length} bytes with no request outstanding`,
       measured,
       { received: reply },
@@ -248,6 +257,7 @@ export class ReplyVerifier {
     this.missing.set(queue.seqAt(0), {
       sentUs: queue.sentUsAt(0),
       measured: this.isMeasured(queue.intendedUsAt(0)),
+      sizeBytes: (queue.payloadAt(0) as Buffer).length,
     });
     queue.shift();
   }
@@ -260,7 +270,8 @@ export class ReplyVerifier {
     return this.stats.isMeasured(intendedUs);
   }
 
-  private describe(seq: number, what: string): string {
-    return `connection ${this.connectionId} request ${seq}: ${what}`;
+  /** `connection 3 request 17 (64 B payload): ...`: enough to find the request in a capture. */
+  private describe(seq: number, sizeBytes: number, what: string): string {
+    return `connection ${this.connectionId} request ${seq} (${sizeBytes} B payload): ${what}`;
   }
 }

@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import { loadExpectation } from "../verification/expectation-module.js";
-import type { WorkerReport } from "./run-in-workers.js";
+import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
 if (port === null) throw new Error("worker-entry runs only as a worker thread");
@@ -29,6 +29,9 @@ try {
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
+  port.on("message", (command: DriverCommand) => {
+    if (command.type === "stop") run.interrupt();
+  });
   // CPU time is the whole process's: the coordinating thread measures it once for all workers.
   const { cpu: _wholeProcess, ...result } = await run.measure();
   post({ type: "result", result });
