@@ -7,6 +7,7 @@ import type { App } from "../apps/app.js";
 import type { Framing } from "../framing/framing.js";
 import { joinedForWrite } from "../framing/write-batch.js";
 import type { ConnectionGuards } from "./connection-guards.js";
+import { FairShare } from "./fair-share.js";
 
 export interface ConnectionContext {
   framing: Framing;
@@ -36,11 +37,12 @@ export function serveConnection(
   // buffer budget is spent and this connection holds more than its allowance; it goes on when neither.
   let waitingForDrain = false;
   const readIfFree = () => {
-    if (waitingForDrain || holder.waiting || socket.destroyed) return;
+    if (waitingForDrain || holder.waiting || fairShare.yielding || socket.destroyed) return;
     socket.resume();
     clock.suspend(false);
   };
   const holder = guards.budget.holder(readIfFree);
+  const fairShare = new FairShare();
 
   socket.setNoDelay(true);
   if (context.idleTimeoutMs > 0) {
@@ -65,7 +67,10 @@ export function serveConnection(
       );
       socket.pause();
       clock.suspend(true);
+      return;
     }
+    // Yielding for the rest of this turn is too short to matter to the frame clock.
+    if (fairShare.spend(chunk.length, readIfFree)) socket.pause();
   });
   /** Writes the replies to one read in one write; false when the connection was closed instead. */
   const writeReplies = (replies: Buffer[]): boolean => {
