@@ -1,7 +1,8 @@
 // One budget for the bytes a server holds for all its connections (partial frames and unsent replies).
 // Over budget, a connection holding more than its small allowance stops being read (backpressure) and
-// waits its turn, oldest first, to be read again once the total is back under the budget; one that
-// never gets to finish its frame meets the frame deadline and is closed (refusal, last).
+// waits its turn, oldest first, to be read again once the total is back under the budget, except the
+// last large holder still read, so that some frame always completes; one that never gets to finish its
+// frame meets the frame deadline and is closed (refusal, last).
 
 import { totalmem } from "node:os";
 
@@ -41,6 +42,8 @@ export class BufferHolder {
 export class BufferBudget {
   totalBytes = 0;
   private readonly queue = new Set<BufferHolder>();
+  /** Holders above their allowance that are still read. */
+  private readonly largeReading = new Set<BufferHolder>();
 
   constructor(readonly maxBytes: number) {}
 
@@ -53,11 +56,17 @@ export class BufferBudget {
     this.totalBytes += bytes - holder.heldBytes;
     const shrank = bytes < holder.heldBytes;
     holder.heldBytes = bytes;
+    this.noteReading(holder);
     if (shrank) this.resumeWaiting();
     if (holder.waiting || this.totalBytes <= this.maxBytes || bytes <= BUFFER_ALLOWANCE_BYTES) {
       return holder.waiting;
     }
+    // The last large holder still read goes on: memory comes back only when some frame completes (or its
+    // peer leaves, which a connection that is not read never notices). The budget may then be exceeded
+    // by one frame, which is why it must be at least --max-frame.
+    if (this.largeReading.size === 1) return false;
     holder.waiting = true;
+    this.largeReading.delete(holder);
     this.queue.add(holder);
     return true;
   }
@@ -65,6 +74,13 @@ export class BufferBudget {
   dequeue(holder: BufferHolder): void {
     holder.waiting = false;
     this.queue.delete(holder);
+    this.noteReading(holder);
+  }
+
+  /** Keeps `largeReading` true to the holder: above its allowance and not waiting. */
+  private noteReading(holder: BufferHolder): void {
+    if (holder.heldBytes > BUFFER_ALLOWANCE_BYTES && !holder.waiting) this.largeReading.add(holder);
+    else this.largeReading.delete(holder);
   }
 
   private resumeWaiting(): void {
