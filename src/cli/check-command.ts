@@ -6,18 +6,17 @@
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import type { FramingName } from "../framing/framing.js";
-import { parseToken } from "../framing/token.js";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { formatTargetCheckReport } from "../report/target-check-report.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { describeMachine, describeRun } from "../suites/run-context.js";
-import type { TargetChoice } from "../targets/target-spec.js";
+import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { parseDurationMs, parseIntegerInRange, parseSizeBytes, parseSizeList } from "./option-parsers.js";
-import { addTargetOptions, type TargetCliOptions, targetChoiceFromOptions } from "./target-options.js";
+import { addTargetOptions, type TargetCliOptions, targetValuesFromOptions } from "./target-options.js";
 
 interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
   json: boolean;
@@ -36,8 +35,6 @@ interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
 
 /** One thread per core, up to 4: a cell's 1-byte slicing keeps its thread busy. */
 const DEFAULT_THREADS = Math.min(4, availableParallelism());
-/** The sizes a user's server is checked at by default: the built-in matrix's, up to 64 KiB. */
-const DEFAULT_TARGET_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024];
 
 function parseFragmentationList(text: string): FragmentationName[] {
   const names = text.split(",").map((name) => name.trim());
@@ -109,7 +106,7 @@ async function runBuiltInCheck(options: CheckCliOptions, given: (key: string) =>
 
 async function runUserCheck(
   options: CheckCliOptions,
-  choice: TargetChoice,
+  targetValues: TargetOptionValues,
   given: (key: string) => boolean,
 ): Promise<void> {
   if (given("threads"))
@@ -122,33 +119,22 @@ async function runUserCheck(
     bandwidth: options.bandwidth,
     resetAfter: options.resetAfter,
   });
-  const framing = options.framing as FramingName;
-  const sizesBytes = options.sizes ?? DEFAULT_TARGET_SIZES_BYTES;
-  if (framing === "fixed") {
-    const tooLarge = sizesBytes.find((size) => size > options.recordSize);
-    if (tooLarge !== undefined) {
-      throw new CommandFailure(
-        `size ${tooLarge} does not fit a fixed record of ${options.recordSize} bytes (--record-size)`,
-      );
-    }
-  }
   const progress = new ProgressLine(process.stderr);
-  const { runTargetCheck } = await import("../suites/target-check.js");
-  let result: Awaited<ReturnType<typeof runTargetCheck>>;
+  const { check } = await import("../library/check.js");
+  let result: Awaited<ReturnType<typeof check>>;
   try {
-    result = await runTargetCheck({
-      choice,
-      framing,
-      tokenText: options.token,
-      token: parseToken(options.token),
+    result = await check({
+      ...targetValues,
+      framing: options.framing as FramingName,
+      token: options.token,
       recordSize: options.recordSize,
       ...(given("maxFrame") ? { maxFrameBytes: options.maxFrame } : {}),
-      connections: options.connections ?? 1,
-      seed: options.seed ?? 1,
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
       faults,
-      sizesBytes,
-      fragmentations: options.fragmentations ?? FRAGMENTATION_NAMES,
+      ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
+      ...(options.fragmentations !== undefined ? { fragmentations: options.fragmentations } : {}),
       shrink: options.shrink,
       ...(options.json
         ? {}
@@ -209,8 +195,8 @@ export function registerCheckCommand(program: Command): void {
   addTargetOptions(addFramingOptions(command, "eof"));
   command.action(async (options: CheckCliOptions) => {
     const given = (key: string) => command.getOptionValueSource(key) === "cli";
-    const choice = targetChoiceFromOptions(options);
-    if (choice === undefined) await runBuiltInCheck(options, given);
-    else await runUserCheck(options, choice, given);
+    const targetValues = targetValuesFromOptions(options);
+    if (resolveTargetChoice(targetValues) === undefined) await runBuiltInCheck(options, given);
+    else await runUserCheck(options, targetValues, given);
   });
 }

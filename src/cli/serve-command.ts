@@ -2,8 +2,9 @@
 
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { APP_NAMES } from "../apps/app.js";
-import { getApp } from "../apps/registry.js";
+import { APP_NAMES, type AppName } from "../apps/app.js";
+import type { FramingName } from "../framing/framing.js";
+import { type ServeOptions, serve, serveOptionsProblem } from "../library/serve.js";
 import { defaultMaxBufferedBytes } from "../servers/buffer-budget.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MIN_RECEIVE_BYTES_PER_S } from "../servers/connection-guards.js";
@@ -12,13 +13,11 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
-  type ListenOptions,
   SERVER_VARIANTS,
   type ServerVariant,
   TRANSPORTS,
   type Transport,
 } from "../servers/server-options.js";
-import { startServer, unsupportedCombination } from "../servers/start-server.js";
 import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
@@ -118,34 +117,43 @@ export function registerServeCommand(program: Command): void {
     .option("--unix <path>", "listen on this Unix socket instead of host and port");
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const unsupported = refusedCombination(options, given);
-    if (unsupported) throw new CommandFailure(unsupported);
-
-    const app = getApp(options.app);
+    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+      throw new CommandFailure("--tls-cert and --tls-key go together: give both or neither");
+    }
     const tls =
       options.tlsCert !== undefined && options.tlsKey !== undefined
         ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
         : undefined;
-    const listenOptions: ListenOptions = {
+    // Over http the framing options keep their defaults unless given, and serve() refuses them.
+    const framingGiven = ["framing", "token", "recordSize"].some(given);
+    const serveOptions: ServeOptions = {
+      variant: options.variant,
+      transport: options.transport,
+      app: options.app as AppName,
       host: options.host,
       port: options.port,
       idleTimeoutMs: options.idleTimeout,
       maxConnections: options.maxConnections,
-      maxConnectionsPerAddress: options.maxConnectionsPerAddress,
       frameTimeoutMs: options.frameTimeout,
       minReceiveBytesPerS: options.minReceiveRate,
       maxBufferedBytes: options.maxBuffered,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(options.maxConnectionsPerAddress !== undefined
+        ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress }
+        : {}),
+      ...(options.transport === "http"
+        ? {
+            maxBodyBytes: options.maxFrame,
+            ...(framingGiven ? { framing: options.framing as FramingName } : {}),
+          }
+        : { framing: framingFromOptions(options) }),
+      ...(given("workers") ? { workers: options.workers } : {}),
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
     };
-    const server = await startServer(
-      options.variant,
-      options.transport === "http"
-        ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
-        : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
-      options.workers,
-    ).catch(
+    const problem = serveOptionsProblem(serveOptions);
+    if (problem !== undefined) throw new CommandFailure(problem);
+    const server = await serve(serveOptions).catch(
       explainAddressInUse(
         options.unix !== undefined ? { unixPath: options.unix } : { host: options.host, port: options.port },
         options.unix !== undefined ? "--unix" : "--port",
@@ -169,28 +177,3 @@ export function registerServeCommand(program: Command): void {
 
 /** On Ctrl-C, connections get this long to take their last replies before they are destroyed. */
 const SHUTDOWN_GRACE_MS = 2000;
-
-/** Options that make no sense together, named so the user can drop one. */
-function refusedCombination(options: ServeCliOptions, given: (name: string) => boolean): string | undefined {
-  if (options.transport === "http" && ["framing", "token", "recordSize"].some(given)) {
-    return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
-  }
-  if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
-  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
-    return "--tls-cert and --tls-key go together: give both or neither";
-  }
-  if (
-    (options.tlsCert !== undefined || options.unix !== undefined) &&
-    (options.transport === "http" || options.variant === "cluster")
-  ) {
-    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
-  }
-  const perAddress = options.maxConnectionsPerAddress;
-  if (perAddress !== undefined && perAddress > options.maxConnections) {
-    return `--max-connections-per-address ${perAddress} is above --max-connections ${options.maxConnections}: one address cannot hold more than the server`;
-  }
-  if (options.maxBuffered < options.maxFrame) {
-    return `--max-buffered ${options.maxBuffered} is below --max-frame ${options.maxFrame}: a frame of the largest size allowed must fit in the budget`;
-  }
-  return unsupportedCombination(options.variant, options.transport);
-}

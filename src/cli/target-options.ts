@@ -10,6 +10,7 @@ import {
   RESTART_POLICIES,
   resolveTargetChoice,
   type TargetChoice,
+  type TargetOptionValues,
 } from "../targets/target-spec.js";
 import { type HostPort, parseDurationMs, parseHostPort } from "./option-parsers.js";
 
@@ -61,8 +62,13 @@ export function addTargetOptions(command: Command): Command {
     );
 }
 
+/** The target options as the target layer names them. */
+export function targetValuesFromOptions(options: TargetCliOptions): TargetOptionValues {
+  const { readyTimeout, ...rest } = options;
+  return { ...rest, readyTimeoutMs: readyTimeout };
+}
+
 /** The target the options name, or undefined when they name none; throws a TargetSetupError (exit 2). */
 export function targetChoiceFromOptions(options: TargetCliOptions): TargetChoice | undefined {
-  const { readyTimeout, ...rest } = options;
-  return resolveTargetChoice({ ...rest, readyTimeoutMs: readyTimeout });
+  return resolveTargetChoice(targetValuesFromOptions(options));
 }

@@ -48,11 +48,11 @@ export async function runTargetCheck(options: TargetCheckOptions): Promise<Targe
     await Promise.all(Array.from({ length: lanes }, lane));
     const durationMs = Date.now() - startedMs;
     const firstFailing = cells.find((cell) => cell.verdict === "fail");
-    const shrunk =
-      firstFailing !== undefined && options.shrink !== false
-        ? await (options.onShrinkStart?.(firstFailing),
-          shrinkFailure(firstFailing, (cellPlan) => runTargetCell(cellPlan, options, session)))
-        : undefined;
+    let shrunk: Awaited<ReturnType<typeof shrinkFailure>> | undefined;
+    if (firstFailing !== undefined && options.shrink !== false) {
+      options.onShrinkStart?.(firstFailing);
+      shrunk = await shrinkFailure(firstFailing, (cellPlan) => runTargetCell(cellPlan, options, session));
+    }
     const target = options.choice.target;
     return {
       target: targetDescription(options),
