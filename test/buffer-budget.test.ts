@@ -45,6 +45,7 @@ describe("BufferBudget", () => {
         }
         return true;
       }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -85,7 +85,8 @@ export class BufferBudget {
 
   private resumeWaiting(): void {
     for (const holder of this.queue) {
-      if (this.totalBytes > this.maxBytes) return;
+      // Over budget, one waiting holder is still resumed when no large holder is read any more.
+      if (this.totalBytes > this.maxBytes && this.largeReading.size > 0) return;
       this.dequeue(holder);
       holder.resume();
     }
