@@ -228,8 +228,23 @@ describe("report refuses bad input", () => {
     await writeFile(
       join(directory, "check.json"),
       JSON.stringify({
+        tool: "sockbench",
+        kind: "check",
+        version: "0.1.0",
+        startedAt: new Date().toISOString(),
         passed: true,
-        cells: [{ framing: "length", size: 1, fragmentation: "none", verdict: "pass" }],
+        cells: [
+          {
+            framing: "length",
+            size: 1,
+            fragmentation: "none",
+            passed: true,
+            messages: 10,
+            errors: 0,
+            errorKinds: { mismatch: 0, timeout: 0, reset: 0, protocol: 0, connect: 0 },
+            verdict: "pass",
+          },
+        ],
       }),
     );
     const csv = await runCli(["report", join(directory, "check.json"), "--csv", "-"]);

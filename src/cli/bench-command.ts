@@ -77,9 +77,10 @@ async function writeResult(
   return formats.map((format) => `${base}.${format}`);
 }
 
-async function gate(result: BenchResult, options: BenchCliOptions): Promise<boolean> {
+/** `baselineJson`: the --baseline file, read (and checked against its schema) before the bench ran. */
+async function gate(result: BenchResult, options: BenchCliOptions, baselineJson: unknown): Promise<boolean> {
   if (!options.baseline) return true;
-  const baseline = comparableFile(await readResultJson(options.baseline), options.baseline);
+  const baseline = comparableFile(baselineJson, options.baseline);
   const current = comparableFile(result, "this run");
   const warning = options.correctnessOnly ? undefined : machineWarning(baseline, current);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
@@ -132,6 +133,9 @@ export function registerBenchCommand(program: Command): void {
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
       const userServers = userBenchServers(options);
+      // A missing or invalid baseline is told before minutes of benching, not after.
+      const baselineJson =
+        options.baseline !== undefined ? await readResultJson(options.baseline) : undefined;
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
@@ -165,7 +169,7 @@ export function registerBenchCommand(program: Command): void {
           `errors in ${run.scenario.framing} on ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,
         );
       }
-      const passed = await gate(result, options);
+      const passed = await gate(result, options, baselineJson);
       const gated = result.runs
         .filter((cell) => !isKnownBrokenFraming(cell.scenario.framing))
         .map((cell) => ({

@@ -1,5 +1,6 @@
 // Reading result files and writing the report outputs (HTML, CSV, .hgrm) for the report, bench, compare
-// and load commands; a bad path or file ends the command with a message naming it.
+// and load commands; a bad path or file ends the command with a message naming it, and a file that breaks
+// its JSON Schema (schemas/) with the JSON path and what was expected there.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
@@ -8,7 +9,20 @@ import type { ScenarioRow } from "../report/scenario-rows.js";
 import { parseResultFile, type ResultFile } from "../results/result-file.js";
 import { CommandFailure } from "./exit-codes.js";
 
+/** The result file at `path`, parsed and checked against its schema (load, bench or check result). */
 export async function readResultJson(path: string): Promise<unknown> {
+  const json = await readJson(path);
+  // Loaded on use: ajv and the compiled schemas would slow every command's start.
+  const { requireValidResult } = await import("../results/result-schemas.js");
+  try {
+    requireValidResult(json, path);
+  } catch (error) {
+    throw new CommandFailure((error as Error).message);
+  }
+  return json;
+}
+
+async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -26,7 +40,7 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   return parseResultJson(await readResultJson(path), path);
 }
 
-/** The result file `path` held, or a CommandFailure saying what it lacks. */
+/** The result file `path` held (read by readResultJson, so valid), or a CommandFailure saying what it lacks. */
 export function parseResultJson(json: unknown, path: string): ResultFile {
   try {
     return parseResultFile(json, path);

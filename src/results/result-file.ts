@@ -36,7 +36,8 @@ export type ResultFile =
   | { kind: "bench"; source: string; result: BenchResult }
   | { kind: "check"; source: string; result: CheckResultRecord };
 
-export type ResultFileErrorCode = "not-a-result" | "missing-field";
+/** invalid: the file breaks its schema (result-schemas.ts). */
+export type ResultFileErrorCode = "not-a-result" | "missing-field" | "invalid";
 
 export class ResultFileError extends Error {
   readonly code: ResultFileErrorCode;
@@ -50,7 +51,12 @@ export class ResultFileError extends Error {
 
 const ALLOWED = "expected the JSON of sockbench load --out, bench or check --json";
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** The error for a file that is no sockbench result at all: what it is (`what`), and what was expected. */
+export function notAResult(source: string, what: string): ResultFileError {
+  return new ResultFileError("not-a-result", source, `${what}; ${ALLOWED}`);
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -67,7 +73,7 @@ function requireLoadFigures(value: unknown, at: string, source: string): void {
 }
 
 export function parseResultFile(json: unknown, source: string): ResultFile {
-  if (!isObject(json)) throw new ResultFileError("not-a-result", source, `not a JSON object; ${ALLOWED}`);
+  if (!isObject(json)) throw notAResult(source, "not a JSON object");
   if (Array.isArray(json.cells) && typeof json.passed === "boolean") {
     json.cells.forEach((cell, index) => {
       if (!isObject(cell) || typeof cell.verdict !== "string" || typeof cell.framing !== "string") {
@@ -77,7 +83,7 @@ export function parseResultFile(json: unknown, source: string): ResultFile {
     return { kind: "check", source, result: json as unknown as CheckResultRecord };
   }
   if (json.tool !== "sockbench") {
-    throw new ResultFileError("not-a-result", source, `no "tool": "sockbench"; ${ALLOWED}`);
+    throw notAResult(source, 'no "tool": "sockbench"');
   }
   if (Array.isArray(json.runs)) {
     json.runs.forEach((run, index) => {
@@ -89,7 +95,7 @@ export function parseResultFile(json: unknown, source: string): ResultFile {
     return { kind: "bench", source, result: json as unknown as BenchResult };
   }
   if (!isObject(json.config)) {
-    throw new ResultFileError("not-a-result", source, `neither runs, cells nor config; ${ALLOWED}`);
+    throw notAResult(source, "neither runs, cells nor config");
   }
   requireLoadFigures(json, "", source);
   return { kind: "load", source, result: json as unknown as LoadResult };
