@@ -9,8 +9,10 @@ import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerLoadCommand } from "./cli/load-command.js";
 import { registerProxyCommand } from "./cli/proxy-command.js";
+import { registerReportCommand } from "./cli/report-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
+import { registerStressCommand } from "./cli/stress-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
 
 const program = new Command("sockbench")
@@ -26,6 +28,8 @@ registerProxyCommand(program);
 registerCompareCommand(program);
 registerBenchCommand(program);
 registerCheckCommand(program);
+registerReportCommand(program);
+registerStressCommand(program);
 
 try {
   await program.parseAsync(process.argv);

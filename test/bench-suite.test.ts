@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
-import { comparableRuns, compareRuns, scenarioKey } from "../src/report/compare-results.js";
+import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
 
@@ -11,7 +11,8 @@ const tinyProfile: BenchProfile = {
   ...BENCH_PROFILES.quick,
   sizesBytes: [64, 2048],
   warmupMs: 0,
-  durationMs: 250,
+  rounds: 2,
+  durationMs: 150,
   timeoutMs: 500,
 };
 
@@ -55,6 +56,11 @@ describe("runBench", () => {
     expect(result.runs).toHaveLength(30);
     expect(started).toEqual(expect.arrayContaining(["19/30 udp", "20/30 udp"]));
     expect(started[29]).toBe("30/30 http");
+    expect(result.settings).toEqual({ rounds: 2, roundMs: 150, warmupMs: 0, pipelining: 1, timeoutMs: 500 });
+    for (const run of result.runs) {
+      expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(2);
+      expect(run.spread).toBeGreaterThanOrEqual(0);
+    }
 
     for (const run of result.runs) {
       const { framing, size } = run.scenario;
@@ -73,8 +79,11 @@ describe("runBench", () => {
     expect(tables).toMatch(/64 B messages, 10 connections/);
     expect(tables).toMatch(/★/);
     expect(tables).toMatch(/│ udp\s+│/);
-    expect(tables).toMatch(/p50 \d+\.\d\d \/ p99 \d+\.\d\d ms/);
+    expect(tables).toMatch(/p50 [\d.,]+ (ms|µs) \/ p99 [\d.,]+ (ms|µs)/);
     expect(tables).toMatch(/loss 0\.00%/);
+    // Rates carry their spread over the rounds; naive's cells that verified nothing read "broken".
+    expect(tables).toMatch(/msg\/s ±[\d.]+%/);
+    expect(tables).not.toMatch(/\b0 msg\/s/);
     expect(renderBenchMarkdown(result.runs)).toMatch(
       /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,
     );
@@ -82,7 +91,7 @@ describe("runBench", () => {
     // Against itself (read back from JSON) nothing regresses; a copy where one eof run gained an error
     // and one ran at half speed regresses on exactly those rows (the speed one not on correctness alone),
     // and naive gaining errors is never a regression.
-    const runs = comparableRuns(JSON.parse(JSON.stringify(result)), "self");
+    const { runs } = comparableFile(JSON.parse(JSON.stringify(result)), "self");
     const options = { threshold: 0.1, correctnessOnly: false };
     expect(compareRuns(runs, runs, options).flatMap((row) => row.regressions)).toEqual([]);
     const eofRuns = runs.filter((run) => run.scenario.framing === "eof");

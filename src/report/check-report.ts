@@ -4,6 +4,9 @@
 import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import type { CheckResultRecord } from "../results/result-file.js";
+import { SOCKBENCH_VERSION } from "../version.js";
+import { formatCount } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { unique } from "./unique.js";
 
@@ -20,7 +23,7 @@ export function cellVerdict(cell: CheckCell): string {
 
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${formatCount(sizeBytes)} B` : formatSizeBytes(sizeBytes);
 }
 
 export function formatCheckReport(result: CheckResult): string {
@@ -72,9 +75,16 @@ export function formatCheckReport(result: CheckResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The --json form: one entry per cell. */
-export function checkResultJson(result: CheckResult): object {
+/** Where and when a check ran, recorded in its JSON. */
+export type CheckRunAbout = Pick<CheckResultRecord, "startedAt" | "machine" | "context">;
+
+/** The --json form: one entry per cell, with the run's context. */
+export function checkResultJson(result: CheckResult, about: CheckRunAbout): CheckResultRecord {
   return {
+    tool: "sockbench",
+    kind: "check",
+    version: SOCKBENCH_VERSION,
+    ...about,
     passed: result.passed,
     cells: result.cells.map((cell) => ({
       framing: cell.framing,

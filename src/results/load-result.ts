@@ -18,6 +18,8 @@ import {
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
+import { mergeSecondHistograms, p99OfEachSecond } from "./per-second-latency.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -61,12 +63,17 @@ export interface LoadResultConfig {
   splitPieces?: number;
   /** Set when Nagle's algorithm was left on (--nagle). */
   nagle?: boolean;
+  /** The run's name (--label). */
+  label?: string;
 }
 
 export interface LoadResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
+  /** Set by the load command: the machine it ran on and how it was run. */
+  machine?: MachineInfo;
+  context?: RunContext;
   config: LoadResultConfig;
   /** Length of the measured phase, seconds. */
   durationS: number;
@@ -104,14 +111,20 @@ export interface LoadResult {
   /** latencyUs's HdrHistogram, compressed and base64-encoded (V2 encoding): mergeable. */
   histogram: string;
   uncorrectedHistogram?: string;
-  /** Verified replies and bytes received in each second of the measured phase. */
-  perSecond: { messages: number[]; bytes: number[] };
+  /**
+   * Verified replies, bytes received and the p99 latency (µs, 0 without a reply) in each second of the
+   * measured phase; `histograms` holds each second's latency histogram (encoded like `histogram`), so
+   * that per-second latency merges. p99Us and histograms are absent from results of older versions.
+   */
+  perSecond: { messages: number[]; bytes: number[]; p99Us?: number[]; histograms?: string[] };
   /**
    * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
    * --server-pid), the server's (with its descendants). Absent from results written before it existed.
    */
   cpu?: LoadCpu;
   warnings: string[];
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
+  partial?: boolean;
 }
 
 /** A result keeps this many error messages (the first ones), merged results too. */
@@ -153,7 +166,10 @@ export function completeLoadResult(
   const { cpuTimes, ...countsOnly } = counts;
   const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
   const warnings = counts.warnings.filter(
-    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+    (warning) =>
+      !warning.startsWith(RATE_WARNING_PREFIX) &&
+      !warning.startsWith(SATURATION_WARNING_PREFIX) &&
+      !warning.startsWith(NOTHING_VERIFIED_PREFIX),
   );
   const saturated = cpu ? saturationWarning(cpu) : undefined;
   if (saturated !== undefined) warnings.push(saturated);
@@ -161,6 +177,10 @@ export function completeLoadResult(
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
+  if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
+    warnings.push(nothingVerified(counts.config));
   }
   return {
     ...countsOnly,
@@ -183,6 +203,16 @@ export function completeLoadResult(
 }
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
+const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** Every request failed: most often the server speaks another framing (or protocol) than the run. */
+function nothingVerified(config: LoadResultConfig): string {
+  const cause =
+    config.transport === "http"
+      ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
+      : `the server's framing may not be ${config.framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
+  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${cause}`;
+}
 
 /**
  * One result from several that ran side by side (workers, processes, machines): counts add, the
@@ -229,11 +259,9 @@ export function mergeLoadResults(
       errors: addRecords(merged.errors, result.errors),
       mismatches: addRecords(merged.mismatches, result.mismatches),
       errorSamples: [...merged.errorSamples, ...result.errorSamples].slice(0, ERROR_SAMPLE_LIMIT),
-      perSecond: {
-        messages: addArrays(merged.perSecond.messages, result.perSecond.messages),
-        bytes: addArrays(merged.perSecond.bytes, result.perSecond.bytes),
-      },
+      perSecond: mergePerSecond(merged.perSecond, result.perSecond),
       warnings: [...new Set([...merged.warnings, ...result.warnings])],
+      ...(merged.partial || result.partial ? { partial: true } : {}),
     };
     const { cpuTimes: mergedTimes, ...rest } = merged;
     merged =
@@ -243,6 +271,24 @@ export function mergeLoadResults(
   }
   if (cpuTimes) merged = { ...merged, cpuTimes };
   return completeLoadResult(merged, latency, uncorrected);
+}
+
+function mergePerSecond(a: LoadResult["perSecond"], b: LoadResult["perSecond"]): LoadResult["perSecond"] {
+  const sums = { messages: addArrays(a.messages, b.messages), bytes: addArrays(a.bytes, b.bytes) };
+  if (a.histograms === undefined || b.histograms === undefined) return sums;
+  const histograms = mergeSecondHistograms(a.histograms, b.histograms);
+  return { ...sums, p99Us: p99OfEachSecond(histograms), histograms };
+}
+
+/** The result with its latency summaries read again at these percentiles (--percentiles). */
+export function withLatencyPercentiles(result: LoadResult, percentiles: readonly number[]): LoadResult {
+  return {
+    ...result,
+    latencyUs: summarizeLatency(decodeHistogram(result.histogram), percentiles),
+    ...(result.uncorrectedHistogram !== undefined
+      ? { uncorrectedLatencyUs: summarizeLatency(decodeHistogram(result.uncorrectedHistogram), percentiles) }
+      : {}),
+  };
 }
 
 export function totalErrors(result: LoadResult): number {

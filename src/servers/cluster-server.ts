@@ -38,7 +38,7 @@ export async function startClusterServer(
     throw new Error(`a cluster needs a whole number of workers >= 1, got ${workerCount}`);
   }
   // Before forking: a framing that workers cannot rebuild fails here.
-  const spec = describeServer(options, Math.ceil(options.maxConnections / workerCount));
+  const spec = describeServer(options, workerCount);
   // Settings are global to the process and read at fork time; set them all right before forking.
   cluster.setupPrimary({
     exec: builtModulePath(import.meta.url, "./cluster-worker.js"),
@@ -104,13 +104,13 @@ class ClusterServer implements RunningServer {
     this.finished.catch(() => {});
   }
 
-  close(): Promise<void> {
+  close(graceMs = 0): Promise<void> {
     if (!this.closing) {
       this.closing = true;
-      for (const worker of this.live) send(worker, { kind: "close" });
+      for (const worker of this.live) send(worker, { kind: "close", graceMs });
       this.killTimer = setTimeout(() => {
         for (const worker of this.live) worker.process.kill("SIGKILL");
-      }, CLOSE_GRACE_MS);
+      }, CLOSE_GRACE_MS + graceMs);
     }
     return this.allExited;
   }

@@ -27,7 +27,15 @@ export interface ListenOptions {
   idleTimeoutMs: number;
   /** Connections beyond this many (served or queued) are closed at once with a log line. */
   maxConnections: number;
-  /** One line per event worth a log (protocol errors, refused connections); stderr by default. */
+  /** Absent: a quarter of maxConnections. Connections beyond this many from one address are refused. */
+  maxConnectionsPerAddress?: number;
+  /** A frame must be complete this long after its first byte, or its peer is closed; 0: never. Absent: 30 s. */
+  frameTimeoutMs?: number;
+  /** Mid-frame, a peer sending slower than this (over 5 s windows) is closed; 0: no minimum. Absent: 1 KiB/s. */
+  minReceiveBytesPerS?: number;
+  /** Bytes held for all connections (partial frames, unsent replies) before the largest holders stop being read. Absent: a quarter of memory. */
+  maxBufferedBytes?: number;
+  /** One line per event worth a log (protocol errors, refused connections); at most one per reason a second, with counts. */
   log: (line: string) => void;
   /** Serve TLS with this certificate and key (PEM); the decrypted sockets are served like plain ones. */
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -68,6 +76,10 @@ export interface RunningServer {
   readonly target?: string;
   /** Settles when the server stops by itself (single-shot) or is closed. */
   readonly finished: Promise<void>;
-  /** Stops accepting, closes every connection and waits until the server is down. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes every connection and waits until the server is down. With `graceMs` (Ctrl-C
+   * on `serve`) a connection stops being read, its replies already written still go out, and it is ended
+   * cleanly; whatever is still open after `graceMs` is destroyed. Without, connections are destroyed at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }

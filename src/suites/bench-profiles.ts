@@ -18,7 +18,11 @@ export interface BenchProfile {
   fragmentations: FragmentationName[];
   /** Fragmented scenarios only at sizes up to this: byte-level slicing of large frames measures the proxy. */
   fragmentedMaxSizeBytes: number;
+  /** Before each cell's first round. */
   warmupMs: number;
+  /** Rounds per cell: the cell reports the median round and the spread. */
+  rounds: number;
+  /** Measured time of each round (rounds x durationMs is a cell's measured time). */
   durationMs: number;
   /** Per request: a broken framing (naive) stalls until it, so it bounds every scenario. */
   timeoutMs: number;
@@ -33,7 +37,8 @@ export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
     fragmentations: ["none"],
     fragmentedMaxSizeBytes: 0,
     warmupMs: 300,
-    durationMs: 1500,
+    rounds: 3,
+    durationMs: 500,
     timeoutMs: 1000,
   },
   default: {
@@ -44,7 +49,8 @@ export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
     fragmentations: ["none"],
     fragmentedMaxSizeBytes: 0,
     warmupMs: 1000,
-    durationMs: 4000,
+    rounds: 3,
+    durationMs: 1300,
     timeoutMs: 2000,
   },
   full: {
@@ -55,7 +61,8 @@ export const BENCH_PROFILES: Record<BenchProfileName, BenchProfile> = {
     fragmentations: ["none", "slices-1-7", "coalesced"],
     fragmentedMaxSizeBytes: KiB,
     warmupMs: 1000,
-    durationMs: 4000,
+    rounds: 3,
+    durationMs: 1300,
     timeoutMs: 2000,
   },
 };

@@ -48,7 +48,13 @@ function collect(child: ChildProcess): {
 }
 
 export function runCli(args: string[]): Promise<CliResult> {
-  return collect(spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe" })).exited;
+  return spawnCli(args).exited;
+}
+
+/** Starts any command and hands back the child and its output so far, e.g. to signal it mid-run. */
+export function spawnCli(args: string[]): { child: ChildProcess } & ReturnType<typeof collect> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: "pipe" });
+  return { child, ...collect(child) };
 }
 
 /** Starts a server command and resolves once it prints `listening on HOST:PORT`. */

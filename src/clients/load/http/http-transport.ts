@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import { type buildConnector, Pool } from "undici";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import type { ResolvedLoadConfig } from "../core/load-config.js";
+import type { ResolvedHttpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource, UNFRAMED } from "../core/request-source.js";
 import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
@@ -41,11 +41,11 @@ export class HttpTransport implements LoadTransport, HttpWire {
   private readonly countedErrors = new WeakSet<Error>();
 
   constructor(
-    private readonly config: ResolvedLoadConfig,
+    private readonly config: ResolvedHttpLoadConfig,
     target: LoadTarget,
     private readonly host: LaneHost,
   ) {
-    this.source = new RequestSource(config, UNFRAMED);
+    this.source = new RequestSource(config, UNFRAMED, host.expectation);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
     this.connector = new TargetConnector(target, { connectTimeoutMs: config.timeoutMs });
     this.pool = new Pool(formatTarget(target), {

@@ -106,6 +106,12 @@ export class DatagramMatcher {
   }
 
   /** Measured requests still waiting (the run counts them as unanswered when it ends). */
+  /** When the oldest request still waiting was sent; undefined when none waits. */
+  oldestSentUs(): number | undefined {
+    const oldest = this.oldestWaiting();
+    return oldest === undefined ? undefined : this.waiting.get(oldest)?.sentUs;
+  }
+
   measuredWaiting(): number {
     let count = 0;
     for (const request of this.waiting.values()) if (this.isMeasured(request)) count++;

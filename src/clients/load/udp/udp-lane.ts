@@ -85,6 +85,10 @@ export class UdpLane implements LoadLane {
     if (this.matcher.expire(now, timeoutUs, this.host.config.timeoutMs) > 0 && this.host.active) this.pump();
   }
 
+  oldestSentUs(): number | undefined {
+    return this.matcher.oldestSentUs();
+  }
+
   measuredUnanswered(): number {
     return this.matcher.measuredWaiting();
   }
@@ -103,7 +107,7 @@ export class UdpLane implements LoadLane {
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
     const payload = this.verifyEcho
-      ? source.echoPayload(this.id, this.matcher.nextSequence, sizeBytes)
+      ? source.requestPayload(this.id, this.matcher.nextSequence, sizeBytes)
       : (source.constantFrame(sizeBytes)[0] as Buffer);
     this.matcher.sent(intendedUs, now, this.verifyEcho ? payload : undefined);
     this.host.stats.recordSent(intendedUs);

@@ -22,7 +22,7 @@ export class UdpTransport implements LoadTransport, UdpWire {
     private readonly target: LoadTarget,
     host: LaneHost,
   ) {
-    this.source = new RequestSource(config, UNFRAMED);
+    this.source = new RequestSource(config, UNFRAMED, host.expectation);
     this.lanes = Array.from(
       { length: config.connections },
       (_, index) => new UdpLane(config.connectionIdBase + index, host, this),
