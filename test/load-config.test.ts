@@ -46,6 +46,12 @@ describe("resolveLoadConfig", () => {
       );
     }
     expect(() => resolveLoadConfig({ target: "127.0.0.1:1" })).toThrow(/needs a framing/);
+    expect(() => resolveLoadConfig({ target: "127.0.0.1:1", transport: "udp", framing: "eof" })).toThrow(
+      /apply to --transport tcp: over udp each datagram is one message/,
+    );
+    const udp = resolveLoadConfig({ target: "127.0.0.1:1", transport: "udp", amount: 5 });
+    expect(udp.transport).toBe("udp");
+    for (const field of TCP_ONLY_FIELDS) expect(Object.keys(udp)).not.toContain(field);
   });
 
   it("throws a LoadConfigError with a stable code, whatever the bad number", () => {
