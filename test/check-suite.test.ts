@@ -183,9 +183,9 @@ describe("sockbench check", () => {
     expect(result.stdout).toMatch(/│ naive\s+│ 0 B\s+│ expected fail/);
     expect(result.stdout).toMatch(/│ naive\s+│ 1,025 B\s+│ expected fail/);
     expect(result.stdout).not.toMatch(/FAIL|unexpected pass/);
-    expect(result.stdout).toMatch(/│ udp\s+│ 1025 B\s+│ pass/);
+    expect(result.stdout).toMatch(/│ udp\s+│ 1,025 B\s+│ pass/);
     expect(result.stdout).toContain(
-      "check passed: 145 cells; eof, length and fixed held everywhere, naive failed wherever it must; udp kept every boundary and lost 0 of 5000 datagrams",
+      "check passed: 145 cells; eof, length and fixed held everywhere, naive failed wherever it must; udp kept every boundary and lost 0 of 5,000 datagrams",
     );
   }, 180_000);
 });

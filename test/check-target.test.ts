@@ -265,6 +265,7 @@ describe("check with a server that never becomes ready, and with bad options", C
     [["--restart", "never"], "--restart apply to --server"],
     [["--connections", "2"], "--connections apply to a check of your server"],
     [["--server", "true", "--threads", "2"], "--threads applies to the built-in matrix"],
+    [["--server", "true", "--max-loss", "1%"], "--max-loss applies to the built-in matrix's udp row"],
     [
       ["--server", "true", "--fragmentations", "none,wobbly"],
       "expected a comma-separated list of none, slices-1",

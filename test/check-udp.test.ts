@@ -52,7 +52,7 @@ describe("check: the udp row", () => {
     }
     expect(result.passed).toBe(true);
     expect(formatCheckReport(result)).toContain(
-      `udp kept every boundary and lost 0 of ${5 * UDP_CELL_MESSAGES} datagrams`,
+      `udp kept every boundary and lost 0 of ${(5 * UDP_CELL_MESSAGES).toLocaleString("en-US")} datagrams`,
     );
     const json = checkResultJson(result, { startedAt: new Date().toISOString() }) as {
       cells: { lost?: number }[];

@@ -117,10 +117,15 @@ async function runUserCheck(
   targetValues: TargetOptionValues,
   given: (key: string) => boolean,
 ): Promise<void> {
-  if (given("threads") || given("maxLoss"))
+  if (given("threads"))
     throw new CommandFailure(
-      "--threads and --max-loss apply to the built-in matrix (--max-loss to its udp row): a user's server runs in its own process",
+      "--threads applies to the built-in matrix: a user's server runs in its own process",
     );
+  if (given("maxLoss")) {
+    throw new CommandFailure(
+      "--max-loss applies to the built-in matrix's udp row: a user's server is checked over TCP",
+    );
+  }
   const faults = faultsFromOptions({
     latency: options.latency,
     jitter: options.jitter,

@@ -6,7 +6,7 @@ import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import type { CheckResultRecord } from "../results/result-file.js";
 import { SOCKBENCH_VERSION } from "../version.js";
-import { formatCount } from "./format-number.js";
+import { formatCount, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { unique } from "./unique.js";
 
@@ -66,11 +66,13 @@ export function formatCheckReport(result: CheckResult): string {
   const udpLost = udpCells.reduce((sum, cell) => sum + (cell.lost ?? 0), 0);
   const udpAsked = udpCells.reduce((sum, cell) => sum + cell.asked, 0);
   const udp =
-    udpCells.length > 0 ? `; udp kept every boundary and lost ${udpLost} of ${udpAsked} datagrams` : "";
+    udpCells.length > 0
+      ? `; udp kept every boundary and lost ${formatCount(udpLost)} of ${plural(udpAsked, "datagram")}`
+      : "";
   lines.push(
     result.passed
-      ? `check passed: ${counted} cells; eof, length and fixed held everywhere, naive failed wherever it must${udp}`
-      : `check FAILED: ${blocking.length} of ${counted} cells`,
+      ? `check passed: ${plural(counted, "cell")}; eof, length and fixed held everywhere, naive failed wherever it must${udp}`
+      : `check FAILED: ${formatCount(blocking.length)} of ${plural(counted, "cell")}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -6,6 +6,7 @@
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
 import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
+import { plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
 /** Failing cells shown in full; the others are listed on one line. */
@@ -98,7 +99,7 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
       `  reproduce: ${shrunk.reproduce}`,
     );
   }
-  const pace = `${result.cells.length} cells in ${(result.durationMs / 1000).toFixed(1)} s, ${result.cellsPerSecond} cells/s`;
+  const pace = `${plural(result.cells.length, "cell")} in ${(result.durationMs / 1000).toFixed(1)} s, ${result.cellsPerSecond} cells/s`;
   lines.push(
     result.passed
       ? `check passed: every cell held (${pace})`
