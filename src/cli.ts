@@ -11,8 +11,10 @@ import { registerK8sJobCommand } from "./cli/k8s-job-command.js";
 import { registerLoadCommand } from "./cli/load-command.js";
 import { registerMergeCommand } from "./cli/merge-command.js";
 import { registerProxyCommand } from "./cli/proxy-command.js";
+import { registerReportCommand } from "./cli/report-command.js";
 import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
+import { registerStressCommand } from "./cli/stress-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
 
 const program = new Command("sockbench")
@@ -30,6 +32,8 @@ registerK8sJobCommand(program);
 registerCompareCommand(program);
 registerBenchCommand(program);
 registerCheckCommand(program);
+registerReportCommand(program);
+registerStressCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
-import { comparableRuns, compareRuns, scenarioKey } from "../src/report/compare-results.js";
+import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
 
@@ -11,7 +11,8 @@ const tinyProfile: BenchProfile = {
   ...BENCH_PROFILES.quick,
   sizesBytes: [64, 2048],
   warmupMs: 0,
-  durationMs: 250,
+  rounds: 2,
+  durationMs: 150,
   timeoutMs: 500,
 };
 
@@ -40,9 +41,12 @@ describe("bench profiles", () => {
     expect(benchScenarios(BENCH_PROFILES.default).every((s) => s.connections <= 50)).toBe(true);
   });
 
-  it("quick is 28 scenarios and default 56 (http has no sequential variant)", () => {
-    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(28);
-    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(56);
+  it("quick is 29 scenarios and default 58 (http has no sequential variant, udp only concurrent up to one datagram)", () => {
+    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(29);
+    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(58);
+    const udp = benchScenarios(BENCH_PROFILES.full).filter((s) => s.framing === "udp");
+    expect(new Set(udp.map((s) => `${s.variant} ${s.fragmentation}`))).toEqual(new Set(["concurrent none"]));
+    expect(new Set(udp.map((s) => s.size))).toEqual(new Set([64, 1024]));
     expect(
       benchScenarios(BENCH_PROFILES.full)
         .filter((s) => s.framing === "http")
@@ -61,8 +65,15 @@ describe("runBench", () => {
     });
     expect(result.tool).toBe("sockbench");
     expect(result.machine.cpus).toBeGreaterThan(0);
-    expect(result.runs).toHaveLength(28);
-    expect(started[27]).toBe("28/28 http");
+    // 4 framings on sequential, 5 and udp on concurrent, 5 on cluster; two sizes each.
+    expect(result.runs).toHaveLength(30);
+    expect(started).toEqual(expect.arrayContaining(["19/30 udp", "20/30 udp"]));
+    expect(started[29]).toBe("30/30 http");
+    expect(result.settings).toEqual({ rounds: 2, roundMs: 150, warmupMs: 0, pipelining: 1, timeoutMs: 500 });
+    for (const run of result.runs) {
+      expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(2);
+      expect(run.spread).toBeGreaterThanOrEqual(0);
+    }
 
     for (const run of result.runs) {
       const { framing, size } = run.scenario;
@@ -80,6 +91,12 @@ describe("runBench", () => {
     const tables = renderBenchTables(result.runs);
     expect(tables).toMatch(/64 B messages, 10 connections/);
     expect(tables).toMatch(/★/);
+    expect(tables).toMatch(/│ udp\s+│/);
+    expect(tables).toMatch(/p50 [\d.,]+ (ms|µs) \/ p99 [\d.,]+ (ms|µs)/);
+    expect(tables).toMatch(/loss 0\.00%/);
+    // Rates carry their spread over the rounds; naive's cells that verified nothing read "broken".
+    expect(tables).toMatch(/msg\/s ±[\d.]+%/);
+    expect(tables).not.toMatch(/\b0 msg\/s/);
     expect(renderBenchMarkdown(result.runs)).toMatch(
       /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,
     );
@@ -87,7 +104,7 @@ describe("runBench", () => {
     // Against itself (read back from JSON) nothing regresses; a copy where one eof run gained an error
     // and one ran at half speed regresses on exactly those rows (the speed one not on correctness alone),
     // and naive gaining errors is never a regression.
-    const runs = comparableRuns(JSON.parse(JSON.stringify(result)), "self");
+    const { runs } = comparableFile(JSON.parse(JSON.stringify(result)), "self");
     const options = { threshold: 0.1, correctnessOnly: false };
     expect(compareRuns(runs, runs, options).flatMap((row) => row.regressions)).toEqual([]);
     const eofRuns = runs.filter((run) => run.scenario.framing === "eof");

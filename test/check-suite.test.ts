@@ -62,7 +62,8 @@ describe("check suite", () => {
       fragmentations: ["none", "slices-1"],
       threads: 2,
     });
-    expect(result.cells).toHaveLength(4 * 2 * 2);
+    // Four framings at two sizes under two fragmentations, and udp at both sizes (no proxy cuts a datagram).
+    expect(result.cells).toHaveLength(4 * 2 * 2 + 2);
     for (const cell of result.cells.filter((candidate) => candidate.framing !== "naive")) {
       expect(cell, `${cell.framing} ${cell.size} ${cell.fragmentation}`).toMatchObject({
         passed: true,
@@ -77,7 +78,8 @@ describe("check suite", () => {
     // A 1-byte message cannot be cut: naive passes it under 1-byte slices, and that decides nothing.
     expect(cellOf(result.cells, "naive", 1, "slices-1").mustFailBecause).toBeUndefined();
     expect(result.passed).toBe(true);
-    const json = checkResultJson(result) as { cells: Record<string, unknown>[] };
+    const json = checkResultJson(result, { startedAt: "2026-01-01T00:00:00.000Z" });
+    expect(json).toMatchObject({ tool: "sockbench", kind: "check", startedAt: "2026-01-01T00:00:00.000Z" });
     expect(json.cells[0]).toMatchObject({ framing: "eof", size: 1, fragmentation: "none", passed: true });
     expect(Object.keys(json.cells[0] ?? {})).toEqual(
       expect.arrayContaining(["framing", "size", "fragmentation", "passed", "messages", "errors"]),
@@ -179,8 +181,11 @@ describe("sockbench check", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/│ naive\s+│ 0 B\s+│ expected fail/);
-    expect(result.stdout).toMatch(/│ naive\s+│ 1025 B\s+│ expected fail/);
+    expect(result.stdout).toMatch(/│ naive\s+│ 1,025 B\s+│ expected fail/);
     expect(result.stdout).not.toMatch(/FAIL|unexpected pass/);
-    expect(result.stdout).toContain("check passed: 140 cells");
+    expect(result.stdout).toMatch(/│ udp\s+│ 1,025 B\s+│ pass/);
+    expect(result.stdout).toContain(
+      "check passed: 145 cells; eof, length and fixed held everywhere, naive failed wherever it must; udp kept every boundary and lost 0 of 5,000 datagrams",
+    );
   }, 180_000);
 });

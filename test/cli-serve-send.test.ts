@@ -61,7 +61,7 @@ describe("sockbench serve and send", () => {
     ],
     [["serve", "--port", "70000"], /expected a whole number from 0 to 65535, got "70000"/],
     [["serve", "--max-frame", "lots"], /expected a size in bytes such as 64, 1KiB or 16MiB, got "lots"/],
-    [["serve", "--idle-timeout", "-1s"], /expected a duration such as 500ms/],
+    [["serve", "--idle-timeout", "-1s"], /expected a duration such as 10 \(seconds\), 500ms/],
     [["serve", "--token", "\\q"], /allowed escapes are/],
     [["send", "--port", "1", "hi"], /cannot connect to 127.0.0.1:1/],
     [["send"], /missing required argument 'message'/],

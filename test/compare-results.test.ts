@@ -1,7 +1,9 @@
 // The comparison of two result files: thresholds, errors gained, known-broken framings, bad files.
 
 import { describe, expect, it } from "vitest";
-import { comparableRuns, compareRuns } from "../src/report/compare-results.js";
+import { comparableFile, compareRuns, machineWarning } from "../src/report/compare-results.js";
+
+const comparableRuns = (json: unknown, source: string) => comparableFile(json, source).runs;
 
 function benchFile(runs: { framing: string; messagesPerSec: number; p99: number; mismatch?: number }[]) {
   return {
@@ -31,8 +33,8 @@ describe("compareRuns", () => {
     const beyond = comparableRuns(benchFile([{ framing: "length", messagesPerSec: 850, p99: 130 }]), "b");
     expect(compareRuns(before, within, options)[0]?.regressions).toEqual([]);
     expect(compareRuns(before, beyond, options)[0]?.regressions).toEqual([
-      "throughput fell 15.0%",
-      "p99 rose 30.0%",
+      "throughput fell 15%",
+      "p99 rose 30%",
     ]);
   });
 
@@ -74,3 +76,67 @@ describe("compareRuns", () => {
     );
   });
 });
+
+function loadFile(
+  target: string,
+  overrides: Record<string, unknown> = {},
+  machine?: Record<string, unknown>,
+) {
+  return {
+    tool: "sockbench",
+    ...(machine ? { machine } : {}),
+    config: { target, framing: "length", connections: 10, pipelining: 1, sizes: [64, 1024], ...overrides },
+    throughput: { messagesPerSec: 1000, bytesPerSec: 64_000 },
+    latencyUs: { p99: 100 },
+    errors: { mismatch: 0, timeout: 0, reset: 0, protocol: 0, connect: 0 },
+  };
+}
+
+const machineA = { cpus: 2, cpuModel: "AMD EPYC", memory: 1, node: "v20.19.0", platform: "linux x64" };
+
+describe("comparing load results", () => {
+  it("keys by what was run, not by the address it ran against", () => {
+    const a = comparableFile(loadFile("127.0.0.1:4000", { label: "before" }), "a.json");
+    const b = comparableFile(loadFile("127.0.0.1:5000", { label: "after" }), "b.json");
+    const rows = compareRuns(a.runs, b.runs, options);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.key).toBe("length 64 B,1 KiB c10 p1");
+    expect(rows[0]?.before && rows[0]?.after).toBeTruthy();
+    expect([a.label, b.label]).toEqual(["before", "after"]);
+  });
+
+  it("keeps runs of a different rate, pipelining or size apart", () => {
+    const base = comparableFile(loadFile("h:1"), "a").runs;
+    for (const change of [{ rate: 2000 }, { pipelining: 4 }, { sizes: [64] }, { framing: "eof" }]) {
+      const rows = compareRuns(base, comparableFile(loadFile("h:1", change), "b").runs, options);
+      expect(rows, JSON.stringify(change)).toHaveLength(2);
+    }
+    expect(scenarioKeyOf(loadFile("h:1", { rate: 2000 }))).toBe("length 64 B,1 KiB c10 p1 rate 2,000/s");
+  });
+
+  it("warns when the files come from different machines, or one does not say", () => {
+    const same = comparableFile(loadFile("h:1", {}, machineA), "a");
+    const other = comparableFile(loadFile("h:1", {}, { ...machineA, cpus: 8, node: "v24.1.0" }), "b");
+    expect(machineWarning(same, same)).toBeUndefined();
+    expect(machineWarning(same, other)).toBe(
+      "the files come from different machines (2 vs 8 cores, Node v20.19.0 vs v24.1.0): speed differences say little about the code; --correctness-only judges errors alone",
+    );
+    expect(machineWarning(same, comparableFile(loadFile("h:1"), "old.json"))).toMatch(
+      /^old.json does not record the machine it ran on/,
+    );
+  });
+
+  it("counts a bench cell's errors over all its rounds", () => {
+    const file = benchFile([{ framing: "eof", messagesPerSec: 1, p99: 1 }]);
+    const errors = { mismatch: 0, timeout: 0, reset: 0, protocol: 0, connect: 0 };
+    (file.runs[0] as Record<string, unknown>).rounds = [
+      { messagesPerSec: 1, p99Us: 1, errors },
+      { messagesPerSec: 1, p99Us: 1, errors: { ...errors, reset: 2 } },
+    ];
+    expect(comparableRuns(file, "a")[0]?.errorCount).toBe(2);
+  });
+});
+
+function scenarioKeyOf(json: unknown): string {
+  return compareRuns(comparableRuns(json, "x"), [], options)[0]?.key ?? "";
+}

@@ -3,6 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BUILT_IN_EXPECTATIONS } from "../src/apps/expectation.js";
 import { resolveLoadConfig } from "../src/clients/load/core/load-config.js";
 import { RequestSource } from "../src/clients/load/core/request-source.js";
 import { EchoPayloadCodec } from "../src/clients/load/verification/echo-payload.js";
@@ -75,9 +76,9 @@ describe("payloads that avoid the framing's bytes", () => {
 
   it("leave out the default eof token's first byte when the load config names no token (check, bench)", () => {
     const config = resolveLoadConfig({ target: "127.0.0.1:1", framing: "eof", sizesBytes: [4096] });
-    const source = new RequestSource(config, createFraming("eof"));
+    const source = new RequestSource(config, createFraming("eof"), BUILT_IN_EXPECTATIONS.echo);
     for (let seq = 0; seq < 64; seq++) {
-      expect(source.echoPayload(seq, seq, 4096).includes("<")).toBe(false);
+      expect(source.requestPayload(seq, seq, 4096).includes("<")).toBe(false);
     }
   });
 });

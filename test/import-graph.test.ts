@@ -10,8 +10,24 @@ const SOURCE_ROOT = resolve(import.meta.dirname, "..", "src");
 
 /** The layers each layer may import besides itself; modules at the top of src/ (version, built-module) import nothing and serve all. */
 const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
-  cli: ["suites", "clients", "servers", "proxy", "report", "results", "framing", "apps", "platform"],
-  suites: ["clients", "servers", "proxy", "results", "framing", "apps", "platform"],
+  cli: [
+    "library",
+    "suites",
+    "targets",
+    "clients",
+    "servers",
+    "proxy",
+    "report",
+    "results",
+    "framing",
+    "apps",
+    "platform",
+  ],
+  // The library's functions (src/index.ts exports them): what the commands call, with their defaults.
+  library: ["suites", "targets", "clients", "servers", "proxy", "results", "framing", "apps", "platform"],
+  suites: ["targets", "clients", "servers", "proxy", "results", "framing", "apps", "platform"],
+  // The user's server and what its replies must be: launched beside the driver, judged by its expectations.
+  targets: ["clients", "results", "framing", "apps", "platform"],
   clients: ["results", "framing", "apps", "platform"],
   servers: ["results", "framing", "apps", "platform"],
   proxy: ["results", "framing", "apps"],
@@ -48,9 +64,10 @@ function importGraph(): Map<string, string[]> {
   return graph;
 }
 
-/** The folder under src/ a module belongs to; cli.ts is the cli layer; other top-level modules have none. */
+/** The folder under src/ a module belongs to; cli.ts is the cli layer, index.ts the library's; other top-level modules have none. */
 function layerOf(file: string): string | undefined {
   if (file === "cli.ts") return "cli";
+  if (file === "index.ts") return "library";
   const slash = file.indexOf("/");
   return slash === -1 ? undefined : file.slice(0, slash);
 }

@@ -142,6 +142,121 @@ describe("sockbench load", () => {
     expect(decodeHistogram(result.histogram).totalCount).toBe(1001);
   });
 
+  it("takes autocannon's habits: the target as an argument, short flags, a bare duration in seconds", async () => {
+    const address = await cliServer(["--port", "0", "--framing", "length"]);
+    const run = await runCli([
+      "load",
+      address,
+      "--framing",
+      "length",
+      "-c",
+      "2",
+      "-p",
+      "3",
+      "-d",
+      "1",
+      "-t",
+      "2",
+      "-j",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.config).toMatchObject({
+      target: address,
+      connections: 2,
+      pipelining: 3,
+      durationMs: 1000,
+      timeoutMs: 2000,
+    });
+    // One second measured, not one millisecond.
+    expect(result.durationS).toBeGreaterThanOrEqual(0.99);
+    const amount = await runCli([
+      "load",
+      address,
+      "--framing",
+      "length",
+      "-a",
+      "50",
+      "-W",
+      "0.2",
+      "-w",
+      "1",
+      "-j",
+    ]);
+    expect((JSON.parse(amount.stdout) as LoadResult).config).toMatchObject({
+      amount: 50,
+      warmupMs: 200,
+      workers: 1,
+    });
+  });
+
+  it("shows defaults in --help with their units, and refuses no target or two", async () => {
+    const help = await runCli(["load", "--help"]);
+    expect(help.stdout).toMatch(
+      /-t, --timeout <duration>\s+per request; also the connect timeout\s+\(default:\s+5s\)/,
+    );
+    expect(help.stdout).toMatch(
+      /-d, --duration <duration>\s+measured phase; a bare number is seconds\s+\(default:\s+10s\)/,
+    );
+    const none = await runCli(["load", "--amount", "1"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no target: give one as in `sockbench load 127.0.0.1:8080`");
+    const two = await runCli(["load", "127.0.0.1:1", "--target", "127.0.0.1:2"]);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain("two targets given");
+  });
+
+  it("gates exit 3 naming the gate, --max-errors takes over exit 1, and compare matches runs on different ports", async () => {
+    const first = await cliServer(["--port", "0", "--framing", "length"]);
+    const second = await cliServer(["--port", "0", "--framing", "length"]);
+    const out = (name: string) => join(tmpdir(), `sockbench-gate-${process.pid}-${name}.json`);
+    const slow = await runCli([
+      "load",
+      first,
+      "--framing",
+      "length",
+      "-a",
+      "200",
+      "--max-p99",
+      "1us",
+      "--min-throughput",
+      "1G",
+      "-j",
+      "--out",
+      out("a"),
+      "--label",
+      "first",
+    ]);
+    expect(slow.code).toBe(3);
+    expect(slow.stderr).toMatch(/gate failed: load: p99 [\d.]+ (ms|µs) above --max-p99 1 µs/);
+    expect(slow.stderr).toMatch(/gate failed: load: [\d,]+ msg\/s below --min-throughput 1,000,000,000/);
+    const fine = await runCli([
+      "load",
+      second,
+      "--framing",
+      "length",
+      "-a",
+      "200",
+      "--max-p99",
+      "10s",
+      "--max-errors",
+      "0",
+      "-j",
+      "--out",
+      out("b"),
+    ]);
+    expect(fine.stderr).toBe("gates passed\n");
+    expect(fine.code).toBe(0);
+    const compared = await runCli(["compare", out("a"), out("b"), "--threshold", "1000"]);
+    expect(compared.stdout).toContain(`A: ${out("a")} "first"`);
+    expect(compared.stdout).toContain("length 64 B c10 p1");
+    expect(compared.stdout).toContain("1 scenario compared, 0 regressed (threshold 1000%)");
+    expect(compared.code).toBe(0);
+    rmSync(out("a"));
+    rmSync(out("b"));
+  });
+
   it("exits 1 when errors were counted, still printing the result", async () => {
     const framing = createFraming("length");
     const server = await startScriptedServer(framing, () => []);
@@ -160,6 +275,10 @@ describe("sockbench load", () => {
     ]);
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as LoadResult).errors.timeout).toBeGreaterThan(0);
+    // --max-errors takes the judgement over: errors within it exit 0, beyond it exit 3.
+    const lenient = ["load", server.target, "--framing", "length", "-d", "300ms", "-t", "200ms", "-j"];
+    expect((await runCli([...lenient, "--max-errors", "1000000"])).code).toBe(0);
+    expect((await runCli([...lenient, "--max-errors", "0"])).code).toBe(3);
   });
 
   it("exits 2 on bad usage, naming what was wrong", async () => {

@@ -16,7 +16,7 @@ import type { FramingName, FramingOptions } from "../src/framing/framing.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { createFraming } from "../src/framing/registry.js";
 import { parseToken } from "../src/framing/token.js";
-import { comparableRuns } from "../src/report/compare-results.js";
+import { comparableFile } from "../src/report/compare-results.js";
 import { decodeHistogram } from "../src/results/latency-histogram.js";
 import { totalErrors } from "../src/results/load-result.js";
 import { mergeLoadResults } from "../src/results/load-result-merge.js";
@@ -187,7 +187,7 @@ describe("runLoad against the concurrent echo server", () => {
     expect(merged.messages.verified).toBe(500);
     expect(decodeHistogram(merged.histogram).totalCount).toBe(500);
     // `sockbench compare` reads a load result as one scenario.
-    const [comparable] = comparableRuns(JSON.parse(JSON.stringify(merged)), "merged.json");
+    const [comparable] = comparableFile(JSON.parse(JSON.stringify(merged)), "merged.json").runs;
     expect(comparable?.messagesPerSec).toBe(merged.throughput.messagesPerSec);
     expect(comparable?.errorCount).toBe(0);
     // Maxima are reported at the histogram's resolution (3 significant digits).

@@ -151,7 +151,7 @@ describe("runLoad --transport http counts a misbehaving server's replies", () =>
     expect(result.errors.mismatch).toBe(totalErrors(result));
     expect(result.messages).toEqual({ sent: 400, received: 400, verified: 400 - everyNth(400, 7) });
     expect(result.errorSamples[0]).toMatch(
-      /^mismatch: corrupted: lane \d+ request \d+: reply of 64 bytes differs from the 64 sent from byte 30/,
+      /^mismatch: corrupted: lane \d+ request \d+ \(64 B payload\): reply of 64 bytes differs from the 64 sent from byte 30/,
     );
   });
 
@@ -192,7 +192,7 @@ describe("runLoad --transport http counts a misbehaving server's replies", () =>
     const result = await runLoad(httpConfig(target, { connections: 1, pipelining: 1, amount: 50 }));
     expectMismatches(result, { corrupted: 1 });
     expect(result.errorSamples[0]).toContain(
-      "lane 0 request 10: reply of 64 bytes is the body of lane 0 request 9",
+      "lane 0 request 10 (64 B payload): reply of 64 bytes is the body of lane 0 request 9",
     );
   });
 
@@ -215,7 +215,9 @@ describe("runLoad --transport http counts a misbehaving server's replies", () =>
       httpConfig(target, { connections: 2, pipelining: 1, amount: 30, timeoutMs: 300 }),
     );
     expect(result.errors.timeout).toBe(1);
-    expect(result.errorSamples[0]).toMatch(/^timeout: lane \d+ request \d+: no response within 300 ms$/);
+    expect(result.errorSamples[0]).toMatch(
+      /^timeout: lane \d+ request \d+ \(64 B payload\): no response within 300 ms$/,
+    );
     expect(result.messages.verified).toBe(29);
   });
 });

@@ -69,6 +69,8 @@ describe.concurrent("sockbench proxy refuses options that make no sense", () => 
     [["--slice-avg", "10", "--slice-delay", "-5ms"], /--slice-delay.*not negative/],
     [["--slice-avg", "10", "--slice-delay=-5ms"], /--slice-delay.*not negative/],
     [["--latency", "5ms", "--jitter", "10ms"], /--jitter must not exceed --latency \(5 ms\)/],
+    // A bare duration is seconds: 1 and 2 are 1000 ms and 2000 ms, not 1 ms and 2 ms.
+    [["--latency", "1", "--jitter", "2"], /--jitter must not exceed --latency \(1000 ms\).*got 2000 ms/],
     [["--coalesce", "0ms"], /--coalesce must be a duration above 0 ms/],
     [["--latency", "30d"], /--latency must be a duration of 0 ms or more and at most 2147483647 ms/],
     [["--bandwidth", "0"], /--bandwidth must be a whole number of bytes per second, at least 1/],

@@ -1,60 +1,96 @@
 // `sockbench bench`: the framing x variant comparison (what `npm run bench` runs), its result file
 // and Markdown summary, and an optional gate against a baseline.
 
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Command, Option } from "commander";
-import { renderBenchMarkdown, renderBenchTables } from "../report/bench-report.js";
-import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
+import { comparableFile, compareRuns, machineWarning } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import type { BenchResult } from "../results/bench-result.js";
+import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
+import { errorsBesidesLoss } from "../results/datagram-loss.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
-import { totalErrors } from "../results/load-result.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
-import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parsePercent } from "./option-parsers.js";
+import { describeRun } from "../suites/run-context.js";
+import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
+import { EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
+import { percentOption } from "./option-parsers.js";
+import { readResultJson, writeHtmlReport, writeOutput } from "./report-outputs.js";
+import { withStopSignals } from "./stop-signals.js";
 
-interface BenchCliOptions {
+interface BenchCliOptions extends GateCliOptions {
+  label?: string;
   profile: BenchProfileName;
   out: string;
+  format: BenchFormat[];
   baseline?: string;
   threshold: number;
   correctnessOnly: boolean;
+  server?: string[];
+  config?: string;
 }
 
-async function writeResult(result: BenchResult, directory: string): Promise<string> {
+const BENCH_FORMATS = ["json", "md", "csv", "html"] as const;
+type BenchFormat = (typeof BENCH_FORMATS)[number];
+
+function parseFormats(text: string): BenchFormat[] {
+  const formats = text.split(",").map((part) => part.trim());
+  const unknown = formats.filter((format) => !(BENCH_FORMATS as readonly string[]).includes(format));
+  if (unknown.length > 0 || formats.length === 0) {
+    throw new InvalidArgumentError(
+      `expected formats from ${BENCH_FORMATS.join(", ")} separated by commas, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [...new Set(formats)] as BenchFormat[];
+}
+
+/** Writes the result in each asked format beside each other; returns the paths written. */
+async function writeResult(
+  result: BenchResult,
+  directory: string,
+  formats: BenchFormat[],
+): Promise<string[]> {
   await mkdir(directory, { recursive: true });
   const stamp = result.startedAt.replace(/[:.]/g, "-");
   const base = join(directory, `bench-${result.profile}-${stamp}`);
-  await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  const { machine } = result;
-  const summary = [
-    `# sockbench bench, ${result.profile} profile`,
-    "",
-    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
-    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors.",
-    "",
-    renderBenchMarkdown(result.runs),
-    "",
-  ].join("\n");
-  await writeFile(`${base}.md`, summary);
-  return base;
+  const file = { kind: "bench", source: `${base}.json`, result } as const;
+  const rows = async () => (await import("../report/scenario-rows.js")).scenarioRows(file);
+  const writers: Record<BenchFormat, () => Promise<void>> = {
+    json: () => writeOutput(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`),
+    md: () => writeOutput(`${base}.md`, renderBenchDocument(result)),
+    csv: async () =>
+      writeOutput(
+        `${base}.csv`,
+        (await import("../report/csv.js")).renderCsv(await rows(), DEFAULT_PERCENTILES),
+      ),
+    html: () =>
+      writeHtmlReport(`${base}.html`, {
+        title: `sockbench bench, ${result.profile} profile, ${result.startedAt}`,
+        files: [{ label: file.source, file }],
+        percentiles: DEFAULT_PERCENTILES,
+      }),
+  };
+  for (const format of formats) await writers[format]();
+  return formats.map((format) => `${base}.${format}`);
 }
 
-async function gate(result: BenchResult, options: BenchCliOptions): Promise<boolean> {
+/** `baselineJson`: the --baseline file, read (and checked against its schema) before the bench ran. */
+/** A cell's errors that are findings: over UDP loss is reported in the table, not counted here. */
+function findingErrors(run: BenchRun): number {
+  return run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
+}
+
+async function gate(result: BenchResult, options: BenchCliOptions, baselineJson: unknown): Promise<boolean> {
   if (!options.baseline) return true;
-  let baselineJson: unknown;
-  try {
-    baselineJson = JSON.parse(await readFile(options.baseline, "utf8"));
-  } catch (error) {
-    throw new CommandFailure(`cannot read baseline ${options.baseline}: ${(error as Error).message}`);
-  }
-  const rows = compareRuns(
-    comparableRuns(baselineJson, options.baseline),
-    comparableRuns(result, "this run"),
-    options,
-  );
+  const baseline = comparableFile(baselineJson, options.baseline);
+  const current = comparableFile(result, "this run");
+  const warning = options.correctnessOnly ? undefined : machineWarning(baseline, current);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const rows = compareRuns(baseline.runs, current.runs, options);
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
@@ -62,46 +98,95 @@ async function gate(result: BenchResult, options: BenchCliOptions): Promise<bool
 }
 
 export function registerBenchCommand(program: Command): void {
-  program
+  const command = program
     .command("bench")
-    .description("compare framings and server variants (starts its own servers on 127.0.0.1)")
+    .description(
+      "compare framings and server variants, and your own servers (--server, --config) beside them",
+    )
     .addOption(
       new Option("--profile <name>", "how much to run").choices(BENCH_PROFILE_NAMES).default("default"),
     )
-    .option("--out <dir>", "where to write the result file and its Markdown summary", "results")
+    .option("--out <dir>", "where to write the result file and its summaries", "results")
+    .addOption(
+      new Option("--format <list>", `what to write: ${BENCH_FORMATS.join(", ")} (comma-separated)`)
+        .argParser(parseFormats)
+        .default(["json", "md", "html"], "json,md,html"),
+    )
     .option("--baseline <file>", "compare with this result file; exit 1 on a regression")
-    .option(
-      "--threshold <percent>",
-      "with --baseline: a throughput fall or p99 rise beyond this",
-      parsePercent,
-      0.1,
+    .addOption(
+      percentOption(
+        "--threshold <percent>",
+        "with --baseline: a throughput fall or p99 rise beyond this",
+        0.1,
+      ),
     )
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
+    .option(
+      "--server <name=command>",
+      'bench your server too, as a column beside the built-in ones: "exercise5=python3 server.py {port}" (repeatable; eof, echo, 1 connection)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--config <file>",
+      `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
+    )
+    .option("--label <name>", "name this run in its result, for compare and reports");
+  addGateOptions(command)
+    .addHelpText(
+      "after",
+      "\nGates judge every cell but naive's (broken by design), each on its median round.",
+    )
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
+      const userServers = userBenchServers(options);
+      // A missing or invalid baseline is told before minutes of benching, not after.
+      const baselineJson =
+        options.baseline !== undefined ? await readResultJson(options.baseline) : undefined;
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
       const { runBench } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const result = await runBench(profile, {
-        onScenarioStart: (index, total, scenario) => {
-          process.stderr.write(
-            `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${scenario.connections} connections, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
-          );
-        },
-      });
+      const run = await withStopSignals("stopping after the finished scenarios", (signal) =>
+        runBench(
+          profile,
+          {
+            signal,
+            onScenarioStart: (index, total, scenario) => {
+              process.stderr.write(
+                `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+              );
+            },
+          },
+          userServers,
+        ),
+      );
+      const result = options.label !== undefined ? { ...run, label: options.label } : run;
       if (progress) process.stderr.write(progress);
-      process.stdout.write(`${renderBenchTables(result.runs)}\n`);
-      const base = await writeResult(result, options.out);
-      process.stdout.write(`\nwrote ${base}.json and ${base}.md\n`);
+      process.stdout.write(`${describeBenchSettings(result)}\n${renderBenchTables(result.runs)}\n`);
+      if (result.partial) {
+        process.stdout.write(`\ninterrupted: ${plural(result.runs.length, "scenario")} finished and kept\n`);
+      }
+      const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
+      process.stdout.write(`\nwrote ${written.join(", ")}\n`);
       const broken = result.runs.filter(
-        (run) => !isKnownBrokenFraming(run.scenario.framing) && totalErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && findingErrors(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(
           `errors in ${run.scenario.framing} on ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,
         );
       }
-      const passed = await gate(result, options);
-      process.exitCode = broken.length === 0 && passed ? EXIT_CLEAN : EXIT_ERRORS_FOUND;
+      const passed = await gate(result, options, baselineJson);
+      const gated = result.runs
+        .filter((cell) => !isKnownBrokenFraming(cell.scenario.framing))
+        .map((cell) => ({
+          name: `${cell.scenario.framing} on ${cell.scenario.variant} at ${formatSizeBytes(cell.scenario.size)}, ${plural(cell.scenario.connections, "connection")}`,
+          figures: {
+            p99Us: cell.latencyUs.p99,
+            errors: findingErrors(cell),
+            messagesPerSec: cell.throughput.messagesPerSec,
+          },
+        }));
+      const code = judgeRun(gated, gatesFromOptions(options), broken.length > 0);
+      process.exitCode = code === EXIT_CLEAN && !passed ? EXIT_ERRORS_FOUND : code;
     });
 }

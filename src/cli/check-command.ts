@@ -1,56 +1,222 @@
-// `sockbench check`: runs the correctness matrix on 127.0.0.1 and exits 1 when a framing that must hold
-// did not, or naive passed a cell it must fail.
+// `sockbench check`: the correctness matrix. With --target or --server, against the user's server (any
+// language): every size under every fragmentation through the fault proxy, exit 1 when a cell failed.
+// Without, the built-in matrix: every framing against sockbench's own echo server, exit 1 when a
+// framing that must hold did not, or naive passed a cell it must fail.
 
 import { availableParallelism } from "node:os";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
+import type { FramingName } from "../framing/framing.js";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
-import type { CheckResult } from "../results/check-result.js";
-import { EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parseIntegerInRange } from "./option-parsers.js";
+import { formatTargetCheckReport } from "../report/target-check-report.js";
+import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
+import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
+import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+import { faultsFromOptions } from "./fault-cli-options.js";
+import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import {
+  parseDurationMs,
+  parseIntegerInRange,
+  parseSizeBytes,
+  parseSizeList,
+  percentOption,
+} from "./option-parsers.js";
+import { addTargetOptions, type TargetCliOptions, targetValuesFromOptions } from "./target-options.js";
 
-interface CheckCliOptions {
+interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
   json: boolean;
   threads: number;
+  maxLoss: number;
+  sizes?: number[];
+  fragmentations?: FragmentationName[];
+  connections?: number;
+  seed?: number;
+  timeout?: number;
+  latency?: number;
+  jitter?: number;
+  bandwidth?: number;
+  resetAfter?: number;
+  shrink: boolean;
 }
 
 /** One thread per core, up to 4: a cell's 1-byte slicing keeps its thread busy. */
 const DEFAULT_THREADS = Math.min(4, availableParallelism());
 
+function parseFragmentationList(text: string): FragmentationName[] {
+  const names = text.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(FRAGMENTATION_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(
+      `expected a comma-separated list of ${FRAGMENTATION_NAMES.join(", ")}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [...new Set(names)] as FragmentationName[];
+}
+
+/** Options that only make sense against a user's server. */
+const TARGET_ONLY = [
+  "connections",
+  "seed",
+  "timeout",
+  "latency",
+  "jitter",
+  "bandwidth",
+  "resetAfter",
+  "token",
+  "recordSize",
+  "maxFrame",
+] as const;
+
+function optionName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+async function runBuiltInCheck(options: CheckCliOptions, given: (key: string) => boolean): Promise<void> {
+  const misplaced = [...TARGET_ONLY, "shrink"].filter(given);
+  if (misplaced.length > 0) {
+    throw new CommandFailure(
+      `${misplaced.map(optionName).join(", ")} apply to a check of your server: add --target HOST:PORT or --server CMD`,
+    );
+  }
+  const progress = new ProgressLine(process.stderr);
+  // Loaded on use, like bench: every other command starts without the suites.
+  const { runCheck } = await import("../suites/check-suite.js");
+  const narrowed = {
+    threads: options.threads,
+    maxLoss: options.maxLoss,
+    ...(given("framing") ? { framings: [options.framing as FramingName] } : {}),
+    ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
+    ...(options.fragmentations !== undefined ? { fragmentations: options.fragmentations } : {}),
+  };
+  let result: Awaited<ReturnType<typeof runCheck>>;
+  const startedAt = new Date().toISOString();
+  try {
+    result = await runCheck(
+      options.json
+        ? narrowed
+        : {
+            ...narrowed,
+            onCellStart: (index, total, framing, size, fragmentation) =>
+              progress.text(`cell ${index + 1}/${total}: ${framing} ${size} B ${fragmentation}`),
+          },
+    );
+  } finally {
+    progress.clear();
+  }
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(checkResultJson(result, { startedAt, machine: describeMachine(), context: describeRun() }), null, 2)}\n`
+      : formatCheckReport(result),
+  );
+  if (!result.passed) process.exitCode = EXIT_ERRORS_FOUND;
+}
+
+async function runUserCheck(
+  options: CheckCliOptions,
+  targetValues: TargetOptionValues,
+  given: (key: string) => boolean,
+): Promise<void> {
+  if (given("threads"))
+    throw new CommandFailure(
+      "--threads applies to the built-in matrix: a user's server runs in its own process",
+    );
+  if (given("maxLoss")) {
+    throw new CommandFailure(
+      "--max-loss applies to the built-in matrix's udp row: a user's server is checked over TCP",
+    );
+  }
+  const faults = faultsFromOptions({
+    latency: options.latency,
+    jitter: options.jitter,
+    bandwidth: options.bandwidth,
+    resetAfter: options.resetAfter,
+  });
+  const progress = new ProgressLine(process.stderr);
+  const { check } = await import("../library/check.js");
+  let result: Awaited<ReturnType<typeof check>>;
+  try {
+    result = await check({
+      ...targetValues,
+      framing: options.framing as FramingName,
+      token: options.token,
+      recordSize: options.recordSize,
+      ...(given("maxFrame") ? { maxFrameBytes: options.maxFrame } : {}),
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
+      faults,
+      ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
+      ...(options.fragmentations !== undefined ? { fragmentations: options.fragmentations } : {}),
+      shrink: options.shrink,
+      ...(options.json
+        ? {}
+        : {
+            onCellStart: (index, total, plan) =>
+              progress.text(`cell ${index + 1}/${total}: ${plan.size} B ${plan.fragmentation}`),
+            onShrinkStart: (from) => progress.text(`shrinking ${from.size} B ${from.fragmentation}...`),
+          }),
+    });
+  } finally {
+    progress.clear();
+  }
+  process.stdout.write(
+    options.json ? `${JSON.stringify(result, null, 2)}\n` : formatTargetCheckReport(result),
+  );
+  if (!result.passed) process.exitCode = EXIT_ERRORS_FOUND;
+}
+
 export function registerCheckCommand(program: Command): void {
-  program
+  const command = program
     .command("check")
     .description(
-      "correctness matrix: every framing, sizes 0 to 1 MiB, every fragmentation, against the echo server through the proxy",
+      "correctness matrix through the fault proxy: your server (--target or --server), or else every framing against the built-in echo server, and udp, one message per datagram",
     )
     .option(
+      "--sizes <list>",
+      "message sizes, e.g. 0,1,1KiB (default: 0,1,1023,1024,1025,64KiB; built-in: up to 1MiB)",
+      parseSizeList,
+    )
+    .option(
+      "--fragmentations <list>",
+      `which fragmentations (default all: ${FRAGMENTATION_NAMES.join(", ")})`,
+      parseFragmentationList,
+    )
+    .option(
+      "--connections <count>",
+      "connections per cell (default 1; 1 for a sequential server)",
+      parseIntegerInRange(1, 1000),
+    )
+    .option("--seed <n>", "seed for the proxy's cuts (default 1)", parseIntegerInRange(0, 2 ** 32 - 1))
+    .option(
+      "--timeout <duration>",
+      "per request (default 5s, longer for large sliced messages)",
+      parseDurationMs,
+    )
+    .option("--latency <duration>", "proxy: delay every chunk by this long, in every cell", parseDurationMs)
+    .option("--jitter <duration>", "proxy: vary the latency by up to this much", parseDurationMs)
+    .option("--bandwidth <bytes-per-s>", "proxy: at most this many bytes per second", parseSizeBytes)
+    .option("--reset-after <size>", "proxy: reset each connection after this many bytes", parseSizeBytes)
+    .option("--no-shrink", "do not look for the smallest failing case")
+    .option(
       "--threads <count>",
-      "worker threads running cells (one per core, up to 4)",
+      "built-in matrix: worker threads running cells (one per core, up to 4)",
       parseIntegerInRange(1, 64),
       DEFAULT_THREADS,
     )
-    .option("--json", "print only the JSON result", false)
-    .action(async (options: CheckCliOptions) => {
-      const progress = new ProgressLine(process.stderr);
-      // Loaded on use, like bench: every other command starts without the suites.
-      const { runCheck } = await import("../suites/check-suite.js");
-      let result: CheckResult;
-      try {
-        result = await runCheck(
-          options.json
-            ? { threads: options.threads }
-            : {
-                threads: options.threads,
-                onCellStart: (index, total, framing, size, fragmentation) =>
-                  progress.text(`cell ${index + 1}/${total}: ${framing} ${size} B ${fragmentation}`),
-              },
-        );
-      } finally {
-        progress.clear();
-      }
-      process.stdout.write(
-        options.json ? `${JSON.stringify(checkResultJson(result), null, 2)}\n` : formatCheckReport(result),
-      );
-      if (!result.passed) process.exitCode = EXIT_ERRORS_FOUND;
-    });
+    .addOption(
+      percentOption(
+        "--max-loss <percent>",
+        "built-in udp row: the share of datagrams that may go unanswered before a cell fails, e.g. 0.1%",
+        0,
+      ),
+    )
+    .option("--json", "print only the JSON result", false);
+  addTargetOptions(addFramingOptions(command, "eof"));
+  command.action(async (options: CheckCliOptions) => {
+    const given = (key: string) => command.getOptionValueSource(key) === "cli";
+    const targetValues = targetValuesFromOptions(options);
+    if (resolveTargetChoice(targetValues) === undefined) await runBuiltInCheck(options, given);
+    else await runUserCheck(options, targetValues, given);
+  });
 }

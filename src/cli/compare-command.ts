@@ -1,24 +1,31 @@
 // `sockbench compare A.json B.json`: deltas per scenario; exit 1 on a regression beyond the threshold.
 
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { comparableRuns, compareRuns } from "../report/compare-results.js";
+import {
+  type ComparableFile,
+  comparableFile,
+  compareRuns,
+  machineWarning,
+} from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
+import { formatCount, formatPercent, plural } from "../report/format-number.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { parsePercent } from "./option-parsers.js";
+import { percentOption } from "./option-parsers.js";
+import { parseResultJson, readResultJson, writeHtmlReport } from "./report-outputs.js";
 
-async function readResult(path: string) {
-  let text: string;
+function readComparable(path: string, json: unknown): ComparableFile {
   try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  try {
-    return comparableRuns(JSON.parse(text), path);
+    return comparableFile(json, path);
   } catch (error) {
     throw new CommandFailure((error as Error).message);
   }
+}
+
+interface CompareCliOptions {
+  threshold: number;
+  correctnessOnly: boolean;
+  html?: string;
 }
 
 export function registerCompareCommand(program: Command): void {
@@ -27,22 +34,55 @@ export function registerCompareCommand(program: Command): void {
     .description("compare two result files (A the baseline, B the new run) scenario by scenario")
     .argument("<a>", "baseline result file")
     .argument("<b>", "new result file")
-    .option(
-      "--threshold <percent>",
-      "a throughput fall or p99 rise beyond this is a regression",
-      parsePercent,
-      0.1,
+    .addOption(
+      percentOption(
+        "--threshold <percent>",
+        "a throughput fall or p99 rise beyond this is a regression (10 and 10% both mean ten percent)",
+        0.1,
+      ),
     )
     .option("--correctness-only", "judge only errors, not speed (results from different machines)", false)
-    .action(async (a: string, b: string, options: { threshold: number; correctnessOnly: boolean }) => {
-      const rows = compareRuns(await readResult(a), await readResult(b), options);
-      process.stdout.write(`${renderComparison(rows)}\n`);
+    .option("--html <file>", "also write an HTML page: both runs overlaid, regressions marked")
+    .action(async (a: string, b: string, options: CompareCliOptions) => {
+      const [jsonA, jsonB] = await Promise.all([readResultJson(a), readResultJson(b)]);
+      const before = readComparable(a, jsonA);
+      const after = readComparable(b, jsonB);
+      const warning = options.correctnessOnly ? undefined : machineWarning(before, after);
+      if (warning) process.stderr.write(`warning: ${warning}\n`);
+      const rows = compareRuns(before.runs, after.runs, options);
+      process.stdout.write(
+        `A: ${describeFile(before)}\nB: ${describeFile(after)}\n${renderComparison(rows)}\n`,
+      );
       const regressions = rows.filter((row) => row.regressions.length > 0);
       const compared = rows.filter((row) => row.before && row.after).length;
       process.stdout.write(
-        `${compared} scenarios compared, ${regressions.length} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${Math.round(options.threshold * 100)}%)`}\n`,
+        `${plural(compared, "scenario")} compared, ${formatCount(regressions.length)} regressed${options.correctnessOnly ? " (correctness only)" : ` (threshold ${formatPercent(options.threshold)})`}\n`,
       );
-      if (compared === 0) throw new CommandFailure("the two files share no scenario", EXIT_ERRORS_FOUND);
+      if (options.html !== undefined) {
+        await writeHtmlReport(options.html, {
+          title: `sockbench compare: A ${a}, B ${b}`,
+          files: [
+            { label: "A", file: parseResultJson(jsonA, a) },
+            { label: "B", file: parseResultJson(jsonB, b) },
+          ],
+          percentiles: DEFAULT_PERCENTILES,
+          comparison: rows,
+        });
+        process.stdout.write(`wrote ${options.html}\n`);
+      }
+      if (compared === 0) {
+        throw new CommandFailure(
+          "the two files share no scenario: compare keys by framing, sizes, connections, pipelining and rate (and for bench the variant and fragmentation); run both with the same ones",
+          EXIT_ERRORS_FOUND,
+        );
+      }
       process.exitCode = regressions.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
     });
+}
+
+function describeFile(file: ComparableFile): string {
+  const machine = file.machine
+    ? `, ${file.machine.cpuModel} x${file.machine.cpus}, Node ${file.machine.node}`
+    : "";
+  return `${file.source}${file.label !== undefined ? ` "${file.label}"` : ""}${machine}`;
 }

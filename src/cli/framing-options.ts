@@ -29,11 +29,10 @@ export function addFramingOptions(command: Command, defaultFraming = "eof"): Com
       parseIntegerInRange(1, DEFAULT_MAX_FRAME_BYTES),
       DEFAULT_RECORD_SIZE,
     )
-    .option(
-      "--max-frame <size>",
-      "largest payload accepted, e.g. 16MiB",
-      parseSizeBytes,
-      DEFAULT_MAX_FRAME_BYTES,
+    .addOption(
+      new Option("--max-frame <size>", "largest payload accepted, e.g. 16MiB")
+        .argParser(parseSizeBytes)
+        .default(DEFAULT_MAX_FRAME_BYTES, "16MiB"),
     );
 }
 

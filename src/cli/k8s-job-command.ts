@@ -6,7 +6,7 @@ import { LoadConfigError, resolveLoadConfig } from "../clients/load/core/load-co
 import { MAX_SHARDS } from "../clients/load/core/load-share.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { indexedJobManifest } from "./k8s-job-manifest.js";
-import { defineLoadCommand, type LoadCliOptions, loadConfigOf } from "./load-command.js";
+import { chooseTarget, defineLoadCommand, type LoadCliOptions, loadConfigOf } from "./load-command.js";
 import { parseIntegerInRange, parseStartAt } from "./option-parsers.js";
 
 /** Options the Job sets on every pod itself. */
@@ -19,7 +19,9 @@ async function checkLoadArgs(loadArgs: string[], shards: number): Promise<void> 
     .exitOverride()
     .configureOutput({ writeErr: (text) => (errorOutput += text), writeOut: () => {} });
   let parsed: LoadCliOptions | undefined;
-  load.action((options: LoadCliOptions) => {
+  let positionalTarget: string | undefined;
+  load.action((target: string | undefined, options: LoadCliOptions) => {
+    positionalTarget = target;
     parsed = options;
   });
   try {
@@ -38,7 +40,7 @@ async function checkLoadArgs(loadArgs: string[], shards: number): Promise<void> 
       EXIT_USAGE,
     );
   }
-  const config = loadConfigOf(parsed, load);
+  const config = loadConfigOf(chooseTarget(positionalTarget, parsed.target), parsed, load);
   // Loaded on use, as the load command does: undici would slow every other command's start.
   const { TargetError, targetForTransport } = await import("../clients/load/core/target.js");
   try {

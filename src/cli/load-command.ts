@@ -1,9 +1,15 @@
 // `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   DEFAULT_CONNECT_RATE,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_DURATION_MS,
+  DEFAULT_PIPELINING,
+  DEFAULT_SEED,
+  DEFAULT_SIZE_BYTES,
+  DEFAULT_TIMEOUT_MS,
   LOAD_TRANSPORTS,
   type LoadConfig,
   LoadConfigError,
@@ -17,21 +23,29 @@ import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
 import { FdLimitError } from "../platform/fd-limit.js";
+import { formatDurationMs } from "../report/format-number.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { totalErrors } from "../results/load-result.js";
-import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
+import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
+import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
+import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import {
-  parseDurationMs,
+  durationOption,
   parseIntegerInRange,
+  parsePercentileList,
   parseShardOption,
   parseSizeBytes,
   parseSizeList,
   parseStartAt,
 } from "./option-parsers.js";
+import { writeOutput } from "./report-outputs.js";
+import { withStopSignals } from "./stop-signals.js";
 
-export interface LoadCliOptions extends FramingCliOptions {
-  target: string;
+export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
+  label?: string;
+  target?: string;
   transport: LoadTransportName;
   connections: number;
   pipelining: number;
@@ -57,6 +71,25 @@ export interface LoadCliOptions extends FramingCliOptions {
   serverPid?: number;
   json: boolean;
   out?: string;
+  hgrm?: string;
+  percentiles?: number[];
+}
+
+const TARGET_FORMS = "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT";
+
+/** The target, given as autocannon takes it (`sockbench load 127.0.0.1:8080`) or with --target. */
+export function chooseTarget(positional: string | undefined, option: string | undefined): string {
+  if (positional !== undefined && option !== undefined && positional !== option) {
+    throw new CommandFailure(`two targets given: ${positional} and --target ${option}; give one`, EXIT_USAGE);
+  }
+  const target = positional ?? option;
+  if (target === undefined) {
+    throw new CommandFailure(
+      `no target: give one as in \`sockbench load 127.0.0.1:8080\` (${TARGET_FORMS})`,
+      EXIT_USAGE,
+    );
+  }
+  return target;
 }
 
 function readCa(path: string): Buffer {
@@ -67,26 +100,32 @@ function readCa(path: string): Buffer {
   }
 }
 
-/** The load command's options, on `command` (the CLI's `load`, or a parser of load options for k8s-job). */
+/** The load command's arguments and options, for `load` and for `k8s-job`, which checks its pods' options. */
 export function defineLoadCommand(command: Command): Command {
   command
     .description("load a server with verified requests; report latency, throughput and errors by kind")
-    .requiredOption(
-      "--target <target>",
-      "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT",
-    )
+    .argument("[target]", `the server: ${TARGET_FORMS} (or --target)`)
+    .option("--target <target>", "the same as the positional target")
     .addOption(
       new Option(
         "--transport <name>",
-        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici)",
+        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici); udp: each request one datagram",
       )
         .choices(LOAD_TRANSPORTS)
         .default("tcp"),
     )
-    .option("--connections <count>", "connections", parseIntegerInRange(1, 100_000), 10)
-    .option("--pipelining <count>", "requests in flight per connection", parseIntegerInRange(1, 100_000), 1)
+    .option("-c, --connections <count>", "connections", parseIntegerInRange(1, 100_000), DEFAULT_CONNECTIONS)
+    .option(
+      "-p, --pipelining <count>",
+      "requests in flight per connection",
+      parseIntegerInRange(1, 100_000),
+      DEFAULT_PIPELINING,
+    )
     .addOption(
-      new Option("--size <bytes>", "payload size, e.g. 64 or 1KiB (default 64)").argParser(parseSizeBytes),
+      new Option(
+        "--size <bytes>",
+        `payload size, e.g. 64 or 1KiB (default: ${DEFAULT_SIZE_BYTES})`,
+      ).argParser(parseSizeBytes),
     )
     .addOption(
       new Option("--sizes <list>", "payload sizes mixed in a seeded random order, e.g. 0,1,64,1MiB")
@@ -100,25 +139,37 @@ export function defineLoadCommand(command: Command): Command {
       ]),
     )
     .addOption(
-      new Option("--duration <duration>", "measured phase, e.g. 10s (default 10s)").argParser(
-        parseDurationMs,
+      durationOption(
+        "-d, --duration <duration>",
+        `measured phase; a bare number is seconds (default: ${formatDurationMs(DEFAULT_DURATION_MS)})`,
       ),
     )
     .addOption(
-      new Option("--amount <count>", "measured requests to send, instead of a duration")
+      new Option("-a, --amount <count>", "measured requests to send, instead of a duration")
         .argParser(parseIntegerInRange(1, Number.MAX_SAFE_INTEGER))
         .conflicts("duration"),
     )
-    .option("--warmup <duration>", "load first for this long, left out of every figure", parseDurationMs, 0)
+    .addOption(
+      durationOption("-W, --warmup <duration>", "load first for this long, left out of every figure", 0),
+    )
     .option(
-      "--rate <perSecond>",
+      "-R, --rate <perSecond>",
       "open loop: requests per second at fixed intended times (latency from those times)",
       parseIntegerInRange(1, 10_000_000),
     )
-    .option("--timeout <duration>", "per request; also the connect timeout", parseDurationMs, 5000)
-    .addOption(new Option("--verify <mode>", "check each reply").choices(VERIFY_MODES).default("echo"))
-    .option("--workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
-    .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
+    .addOption(
+      durationOption("-t, --timeout <duration>", "per request; also the connect timeout", DEFAULT_TIMEOUT_MS),
+    )
+    .addOption(
+      new Option(
+        "--verify <mode>",
+        "what each reply must be: echo, hello (the lab's sentence), sum (of the numbers sent), none",
+      )
+        .choices(VERIFY_MODES)
+        .default("echo"),
+    )
+    .option("-w, --workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
+    .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), DEFAULT_SEED)
     .option("--insecure", "tls: accept a certificate that does not verify (self-signed)", false)
     .option("--ca <file>", "tls: trust this certificate authority (PEM)")
     .option(
@@ -149,19 +200,26 @@ export function defineLoadCommand(command: Command): Command {
       "the server's process id: report its CPU time per message beside the driver's (Linux /proc)",
       parseIntegerInRange(1, 4_194_304),
     )
-    .option("--json", "print only the JSON result", false)
-    .option("--out <file>", "also write the JSON result to this file");
+    .option("-j, --json", "print only the JSON result", false)
+    .option("--out <file>", "also write the JSON result to this file")
+    .option("--hgrm <file>", "also write the latency percentile distribution (HdrHistogram .hgrm, ms)")
+    .option(
+      "--percentiles <list>",
+      `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
+      parsePercentileList,
+    )
+    .option("--label <name>", "name this run in its result, for compare and reports");
+  addGateOptions(command);
   return addFramingOptions(command);
 }
 
 /** The LoadConfig the parsed load options ask for (resolveLoadConfig judges the combination). */
-export function loadConfigOf(options: LoadCliOptions, command: Command): LoadConfig {
-  // Over http the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
-  const given = (name: string) =>
-    options.transport !== "http" || command.getOptionValueSource(name) === "cli";
+export function loadConfigOf(target: string, options: LoadCliOptions, command: Command): LoadConfig {
+  // Over http and udp the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
+  const given = (name: string) => options.transport === "tcp" || command.getOptionValueSource(name) === "cli";
   const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
   return {
-    target: options.target,
+    target,
     transport: options.transport,
     ...(given("framing") ? { framing: options.framing as FramingName } : {}),
     ...(given("token") ? { token: parseToken(options.token) } : {}),
@@ -183,6 +241,7 @@ export function loadConfigOf(options: LoadCliOptions, command: Command): LoadCon
     ...(options.ca !== undefined ? { ca: readCa(options.ca) } : {}),
     ...(options.split !== undefined ? { splitPieces: options.split } : {}),
     nagle: options.nagle,
+    ...(options.label !== undefined ? { label: options.label } : {}),
     ...(options.shard !== undefined ? { shard: options.shard } : {}),
     ...(options.startAt !== undefined ? { startAtMs: options.startAt } : {}),
     ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
@@ -193,19 +252,24 @@ export function loadConfigOf(options: LoadCliOptions, command: Command): LoadCon
 
 export function registerLoadCommand(program: Command): void {
   const command = defineLoadCommand(program.command("load"));
-  command.action(async (options: LoadCliOptions) => {
+  command.action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
+    const target = chooseTarget(positionalTarget, options.target);
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
-    const [{ runLoad }, { TargetError }, { formatLoadReport }] = await Promise.all([
+    const [{ runLoad }, { TargetError }, { formatLoadReport }, { formatHgrm }] = await Promise.all([
       import("../clients/load/load-driver.js"),
       import("../clients/load/core/target.js"),
       import("../report/load-report.js"),
+      import("../report/hgrm.js"),
     ]);
     const progress = new ProgressLine(process.stderr);
     let result: Awaited<ReturnType<typeof runLoad>>;
     try {
-      result = await runLoad(
-        loadConfigOf(options, command),
-        options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) },
+      const config = loadConfigOf(target, options, command);
+      result = await withStopSignals("stopping; the partial result follows", (signal) =>
+        runLoad(config, {
+          signal,
+          ...(options.json ? {} : { onProgress: (snapshot) => progress.update(snapshot) }),
+        }),
       );
     } catch (error) {
       if (
@@ -220,9 +284,17 @@ export function registerLoadCommand(program: Command): void {
     } finally {
       progress.clear();
     }
+    if (options.percentiles !== undefined) result = withLatencyPercentiles(result, options.percentiles);
+    result = { ...result, machine: describeMachine(), context: describeRun() };
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (options.out !== undefined) writeFileSync(options.out, json);
-    process.stdout.write(options.json ? json : formatLoadReport(result));
-    if (totalErrors(result) > 0) process.exitCode = EXIT_ERRORS_FOUND;
+    if (options.out !== undefined) await writeOutput(options.out, json);
+    if (options.hgrm !== undefined) await writeOutput(options.hgrm, formatHgrm(result.histogram));
+    process.stdout.write(options.json ? json : formatLoadReport(result, options.percentiles));
+    const figures = {
+      p99Us: result.latencyUs.p99,
+      errors: totalErrors(result),
+      messagesPerSec: result.throughput.messagesPerSec,
+    };
+    process.exitCode = judgeRun([{ name: "load", figures }], gatesFromOptions(options), figures.errors > 0);
   });
 }

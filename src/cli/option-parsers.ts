@@ -2,9 +2,10 @@
 // InvalidArgumentError with a message that says what is allowed, so every command reports alike.
 
 import bytes from "bytes-iec";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import ms from "ms";
 import { parseShard, type Shard } from "../clients/load/core/load-share.js";
+import { formatDurationMs, formatPercent } from "../report/format-number.js";
 
 /** `64`, `1KiB`, `16MiB` (IEC, powers of 1024) or `1kB`, `1MB` (SI, powers of 1000) to whole bytes. */
 export function parseSizeBytes(text: string): number {
@@ -24,15 +25,29 @@ export function parseSizeList(text: string): number[] {
   return sizes;
 }
 
-/** `500ms`, `10s`, `2m` (a bare number is milliseconds) to whole milliseconds >= 0. */
+/**
+ * A duration to whole milliseconds >= 0. A bare number is seconds, as autocannon's and wrk's `-d 10`;
+ * with a unit it is what it says: `500ms`, `1.5s`, `2m`, `1h`.
+ */
 export function parseDurationMs(text: string): number {
-  const value = /^\s*\d/.test(text) ? ms(text.trim() as ms.StringValue) : undefined;
+  const trimmed = text.trim();
+  const value = /^\d+(\.\d+)?$/.test(trimmed)
+    ? Number(trimmed) * 1000
+    : /^\d/.test(trimmed)
+      ? ms(trimmed as ms.StringValue)
+      : undefined;
   if (value === undefined || !Number.isFinite(value) || value < 0) {
     throw new InvalidArgumentError(
-      `expected a duration such as 500ms, 10s or 2m (not negative), got ${JSON.stringify(text)}`,
+      `expected a duration such as 10 (seconds), 500ms, 10s or 2m (not negative), got ${JSON.stringify(text)}`,
     );
   }
   return Math.round(value);
+}
+
+/** An option taking a duration, its default shown in --help with its unit (`5s`, not `5000`). */
+export function durationOption(flags: string, description: string, defaultMs?: number): Option {
+  const option = new Option(flags, description).argParser(parseDurationMs);
+  return defaultMs === undefined ? option : option.default(defaultMs, formatDurationMs(defaultMs));
 }
 
 export function parseIntegerInRange(minimum: number, maximum: number): (text: string) => number {
@@ -64,11 +79,14 @@ export function parseHostPort(text: string): HostPort {
   return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
 }
 
-/** `10%` or `10` to the fraction 0.1. */
+/** `10%` or a bare `10`: ten percent, the fraction 0.1. */
 export function parsePercent(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  if (!match)
-    throw new InvalidArgumentError(`expected a percentage such as 10%, got ${JSON.stringify(text)}`);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected a percentage such as 10% or 10 (ten percent), got ${JSON.stringify(text)}`,
+    );
+  }
   return Number(match[1]) / 100;
 }
 
@@ -96,4 +114,52 @@ export function parseShardOption(text: string): Shard {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** An option taking a percentage, its default shown in --help as percent (`10%`, not `0.1`). */
+export function percentOption(flags: string, description: string, defaultFraction: number): Option {
+  return new Option(flags, description)
+    .argParser(parsePercent)
+    .default(defaultFraction, formatPercent(defaultFraction));
+}
+
+const COUNT_SUFFIXES: Record<string, number> = { "": 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6, g: 1e9, G: 1e9 };
+
+/** A count per second such as `50000`, `50k` or `1.5M` (powers of 1000), with an optional `/s`. */
+export function parseRatePerSecond(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)\s*(?:\/s)?\s*$/.exec(text);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected messages per second such as 50000, 50k or 1.5M, got ${JSON.stringify(text)}`,
+    );
+  }
+  return Number(match[1]) * (COUNT_SUFFIXES[match[2] as string] as number);
+}
+
+const LATENCY_UNITS_US: Record<string, number> = { "": 1e6, s: 1e6, ms: 1e3, us: 1, µs: 1 };
+
+/**
+ * A latency to microseconds, finer than parseDurationMs: `2ms`, `500us` (or `500µs`), `0.5ms`, `1s`;
+ * a bare number is seconds, as for every duration.
+ */
+export function parseLatencyUs(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|ms|us|µs)?\s*$/.exec(text);
+  if (!match) {
+    throw new InvalidArgumentError(
+      `expected a latency such as 2ms, 500us or 0.5ms (a bare number is seconds), got ${JSON.stringify(text)}`,
+    );
+  }
+  return Math.round(Number(match[1]) * (LATENCY_UNITS_US[match[2] ?? ""] as number));
+}
+
+/** `50,90,99,99.9,99.99`: percentiles above 0 and at most 100, each once, in ascending order. */
+export function parsePercentileList(text: string): number[] {
+  const parts = text.split(",").map((part) => part.trim());
+  const values = parts.map((part) => (/^\d+(\.\d+)?$/.test(part) ? Number(part) : Number.NaN));
+  if (values.some((value) => !(value > 0 && value <= 100))) {
+    throw new InvalidArgumentError(
+      `expected percentiles above 0 and at most 100 separated by commas, such as 50,90,99,99.9,99.99, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [...new Set(values)].sort((a, b) => a - b);
 }

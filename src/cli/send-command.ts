@@ -2,10 +2,11 @@
 
 import type { Command } from "commander";
 import { SendError, sendMessages } from "../clients/send-client.js";
+import { unbracketHost } from "../host-port.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { CommandFailure } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { parseDurationMs, parsePort } from "./option-parsers.js";
+import { durationOption, parsePort } from "./option-parsers.js";
 
 interface SendCliOptions extends FramingCliOptions {
   host: string;
@@ -18,9 +19,11 @@ export function registerSendCommand(program: Command): void {
     .command("send")
     .description("send each MESSAGE and print each reply on its own line")
     .argument("<message...>", "messages to send, in order")
-    .option("--host <host>", "server address", DEFAULT_HOST)
+    .option("--host <host>", "server address (::1 or [::1] for IPv6)", unbracketHost, DEFAULT_HOST)
     .option("--port <port>", "server port", parsePort, DEFAULT_PORT)
-    .option("--timeout <duration>", "wait this long to connect and for each reply", parseDurationMs, 5000);
+    .addOption(
+      durationOption("-t, --timeout <duration>", "wait this long to connect and for each reply", 5000),
+    );
   addFramingOptions(command).action(async (messages: string[], options: SendCliOptions) => {
     try {
       await sendMessages(

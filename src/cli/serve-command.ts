@@ -2,24 +2,28 @@
 
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
-import { APP_NAMES } from "../apps/app.js";
-import { getApp } from "../apps/registry.js";
+import { APP_NAMES, type AppName } from "../apps/app.js";
+import type { FramingName } from "../framing/framing.js";
+import { formatHostPort, unbracketHost } from "../host-port.js";
+import { type ServeOptions, serve, serveOptionsProblem } from "../library/serve.js";
+import { defaultMaxBufferedBytes } from "../servers/buffer-budget.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
+import { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MIN_RECEIVE_BYTES_PER_S } from "../servers/connection-guards.js";
 import {
   DEFAULT_HOST,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_PORT,
-  type ListenOptions,
   SERVER_VARIANTS,
   type ServerVariant,
   TRANSPORTS,
   type Transport,
 } from "../servers/server-options.js";
-import { startServer, unsupportedCombination } from "../servers/start-server.js";
+import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
-import { parseDurationMs, parseIntegerInRange, parsePort } from "./option-parsers.js";
+import { durationOption, parseIntegerInRange, parsePort, parseSizeBytes } from "./option-parsers.js";
+import { withStopSignals } from "./stop-signals.js";
 
 interface ServeCliOptions extends FramingCliOptions {
   variant: ServerVariant;
@@ -30,6 +34,10 @@ interface ServeCliOptions extends FramingCliOptions {
   port: number;
   idleTimeout: number;
   maxConnections: number;
+  maxConnectionsPerAddress?: number;
+  frameTimeout: number;
+  minReceiveRate: number;
+  maxBuffered: number;
   tlsCert?: string;
   tlsKey?: string;
   unix?: string;
@@ -53,7 +61,10 @@ export function registerServeCommand(program: Command): void {
         .default("concurrent"),
     )
     .addOption(
-      new Option("--transport <name>", "tcp: messages cut by --framing; http: one message per POST body")
+      new Option(
+        "--transport <name>",
+        "tcp: messages cut by --framing; http: one message per POST body; udp: one message per datagram",
+      )
         .choices(TRANSPORTS)
         .default("tcp"),
     )
@@ -64,13 +75,14 @@ export function registerServeCommand(program: Command): void {
       defaultClusterWorkerCount(),
     )
     .addOption(new Option("--app <name>", "what a message gets back").choices(APP_NAMES).default("echo"))
-    .option("--host <host>", "address to bind", DEFAULT_HOST)
+    .option("--host <host>", "address to bind (::1 or [::1] for IPv6)", unbracketHost, DEFAULT_HOST)
     .option("--port <port>", "port to bind; 0 picks a free one", parsePort, DEFAULT_PORT)
-    .option(
-      "--idle-timeout <duration>",
-      "close a connection silent this long (0: never)",
-      parseDurationMs,
-      DEFAULT_IDLE_TIMEOUT_MS,
+    .addOption(
+      durationOption(
+        "--idle-timeout <duration>",
+        "close a connection silent this long (0: never)",
+        DEFAULT_IDLE_TIMEOUT_MS,
+      ),
     )
     .option(
       "--max-connections <count>",
@@ -78,65 +90,97 @@ export function registerServeCommand(program: Command): void {
       parseIntegerInRange(1, 1_000_000),
       DEFAULT_MAX_CONNECTIONS,
     )
+    .option(
+      "--max-connections-per-address <count>",
+      "connections one client address may hold (default: a quarter of --max-connections)",
+      parseIntegerInRange(1, 1_000_000),
+    )
+    .addOption(
+      durationOption(
+        "--frame-timeout <duration>",
+        "close a peer whose frame is not complete this long after its first byte (0: never)",
+        DEFAULT_FRAME_TIMEOUT_MS,
+      ),
+    )
+    .option(
+      "--min-receive-rate <bytes-per-s>",
+      "close a peer sending slower than this mid-frame, over 5 s windows (0: no minimum)",
+      parseSizeBytes,
+      DEFAULT_MIN_RECEIVE_BYTES_PER_S,
+    )
+    .addOption(
+      new Option(
+        "--max-buffered <size>",
+        "bytes held for all connections before the largest holders stop being read",
+      )
+        .argParser(parseSizeBytes)
+        .default(defaultMaxBufferedBytes(), "a quarter of memory"),
+    )
     .option("--tls-cert <file>", "serve TLS with this certificate (PEM); needs --tls-key")
     .option("--tls-key <file>", "the TLS certificate's private key (PEM)")
     .option("--unix <path>", "listen on this Unix socket instead of host and port");
   addFramingOptions(command).action(async (options: ServeCliOptions) => {
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const unsupported = refusedCombination(options, given);
-    if (unsupported) throw new CommandFailure(unsupported);
-
-    const app = getApp(options.app);
+    if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+      throw new CommandFailure("--tls-cert and --tls-key go together: give both or neither");
+    }
     const tls =
       options.tlsCert !== undefined && options.tlsKey !== undefined
         ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
         : undefined;
-    const listenOptions: ListenOptions = {
+    // Over http and udp the framing options keep their defaults unless given, and serve() refuses them.
+    const framingGiven = ["framing", "token", "recordSize"].some(given);
+    const serveOptions: ServeOptions = {
+      variant: options.variant,
+      transport: options.transport,
+      app: options.app as AppName,
       host: options.host,
       port: options.port,
-      idleTimeoutMs: options.idleTimeout,
-      maxConnections: options.maxConnections,
+      // UDP has no connections: their limits go only where they apply, and serve() refuses them if given.
+      ...(options.transport !== "udp" || given("idleTimeout") ? { idleTimeoutMs: options.idleTimeout } : {}),
+      ...(options.transport !== "udp" || given("maxConnections")
+        ? { maxConnections: options.maxConnections }
+        : {}),
+      frameTimeoutMs: options.frameTimeout,
+      minReceiveBytesPerS: options.minReceiveRate,
+      maxBufferedBytes: options.maxBuffered,
       log: (line) => process.stderr.write(`${line}\n`),
+      ...(options.maxConnectionsPerAddress !== undefined
+        ? { maxConnectionsPerAddress: options.maxConnectionsPerAddress }
+        : {}),
+      ...(options.transport !== "tcp"
+        ? {
+            maxRequestBytes: options.maxFrame,
+            ...(framingGiven ? { framing: options.framing as FramingName } : {}),
+          }
+        : { framing: framingFromOptions(options) }),
+      ...(given("workers") ? { workers: options.workers } : {}),
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
     };
-    const server = await startServer(
-      options.variant,
-      options.transport === "http"
-        ? { ...listenOptions, transport: "http", app, maxBodyBytes: options.maxFrame }
-        : { ...listenOptions, transport: "tcp", app, framing: framingFromOptions(options) },
-      options.workers,
+    const problem = serveOptionsProblem(serveOptions);
+    if (problem !== undefined) throw new CommandFailure(problem);
+    const server = await serve(serveOptions).catch(
+      explainAddressInUse(
+        options.unix !== undefined ? { unixPath: options.unix } : { host: options.host, port: options.port },
+        options.unix !== undefined ? "--unix" : "--port",
+      ),
     );
     // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
-    process.stdout.write(`listening on ${server.target ?? `${server.host}:${server.port}`}\n`);
-    const stop = () => void server.close();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      await server.finished;
-    } catch (error) {
-      throw new CommandFailure((error as Error).message, EXIT_ERRORS_FOUND);
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-    }
+    process.stdout.write(`listening on ${server.target ?? formatHostPort(server.host, server.port)}\n`);
+    await withStopSignals("closing the listener; replies already written still go out", async (signal) => {
+      const stop = () => void server.close(SHUTDOWN_GRACE_MS);
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        await server.finished;
+      } catch (error) {
+        throw new CommandFailure((error as Error).message, EXIT_ERRORS_FOUND);
+      } finally {
+        signal.removeEventListener("abort", stop);
+      }
+    });
   });
 }
 
-/** Options that make no sense together, named so the user can drop one. */
-function refusedCombination(options: ServeCliOptions, given: (name: string) => boolean): string | undefined {
-  if (options.transport === "http" && ["framing", "token", "recordSize"].some(given)) {
-    return "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits it)";
-  }
-  if (given("workers") && options.variant !== "cluster") return "--workers applies to --variant cluster only";
-  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
-    return "--tls-cert and --tls-key go together: give both or neither";
-  }
-  if (
-    (options.tlsCert !== undefined || options.unix !== undefined) &&
-    (options.transport === "http" || options.variant === "cluster")
-  ) {
-    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
-  }
-  return unsupportedCombination(options.variant, options.transport);
-}
+/** On Ctrl-C, connections get this long to take their last replies before they are destroyed. */
+const SHUTDOWN_GRACE_MS = 2000;

@@ -2,6 +2,7 @@
 
 import { connect, type Socket } from "node:net";
 import type { Framing } from "../framing/framing.js";
+import { formatHostPort } from "../host-port.js";
 
 export interface SendOptions {
   host: string;
@@ -18,7 +19,9 @@ function openSocket(options: SendOptions): Promise<Socket> {
     const socket = connect({ host: options.host, port: options.port, timeout: options.timeoutMs });
     const onError = (error: Error) => {
       socket.destroy();
-      reject(new SendError(`cannot connect to ${options.host}:${options.port}: ${error.message}`));
+      reject(
+        new SendError(`cannot connect to ${formatHostPort(options.host, options.port)}: ${error.message}`),
+      );
     };
     socket.once("error", onError);
     socket.once("timeout", () => onError(new Error(`no answer within ${options.timeoutMs} ms`)));

@@ -3,6 +3,7 @@
 // side resets the other at once.
 
 import { connect, type Socket } from "node:net";
+import type { RateLimitedLog } from "../rate-limited-log.js";
 import type { SeededRandom } from "../seeded-random.js";
 import type { FaultOptions, ProxyDirection } from "./fault-options.js";
 import { ProxyPipe } from "./proxy-pipe.js";
@@ -19,7 +20,9 @@ export interface ConnectionSettings {
   faults: FaultOptions;
   direction: ProxyDirection;
   random: SeededRandom;
-  log: (line: string) => void;
+  /** Both sides silent this long: reset both; 0: never. */
+  idleTimeoutMs: number;
+  log: RateLimitedLog;
 }
 
 export class ProxiedConnection {
@@ -43,6 +46,12 @@ export class ProxiedConnection {
       clearTimeout(this.graceTimer);
     });
     client.on("error", (error: NodeJS.ErrnoException) => this.fail(`client ${error.code ?? error.message}`));
+    // The client socket sees traffic both ways (what it sends, what it is sent): silent there is idle.
+    if (settings.idleTimeoutMs > 0) {
+      client.setTimeout(settings.idleTimeoutMs, () =>
+        this.fail(`idle for ${settings.idleTimeoutMs} ms`, "idle-timeout"),
+      );
+    }
     this.upstream.on("error", (error: NodeJS.ErrnoException) =>
       this.fail(`target ${settings.targetHost}:${settings.targetPort} ${error.code ?? error.message}`),
     );
@@ -58,9 +67,9 @@ export class ProxiedConnection {
     resetSocket(this.upstream);
   }
 
-  private fail(reason: string): void {
+  private fail(reason: string, key = reason): void {
     if (this.finished) return;
-    this.settings.log(`${this.peer} reset: ${reason}`);
+    this.settings.log.note(key, `${this.peer} reset: ${reason}`);
     this.abort();
   }
 
@@ -85,7 +94,10 @@ export class ProxiedConnection {
   private resetAfterLimit(): void {
     if (this.finished) return;
     this.finished = true;
-    this.settings.log(`${this.peer} reset: reset-after ${this.settings.faults.resetAfterBytes} bytes`);
+    this.settings.log.note(
+      "reset-after",
+      `${this.peer} reset: reset-after ${this.settings.faults.resetAfterBytes} bytes`,
+    );
     for (const pipe of this.pipes) pipe.stop();
     this.graceTimer = setTimeout(() => this.abort(), RESET_AFTER_GRACE_MS);
   }

@@ -3,8 +3,9 @@
 // each framing's boundary errors. Rendered as cli-table3 for the terminal and as Markdown for the file.
 
 import Table from "cli-table3";
-import type { BenchRun } from "../results/bench-result.js";
-import { totalErrors } from "../results/load-result.js";
+import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
+import { errorsBesidesLoss, lossRatio, unansweredCount } from "../results/datagram-loss.js";
+import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
@@ -17,16 +18,31 @@ export interface BenchGroup {
   best: BenchRun | undefined;
 }
 
-/** Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came. */
+/**
+ * Errors that mean a message boundary was lost: wrong replies, broken frames, replies that never came.
+ * Over UDP a datagram that never came is loss, shown in its cell, not a boundary error.
+ */
 export function boundaryErrors(run: BenchRun): number {
-  return run.errors.mismatch + run.errors.protocol + run.errors.timeout;
+  // The rounds keep no loss apart from other errors, so over UDP the median round's count stands.
+  if (run.scenario.framing === "udp") {
+    return run.errors.mismatch + run.errors.protocol + run.errors.timeout - unansweredCount(run);
+  }
+  return benchRunErrors(run, ["mismatch", "protocol", "timeout"]);
+}
+
+/**
+ * Whether a run's connection count is its server's own rather than the profile's: sequential is always
+ * driven with one connection, a user's server with the connections it was given. Such runs join every
+ * group of their size and fragmentation.
+ */
+function hasOwnConnections(run: BenchRun): boolean {
+  return run.scenario.variant === "sequential" || run.scenario.server !== undefined;
 }
 
 export function groupRuns(runs: BenchRun[]): BenchGroup[] {
-  // Sequential is always driven with one connection: its runs join every group of their size and fragmentation.
   const sameStream = (a: BenchRun, b: BenchRun) =>
     a.scenario.size === b.scenario.size && a.scenario.fragmentation === b.scenario.fragmentation;
-  const concurrentRuns = runs.filter((run) => run.scenario.variant !== "sequential");
+  const concurrentRuns = runs.filter((run) => !hasOwnConnections(run));
   const leaders = concurrentRuns.filter(
     (run, index) =>
       concurrentRuns.findIndex(
@@ -37,12 +53,15 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
     const members = runs.filter(
       (run) =>
         sameStream(run, leader) &&
-        (run.scenario.variant === "sequential" || run.scenario.connections === leader.scenario.connections),
+        (hasOwnConnections(run) || run.scenario.connections === leader.scenario.connections),
     );
-    const correct = members.filter((run) => totalErrors(run) === 0);
+    const correct = members.filter((run) => benchRunErrors(run) === 0);
     const { size, connections, fragmentation } = leader.scenario;
+    const own = unique(
+      members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
+    );
     return {
-      title: `${formatSizeBytes(size)} messages, ${connections} connections (sequential: 1), fragmentation ${fragmentation}`,
+      title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")}${own.length > 0 ? ` (${own.join(", ")})` : ""}, fragmentation ${fragmentation}`,
       framings: unique(members.map((run) => run.scenario.framing)),
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>
@@ -55,14 +74,25 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
   });
 }
 
+/**
+ * A cell: the median round's rate (± the spread of the rounds) and p99; "broken" when no reply was
+ * verified, for its figures would be zeros.
+ */
 function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
   if (!run) return "-";
-  const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
-  const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
+  const errors = run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
+  if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
+  const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
   // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
   const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
   const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
-  return `${run === best ? "★ " : ""}${rate} msg/s${saturated}${separator}p99 ${p99Ms} ms${server}`;
+  // Over UDP the median and the loss belong beside p99: datagrams may go unanswered.
+  const latency =
+    run.scenario.framing === "udp"
+      ? `p50 ${formatLatencyUs(run.latencyUs.p50)} / p99 ${formatLatencyUs(run.latencyUs.p99)}${separator}loss ${(lossRatio(run) * 100).toFixed(2)}%`
+      : `p99 ${formatLatencyUs(run.latencyUs.p99)}`;
+  const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${saturated}${separator}${latency}${server}`;
+  return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${plural(errors, "error")}` : ""}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {
@@ -70,7 +100,7 @@ function errorsText(group: BenchGroup, framing: string): string {
     const run = group.cell(framing, variant);
     return sum + (run ? boundaryErrors(run) : 0);
   }, 0);
-  return total === 0 ? "0" : `${total.toLocaleString("en-US")} ✗`;
+  return total === 0 ? "0" : `${formatCount(total)} ✗`;
 }
 
 export function renderBenchTables(runs: BenchRun[]): string {
@@ -90,6 +120,35 @@ export function renderBenchTables(runs: BenchRun[]): string {
       return `${group.title}\n${table.toString()}`;
     })
     .join("\n\n");
+}
+
+/** How the cells were measured, in a sentence: the header of the Markdown file and of the terminal tables. */
+export function describeBenchSettings(result: BenchResult): string {
+  const { settings } = result;
+  if (!settings) return "Cells: one round each (a file from before rounds existed).";
+  return (
+    `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
+    `after a ${formatDurationMs(settings.warmupMs)} warm-up, ${formatCount(settings.pipelining)} pipelined per connection, ` +
+    `timeout ${formatDurationMs(settings.timeoutMs)}; ± is the farthest round from the median.`
+  );
+}
+
+/** The Markdown file `bench` writes beside its result: the machine, the settings, one table per group. */
+export function renderBenchDocument(result: BenchResult): string {
+  const { machine } = result;
+  return [
+    `# sockbench bench, ${result.profile} profile${result.partial ? " (partial: interrupted)" : ""}`,
+    "",
+    `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${plural(machine.cpus, "CPU")} (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
+    describeBenchSettings(result),
+    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors; broken: no reply verified.",
+    ...(result.partial
+      ? ["", `Interrupted: ${plural(result.runs.length, "scenario")} finished; the others did not run.`]
+      : []),
+    "",
+    renderBenchMarkdown(result.runs),
+    "",
+  ].join("\n");
 }
 
 export function renderBenchMarkdown(runs: BenchRun[]): string {

@@ -4,11 +4,17 @@
 import Table from "cli-table3";
 import type { CheckCell, CheckResult } from "../results/check-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import type { CheckResultRecord } from "../results/result-file.js";
+import { SOCKBENCH_VERSION } from "../version.js";
+import { formatCount, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { unique } from "./unique.js";
 
-/** What a cell shows: a known-broken framing's (naive's) cells say whether failing was expected of them. */
+/** What a cell shows: a known-broken framing's (naive's) cells say whether failing was expected of them; udp's, what was lost. */
 export function cellVerdict(cell: CheckCell): string {
+  if (cell.framing === "udp" && cell.lost !== undefined && cell.lost > 0) {
+    return `${cell.passed ? "pass" : "FAIL"}, lost ${cell.lost}/${cell.asked}`;
+  }
   if (!isKnownBrokenFraming(cell.framing)) return cell.passed ? "pass" : "FAIL";
   if (cell.mustFailBecause !== undefined) return cell.passed ? "unexpected pass" : "expected fail";
   // Where naive may pass or fail by chance, its verdict informs and decides nothing.
@@ -17,7 +23,7 @@ export function cellVerdict(cell: CheckCell): string {
 
 /** Exact bytes below 64 KiB, where 1023, 1024 and 1025 must stay apart. */
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${formatCount(sizeBytes)} B` : formatSizeBytes(sizeBytes);
 }
 
 export function formatCheckReport(result: CheckResult): string {
@@ -56,17 +62,31 @@ export function formatCheckReport(result: CheckResult): string {
     lines.push(`${cellVerdict(cell)} ${where}: ${why}`);
   }
   const counted = result.cells.length;
+  const udpCells = result.cells.filter((cell) => cell.framing === "udp");
+  const udpLost = udpCells.reduce((sum, cell) => sum + (cell.lost ?? 0), 0);
+  const udpAsked = udpCells.reduce((sum, cell) => sum + cell.asked, 0);
+  const udp =
+    udpCells.length > 0
+      ? `; udp kept every boundary and lost ${formatCount(udpLost)} of ${plural(udpAsked, "datagram")}`
+      : "";
   lines.push(
     result.passed
-      ? `check passed: ${counted} cells; eof, length and fixed held everywhere, naive failed wherever it must`
-      : `check FAILED: ${blocking.length} of ${counted} cells`,
+      ? `check passed: ${plural(counted, "cell")}; eof, length and fixed held everywhere, naive failed wherever it must${udp}`
+      : `check FAILED: ${formatCount(blocking.length)} of ${plural(counted, "cell")}`,
   );
   return `${lines.join("\n")}\n`;
 }
 
-/** The --json form: one entry per cell. */
-export function checkResultJson(result: CheckResult): object {
+/** Where and when a check ran, recorded in its JSON. */
+export type CheckRunAbout = Pick<CheckResultRecord, "startedAt" | "machine" | "context">;
+
+/** The --json form: one entry per cell, with the run's context. */
+export function checkResultJson(result: CheckResult, about: CheckRunAbout): CheckResultRecord {
   return {
+    tool: "sockbench",
+    kind: "check",
+    version: SOCKBENCH_VERSION,
+    ...about,
     passed: result.passed,
     cells: result.cells.map((cell) => ({
       framing: cell.framing,
@@ -76,6 +96,7 @@ export function checkResultJson(result: CheckResult): object {
       messages: cell.messages,
       errors: cell.errors,
       errorKinds: cell.errorKinds,
+      ...(cell.lost !== undefined ? { lost: cell.lost } : {}),
       verdict: cellVerdict(cell),
       ...(cell.mustFailBecause !== undefined ? { mustFailBecause: cell.mustFailBecause } : {}),
     })),

@@ -1,15 +1,25 @@
 // Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained.
+// A scenario is what was run (framing, sizes, connections, pipelining, rate; for bench also the server
+// variant and fragmentation), never where: two load runs against servers on different ports compare.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import { type MachineInfo, machineDifferences } from "../results/run-context.js";
+import { formatCount, formatPercent } from "./format-number.js";
+import { formatSizeBytes } from "./format-size.js";
 
 export interface ScenarioKey {
   framing: string;
-  variant: string;
-  size: string | number;
+  /** Bench: the server variant sockbench started; a load run's server is whatever it was. */
+  variant?: string;
+  /** One size, a load run's list of sizes, or its fixed message. */
+  size: number | number[] | string;
   connections: number;
   pipelining: number;
-  fragmentation: string;
+  /** Bench: the proxy's fragmentation. */
+  fragmentation?: string;
+  /** Open loop: requests per second asked; absent for a closed loop. */
+  rate?: number;
 }
 
 export interface ComparableRun {
@@ -17,6 +27,16 @@ export interface ComparableRun {
   messagesPerSec: number;
   p99Us: number;
   errorCount: number;
+}
+
+/** A result file as compare reads it. */
+export interface ComparableFile {
+  source: string;
+  /** The run's --label (load: in its config; bench: at the top). */
+  label?: string;
+  /** Absent from files written before the machine was recorded. */
+  machine?: MachineInfo;
+  runs: ComparableRun[];
 }
 
 export interface ComparisonRow {
@@ -37,15 +57,25 @@ export interface ComparisonOptions {
   correctnessOnly: boolean;
 }
 
+/** A scenario's size in words: `64 B`, `64 B,1 KiB`, or its fixed message. */
+export function scenarioSizeText(size: ScenarioKey["size"]): string {
+  if (typeof size === "string") return size;
+  return (Array.isArray(size) ? size : [size]).map((each) => formatSizeBytes(each)).join(",");
+}
+
+/** `length concurrent 64 B c10 p1 none`, or for a load run `length 64 B,1 KiB c10 p4 rate 2,000/s`. */
 export function scenarioKey(scenario: ScenarioKey): string {
   return [
     scenario.framing,
     scenario.variant,
-    scenario.size,
+    scenarioSizeText(scenario.size),
     `c${scenario.connections}`,
     `p${scenario.pipelining}`,
     scenario.fragmentation,
-  ].join(" ");
+    scenario.rate !== undefined ? `rate ${formatCount(scenario.rate)}/s` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(" ");
 }
 
 function fail(source: string, message: string): never {
@@ -58,44 +88,81 @@ function numberAt(value: unknown, path: string, source: string): number {
 }
 
 /** Reads the runs of a bench result file, or a single load result (its scenario taken from its config). */
-export function comparableRuns(json: unknown, source: string): ComparableRun[] {
+export function comparableFile(json: unknown, source: string): ComparableFile {
   if (typeof json !== "object" || json === null)
     fail(source, "not a sockbench result (expected a JSON object)");
   const record = json as Record<string, unknown>;
   if (record.tool !== "sockbench") fail(source, 'not a sockbench result (no "tool": "sockbench")');
-  const runs = Array.isArray(record.runs)
+  const isBench = Array.isArray(record.runs);
+  const runs = isBench
     ? (record.runs as Record<string, unknown>[])
     : [{ ...record, scenario: loadScenario(record, source) }];
-  return runs.map((run, index) => {
-    const at = `runs[${index}]`;
-    const throughput = (run.throughput ?? {}) as Record<string, unknown>;
-    const latency = (run.latencyUs ?? {}) as Record<string, unknown>;
-    const errors = (run.errors ?? {}) as Record<string, unknown>;
-    const scenario = run.scenario as ScenarioKey | undefined;
-    if (!scenario || typeof scenario.framing !== "string") fail(source, `${at}.scenario is missing`);
-    return {
-      scenario,
-      messagesPerSec: numberAt(throughput.messagesPerSec, `${at}.throughput.messagesPerSec`, source),
-      p99Us: numberAt(latency.p99, `${at}.latencyUs.p99`, source),
-      errorCount: Object.entries(errors).reduce(
-        (total, [kind, count]) => total + numberAt(count, `${at}.errors.${kind}`, source),
-        0,
-      ),
-    };
-  });
+  const label = isBench ? record.label : ((record.config ?? {}) as Record<string, unknown>).label;
+  return {
+    source,
+    ...(typeof label === "string" ? { label } : {}),
+    ...(isMachine(record.machine) ? { machine: record.machine } : {}),
+    runs: runs.map((run, index) => comparableRun(run, `runs[${index}]`, source)),
+  };
 }
 
-function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
+function isMachine(value: unknown): value is MachineInfo {
+  const machine = value as Partial<MachineInfo> | undefined;
+  return (
+    typeof machine?.cpuModel === "string" &&
+    typeof machine.cpus === "number" &&
+    typeof machine.node === "string"
+  );
+}
+
+/** A run's error counts: of every round when it has rounds (a bench cell), else of its one run. */
+function errorRecords(run: Record<string, unknown>): Record<string, unknown>[] {
+  const rounds = Array.isArray(run.rounds) ? (run.rounds as Record<string, unknown>[]) : [run];
+  return rounds.map((round) => (round.errors ?? {}) as Record<string, unknown>);
+}
+
+function comparableRun(run: Record<string, unknown>, at: string, source: string): ComparableRun {
+  const throughput = (run.throughput ?? {}) as Record<string, unknown>;
+  const latency = (run.latencyUs ?? {}) as Record<string, unknown>;
+  const scenario = run.scenario as ScenarioKey | undefined;
+  if (!scenario || typeof scenario.framing !== "string") fail(source, `${at}.scenario is missing`);
+  let errorCount = 0;
+  for (const errors of errorRecords(run)) {
+    for (const [kind, count] of Object.entries(errors)) {
+      errorCount += numberAt(count, `${at}.errors.${kind}`, source);
+    }
+  }
+  return {
+    scenario,
+    messagesPerSec: numberAt(throughput.messagesPerSec, `${at}.throughput.messagesPerSec`, source),
+    p99Us: numberAt(latency.p99, `${at}.latencyUs.p99`, source),
+    errorCount,
+  };
+}
+
+/** What a load run ran, from its config; the target is left out on purpose. */
+export function loadScenario(result: Record<string, unknown>, source: string): ScenarioKey {
   const config = (result.config ?? {}) as Record<string, unknown>;
   if (typeof config.framing !== "string") fail(source, "config.framing is missing");
+  const sizes = Array.isArray(config.sizes) ? config.sizes.map(Number) : [];
   return {
     framing: config.framing,
-    variant: String(config.target ?? "target"),
-    size: Array.isArray(config.sizes) ? config.sizes.join(",") : String(config.sizes ?? ""),
+    size: typeof config.message === "string" ? `message ${JSON.stringify(config.message)}` : sizes,
     connections: Number(config.connections ?? 0),
     pipelining: Number(config.pipelining ?? 0),
-    fragmentation: String(config.fragmentation ?? "none"),
+    ...(typeof config.rate === "number" ? { rate: config.rate } : {}),
   };
+}
+
+/** A warning when the two files come from different machines (or one does not say), else undefined. */
+export function machineWarning(a: ComparableFile, b: ComparableFile): string | undefined {
+  if (!a.machine || !b.machine) {
+    const unknown = [a, b].filter((file) => !file.machine).map((file) => file.source);
+    return `${unknown.join(" and ")} ${unknown.length === 1 ? "does" : "do"} not record the machine it ran on: speed differences may be the machine's`;
+  }
+  const differences = machineDifferences(a.machine, b.machine);
+  if (differences.length === 0) return undefined;
+  return `the files come from different machines (${differences.join(", ")}): speed differences say little about the code; --correctness-only judges errors alone`;
 }
 
 export function compareRuns(
@@ -122,7 +189,9 @@ export function compareRuns(
     row.throughputChange = old.messagesPerSec > 0 ? now.messagesPerSec / old.messagesPerSec - 1 : 0;
     row.p99Change = old.p99Us > 0 ? now.p99Us / old.p99Us - 1 : 0;
     if (!isKnownBrokenFraming(row.framing) && now.errorCount > old.errorCount) {
-      row.regressions.push(`errors rose from ${old.errorCount} to ${now.errorCount}`);
+      row.regressions.push(
+        `errors rose from ${formatCount(old.errorCount)} to ${formatCount(now.errorCount)}`,
+      );
     }
     if (options.correctnessOnly) continue;
     if (row.throughputChange < -options.threshold) {
@@ -131,8 +200,4 @@ export function compareRuns(
     if (row.p99Change > options.threshold) row.regressions.push(`p99 rose ${formatPercent(row.p99Change)}`);
   }
   return [...rows.values()];
-}
-
-export function formatPercent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
 }

@@ -1,15 +1,24 @@
 // Renders a comparison of two result files as a cli-table3 table, one row per scenario.
 
 import Table from "cli-table3";
-import { type ComparisonRow, formatPercent } from "./compare-results.js";
+import type { ComparisonRow } from "./compare-results.js";
+import { formatCount, formatPercent } from "./format-number.js";
 
-function signed(fraction: number | undefined): string {
+/** A change as a signed percentage: +12.0%, -3.5%. */
+export function signed(fraction: number | undefined): string {
   if (fraction === undefined) return "";
   return `${fraction >= 0 ? "+" : "-"}${formatPercent(Math.abs(fraction))}`;
 }
 
-function rate(value: number | undefined): string {
-  return value === undefined ? "-" : Math.round(value).toLocaleString("en-US");
+/** A whole number with thousands separators, or - when absent. */
+export function rate(value: number | undefined): string {
+  return value === undefined ? "-" : formatCount(value);
+}
+
+/** What became of a scenario: ok, its regressions, or in which file alone it ran. */
+export function verdict(row: ComparisonRow): string {
+  if (!row.before || !row.after) return `only in ${row.before ? "A" : "B"}`;
+  return row.regressions.join("; ") || "ok";
 }
 
 export function renderComparison(rows: ComparisonRow[]): string {
@@ -26,8 +35,8 @@ export function renderComparison(rows: ComparisonRow[]): string {
       rate(row.before?.p99Us),
       rate(row.after?.p99Us),
       signed(row.p99Change),
-      `${row.before?.errorCount ?? "-"} → ${row.after?.errorCount ?? "-"}`,
-      !row.before || !row.after ? `only in ${row.before ? "A" : "B"}` : row.regressions.join("; ") || "ok",
+      `${row.before ? formatCount(row.before.errorCount) : "-"} → ${row.after ? formatCount(row.after.errorCount) : "-"}`,
+      verdict(row),
     ]);
   }
   return table.toString();

@@ -1,37 +1,34 @@
 // The human report of a load run, in autocannon's style: a latency table, a throughput table sampled
 // once a second, errors by kind, and a closing line; cli-table3 draws the tables.
 
-import bytes from "bytes-iec";
 import Table from "cli-table3";
 import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
+import { percentileKey } from "../results/latency-percentiles.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
+import { formatCount, formatDurationMs, formatLatencyUs, plural } from "./format-number.js";
+import { formatBytesPerSecond, formatSizeBytes } from "./format-size.js";
 
 const TABLE_STYLE = { head: [], border: [] };
 
-function formatMs(latencyUs: number): string {
-  const ms = latencyUs / 1000;
-  return `${ms >= 100 ? Math.round(ms) : ms.toFixed(2)} ms`;
-}
+/** The columns of autocannon's latency table, unless --percentiles names others. */
+const AUTOCANNON_COLUMNS = [
+  ["2.5", "p2_5"],
+  ["50", "p50"],
+  ["97.5", "p97_5"],
+  ["99", "p99"],
+  ["99.9", "p999"],
+] as const;
 
-function formatBytes(byteCount: number): string {
-  return bytes.format(Math.round(byteCount), { decimalPlaces: 2 }) ?? `${byteCount} B`;
-}
-
-function latencyRow(label: string, latency: LatencySummary): string[] {
-  return [
-    label,
-    ...[
-      latency.p2_5,
-      latency.p50,
-      latency.p97_5,
-      latency.p99,
-      latency.p999,
-      latency.mean,
-      latency.stdev,
-      latency.max,
-    ].map(formatMs),
-  ];
+function latencyRow(
+  label: string,
+  latency: LatencySummary,
+  percentiles: readonly number[] | undefined,
+): string[] {
+  const atPercentiles = percentiles
+    ? percentiles.map((percentile) => latency.percentiles?.[percentileKey(percentile)] ?? 0)
+    : AUTOCANNON_COLUMNS.map(([, field]) => latency[field]);
+  return [label, ...[...atPercentiles, latency.mean, latency.stdev, latency.max].map(formatLatencyUs)];
 }
 
 /** Per-second samples as autocannon tabulates them: low percentiles, the mean and spread, the minimum. */
@@ -46,19 +43,23 @@ function sampleRow(label: string, samples: number[], format: (value: number) => 
   return [label, ...[at(1), at(2.5), at(50), at(97.5), mean, stdev, sorted[0] ?? 0].map(format)];
 }
 
-export function formatLoadReport(result: LoadResult): string {
+/** With `percentiles` (--percentiles), the latency columns are those, read from latencyUs.percentiles. */
+export function formatLoadReport(result: LoadResult, percentiles?: readonly number[]): string {
   const { config } = result;
   const lines: string[] = [];
   const load =
-    config.amount !== undefined ? `${config.amount} messages` : `${(config.durationMs ?? 0) / 1000} s`;
+    config.amount !== undefined ? plural(config.amount, "message") : formatDurationMs(config.durationMs ?? 0);
   const payload =
     config.message !== undefined
       ? `message ${JSON.stringify(config.message)}`
-      : `sizes ${config.sizes.join(", ")} B`;
+      : `${config.sizes.length === 1 ? "size" : "sizes"} ${config.sizes.map((size) => formatSizeBytes(size)).join(", ")}`;
   lines.push(
-    `sockbench load ${config.target}: ${config.transport === "http" ? "HTTP/1.1 POST" : `${config.framing} framing`}, ${config.connections} connections x ${config.pipelining} pipelined, ${load}, ${payload}, verify ${config.verify}` +
-      (config.rate !== undefined ? `, open loop at ${config.rate} requests/s` : ", closed loop") +
-      (config.workers > 1 ? `, ${config.workers} workers` : ""),
+    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, verify ${config.verify}` +
+      (config.rate !== undefined
+        ? `, open loop at ${formatCount(config.rate)} requests/s`
+        : ", closed loop") +
+      (config.workers > 1 ? `, ${plural(config.workers, "worker")}` : "") +
+      (result.partial ? `; PARTIAL: interrupted after ${result.durationS.toFixed(2)} s measured` : ""),
   );
   if (result.shard !== undefined) {
     const { index, count, firstConnection, connections } = result.shard;
@@ -75,12 +76,20 @@ export function formatLoadReport(result: LoadResult): string {
   }
 
   const latency = new Table({
-    head: ["Stat", "2.5%", "50%", "97.5%", "99%", "99.9%", "Avg", "Stdev", "Max"],
+    head: [
+      "Stat",
+      ...(percentiles?.map(percentileKey) ?? AUTOCANNON_COLUMNS.map(([key]) => key)).map((key) => `${key}%`),
+      "Avg",
+      "Stdev",
+      "Max",
+    ],
     style: TABLE_STYLE,
   });
-  latency.push(latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs));
+  latency.push(
+    latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs, percentiles),
+  );
   if (result.uncorrectedLatencyUs)
-    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs));
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles));
   lines.push(latency.toString());
 
   const throughput = new Table({
@@ -88,33 +97,32 @@ export function formatLoadReport(result: LoadResult): string {
     style: TABLE_STYLE,
   });
   const seconds = Math.max(1, Math.floor(result.durationS));
-  throughput.push(
-    sampleRow("Msg/Sec", result.perSecond.messages.slice(0, seconds), (value) => `${Math.round(value)}`),
-  );
-  throughput.push(sampleRow("Bytes/Sec", result.perSecond.bytes.slice(0, seconds), formatBytes));
+  throughput.push(sampleRow("Msg/Sec", result.perSecond.messages.slice(0, seconds), formatCount));
+  throughput.push(sampleRow("Bytes/Sec", result.perSecond.bytes.slice(0, seconds), formatBytesPerSecond));
   lines.push(throughput.toString());
-  lines.push(`Msg/Sec and Bytes/Sec are sampled once a second; ${seconds} samples.`);
+  lines.push(`Msg/Sec and Bytes/Sec are sampled once a second; ${plural(seconds, "sample")}.`);
 
   const errors = new Table({ head: ["Error", "Count", "Detail"], style: TABLE_STYLE });
   for (const kind of ERROR_KINDS) {
     const detail =
       kind === "mismatch"
         ? MISMATCH_KINDS.filter((each) => result.mismatches[each] > 0)
-            .map((each) => `${each} ${result.mismatches[each]}`)
+            .map((each) => `${each} ${formatCount(result.mismatches[each])}`)
             .join(", ")
         : "";
-    errors.push([kind, String(result.errors[kind]), detail]);
+    errors.push([kind, formatCount(result.errors[kind]), detail]);
   }
   lines.push(errors.toString());
   for (const sample of result.errorSamples) lines.push(`  ${sample}`);
 
-  const read = formatBytes(result.perSecond.bytes.reduce((sum, value) => sum + value, 0));
+  const read = formatSizeBytes(result.perSecond.bytes.reduce((sum, value) => sum + value, 0));
+  const { messages } = result;
   lines.push(
-    `${result.messages.verified} verified of ${result.messages.sent} sent (${result.messages.received} replies) in ${result.durationS.toFixed(2)} s, ${read} read; ${totalErrors(result)} errors`,
+    `${formatCount(messages.verified)} verified of ${formatCount(messages.sent)} sent (${plural(messages.received, "reply", "replies")}) in ${result.durationS.toFixed(2)} s, ${read} read; ${plural(totalErrors(result), "error")}`,
   );
   if (config.rate !== undefined) {
     lines.push(
-      `rate: ${result.throughput.achievedRate ?? 0} requests/s achieved of ${config.rate} asked (${result.messages.scheduled ?? 0} scheduled)`,
+      `rate: ${formatCount(result.throughput.achievedRate ?? 0)} requests/s achieved of ${formatCount(config.rate)} asked (${formatCount(messages.scheduled ?? 0)} scheduled)`,
     );
   }
   if (result.cpu) lines.push(formatCpu(result.cpu));

@@ -2,6 +2,7 @@
 
 import type { Writable } from "node:stream";
 import type { LoadProgress } from "../results/load-progress.js";
+import { formatCount, plural } from "./format-number.js";
 
 export class ProgressLine {
   private lastVerified = 0;
@@ -21,7 +22,7 @@ export class ProgressLine {
     this.lastVerified = progress.verified;
     this.lastElapsedMs = progress.elapsedMs;
     this.text(
-      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${rate} msg/s, ${progress.verified} verified, ${progress.errors} errors`,
+      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${formatCount(rate)} msg/s, ${formatCount(progress.verified)} verified, ${plural(progress.errors, "error")}`,
     );
   }
 

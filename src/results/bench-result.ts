@@ -1,33 +1,75 @@
 // The result of `sockbench bench` (the file of --out): one load result per scenario, each with the
 // scenario it ran, and the machine it ran on.
 
+import type { BenchRound } from "./bench-rounds.js";
 import type { FragmentationName } from "./fragmentation-name.js";
-import type { LoadResult } from "./load-result.js";
+import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
-/** The TCP framings, and `http`: one message per POST over HTTP/1.1 (node:http served, undici driven). */
-export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http"] as const;
+/**
+ * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, undici driven); `udp`:
+ * one message per datagram.
+ */
+export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http", "udp"] as const;
 export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
 export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
 export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 export interface BenchScenario {
   framing: BenchFraming;
-  variant: BenchVariant;
+  /** A built-in server variant, or the name of a user's server (then `server` is set). */
+  variant: BenchVariant | string;
+  /** A user's server: the command sockbench started it with (`{port}` still in it). */
+  server?: string;
   size: number;
   connections: number;
   pipelining: number;
   fragmentation: FragmentationName;
 }
 
+/**
+ * One cell: the full result of its median round (see bench-rounds.ts), the scenario, and every round's
+ * figures. Files written before rounds existed have one round and neither `rounds` nor `spread`.
+ */
 export interface BenchRun extends LoadResult {
   scenario: BenchScenario;
+  rounds?: BenchRound[];
+  /** The largest distance of a round's throughput from the median's, as a fraction of it. */
+  spread?: number;
+}
+
+/** How each cell was run; absent from files written before rounds existed. */
+export interface BenchSettings {
+  rounds: number;
+  /** Measured time of each round. */
+  roundMs: number;
+  /** Before a cell's first round only: later rounds find the server warm. */
+  warmupMs: number;
+  pipelining: number;
+  timeoutMs: number;
 }
 
 export interface BenchResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; memory: number; node: string; platform: string };
+  machine: MachineInfo;
+  /** Set by the bench command: its command line and the sockbench commit. */
+  context?: RunContext;
   profile: string;
+  /** The run's name (--label). */
+  label?: string;
+  settings?: BenchSettings;
   runs: BenchRun[];
+  /** Set when the bench was interrupted: `runs` holds the scenarios that finished every round. */
+  partial?: boolean;
+}
+
+/** A cell's errors of the given kinds (default: all), added over its rounds (older files: its one round). */
+export function benchRunErrors(run: BenchRun, kinds: readonly ErrorKind[] = ERROR_KINDS): number {
+  const rounds = run.rounds ?? [run];
+  return rounds.reduce(
+    (sum, round) => sum + kinds.reduce((kindSum, kind) => kindSum + round.errors[kind], 0),
+    0,
+  );
 }

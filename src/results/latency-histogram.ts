@@ -2,6 +2,7 @@
 // 3 significant digits, encoded compressed and base64 so results of several processes or machines merge.
 
 import hdr, { type Histogram } from "hdr-histogram-js";
+import { DEFAULT_PERCENTILES, latencyAtPercentiles } from "./latency-percentiles.js";
 
 export type LatencyHistogram = Histogram;
 
@@ -42,9 +43,14 @@ export interface LatencySummary {
   p99: number;
   p999: number;
   max: number;
+  /** Latency at each percentile of --percentiles (default DEFAULT_PERCENTILES), keyed "50", "99.9"... */
+  percentiles?: Record<string, number>;
 }
 
-export function summarizeLatency(histogram: LatencyHistogram): LatencySummary {
+export function summarizeLatency(
+  histogram: LatencyHistogram,
+  percentiles: readonly number[] = DEFAULT_PERCENTILES,
+): LatencySummary {
   const empty = histogram.totalCount === 0;
   const round2 = (value: number) => Math.round(value * 100) / 100;
   return {
@@ -58,5 +64,6 @@ export function summarizeLatency(histogram: LatencyHistogram): LatencySummary {
     p99: histogram.getValueAtPercentile(99),
     p999: histogram.getValueAtPercentile(99.9),
     max: histogram.maxValue,
+    percentiles: latencyAtPercentiles(histogram, percentiles),
   };
 }

@@ -17,6 +17,7 @@ import {
   type LoadResultConfig,
   type LoadResultShard,
 } from "./load-result.js";
+import { EMPTY_SECOND_HISTOGRAM, mergeSecondHistograms, p99OfEachSecond } from "./per-second-latency.js";
 
 export class MergeError extends Error {
   override readonly name = "MergeError";
@@ -29,14 +30,19 @@ function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T)
   return sum as T;
 }
 
-/** Each part's per-second series, shifted to start at the earliest part's second 0, added up. */
+/**
+ * Each part's per-second series, shifted to start at the earliest part's second 0, added up; per-second
+ * latency histograms add the same way when every part has them.
+ */
 function alignPerSecond(results: LoadResult[]): LoadResult["perSecond"] {
   const starts = results.map((result) => result.perSecond.startMs);
   const known = starts.filter((start): start is number => start !== undefined);
   // Results from before wall-clock keys (or without them) line up from their own second 0.
   const startMs = known.length === starts.length && known.length > 0 ? Math.min(...known) : undefined;
+  const withHistograms = results.every((result) => result.perSecond.histograms !== undefined);
   const messages: number[] = [];
   const bytes: number[] = [];
+  let histograms: string[] = [];
   for (const result of results) {
     const shift =
       startMs === undefined ? 0 : Math.round(((result.perSecond.startMs as number) - startMs) / 1000);
@@ -47,12 +53,20 @@ function alignPerSecond(results: LoadResult[]): LoadResult["perSecond"] {
     };
     add(messages, result.perSecond.messages);
     add(bytes, result.perSecond.bytes);
+    if (withHistograms) {
+      const shifted = [
+        ...Array(shift).fill(EMPTY_SECOND_HISTOGRAM),
+        ...(result.perSecond.histograms as string[]),
+      ];
+      histograms = mergeSecondHistograms(histograms, shifted);
+    }
   }
   const filled = (values: number[]) => Array.from(values, (value) => value ?? 0);
   return {
     ...(startMs !== undefined ? { startMs } : {}),
     messages: filled(messages),
     bytes: filled(bytes),
+    ...(withHistograms ? { p99Us: p99OfEachSecond(histograms), histograms } : {}),
   };
 }
 
@@ -116,6 +130,7 @@ export function mergeLoadResults(
     errorSamples: [],
     perSecond: alignPerSecond(results),
     warnings: [...new Set(results.flatMap((result) => result.warnings))],
+    ...(results.some((result) => result.partial) ? { partial: true } : {}),
   };
   const cpu = cpuTimes ?? addedCpuTimes(results);
   if (cpu !== undefined) counts.cpuTimes = cpu;

@@ -1,4 +1,4 @@
-// The result of a load run, as DESIGN.md's "A load result" lays it out (the JSON of --json and --out);
+// The result of a load run, as docs/result-format.md lays it out (the JSON of --json and --out);
 // src/results/load-result-merge.ts adds results up.
 
 import {
@@ -9,11 +9,13 @@ import {
   saturationWarning,
 } from "./cpu-usage.js";
 import {
+  decodeHistogram,
   encodeHistogram,
   type LatencyHistogram,
   type LatencySummary,
   summarizeLatency,
 } from "./latency-histogram.js";
+import type { MachineInfo, RunContext } from "./run-context.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -36,8 +38,8 @@ export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 export interface LoadResultConfig {
   target: string;
   /** Written by every run; absent from results written before HTTP existed (those are tcp). */
-  transport?: "tcp" | "http";
-  /** The TCP framing, or "http" over --transport http. */
+  transport?: "tcp" | "http" | "udp";
+  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp. */
   framing: string;
   connections: number;
   pipelining: number;
@@ -57,6 +59,8 @@ export interface LoadResultConfig {
   splitPieces?: number;
   /** Set when Nagle's algorithm was left on (--nagle). */
   nagle?: boolean;
+  /** The run's name (--label). */
+  label?: string;
   /** Connections opened per second at most, before the load starts (--connect-rate). */
   connectRate?: number;
   /** Set when the measured phase was to start at this wall-clock instant (--start-at), ISO 8601. */
@@ -79,6 +83,9 @@ export interface LoadResult {
   tool: "sockbench";
   version: string;
   startedAt: string;
+  /** Set by the load command: the machine it ran on and how it was run. */
+  machine?: MachineInfo;
+  context?: RunContext;
   config: LoadResultConfig;
   /** Set on a shard's part (load --shard); absent from a whole run and from a merged one. */
   shard?: LoadResultShard;
@@ -123,16 +130,26 @@ export interface LoadResult {
   histogram: string;
   uncorrectedHistogram?: string;
   /**
-   * Verified replies and bytes received in each second of the measured phase; second i starts at the
-   * wall-clock instant startMs + 1000 i (absent from results written before shards existed).
+   * Verified replies, bytes received and the p99 latency (µs, 0 without a reply) in each second of the
+   * measured phase; second i starts at the wall-clock instant startMs + 1000 i. `histograms` holds each
+   * second's latency histogram (encoded like `histogram`), so that per-second latency merges. startMs,
+   * p99Us and histograms are absent from results of older versions.
    */
-  perSecond: { startMs?: number; messages: number[]; bytes: number[] };
+  perSecond: {
+    startMs?: number;
+    messages: number[];
+    bytes: number[];
+    p99Us?: number[];
+    histograms?: string[];
+  };
   /**
    * CPU time over the measured phase: the driver's (every thread) and, when its process was known (bench,
    * --server-pid), the server's (with its descendants). Absent from results written before it existed.
    */
   cpu?: LoadCpu;
   warnings: string[];
+  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
+  partial?: boolean;
 }
 
 /** A result keeps this many error messages (the first ones), merged results too. */
@@ -160,7 +177,10 @@ export function completeLoadResult(
   const { cpuTimes, ...countsOnly } = counts;
   const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
   const warnings = counts.warnings.filter(
-    (warning) => !warning.startsWith(RATE_WARNING_PREFIX) && !warning.startsWith(SATURATION_WARNING_PREFIX),
+    (warning) =>
+      !warning.startsWith(RATE_WARNING_PREFIX) &&
+      !warning.startsWith(SATURATION_WARNING_PREFIX) &&
+      !warning.startsWith(NOTHING_VERIFIED_PREFIX),
   );
   const saturated = cpu ? saturationWarning(cpu) : undefined;
   if (saturated !== undefined) warnings.push(saturated);
@@ -168,6 +188,10 @@ export function completeLoadResult(
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
+  if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
+    warnings.push(nothingVerified(counts.config));
   }
   return {
     ...countsOnly,
@@ -190,6 +214,27 @@ export function completeLoadResult(
 }
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
+const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** Every request failed: most often the server speaks another framing (or protocol) than the run. */
+function nothingVerified(config: LoadResultConfig): string {
+  const cause =
+    config.transport === "http"
+      ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
+      : `the server's framing may not be ${config.framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
+  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${cause}`;
+}
+
+/** The result with its latency summaries read again at these percentiles (--percentiles). */
+export function withLatencyPercentiles(result: LoadResult, percentiles: readonly number[]): LoadResult {
+  return {
+    ...result,
+    latencyUs: summarizeLatency(decodeHistogram(result.histogram), percentiles),
+    ...(result.uncorrectedHistogram !== undefined
+      ? { uncorrectedLatencyUs: summarizeLatency(decodeHistogram(result.uncorrectedHistogram), percentiles) }
+      : {}),
+  };
+}
 
 export function totalErrors(result: LoadResult): number {
   return ERROR_KINDS.reduce((sum, kind) => sum + result.errors[kind], 0);

@@ -15,8 +15,9 @@ import cluster, { type Worker } from "node:cluster";
 import { type AddressInfo, createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { builtModulePath } from "../built-module.js";
+import { formatHostPort } from "../host-port.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
-import type { AnyServerOptions, RunningServer } from "./server-options.js";
+import type { RunningServer, StreamServerOptions } from "./server-options.js";
 
 /** A worker that has not exited this long after being told to close is killed. */
 const CLOSE_GRACE_MS = 5000;
@@ -30,14 +31,14 @@ export function defaultClusterWorkerCount(): number {
  * The connection limit is split evenly between workers, since each sees only its own connections.
  */
 export async function startClusterServer(
-  options: AnyServerOptions,
+  options: StreamServerOptions,
   workerCount: number,
 ): Promise<RunningServer> {
   if (!Number.isSafeInteger(workerCount) || workerCount < 1) {
     throw new Error(`a cluster needs a whole number of workers >= 1, got ${workerCount}`);
   }
   // Before forking: a framing that workers cannot rebuild fails here.
-  const spec = describeServer(options, Math.ceil(options.maxConnections / workerCount));
+  const spec = describeServer(options, workerCount);
   // Settings are global to the process and read at fork time; set them all right before forking.
   cluster.setupPrimary({
     exec: builtModulePath(import.meta.url, "./cluster-worker.js"),
@@ -60,7 +61,7 @@ export async function startClusterServer(
     if (dead) throw new Error(`worker ${dead.process.pid} stopped while the others were starting`);
     const { host } = addresses[0] as { host: string };
     const pids = workers.map((worker) => worker.process.pid).join(", ");
-    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${host}:${port}`);
+    options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${formatHostPort(host, port)}`);
     return new ClusterServer(workers, host, port, options.log);
   } catch (error) {
     await Promise.all(workers.map((worker) => killWorker(worker)));
@@ -103,13 +104,13 @@ class ClusterServer implements RunningServer {
     this.finished.catch(() => {});
   }
 
-  close(): Promise<void> {
+  close(graceMs = 0): Promise<void> {
     if (!this.closing) {
       this.closing = true;
-      for (const worker of this.live) send(worker, { kind: "close" });
+      for (const worker of this.live) send(worker, { kind: "close", graceMs });
       this.killTimer = setTimeout(() => {
         for (const worker of this.live) worker.process.kill("SIGKILL");
-      }, CLOSE_GRACE_MS);
+      }, CLOSE_GRACE_MS + graceMs);
     }
     return this.allExited;
   }

@@ -38,7 +38,7 @@ async function start(message: Extract<PrimaryMessage, { kind: "start" }>): Promi
 process.on("message", (message: PrimaryMessage) => {
   if (message.kind === "start") void start(message);
   // Disconnecting after the last message is flushed lets the worker end by itself, with exit code 0.
-  else void (server?.close() ?? Promise.resolve()).then(() => process.disconnect());
+  else void (server?.close(message.graceMs) ?? Promise.resolve()).then(() => process.disconnect());
 });
 
 send({ kind: "ready" });

@@ -5,7 +5,7 @@ import type { RunningServer, ServerOptions } from "./server-options.js";
 import { listen } from "./tcp-listener.js";
 
 export function startConcurrentServer(options: ServerOptions): Promise<RunningServer> {
-  return listen(options, (socket) => {
-    void serveConnection(socket, options);
+  return listen(options, (socket, guards) => {
+    void serveConnection(socket, options, guards);
   });
 }

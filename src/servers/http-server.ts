@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
+import { RateLimitedLog } from "../rate-limited-log.js";
+import { DEFAULT_FRAME_TIMEOUT_MS } from "./connection-guards.js";
 import { describePeer } from "./serve-connection.js";
 import type { HttpServerOptions, RunningServer } from "./server-options.js";
 import { listen } from "./tcp-listener.js";
@@ -17,15 +19,25 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
   const server = createServer({ noDelay: true }, (request, response) => answer(request, response, options));
   // Idle means silent, during a request (timeout) or between keep-alive requests (keepAliveTimeout, to
   // which recent node versions add a keepAliveTimeoutBuffer of grace, hence the socket's own figure in the
-  // log); headersTimeout and requestTimeout keep node's defaults, which bound a slow but busy peer.
+  // log). A request is a frame: requestTimeout is the frame deadline, and the headers get no longer.
+  // node:http has no minimum receive rate; its deadlines bound a slow but busy peer.
   server.timeout = options.idleTimeoutMs;
   server.keepAliveTimeout = options.idleTimeoutMs;
+  const frameTimeoutMs = options.frameTimeoutMs ?? DEFAULT_FRAME_TIMEOUT_MS;
+  server.requestTimeout = frameTimeoutMs;
+  if (frameTimeoutMs > 0) server.headersTimeout = frameTimeoutMs;
+  const log = new RateLimitedLog(options.log);
+  server.on("close", () => log.flush());
   server.on("timeout", (socket: Socket) => {
-    options.log(`${describePeer(socket)} closed: idle for ${socket.timeout ?? options.idleTimeoutMs} ms`);
+    log.note(
+      "idle-timeout",
+      `${describePeer(socket)} closed: idle for ${socket.timeout ?? options.idleTimeoutMs} ms`,
+    );
     socket.destroy();
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
-    options.log(`${describePeer(socket)} closed: bad HTTP request: ${error.code ?? error.message}`);
+    const code = error.code ?? error.message;
+    log.note(`bad-request ${code}`, `${describePeer(socket)} closed: bad HTTP request: ${code}`);
     if (error.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();
       return;

@@ -1,16 +1,18 @@
-// Serves one connection: decode requests, answer each through the app, frame the replies. A peer
-// that breaks the framing, or stops reading, affects only its own connection.
+// Serves one connection: decodes requests with the framing, answers each with the app, and keeps
+// its peer within the server's guards (idle timeout, frame deadline, receive rate, buffer budget). A
+// misbehaving peer only ever closes its own connection.
 
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
 import type { Framing } from "../framing/framing.js";
 import { joinedForWrite } from "../framing/write-batch.js";
+import type { ConnectionGuards } from "./connection-guards.js";
+import { FairShare } from "./fair-share.js";
 
 export interface ConnectionContext {
   framing: Framing;
   app: App;
   idleTimeoutMs: number;
-  log: (line: string) => void;
 }
 
 export function describePeer(socket: Socket): string {
@@ -18,28 +20,60 @@ export function describePeer(socket: Socket): string {
 }
 
 /** Resolves once the connection is closed, however it ends. */
-export function serveConnection(socket: Socket, context: ConnectionContext): Promise<void> {
-  const { framing, app, log } = context;
+export function serveConnection(
+  socket: Socket,
+  context: ConnectionContext,
+  guards: ConnectionGuards,
+): Promise<void> {
+  const { framing, app } = context;
   const peer = describePeer(socket);
   const decoder = framing.createDecoder();
-  const fail = (reason: string) => {
-    log(`${peer} closed: ${reason}`);
+  const fail = (reason: string, detail: string) => {
+    guards.log.note(reason, `${peer} closed: ${detail}`);
     socket.destroy();
   };
+  const clock = guards.frames.track(fail);
+  // Reading stops while replies wait for a peer that does not read them, and while the server's
+  // buffer budget is spent and this connection holds more than its allowance; it goes on when neither.
+  let waitingForDrain = false;
+  const readIfFree = () => {
+    if (waitingForDrain || holder.waiting || fairShare.yielding || socket.destroyed) return;
+    socket.resume();
+    clock.suspend(false);
+  };
+  const holder = guards.budget.holder(readIfFree);
+  const fairShare = new FairShare();
 
   socket.setNoDelay(true);
   if (context.idleTimeoutMs > 0) {
-    socket.setTimeout(context.idleTimeoutMs, () => fail(`idle for ${context.idleTimeoutMs} ms`));
+    socket.setTimeout(context.idleTimeoutMs, () =>
+      fail("idle-timeout", `idle for ${context.idleTimeoutMs} ms`),
+    );
   }
   socket.on("data", (chunk: Buffer) => {
     let replies: Buffer[];
     try {
       replies = decoder.push(chunk).map((request) => app.respond(request));
     } catch (error) {
-      fail(`protocol error: ${(error as Error).message}`);
+      fail("protocol-error", `protocol error: ${(error as Error).message}`);
       return;
     }
-    if (replies.length === 0) return;
+    clock.received(chunk.length, decoder.bufferedBytes > 0);
+    if (replies.length > 0 && !writeReplies(replies)) return;
+    if (holder.hold(decoder.bufferedBytes + socket.writableLength) && !waitingForDrain) {
+      guards.log.note(
+        "buffer-budget",
+        `${peer} paused: ${guards.budget.totalBytes} bytes held for all connections, over --max-buffered ${guards.budget.maxBytes}; read again when there is room`,
+      );
+      socket.pause();
+      clock.suspend(true);
+      return;
+    }
+    // Yielding for the rest of this turn is too short to matter to the frame clock.
+    if (fairShare.spend(chunk.length, readIfFree)) socket.pause();
+  });
+  /** Writes the replies to one read in one write; false when the connection was closed instead. */
+  const writeReplies = (replies: Buffer[]): boolean => {
     const parts: Buffer[] = [];
     let byteCount = 0;
     try {
@@ -50,10 +84,10 @@ export function serveConnection(socket: Socket, context: ConnectionContext): Pro
         }
       }
     } catch (error) {
-      fail(`reply cannot be framed: ${(error as Error).message}`);
-      return;
+      fail("reply-unframeable", `reply cannot be framed: ${(error as Error).message}`);
+      return false;
     }
-    // The replies to one read leave in one write: small ones joined, large ones corked uncopied.
+    // Small replies joined, large ones corked uncopied.
     const joined = joinedForWrite(parts, byteCount);
     let writable = true;
     if (joined !== undefined) {
@@ -64,17 +98,33 @@ export function serveConnection(socket: Socket, context: ConnectionContext): Pro
       socket.uncork();
     }
     // Backpressure: a peer that does not read stops being read, so its replies cannot pile up here.
-    if (!writable) {
+    if (!writable && !waitingForDrain) {
+      waitingForDrain = true;
       socket.pause();
-      socket.once("drain", () => socket.resume());
+      clock.suspend(true);
+      socket.once("drain", () => {
+        waitingForDrain = false;
+        holder.hold(decoder.bufferedBytes);
+        readIfFree();
+      });
+    }
+    return true;
+  };
+  socket.on("end", () => {
+    if (decoder.bufferedBytes > 0) {
+      guards.log.note(
+        "end-mid-frame",
+        `${peer} closed mid-frame with ${decoder.bufferedBytes} bytes unanswered`,
+      );
     }
   });
-  socket.on("end", () => {
-    if (decoder.bufferedBytes > 0)
-      log(`${peer} closed mid-frame with ${decoder.bufferedBytes} bytes unanswered`);
-  });
   socket.on("error", (error: NodeJS.ErrnoException) => {
-    log(`${peer} closed: ${error.code ?? error.message}`);
+    const code = error.code ?? error.message;
+    guards.log.note(`error ${code}`, `${peer} closed: ${code}`);
+  });
+  socket.once("close", () => {
+    clock.stop();
+    holder.release();
   });
   socket.resume();
   return new Promise((resolve) => socket.once("close", () => resolve()));

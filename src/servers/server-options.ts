@@ -6,8 +6,11 @@ import type { Framing } from "../framing/framing.js";
 export const SERVER_VARIANTS = ["single-shot", "sequential", "concurrent", "cluster"] as const;
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
 
-/** tcp: messages cut by a framing; http: one message per POST body, the reply in the response body. */
-export const TRANSPORTS = ["tcp", "http"] as const;
+/**
+ * tcp: messages cut by a framing; http: one message per POST body, the reply in the response body;
+ * udp: one message per datagram, the reply in one datagram back.
+ */
+export const TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -24,7 +27,15 @@ export interface ListenOptions {
   idleTimeoutMs: number;
   /** Connections beyond this many (served or queued) are closed at once with a log line. */
   maxConnections: number;
-  /** One line per event worth a log (protocol errors, refused connections); stderr by default. */
+  /** Absent: a quarter of maxConnections. Connections beyond this many from one address are refused. */
+  maxConnectionsPerAddress?: number;
+  /** A frame must be complete this long after its first byte, or its peer is closed; 0: never. Absent: 30 s. */
+  frameTimeoutMs?: number;
+  /** Mid-frame, a peer sending slower than this (over 5 s windows) is closed; 0: no minimum. Absent: 1 KiB/s. */
+  minReceiveBytesPerS?: number;
+  /** Bytes held for all connections (partial frames, unsent replies) before the largest holders stop being read. Absent: a quarter of memory. */
+  maxBufferedBytes?: number;
+  /** One line per event worth a log (protocol errors, refused connections); at most one per reason a second, with counts. */
   log: (line: string) => void;
   /** Serve TLS with this certificate and key (PEM); the decrypted sockets are served like plain ones. */
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -46,7 +57,17 @@ export interface HttpServerOptions extends ListenOptions {
   maxBodyBytes: number;
 }
 
-export type AnyServerOptions = ServerOptions | HttpServerOptions;
+/** UDP has no connections: nothing to accept, time out, count or encrypt. */
+export interface UdpServerOptions extends Pick<ListenOptions, "host" | "port" | "log"> {
+  transport: "udp";
+  app: App;
+  /** A request datagram above this is dropped with a log line (the part --max-frame plays over TCP). */
+  maxRequestBytes: number;
+}
+
+/** The servers over a byte stream (TCP): what the cluster variant hands to its workers. */
+export type StreamServerOptions = ServerOptions | HttpServerOptions;
+export type AnyServerOptions = StreamServerOptions | UdpServerOptions;
 
 export interface RunningServer {
   readonly host: string;
@@ -55,6 +76,10 @@ export interface RunningServer {
   readonly target?: string;
   /** Settles when the server stops by itself (single-shot) or is closed. */
   readonly finished: Promise<void>;
-  /** Stops accepting, closes every connection and waits until the server is down. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes every connection and waits until the server is down. With `graceMs` (Ctrl-C
+   * on `serve`) a connection stops being read, its replies already written still go out, and it is ended
+   * cleanly; whatever is still open after `graceMs` is destroyed. Without, connections are destroyed at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }

@@ -6,14 +6,14 @@ import { listen } from "./tcp-listener.js";
 
 export async function startSingleShotServer(options: ServerOptions): Promise<RunningServer> {
   let accepted = false;
-  const listener = await listen(options, (socket) => {
+  const listener = await listen(options, (socket, guards) => {
     if (accepted) {
       socket.destroy();
       return;
     }
     accepted = true;
     listener.server.close();
-    void serveConnection(socket, options).then(() => listener.close());
+    void serveConnection(socket, options, guards).then(() => listener.close());
   });
   return listener;
 }

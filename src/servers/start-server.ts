@@ -1,4 +1,4 @@
-// Starts a server of the named variant, over TCP with a framing or over HTTP.
+// Starts a server of the named variant, over TCP with a framing, over HTTP or over UDP.
 
 import { defaultClusterWorkerCount, startClusterServer } from "./cluster-server.js";
 import { startConcurrentServer } from "./concurrent-server.js";
@@ -6,11 +6,15 @@ import { startHttpServer } from "./http-server.js";
 import { startSequentialServer } from "./sequential-server.js";
 import type { AnyServerOptions, RunningServer, ServerVariant, Transport } from "./server-options.js";
 import { startSingleShotServer } from "./single-shot-server.js";
+import { startUdpServer } from "./udp-server.js";
 
 /** Why a variant cannot serve a transport, or undefined when it can. */
 export function unsupportedCombination(variant: ServerVariant, transport: Transport): string | undefined {
   if (transport === "http" && (variant === "single-shot" || variant === "sequential")) {
     return `--transport http runs with --variant concurrent or cluster, not ${variant}: node:http accepts and serves every connection at once`;
+  }
+  if (transport === "udp" && variant !== "concurrent") {
+    return `--transport udp runs with --variant concurrent only, not ${variant}: UDP has no connections to take one at a time or to share between processes, each datagram is answered as it comes`;
   }
   return undefined;
 }
@@ -23,6 +27,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const unsupported = unsupportedCombination(variant, options.transport ?? "tcp");
   if (unsupported) throw new Error(unsupported);
+  if (options.transport === "udp") return startUdpServer(options);
   if (variant === "cluster") return startClusterServer(options, workerCount);
   if (options.transport === "http") return startHttpServer(options);
   switch (variant) {

@@ -2,9 +2,13 @@
 // connections, tracks sockets so that close() is prompt, and announces the bound address. Variants
 // only decide when a socket is served.
 
+import { Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { formatHostPort } from "../host-port.js";
 import { countOpenFds, fdLimitAdvice, fdsNeeded, readFdLimit } from "../platform/fd-limit.js";
+import { ConnectionGuards } from "./connection-guards.js";
+import { fileLimitWarning } from "./fd-limit.js";
 import { describePeer } from "./serve-connection.js";
 import type { ListenOptions, RunningServer } from "./server-options.js";
 
@@ -31,6 +35,8 @@ function fdRoomOf(
 /** Descriptors kept free beyond those held at start: a log file, a worker's pipe, a TLS session file. */
 const FD_HEADROOM = 8;
 
+const DEFAULT_BACKLOG = 511;
+
 export interface Listener extends RunningServer {
   readonly server: Server;
   readonly target: string;
@@ -43,12 +49,20 @@ export interface Listener extends RunningServer {
  * queued connection must not be read yet), or with `options.tls` a TLS server whose decrypted sockets
  * are paused once the handshake is done; an HTTP server passes its own, which serves its sockets itself.
  */
+function endAfterReplies(socket: Socket): void {
+  socket.removeAllListeners("data");
+  socket.on("data", () => {});
+  socket.resume();
+  socket.end();
+}
+
 export async function listen(
   options: ListenOptions,
-  onSocket: (socket: Socket) => void,
+  onSocket: (socket: Socket, guards: ConnectionGuards) => void,
   givenServer?: Server,
 ): Promise<Listener> {
   const sockets = new Set<Socket>();
+  const guards = new ConnectionGuards(options);
   const isTls = givenServer === undefined && options.tls !== undefined;
   const server =
     givenServer ??
@@ -62,25 +76,53 @@ export async function listen(
 
   const fdRoom = fdRoomOf(options.maxConnections);
   server.on(isTls ? "secureConnection" : "connection", (socket: Socket) => {
+    // Over a Unix socket every peer is local and nameless: only the total is capped.
+    const address = options.unixPath === undefined ? socket.remoteAddress : "unix";
+    if (address === undefined) {
+      // Reset before it was accepted: the kernel no longer knows who it was.
+      guards.log.note(
+        "gone",
+        "a peer reset its connection before it could be accepted (its address is gone with it)",
+      );
+      socket.destroy();
+      return;
+    }
     if (sockets.size >= options.maxConnections) {
-      options.log(`${describePeer(socket)} refused: max connections ${options.maxConnections} reached`);
+      guards.log.note(
+        "max-connections",
+        `${describePeer(socket)} refused: max connections ${options.maxConnections} reached`,
+      );
+      socket.destroy();
+      return;
+    }
+    if (options.unixPath === undefined && !guards.admit(address)) {
+      guards.log.note(
+        "max-connections-per-address",
+        `${describePeer(socket)} refused: ${guards.maxConnectionsPerAddress} connections from ${address} already (--max-connections-per-address)`,
+      );
       socket.destroy();
       return;
     }
     if (fdRoom !== undefined && sockets.size >= fdRoom.connections) {
-      options.log(`${describePeer(socket)} refused: ${fdRoom.refusal(sockets.size)}`);
+      guards.log.note("file-limit", `${describePeer(socket)} refused: ${fdRoom.refusal(sockets.size)}`);
       socket.destroy();
       return;
     }
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (options.unixPath === undefined) guards.leave(address);
+    });
     if (isTls) socket.pause();
-    onSocket(socket);
+    onSocket(socket, guards);
   });
   if (isTls) {
     // A client that fails the handshake is that client's problem: one log line, the server goes on.
     server.on("tlsClientError", (error: Error, socket: Socket) => {
-      options.log(`${describePeer(socket)} closed: TLS handshake failed: ${error.message}`);
+      guards.log.note(
+        "tls-handshake",
+        `${describePeer(socket)} closed: TLS handshake failed: ${error.message}`,
+      );
     });
   }
 
@@ -90,21 +132,45 @@ export async function listen(
       server.off("error", reject);
       resolve();
     };
-    if (options.unixPath !== undefined) server.listen(options.unixPath, ready);
-    else server.listen(options.port, options.host, ready);
+    // The accept queue holds a burst as large as the connection limit (node's default is 511; the kernel
+    // caps it at net.core.somaxconn): a flood of connects must not crowd out a legitimate SYN.
+    const backlog = Math.max(DEFAULT_BACKLOG, options.maxConnections);
+    if (options.unixPath !== undefined) server.listen(options.unixPath, backlog, ready);
+    else server.listen(options.port, options.host, backlog, ready);
   });
+  const warning = fileLimitWarning(options.maxConnections);
+  if (warning) options.log(warning);
   const address = server.address();
   if (address === null) throw new Error("server has no address");
   const host = typeof address === "string" ? address : address.address;
   const port = typeof address === "string" ? 0 : address.port;
   const target =
-    typeof address === "string"
-      ? `unix:${address}`
-      : `${isTls ? "tls://" : ""}${host.includes(":") ? `[${host}]` : host}:${port}`;
+    typeof address === "string" ? `unix:${address}` : `${isTls ? "tls://" : ""}${formatHostPort(host, port)}`;
 
-  const close = async (): Promise<void> => {
-    for (const socket of sockets) socket.destroy();
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  const close = async (graceMs = 0): Promise<void> => {
+    const closed = server.listening
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
+    let graceTimer: NodeJS.Timeout | undefined;
+    if (graceMs > 0) {
+      if (server instanceof HttpServer) {
+        // node:http closes idle connections itself; one whose response is in progress is idle once it
+        // is sent, and a keep-alive timeout of 1 ms (Node adds its own second) closes it then.
+        server.keepAliveTimeout = 1;
+      } else {
+        // Replies already written are flushed before the FIN; what arrives from now on is read and dropped,
+        // so that the peer's own FIN is seen and the socket closes without waiting for the grace to end.
+        for (const socket of sockets) endAfterReplies(socket);
+      }
+      graceTimer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+    } else {
+      for (const socket of sockets) socket.destroy();
+    }
+    await closed;
+    clearTimeout(graceTimer);
+    guards.close();
     markFinished();
   };
   return { server, host, port, target, finished, close, finish: markFinished };

@@ -2,20 +2,27 @@
 // load driver, and gathers one result file. Servers run as child processes, so the driver never shares
 // their event loop.
 
-import { availableParallelism, cpus, totalmem } from "node:os";
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
 import { DEFAULT_MAX_CONNECTIONS } from "../servers/server-options.js";
 import { SOCKBENCH_VERSION } from "../version.js";
+import { runCellRounds } from "./bench-cell-rounds.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
+import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { runUserServerScenarios, type UserBenchServer, userServerScenarios } from "./user-bench-servers.js";
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
+  /**
+   * Aborting it (Ctrl-C) stops the bench: the scenario in progress is dropped, the result holds those
+   * that finished every round and is marked `partial`.
+   */
+  signal?: AbortSignal;
 }
 
 function serveArguments(scenario: BenchScenario): string[] {
@@ -23,7 +30,8 @@ function serveArguments(scenario: BenchScenario): string[] {
   if (scenario.connections > DEFAULT_MAX_CONNECTIONS) {
     served.push("--max-connections", String(scenario.connections));
   }
-  if (scenario.framing === "http") return [...served, "--transport", "http"];
+  if (scenario.framing === "http" || scenario.framing === "udp")
+    return [...served, "--transport", scenario.framing];
   if (scenario.framing === "fixed") {
     return [...served, "--framing", "fixed", "--record-size", String(recordSizeFor(scenario.size))];
   }
@@ -32,66 +40,93 @@ function serveArguments(scenario: BenchScenario): string[] {
 
 /** How the driver speaks to the scenario's server: a TCP framing, or HTTP. */
 function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
-  if (scenario.framing === "http") return { transport: "http" };
+  if (scenario.framing === "http" || scenario.framing === "udp") return { transport: scenario.framing };
   if (scenario.framing === "fixed") return { framing: "fixed", recordSize: recordSizeFor(scenario.size) };
   return { framing: scenario.framing };
 }
 
+/** The scenario's rounds on the built-in server; undefined when interrupted before the last one ended. */
 async function runScenario(
   scenario: BenchScenario,
   server: ServerProcess,
   profile: BenchProfile,
-): Promise<BenchRun> {
+  signal: AbortSignal | undefined,
+): Promise<BenchRun | undefined> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  const result = await withFragmentedTarget(server, fragmentation, (target) =>
-    runLoad({
-      target,
-      ...transportConfig(scenario),
-      connections: scenario.connections,
-      pipelining: scenario.pipelining,
-      sizesBytes: [scenario.size],
-      warmupMs: profile.warmupMs,
-      durationMs: profile.durationMs,
-      timeoutMs: profile.timeoutMs,
-      verify: "echo",
-      splitPieces: fragmentation.splitPieces ?? 1,
-      serverPid: server.pid,
-    }),
+  return withFragmentedTarget(server, fragmentation, (target) =>
+    runCellRounds(scenario, profile, signal, (warmupMs) =>
+      runLoad(
+        {
+          target,
+          ...transportConfig(scenario),
+          connections: scenario.connections,
+          pipelining: scenario.pipelining,
+          sizesBytes: [scenario.size],
+          warmupMs,
+          durationMs: profile.durationMs,
+          timeoutMs: profile.timeoutMs,
+          verify: "echo",
+          splitPieces: fragmentation.splitPieces ?? 1,
+          serverPid: server.pid,
+        },
+        signal ? { signal } : {},
+      ),
+    ),
   );
-  return { scenario, ...result };
 }
 
-export async function runBench(profile: BenchProfile, hooks: BenchHooks = {}): Promise<BenchResult> {
+/**
+ * Runs the profile's scenarios on the built-in servers, then the same sizes on each of the user's
+ * servers (`userServers`), all into one result.
+ */
+export async function runBench(
+  profile: BenchProfile,
+  hooks: BenchHooks = {},
+  userServers: readonly UserBenchServer[] = [],
+): Promise<BenchResult> {
   const result: BenchResult = {
     tool: "sockbench",
     version: SOCKBENCH_VERSION,
     startedAt: new Date().toISOString(),
-    machine: {
-      cpus: availableParallelism(),
-      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
-      memory: totalmem(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
+    machine: describeMachine(),
     profile: profile.name,
+    settings: {
+      rounds: profile.rounds,
+      roundMs: profile.durationMs,
+      warmupMs: profile.warmupMs,
+      pipelining: profile.pipelining,
+      timeoutMs: profile.timeoutMs,
+    },
     runs: [],
   };
-  const scenarios = benchScenarios(profile);
+  const builtIn = benchScenarios(profile);
+  const own = userServers.map((userServer) => userServerScenarios(userServer, profile));
+  const total = builtIn.length + own.reduce((sum, scenarios) => sum + scenarios.length, 0);
+  let started = 0;
+  const onStart = (scenario: BenchScenario) => hooks.onScenarioStart?.(started++, total, scenario);
   let server: ServerProcess | undefined;
   let serverKey = "";
   try {
-    for (const [index, scenario] of scenarios.entries()) {
-      hooks.onScenarioStart?.(index, scenarios.length, scenario);
+    for (const scenario of builtIn) {
+      if (hooks.signal?.aborted) break;
+      onStart(scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
         await server?.stop();
         server = await startServerProcess(serveArguments(scenario));
         serverKey = key;
       }
-      result.runs.push(await runScenario(scenario, server as ServerProcess, profile));
+      const run = await runScenario(scenario, server as ServerProcess, profile, hooks.signal);
+      if (run) result.runs.push(run);
     }
   } finally {
     await server?.stop();
   }
-  return result;
+  for (const [index, userServer] of userServers.entries()) {
+    if (hooks.signal?.aborted) break;
+    result.runs.push(
+      ...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, hooks.signal)),
+    );
+  }
+  return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }

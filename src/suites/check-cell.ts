@@ -6,7 +6,7 @@ import { getApp } from "../apps/registry.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
-import type { CheckCell } from "../results/check-result.js";
+import type { CheckCell, CheckRowName } from "../results/check-result.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { totalErrors } from "../results/load-result.js";
@@ -15,6 +15,7 @@ import { FRAGMENTATIONS, type Fragmentation } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { naiveMustFailReason } from "./naive-expectations.js";
 import { recordSizeFor } from "./record-size.js";
+import { DEFAULT_MAX_LOSS, runUdpCheckCell } from "./udp-check-cell.js";
 
 /** Each cell moves about this many payload bytes each way, and at least one message. */
 const CELL_BUDGET_BYTES = 2 * 1024 * 1024;
@@ -58,11 +59,13 @@ function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOpti
   return framing === "fixed" ? { recordSize: recordSizeFor(sizeBytes) } : {};
 }
 
-/** One cell to run: which framing, size and fragmentation. */
+/** One cell to run: which framing (or udp), size and fragmentation. */
 export interface CheckCellPlan {
-  framing: FramingName;
+  framing: CheckRowName;
   size: number;
   fragmentation: FragmentationName;
+  /** udp: the share of datagrams that may go unanswered. */
+  maxLoss?: number;
 }
 
 /** Builds the framing the cell's server decodes with (default: the registry's; a test hands in a broken one). */
@@ -81,6 +84,7 @@ export async function runCheckCell(
   serverFramingOf: ServerFramingFactory = createFraming,
 ): Promise<CheckCell> {
   const { framing, size: sizeBytes, fragmentation: fragmentationName } = plan;
+  if (framing === "udp") return runUdpCheckCell(sizeBytes, CELL_TIMEOUT_MS, plan.maxLoss ?? DEFAULT_MAX_LOSS);
   const framingOptions = framingOptionsFor(framing, sizeBytes);
   const serverFraming = serverFramingOf(framing, framingOptions);
   const server = await startServer("concurrent", {

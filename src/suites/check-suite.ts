@@ -1,17 +1,24 @@
 // `sockbench check`: the correctness matrix. Every framing at every size under every fragmentation, each
 // cell (src/suites/check-cell.ts) a bounded, verified load against the concurrent echo server through
-// the proxy; this module plans the matrix and schedules its cells over lanes and threads.
+// the proxy, and a udp row beside them (udp-check-cell.ts); this module plans the matrix and schedules
+// its cells over lanes and threads.
 
-import { FRAMING_NAMES, type FramingName } from "../framing/framing.js";
-import type { CheckCell, CheckResult } from "../results/check-result.js";
+import { maxDatagramBytes } from "../framing/datagram-limits.js";
+import { FRAMING_NAMES } from "../framing/framing.js";
+import type { CheckCell, CheckResult, CheckRowName } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { type CheckCellPlan, cellCost, runCheckCell, type ServerFramingFactory } from "./check-cell.js";
 import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
+import { DEFAULT_MAX_LOSS } from "./udp-check-cell.js";
 
 export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
+export const CHECK_ROWS: readonly CheckRowName[] = [...FRAMING_NAMES, "udp"];
 
 export interface CheckOptions {
-  framings?: readonly FramingName[];
+  /** Rows to run: framings, and udp (default: all of them). */
+  framings?: readonly CheckRowName[];
+  /** udp: the share of datagrams that may go unanswered (default 0). */
+  maxLoss?: number;
   sizesBytes?: readonly number[];
   fragmentations?: readonly FragmentationName[];
   /** The framing the server decodes with (default: the registry's); a test hands in a broken one. */
@@ -23,7 +30,7 @@ export interface CheckOptions {
   onCellStart?: (
     index: number,
     total: number,
-    framing: FramingName,
+    framing: CheckRowName,
     size: number,
     fragmentation: FragmentationName,
   ) => void;
@@ -38,12 +45,23 @@ export const DEFAULT_CHECK_CONCURRENCY = 2;
  * cells start first; the cells come back in matrix order: framing, size, fragmentation.
  */
 export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
-  const framings = options.framings ?? FRAMING_NAMES;
+  const framings = options.framings ?? CHECK_ROWS;
   const sizes = options.sizesBytes ?? CHECK_SIZES_BYTES;
   const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
-  const plan: CheckCellPlan[] = framings.flatMap((framing) =>
-    sizes.flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation }))),
-  );
+  const plan = framings.flatMap((framing): CheckCellPlan[] => {
+    if (framing !== "udp") {
+      return sizes.flatMap((size) =>
+        fragmentations.map((fragmentation) => ({ framing, size, fragmentation })),
+      );
+    }
+    // No proxy or split write cuts a datagram, and one carries at most 65,507 bytes over IPv4.
+    const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;
+    return fragmentations.includes("none")
+      ? sizes
+          .filter((size) => size <= maxDatagramBytes(4))
+          .map((size) => ({ framing, size, fragmentation: "none" as const, maxLoss }))
+      : [];
+  });
   const order = plan
     .map((_, index) => index)
     .sort((a, b) => cellCost(plan[b] as CheckCellPlan) - cellCost(plan[a] as CheckCellPlan));

@@ -54,16 +54,21 @@ export interface CliOptions {
   prefix?: string[];
 }
 
-function spawnCli(args: string[], options: CliOptions): ChildProcess {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return spawnCli(args, options).exited;
+}
+
+/** Starts any command and hands back the child and its output so far, e.g. to signal it mid-run. */
+export function spawnCli(
+  args: string[],
+  options: CliOptions = {},
+): { child: ChildProcess } & ReturnType<typeof collect> {
   const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
-  return spawn(command as string, [...prefixArgs, CLI_PATH, ...args], {
+  const child = spawn(command as string, [...prefixArgs, CLI_PATH, ...args], {
     stdio: "pipe",
     env: { ...process.env, ...options.env },
   });
-}
-
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return collect(spawnCli(args, options)).exited;
+  return { child, ...collect(child) };
 }
 
 /** Starts a server command and resolves once it prints `listening on HOST:PORT`. */
@@ -72,8 +77,7 @@ export async function startCli(
   timeoutMs = 10_000,
   options: CliOptions = {},
 ): Promise<RunningCli> {
-  const child = spawnCli(args, options);
-  const output = collect(child);
+  const { child, ...output } = spawnCli(args, options);
   const address = await new Promise<{ host: string; port: number; address: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening on" within ${timeoutMs} ms`)), timeoutMs);
     const check = () => {

@@ -1,10 +1,8 @@
 // Starts the project's servers in-process on 127.0.0.1, port 0, with a log that tests can read.
 
-import type { App } from "../../src/apps/app.js";
 import { getApp } from "../../src/apps/registry.js";
-import type { Framing } from "../../src/framing/framing.js";
 import { createFraming } from "../../src/framing/registry.js";
-import type { RunningServer, ServerVariant } from "../../src/servers/server-options.js";
+import type { RunningServer, ServerOptions, ServerVariant } from "../../src/servers/server-options.js";
 import { startServer } from "../../src/servers/start-server.js";
 
 export interface TestServer extends RunningServer {
@@ -13,10 +11,11 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(
   variant: ServerVariant,
-  options: { framing?: Framing; app?: App; idleTimeoutMs?: number; maxConnections?: number } = {},
+  options: Partial<Omit<ServerOptions, "host" | "port" | "log">> = {},
 ): Promise<TestServer> {
   const logLines: string[] = [];
   const server = await startServer(variant, {
+    ...options,
     framing: options.framing ?? createFraming("length"),
     app: options.app ?? getApp("echo"),
     host: "127.0.0.1",

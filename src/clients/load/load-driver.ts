@@ -18,13 +18,14 @@ import {
 import { type LoadHooks, LoadRun } from "./core/load-run.js";
 import { amountShare } from "./core/load-share.js";
 import { targetForTransport } from "./core/target.js";
+import { loadExpectation } from "./verification/expectation-module.js";
 import { runLoadInWorkers } from "./workers/run-in-workers.js";
 
 /**
  * Runs one load and resolves to its result (errors the server caused are counted in it). Rejects with
- * LoadConfigError, TargetError, FramingError or FdLimitError for bad usage, an unreachable target or
- * too low a file-descriptor limit, before any load. Every socket and timer is closed when it settles,
- * so it can be called many times in one process.
+ * LoadConfigError, ExpectModuleError, TargetError, FramingError or FdLimitError for bad usage, an
+ * unreachable target or too low a file-descriptor limit, before any load. Every socket and timer is
+ * closed when it settles, so it can be called many times in one process.
  */
 export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promise<LoadResult> {
   const resolved = resolveLoadConfig(config);
@@ -36,7 +37,7 @@ export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promis
 
 async function runResolvedLoad(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
   if (config.workers > 1) return runLoadInWorkers(config, hooks);
-  const run = new LoadRun(config, hooks);
+  const run = new LoadRun(config, await loadExpectation(config), hooks);
   await run.open();
   return run.measure();
 }

@@ -2,17 +2,22 @@
 // clear usage error before any socket is opened.
 
 import { isIP } from "node:net";
+import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
 
-/** tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via undici). */
-export const LOAD_TRANSPORTS = ["tcp", "http"] as const;
+/**
+ * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via
+ * undici); udp: each request one datagram, matched to its reply by the echo header, not by order.
+ */
+export const LOAD_TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
 
-export const VERIFY_MODES = ["echo", "none"] as const;
-export type VerifyMode = (typeof VERIFY_MODES)[number];
+/** What a reply must be: the built-in expectations (src/apps/expectation.ts); `none` accepts any reply. */
+export const VERIFY_MODES = EXPECT_NAMES;
+export type VerifyMode = ExpectName;
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_PIPELINING = 1;
@@ -58,6 +63,11 @@ export interface LoadConfig {
   /** Per request, from its write; also the connect timeout and the grace after the deadline. */
   timeoutMs?: number;
   verify?: VerifyMode;
+  /**
+   * An expect module (absolute path; docs/expect-module.md) that builds the requests and judges the
+   * replies instead of `verify`. A path, not the module, so that every worker thread loads it itself.
+   */
+  expectModule?: string;
   /** worker_threads sharing the connections (and rate and amount); one merged result. */
   workers?: number;
   seed?: number;
@@ -82,28 +92,65 @@ export interface LoadConfig {
    * unique and every share is cut from the whole); set by resolveLoadConfig from `shard`.
    */
   slice?: ConnectionSlice;
+  /** A name for the run, kept in its result (compare and reports show it). */
+  label?: string;
   /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
   serverPid?: number;
 }
 
-export type ResolvedLoadConfig = Required<Omit<LoadConfig, OptionalSettings>> &
-  Pick<LoadConfig, OptionalSettings>;
+/** What every transport keeps once resolved: defaults filled in, everything checked. */
+interface ResolvedCommonConfig {
+  target: string;
+  connections: number;
+  pipelining: number;
+  /** With `message`, its one length. */
+  sizesBytes: number[];
+  message?: Buffer;
+  /** Set unless `amount` is. */
+  durationMs?: number;
+  amount?: number;
+  warmupMs: number;
+  rate?: number;
+  timeoutMs: number;
+  verify: VerifyMode;
+  expectModule?: string;
+  workers: number;
+  seed: number;
+  maxFrameBytes?: number;
+  label?: string;
+  serverPid?: number;
+  shard?: Shard;
+  startAtMs?: number;
+  localAddress?: string;
+  connectRate: number;
+  /** The connections of the whole load this process (or worker) opens. */
+  slice: ConnectionSlice;
+}
 
-/** Settings that stay absent unless given (no default stands for them). */
-type OptionalSettings =
-  | "framing"
-  | "token"
-  | "recordSize"
-  | "maxFrameBytes"
-  | "message"
-  | "durationMs"
-  | "amount"
-  | "rate"
-  | "ca"
-  | "shard"
-  | "startAtMs"
-  | "localAddress"
-  | "serverPid";
+/** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
+export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
+  transport: "tcp";
+  framing: FramingName;
+  token?: Buffer;
+  recordSize?: number;
+  insecure: boolean;
+  ca?: string | Buffer;
+  splitPieces: number;
+  nagle: boolean;
+}
+
+/** An http run: each request a POST, each response body one reply; undici owns the bytes. */
+export interface ResolvedHttpLoadConfig extends ResolvedCommonConfig {
+  transport: "http";
+}
+
+/** A udp run: each request one datagram, each reply one datagram matched by its echo header. */
+export interface ResolvedUdpLoadConfig extends ResolvedCommonConfig {
+  transport: "udp";
+}
+
+/** What resolveLoadConfig makes of a LoadConfig: one of the transports, told apart by `transport`. */
+export type ResolvedLoadConfig = ResolvedTcpLoadConfig | ResolvedHttpLoadConfig | ResolvedUdpLoadConfig;
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
 export class LoadConfigError extends Error {
@@ -117,69 +164,116 @@ function requireInteger(name: string, value: number, minimum: number, maximum: n
   }
 }
 
-/** The framing of a tcp run (resolveLoadConfig has made sure there is one). */
-export function framingOf(config: ResolvedLoadConfig): FramingName {
-  if (config.framing === undefined) {
-    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
-  }
-  return config.framing;
-}
-
-function checkTransport(config: ResolvedLoadConfig): void {
-  if (!(LOAD_TRANSPORTS as readonly string[]).includes(config.transport)) {
-    throw new LoadConfigError(`transport must be tcp or http, got ${JSON.stringify(config.transport)}`);
-  }
-  if (config.transport === "tcp") {
-    framingOf(config);
-    return;
-  }
+/** The tcp-only options, refused over http and udp with a message that says why. */
+function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): void {
+  const http = transport === "http";
   if (config.framing !== undefined || config.token !== undefined || config.recordSize !== undefined) {
     throw new LoadConfigError(
-      "--framing, --token and --record-size apply to --transport tcp: over http each POST body is one message (--max-frame still limits a response body)",
+      `--framing, --token and --record-size apply to --transport tcp: over ${transport} ${http ? "each POST body is one message (--max-frame still limits a response body)" : "each datagram is one message"}`,
     );
   }
   if (config.insecure || config.ca !== undefined) {
     throw new LoadConfigError(
-      "--insecure and --ca apply to tls:// targets: --transport http speaks plain HTTP/1.1",
+      `--insecure and --ca apply to tls:// targets: --transport ${transport} ${http ? "speaks plain HTTP/1.1" : "sends plain datagrams"}`,
+    );
+  }
+  const verify = config.verify ?? "echo";
+  if ((verify !== "echo" && verify !== "none") || config.expectModule !== undefined) {
+    throw new LoadConfigError(
+      `--verify ${config.expectModule !== undefined ? "with an expect module" : verify} applies to --transport tcp: over ${transport} a reply is checked as an echo of its ${http ? "POST body" : "datagram"} or not at all`,
+    );
+  }
+  if (!http && config.localAddress !== undefined) {
+    throw new LoadConfigError(
+      "--local-address applies to --transport tcp and http: a udp lane sends from the address the kernel picks",
     );
   }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
-      "--split and --nagle apply to --transport tcp: undici writes the HTTP requests",
+      `--split and --nagle apply to --transport tcp: ${http ? "undici writes the HTTP requests" : "a datagram leaves whole or not at all"}`,
     );
   }
+}
+
+/** The transport's own half of the resolved config. */
+function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): ResolvedLoadConfig {
+  const transport = config.transport ?? "tcp";
+  if (transport === "http" || transport === "udp") {
+    checkUnframedOptions(config, transport);
+    return { ...common, transport };
+  }
+  if (transport !== "tcp") {
+    throw new LoadConfigError(`transport must be tcp, http or udp, got ${JSON.stringify(transport)}`);
+  }
+  if (config.framing === undefined) {
+    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
+  }
+  return {
+    ...common,
+    transport,
+    framing: config.framing,
+    ...(config.token !== undefined ? { token: config.token } : {}),
+    ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+    insecure: config.insecure ?? false,
+    ...(config.ca !== undefined ? { ca: config.ca } : {}),
+    splitPieces: config.splitPieces ?? 1,
+    nagle: config.nagle ?? false,
+  };
+}
+
+/** Optional fields copied only when set, so that a resolved config holds no `undefined` values. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (config.durationMs !== undefined && config.amount !== undefined) {
     throw new LoadConfigError("give either a duration or an amount, not both");
   }
-  const resolved: ResolvedLoadConfig = {
-    ...config,
-    transport: config.transport ?? "tcp",
+  if (config.expectModule !== undefined && config.verify !== undefined) {
+    throw new LoadConfigError(
+      "give either verify or an expect module, not both: the module judges the replies",
+    );
+  }
+  if (config.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(config.verify)) {
+    throw new LoadConfigError(
+      `verify must be one of ${VERIFY_MODES.join(", ")}, got ${JSON.stringify(config.verify)}`,
+    );
+  }
+  const common: ResolvedCommonConfig = {
+    target: config.target,
     connections: config.connections ?? DEFAULT_CONNECTIONS,
     pipelining: config.pipelining ?? DEFAULT_PIPELINING,
     sizesBytes:
       config.message !== undefined ? [config.message.length] : (config.sizesBytes ?? [DEFAULT_SIZE_BYTES]),
-    durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
     warmupMs: config.warmupMs ?? 0,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     verify: config.verify ?? "echo",
     workers: config.workers ?? 1,
     seed: config.seed ?? DEFAULT_SEED,
-    insecure: config.insecure ?? false,
     connectRate: config.connectRate ?? DEFAULT_CONNECT_RATE,
     slice: wholeSlice(0),
-    splitPieces: config.splitPieces ?? 1,
-    nagle: config.nagle ?? false,
+    ...definedOnly({
+      message: config.message,
+      durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
+      amount: config.amount,
+      rate: config.rate,
+      expectModule: config.expectModule,
+      maxFrameBytes: config.maxFrameBytes,
+      label: config.label,
+      serverPid: config.serverPid,
+      shard: config.shard,
+      startAtMs: config.startAtMs,
+      localAddress: config.localAddress,
+    }),
   };
-  checkTransport(resolved);
+  const resolved = resolveTransport(config, common);
   requireInteger("connections", resolved.connections, 1, MAX_ECHO_CONNECTIONS - 1);
   requireInteger("pipelining", resolved.pipelining, 1, 1_000_000);
   requireInteger("workers", resolved.workers, 1, 256);
   requireInteger("timeout (ms)", resolved.timeoutMs, 1, 3_600_000);
   requireInteger("warmup (ms)", resolved.warmupMs, 0, 3_600_000);
-  requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
+  if (resolved.transport === "tcp") requireInteger("split pieces", resolved.splitPieces, 1, MAX_SPLIT_PIECES);
   if (!(resolved.connectRate > 0 && resolved.connectRate <= 1_000_000)) {
     throw new LoadConfigError(
       `connect rate must be above 0 and at most 1000000 connections per second, got ${resolved.connectRate}`,
@@ -210,7 +304,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
-  if (resolved.framing === "fixed") {
+  if (resolved.transport === "tcp" && resolved.framing === "fixed") {
     const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
     const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
     if (tooLarge !== undefined) {

@@ -2,6 +2,7 @@
 // `pipelining` unanswered (a TCP connection, or a share of the HTTP pool), and the transport that makes
 // them. The run keeps the clock, the deadline, the open-loop schedule and the statistics for all of them.
 
+import type { Expectation } from "../../../apps/expectation.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LoadStats } from "./load-stats.js";
 import type { RequestQueue } from "./request-queue.js";
@@ -12,6 +13,8 @@ export const RECONNECT_DELAY_MS = 50;
 /** What a lane needs from the run that owns it. */
 export interface LaneHost {
   readonly config: ResolvedLoadConfig;
+  /** How requests are built and replies judged (config.verify's, or config.expectModule's). */
+  readonly expectation: Expectation;
   readonly stats: LoadStats;
   readonly openLoop: boolean;
   /** False once the run is over: nothing is reopened or issued after that. */
@@ -35,6 +38,8 @@ export interface LoadLane {
   pump(): void;
   /** Counts as timed out (and gives up) what waited `timeoutUs` for its reply; the run calls it often. */
   checkTimeout(nowUs: number, timeoutUs: number): void;
+  /** When its oldest unanswered request was written; undefined when none is. */
+  oldestSentUs(): number | undefined;
   /** Measured requests written and still unanswered (the run counts them as timeouts when it ends). */
   measuredUnanswered(): number;
   /** Ends the lane for good; settles once its sockets are closed. */

@@ -2,20 +2,22 @@
 // open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
+import type { Expectation } from "../../../apps/expectation.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
+import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { HttpTransport } from "../http/http-transport.js";
 import { TcpTransport } from "../tcp/tcp-transport.js";
-
+import { UdpTransport } from "../udp/udp-transport.js";
 import { CpuMeter } from "./cpu-meter.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
 
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { amountShare, requestsOnSlice } from "./load-share.js";
-import { LoadStats } from "./load-stats.js";
+import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { readProcessTreeCpuUs } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
@@ -23,6 +25,13 @@ import { formatTarget, targetForTransport } from "./target.js";
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Aborting it (Ctrl-C) ends the run early: it settles with what was measured so far, marked `partial`,
+   * its duration the time actually run; requests still in flight are left out, not counted as errors.
+   */
+  signal?: AbortSignal;
+  /** Called for each error as it is counted, with the bytes involved (in this thread only, not from workers). */
+  onError?: (event: LoadErrorEvent) => void;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -32,8 +41,8 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
   return {
     target: formatTarget(targetForTransport(config.target, config.transport)),
     transport: config.transport,
-    // Over http the framing is HTTP/1.1's own: a row beside the TCP framings in tables and comparisons.
-    framing: config.transport === "http" ? "http" : (config.framing as string),
+    // Over http the framing is HTTP/1.1's own and over udp the datagram's: rows beside the TCP framings.
+    framing: config.transport === "tcp" ? config.framing : config.transport,
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,
@@ -43,11 +52,12 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     warmupMs: config.warmupMs,
     ...(config.rate !== undefined ? { rate: config.rate } : {}),
     timeoutMs: config.timeoutMs,
-    verify: config.verify,
+    verify: config.expectModule ?? config.verify,
     workers: config.workers,
     seed: config.seed,
-    ...(config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
-    ...(config.nagle ? { nagle: true } : {}),
+    ...(config.transport === "tcp" && config.splitPieces > 1 ? { splitPieces: config.splitPieces } : {}),
+    ...(config.transport === "tcp" && config.nagle ? { nagle: true } : {}),
+    ...(config.label !== undefined ? { label: config.label } : {}),
     connectRate: config.connectRate,
     ...(config.startAtMs !== undefined ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
   };
@@ -61,7 +71,8 @@ export class LoadRun implements LaneHost {
   private measuring = false;
   /** Closed loop with an amount: measured requests still to issue. */
   private remaining: number | undefined;
-  private readonly transport: LoadTransport;
+  /** The lanes and the way to the target (tests reach in to fault its close). */
+  readonly transport: LoadTransport;
   private readonly lanes: readonly LoadLane[];
   private schedule: OpenLoopSchedule | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -72,15 +83,18 @@ export class LoadRun implements LaneHost {
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
   private openingMs = 0;
+  private interrupted = false;
+  private readonly onAbort = () => this.interrupt();
   /** This thread's load uses one core. */
   private readonly cpuMeter: CpuMeter;
 
   constructor(
     readonly config: ResolvedLoadConfig,
+    readonly expectation: Expectation,
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop);
+    this.stats = new LoadStats(this.openLoop, hooks.onError);
     this.remaining =
       config.rate === undefined && config.amount !== undefined
         ? amountShare(config.amount, config.slice)
@@ -89,7 +103,9 @@ export class LoadRun implements LaneHost {
     this.transport =
       config.transport === "http"
         ? new HttpTransport(config, target, this)
-        : new TcpTransport(config, target, this);
+        : config.transport === "udp"
+          ? new UdpTransport(config, target, this)
+          : new TcpTransport(config, target, this);
     this.lanes = this.transport.lanes;
     this.cpuMeter = new CpuMeter(1, config.serverPid);
   }
@@ -129,7 +145,17 @@ export class LoadRun implements LaneHost {
     return new Promise((resolve) => {
       this.settle = resolve;
       this.start(startUs);
+      const { signal } = this.hooks;
+      if (signal?.aborted) this.interrupt();
+      else signal?.addEventListener("abort", this.onAbort, { once: true });
     });
+  }
+
+  /** Ends the run now, keeping what was measured (see LoadHooks.signal). */
+  interrupt(): void {
+    if (!this.active) return;
+    this.interrupted = true;
+    this.finish();
   }
 
   claimRequest(now: number): boolean {
@@ -203,16 +229,30 @@ export class LoadRun implements LaneHost {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
     const busy = this.lanes.some((lane) => lane.isBusy);
+    const silentSinceUs = this.silentSinceUs();
     // Requests past their timeout are counted as such first, each with its own detail, so that the
     // run-level stop below only ever catches what has not yet had its full timeout.
     for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
-    if (this.deadlineUs === undefined && busy && now - this.lastReplyUs >= timeoutUs) {
+    if (this.deadlineUs === undefined && busy && now - silentSinceUs >= timeoutUs) {
       this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
       this.finish();
       return;
     }
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
+  }
+
+  /**
+   * Since when the server has owed a reply and sent none: the later of the last reply and the oldest
+   * request still unanswered. An open loop slower than the timeout waits between requests without
+   * owing anything, so the last reply alone would call a working server silent.
+   */
+  private silentSinceUs(): number {
+    let oldestSentUs = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes) oldestSentUs = Math.min(oldestSentUs, lane.oldestSentUs() ?? oldestSentUs);
+    return oldestSentUs === Number.POSITIVE_INFINITY
+      ? this.lastReplyUs
+      : Math.max(this.lastReplyUs, oldestSentUs);
   }
 
   private finishIfDrained(): void {
@@ -243,11 +283,20 @@ export class LoadRun implements LaneHost {
     if (cpu?.warning !== undefined) this.warnings.push(cpu.warning);
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
+    this.hooks.signal?.removeEventListener("abort", this.onAbort);
     let unanswered = 0;
     let unsent = 0;
     for (const lane of this.lanes) {
       unanswered += lane.measuredUnanswered();
       unsent += this.stats.measuredIn(lane.due);
+    }
+    if (this.interrupted) {
+      // Cut short, not failed: what was still in flight or due is left out, and said so.
+      this.warnings.push(
+        `interrupted: the figures cover the ${this.measuredSeconds(now).toFixed(2)} s actually measured; ${unanswered + unsent} requests in flight or due were left out`,
+      );
+      unanswered = 0;
+      unsent = 0;
     }
     if (unanswered > 0) {
       this.stats.recordError(
@@ -264,19 +313,30 @@ export class LoadRun implements LaneHost {
         unsent,
       );
     }
-    void this.transport.close().then(() => {
-      this.settle?.(this.result(now, cpu?.times));
-    });
+    // The result is due whatever closing does: a close that fails is reported, never waited on forever.
+    const closed = this.transport.close().then(
+      () => undefined,
+      (error: Error) => {
+        this.warnings.push(`closing the connections failed: ${error.message}`);
+      },
+    );
+    void closed.then(() => this.settle?.(this.result(now, cpu?.times)));
+  }
+
+  private measuredSeconds(endUs: number): number {
+    const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
+    return Math.max(0, (measuredEndUs - this.stats.measureStartUs) / 1e6);
   }
 
   private result(endUs: number, cpuTimes: CpuTimes | undefined): LoadResult {
     const stats = this.stats;
     stats.flushLatency();
-    const measuredEndUs = Math.min(endUs, this.deadlineUs ?? endUs);
-    const durationS = Math.max(0, (measuredEndUs - stats.measureStartUs) / 1e6);
+    const durationS = this.measuredSeconds(endUs);
     const seconds = Math.max(1, Math.ceil(durationS));
     const filled = (values: number[]) =>
       Array.from({ length: Math.max(seconds, values.length) }, (_, i) => values[i] ?? 0);
+    const messages = filled(stats.messagesPerSecond);
+    const latencyHistograms = stats.latencyHistogramsBySecond(messages.length);
     return completeLoadResult(
       {
         tool: "sockbench",
@@ -296,11 +356,14 @@ export class LoadRun implements LaneHost {
         errorSamples: [...stats.errorSamples],
         perSecond: {
           startMs: Math.round(wallClockMsOf(stats.measureStartUs) * 1000) / 1000,
-          messages: filled(stats.messagesPerSecond),
+          messages,
           bytes: filled(stats.bytesPerSecond),
+          p99Us: p99OfEachSecond(latencyHistograms),
+          histograms: latencyHistograms,
         },
         ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
+        ...(this.interrupted ? { partial: true } : {}),
       },
       stats.latency,
       stats.uncorrectedLatency,

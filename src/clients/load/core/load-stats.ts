@@ -4,6 +4,7 @@
 
 import {
   createLatencyHistogram,
+  encodeHistogram,
   HIGHEST_LATENCY_US,
   type LatencyHistogram,
 } from "../../../results/latency-histogram.js";
@@ -14,7 +15,28 @@ import {
   MISMATCH_KINDS,
   type MismatchKind,
 } from "../../../results/load-result.js";
+import { EMPTY_SECOND_HISTOGRAM } from "../../../results/per-second-latency.js";
 import type { RequestQueue } from "./request-queue.js";
+
+/** The bytes behind an error, where there are some: what the reply should have been, and what came. */
+export interface ErrorEvidence {
+  /** The reply expected (for echo, the request itself). */
+  expected?: Buffer;
+  /** The request, where a judge decides and no exact reply is known. */
+  request?: Buffer;
+  /** What came instead; absent when nothing came. */
+  received?: Buffer;
+}
+
+/** One error as it is counted, for a caller that wants more than the counts (check's verdicts). */
+export interface LoadErrorEvent extends ErrorEvidence {
+  kind: ErrorKind;
+  /** The mismatch's own kind (lost, merged, split, corrupted, ...) when kind is `mismatch`. */
+  mismatch?: MismatchKind;
+  detail: string;
+  /** Wall-clock time, ms since the epoch: to find the server's output lines of that moment. */
+  atMs: number;
+}
 
 function zeroRecord<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
@@ -35,10 +57,17 @@ export class LoadStats {
   readonly bytesPerSecond: number[] = [];
   /** When the measured phase starts (per-second buckets count from here); until the run says, never. */
   private windowStartUs = Number.POSITIVE_INFINITY;
+  /** The latency of the second being recorded; each closed second's is kept encoded. */
+  private readonly secondLatency: LatencyHistogram = createLatencyHistogram();
+  private latencySecond = 0;
+  private readonly latencyHistogramsPerSecond: string[] = [];
   private pendingLatencyUs = -1;
   private pendingCount = 0;
 
-  constructor(openLoop: boolean) {
+  constructor(
+    openLoop: boolean,
+    private readonly onError?: (event: LoadErrorEvent) => void,
+  ) {
     this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
   }
 
@@ -78,6 +107,8 @@ export class LoadStats {
     this.received++;
     this.verified++;
     const latencyUs = clampLatency(nowUs - intendedUs);
+    const second = Math.floor((nowUs - this.windowStartUs) / 1e6);
+    if (second > this.latencySecond) this.closeSecond(second);
     // A pipelined batch written together and answered in one read has one latency: record it once, with its count.
     if (latencyUs === this.pendingLatencyUs) {
       this.pendingCount++;
@@ -87,15 +118,35 @@ export class LoadStats {
       this.pendingCount = 1;
     }
     this.uncorrectedLatency?.recordValue(clampLatency(nowUs - sentUs));
-    const second = Math.floor((nowUs - this.windowStartUs) / 1e6);
     this.messagesPerSecond[second] = (this.messagesPerSecond[second] ?? 0) + 1;
   }
 
   /** Records the latency run kept back by recordVerified; call before reading the histogram. */
   flushLatency(): void {
-    if (this.pendingCount > 0) this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    if (this.pendingCount > 0) {
+      this.latency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+      this.secondLatency.recordValueWithCount(this.pendingLatencyUs, this.pendingCount);
+    }
     this.pendingCount = 0;
     this.pendingLatencyUs = -1;
+  }
+
+  /** Keeps the current second's latency histogram (encoded) and starts `next`'s. */
+  private closeSecond(next: number): void {
+    this.flushLatency();
+    this.latencyHistogramsPerSecond[this.latencySecond] = encodeHistogram(this.secondLatency);
+    this.secondLatency.reset();
+    this.latencySecond = next;
+  }
+
+  /** Each second's encoded latency histogram, over `seconds` seconds at least; ends the recording. */
+  latencyHistogramsBySecond(seconds: number): string[] {
+    this.closeSecond(this.latencySecond + 1);
+    const length = Math.max(seconds, this.latencyHistogramsPerSecond.length);
+    return Array.from(
+      { length },
+      (_, second) => this.latencyHistogramsPerSecond[second] ?? EMPTY_SECOND_HISTOGRAM,
+    );
   }
 
   /** Reply bytes read at `nowUs` (counted in the measured window only). */
@@ -105,19 +156,25 @@ export class LoadStats {
     this.bytesPerSecond[second] = (this.bytesPerSecond[second] ?? 0) + byteCount;
   }
 
-  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean): void {
+  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean, evidence: ErrorEvidence = {}): void {
     if (withReply) this.received++;
     this.mismatches[kind]++;
-    this.recordError("mismatch", `${kind}: ${detail}`);
+    this.count("mismatch", `${kind}: ${detail}`, 1);
+    this.onError?.({ kind: "mismatch", mismatch: kind, detail, atMs: Date.now(), ...evidence });
   }
 
   /** An error of no single request (a dropped connection, a failed connect) at `nowUs`, when measured. */
-  recordErrorAt(kind: ErrorKind, detail: string, nowUs: number): void {
-    if (this.isMeasured(nowUs)) this.recordError(kind, detail);
+  recordErrorAt(kind: ErrorKind, detail: string, nowUs: number, evidence: ErrorEvidence = {}): void {
+    if (this.isMeasured(nowUs)) this.recordError(kind, detail, 1, evidence);
   }
 
   /** Errors the caller has judged measured already (requests counted by their intended times). */
-  recordError(kind: ErrorKind, detail: string, count = 1): void {
+  recordError(kind: ErrorKind, detail: string, count = 1, evidence: ErrorEvidence = {}): void {
+    this.count(kind, detail, count);
+    this.onError?.({ kind, detail, atMs: Date.now(), ...evidence });
+  }
+
+  private count(kind: ErrorKind, detail: string, count: number): void {
     this.errors[kind] += count;
     if (this.errorSamples.length < ERROR_SAMPLE_LIMIT) this.errorSamples.push(`${kind}: ${detail}`);
   }

@@ -1,15 +1,17 @@
 // Where the load goes and how a connection to it is opened: plain TCP, TLS or a Unix socket, all
 // through undici's buildConnector (connect timeout, keep-alive, TLS session reuse) so one path serves all
-// three; an HTTP target is a host and port that the HTTP transport reaches through the same connector.
+// three; an HTTP target is a host and port that the HTTP transport reaches through the same connector, and a
+// UDP target a host and port that the UDP transport sends datagrams to (no connector: nothing to connect).
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
+import { formatHostPort } from "../../../host-port.js";
 import { FdLimitError, fdLimitAdvice, fdsNeeded, readFdLimit } from "../../../platform/fd-limit.js";
 import { ConnectPacer } from "./connect-pacer.js";
 
-/** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to. */
+/** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to; udp: where datagrams go. */
 export type LoadTarget =
-  | { kind: "tcp" | "tls" | "http"; host: string; port: number }
+  | { kind: "tcp" | "tls" | "http" | "udp"; host: string; port: number }
   | { kind: "unix"; path: string };
 
 /** The target is written wrong or cannot be reached. */
@@ -19,10 +21,13 @@ export class TargetError extends Error {
 }
 
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
-const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT, unix:PATH or http://HOST:PORT";
-const SCHEMES = { "tls://": "tls", "http://": "http" } as const;
+const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT, unix:PATH, http://HOST:PORT or udp://HOST:PORT";
+const SCHEMES = { "tls://": "tls", "http://": "http", "udp://": "udp" } as const;
 
-/** `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT`, `unix:PATH` or `http://HOST:PORT` (a trailing `/` allowed). */
+/**
+ * `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT`, `unix:PATH`, `http://HOST:PORT` (a trailing `/` allowed)
+ * or `udp://HOST:PORT`.
+ */
 export function parseTarget(text: string): LoadTarget {
   const trimmed = text.trim();
   if (trimmed.startsWith("unix:")) {
@@ -49,28 +54,30 @@ export function parseTarget(text: string): LoadTarget {
 }
 
 /**
- * The target as the transport reaches it: --transport http takes `HOST:PORT` or `http://HOST:PORT`;
- * --transport tcp takes every other form.
+ * The target as the transport reaches it: --transport http takes `HOST:PORT` or `http://HOST:PORT`,
+ * --transport udp `HOST:PORT` or `udp://HOST:PORT`; --transport tcp takes every other form.
  */
-export function targetForTransport(text: string, transport: "tcp" | "http"): LoadTarget {
+export function targetForTransport(text: string, transport: "tcp" | "http" | "udp"): LoadTarget {
   const target = parseTarget(text);
-  if (transport === "http") {
-    if (target.kind === "tcp" || target.kind === "http") return { ...target, kind: "http" };
+  if (transport === "http" || transport === "udp") {
+    if (target.kind === "tcp" || target.kind === transport) return { ...target, kind: transport };
+    const what = transport === "http" ? "plain HTTP/1.1" : "datagrams";
     throw new TargetError(
-      `--transport http takes HOST:PORT or http://HOST:PORT (plain HTTP/1.1), got ${JSON.stringify(text)}`,
+      `--transport ${transport} takes HOST:PORT or ${transport}://HOST:PORT (${what}), got ${JSON.stringify(text)}`,
     );
   }
-  if (target.kind === "http") {
-    throw new TargetError(`${JSON.stringify(text)} is an HTTP target: load it with --transport http`);
+  if (target.kind === "http" || target.kind === "udp") {
+    throw new TargetError(
+      `${JSON.stringify(text)} names ${target.kind}: load it with --transport ${target.kind}`,
+    );
   }
   return target;
 }
 
 export function formatTarget(target: LoadTarget): string {
   if (target.kind === "unix") return `unix:${target.path}`;
-  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
-  const scheme = target.kind === "tls" ? "tls://" : target.kind === "http" ? "http://" : "";
-  return `${scheme}${host}:${target.port}`;
+  const scheme = target.kind === "tcp" ? "" : `${target.kind}://`;
+  return `${scheme}${formatHostPort(target.host, target.port)}`;
 }
 
 export interface ConnectorOptions {

@@ -6,7 +6,8 @@
 import type { Dispatcher } from "undici";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-lane.js";
+import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { ReconnectBackoff } from "../core/reconnect-backoff.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import { type ExchangeOwner, HttpExchange } from "./http-exchange.js";
@@ -34,13 +35,14 @@ export class HttpLane implements LoadLane, ExchangeOwner {
   private readonly verifyEcho: boolean;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly backoff = new ReconnectBackoff();
 
   constructor(
     readonly id: number,
     private readonly host: LaneHost,
     private readonly wire: HttpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
+    this.verifyEcho = wire.source.checksReplies;
     this.sizes = wire.source.sizePicker(id);
   }
 
@@ -75,6 +77,12 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     }
   }
 
+  oldestSentUs(): number | undefined {
+    let oldest: number | undefined;
+    for (const exchange of this.inFlight) oldest = Math.min(oldest ?? exchange.sentUs, exchange.sentUs);
+    return oldest;
+  }
+
   measuredUnanswered(): number {
     return this.inFlightMeasured;
   }
@@ -89,6 +97,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const now = nowUs();
     this.settle(exchange);
     if (this.closed) return;
+    this.backoff.succeeded();
     if (exchange.measured) {
       const stats = this.host.stats;
       stats.recordBytes(exchange.bodyBytes, now);
@@ -116,14 +125,14 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pump();
-    }, RECONNECT_DELAY_MS);
+    }, this.backoff.nextDelayMs());
   }
 
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
-    const payload = this.verifyEcho ? source.echoPayload(this.id, seq, sizeBytes) : undefined;
+    const payload = this.verifyEcho ? source.requestPayload(this.id, seq, sizeBytes) : undefined;
     const measured = this.host.stats.recordSent(intendedUs);
     if (measured) this.inFlightMeasured++;
     const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);
@@ -148,6 +157,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
   }
 
   private describe(exchange: HttpExchange): string {
-    return `lane ${this.id} request ${exchange.seq}`;
+    const size = exchange.payload !== undefined ? ` (${exchange.payload.length} B payload)` : "";
+    return `lane ${this.id} request ${exchange.seq}${size}`;
   }
 }

@@ -9,16 +9,12 @@ import type { Socket } from "node:net";
 import { type buildConnector, Pool } from "undici";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import { connectionOptionsOf, type ResolvedLoadConfig } from "../core/load-config.js";
+import { connectionOptionsOf, type ResolvedHttpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
-import { RequestSource } from "../core/request-source.js";
+import { RequestSource, UNFRAMED } from "../core/request-source.js";
 import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
 import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
-
-/** Over HTTP a payload goes out as the request body, as it is. */
-/** A POST body is the payload as it is: any byte may be in it. */
-const AS_BODY = { encode: (payload: Buffer) => [payload], payloadAvoidsBytes: [] };
 
 const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
 
@@ -45,11 +41,11 @@ export class HttpTransport implements LoadTransport, HttpWire {
   private readonly countedErrors = new WeakSet<Error>();
 
   constructor(
-    private readonly config: ResolvedLoadConfig,
+    private readonly config: ResolvedHttpLoadConfig,
     target: LoadTarget,
     private readonly host: LaneHost,
   ) {
-    this.source = new RequestSource(config, AS_BODY);
+    this.source = new RequestSource(config, UNFRAMED, host.expectation);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,

@@ -2,12 +2,15 @@
 // replies in order, and turns a silent, resetting or misbehaving server into counted errors. A dropped
 // connection is reopened while the run lasts.
 
+import { once } from "node:events";
 import type { Socket } from "node:net";
 import type { FrameDecoder } from "../../../framing/frame-decoder.js";
 import type { Framing } from "../../../framing/framing.js";
 import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
-import { type LaneHost, type LoadLane, RECONNECT_DELAY_MS } from "../core/load-lane.js";
+import type { ResolvedTcpLoadConfig } from "../core/load-config.js";
+import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import { ReconnectBackoff } from "../core/reconnect-backoff.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
@@ -17,6 +20,7 @@ import { BatchWriter } from "./batch-writer.js";
 
 /** What the connections of a TCP run share: the framing, the payloads and the way to the target. */
 export interface TcpWire {
+  readonly config: ResolvedTcpLoadConfig;
   readonly framing: Framing;
   readonly source: RequestSource;
   readonly connector: TargetConnector;
@@ -30,26 +34,30 @@ export class LoadConnection implements LoadLane {
   private socket: Socket | undefined;
   private decoder: FrameDecoder | undefined;
   private readonly verifier: ReplyVerifier;
+  private readonly checksReplies: boolean;
   /** --verify echo, self-delimiting framings: replies checked straight off the stream until one differs. */
   private readonly streamCheck: EchoStreamCheck | undefined;
-  private readonly verifyEcho: boolean;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly closedSockets: Promise<void>[] = [];
+  /** Sockets not yet closed: the current one, and one just dropped whose close is under way. */
+  private readonly openSockets = new Set<Socket>();
+  private readonly backoff = new ReconnectBackoff();
 
   constructor(
     readonly id: number,
     private readonly host: LaneHost,
     private readonly wire: TcpWire,
   ) {
-    this.verifyEcho = host.config.verify === "echo";
-    this.verifier = new ReplyVerifier(id, this.verifyEcho, wire.source.codec, host.stats);
-    this.streamCheck = this.verifyEcho && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
+    this.checksReplies = wire.source.checksReplies;
+    this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
+    // The fast path compares the reply stream with the request stream: for echo only.
+    const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
+    this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.sizes = wire.source.sizePicker(id);
-    this.writer = new BatchWriter(host.config.splitPieces);
+    this.writer = new BatchWriter(wire.config.splitPieces);
   }
 
   /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
@@ -96,8 +104,9 @@ export class LoadConnection implements LoadLane {
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
         measured,
+        this.verifier.headEvidence(this.outstanding),
       );
     }
     this.drop();
@@ -111,7 +120,16 @@ export class LoadConnection implements LoadLane {
     this.writer.discard();
     this.socket?.destroy();
     this.socket = undefined;
-    return Promise.all(this.closedSockets).then(() => undefined);
+    return Promise.all([...this.openSockets].map((socket) => once(socket, "close"))).then(() => undefined);
+  }
+
+  /** Sockets this connection still waits to see closed (stays at one or two however often it reconnects). */
+  get openSocketCount(): number {
+    return this.openSockets.size;
+  }
+
+  oldestSentUs(): number | undefined {
+    return this.outstanding.length > 0 ? this.outstanding.sentUsAt(0) : undefined;
   }
 
   measuredUnanswered(): number {
@@ -121,14 +139,14 @@ export class LoadConnection implements LoadLane {
   private issue(intendedUs: number, now: number): void {
     const seq = this.nextSeq++;
     const source = this.wire.source;
-    if (this.verifyEcho) {
-      const payload = source.echoPayload(this.id, seq, this.sizes.next());
+    if (this.checksReplies) {
+      const payload = source.requestPayload(this.id, seq, this.sizes.next());
       const frame = this.wire.framing.encode(payload);
       this.writer.add(frame);
       let frameBytes = 0;
       for (let index = 0; index < frame.length; index++) frameBytes += (frame[index] as Buffer).length;
       this.streamCheck?.addFrame(frameBytes);
-      this.outstanding.push(seq, intendedUs, now, payload);
+      this.outstanding.push(seq, intendedUs, now, source.replyCheckOf(payload, seq));
     } else {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
@@ -138,7 +156,7 @@ export class LoadConnection implements LoadLane {
 
   private attach(socket: Socket): void {
     // The connector turns Nagle's algorithm off; --nagle turns it back on.
-    if (this.host.config.nagle) socket.setNoDelay(false);
+    if (this.wire.config.nagle) socket.setNoDelay(false);
     this.socket = socket;
     this.decoder = this.wire.framing.createDecoder();
     const decoder = this.decoder;
@@ -162,7 +180,8 @@ export class LoadConnection implements LoadLane {
     socket.on("error", (error: NodeJS.ErrnoException) => {
       if (socket === this.socket) this.fail("reset", `connection failed: ${error.code ?? error.message}`);
     });
-    this.closedSockets.push(new Promise((resolve) => socket.once("close", () => resolve())));
+    this.openSockets.add(socket);
+    socket.once("close", () => this.openSockets.delete(socket));
   }
 
   private onData(decoder: FrameDecoder, chunk: Buffer): void {
@@ -191,13 +210,27 @@ export class LoadConnection implements LoadLane {
     for (let index = 0; index < replies.length; index++) {
       this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
     }
+    if (replies.length > 0) this.backoff.succeeded();
     this.pump();
     this.host.onReplies(now);
   }
 
   private fail(kind: ErrorKind, detail: string): void {
-    this.host.stats.recordErrorAt(kind, `connection ${this.id}: ${detail}`, nowUs());
+    this.host.stats.recordErrorAt(
+      kind,
+      `connection ${this.id}: ${detail}${this.describeOldest()}`,
+      nowUs(),
+      this.verifier.headEvidence(this.outstanding),
+    );
     this.drop();
+  }
+
+  /** `, oldest unanswered: request 17 (64 B payload)`, to find the request in a capture. */
+  private describeOldest(): string {
+    if (this.outstanding.length === 0) return "";
+    const payload = this.outstanding.payloadAt(0);
+    const size = payload !== undefined ? ` (${payload.length} B payload)` : "";
+    return `; oldest unanswered: request ${this.outstanding.seqAt(0)}${size}`;
   }
 
   /** Abandons the socket and what it was waiting for (the error that caused it is counted), then reopens. */
@@ -208,7 +241,14 @@ export class LoadConnection implements LoadLane {
     this.verifier.reset();
     this.streamCheck?.reset();
     this.writer.discard();
-    this.reopen();
+    this.reopenLater();
+  }
+
+  /** Reopens after the backoff's wait (none after a first drop). */
+  private reopenLater(): void {
+    const delayMs = this.backoff.nextDelayMs();
+    if (delayMs === 0) this.reopen();
+    else this.retryTimer = setTimeout(() => this.reopen(), delayMs);
   }
 
   private reopen(): void {
@@ -225,7 +265,7 @@ export class LoadConnection implements LoadLane {
       (error: Error) => {
         if (this.closed || !this.host.active) return;
         this.host.stats.recordErrorAt("connect", error.message, nowUs());
-        this.retryTimer = setTimeout(() => this.reopen(), RECONNECT_DELAY_MS);
+        this.reopenLater();
       },
     );
   }

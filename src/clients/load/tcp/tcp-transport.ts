@@ -3,7 +3,7 @@
 
 import type { Framing } from "../../../framing/framing.js";
 import { createFraming } from "../../../framing/registry.js";
-import { connectionOptionsOf, framingOf, type ResolvedLoadConfig } from "../core/load-config.js";
+import { connectionOptionsOf, type ResolvedTcpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource } from "../core/request-source.js";
 import { type LoadTarget, TargetConnector } from "../core/target.js";
@@ -15,13 +15,17 @@ export class TcpTransport implements LoadTransport, TcpWire {
   readonly connector: TargetConnector;
   readonly lanes: LoadConnection[];
 
-  constructor(config: ResolvedLoadConfig, target: LoadTarget, host: LaneHost) {
-    this.framing = createFraming(framingOf(config), {
+  constructor(
+    readonly config: ResolvedTcpLoadConfig,
+    target: LoadTarget,
+    host: LaneHost,
+  ) {
+    this.framing = createFraming(config.framing, {
       ...(config.token !== undefined ? { token: config.token } : {}),
       ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
       ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
     });
-    this.source = new RequestSource(config, this.framing);
+    this.source = new RequestSource(config, this.framing, host.expectation);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,
       ...connectionOptionsOf(config),

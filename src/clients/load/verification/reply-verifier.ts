@@ -1,7 +1,9 @@
 // Matches one connection's replies to its requests, in order, and says what went wrong when they differ.
 //
 // --verify none: any whole frame answers the oldest request.
-// --verify echo: a reply must equal its request byte for byte (one memcmp). When it does not, the echo
+// An expectation's judge (an expect module without an exact reply): the judge's verdict, else corrupted.
+// --verify echo (and hello, sum, and expect modules that give the exact reply): a reply must equal the
+// expected reply byte for byte (one memcmp; for echo the request itself). When it does not, the echo
 // header (sequence number, connection id, size, check) names the mismatch:
 // - lost: a later request was answered first and the skipped one never came within the timeout;
 // - reordered: a skipped request's reply came after all;
@@ -12,8 +14,9 @@
 // Payloads shorter than the header (and --message payloads) carry no ids: they are checked byte for
 // byte and by length (merged, split), but a lost, duplicated or reordered reply shows only as corrupted.
 
+import { checksReplies, type Expectation } from "../../../apps/expectation.js";
 import type { MismatchKind } from "../../../results/load-result.js";
-import type { LoadStats } from "../core/load-stats.js";
+import type { ErrorEvidence, LoadStats } from "../core/load-stats.js";
 import type { RequestQueue } from "../core/request-queue.js";
 import type { EchoPayloadCodec } from "./echo-payload.js";
 
@@ -21,6 +24,7 @@ import type { EchoPayloadCodec } from "./echo-payload.js";
 interface MissingRequest {
   sentUs: number;
   measured: boolean;
+  sizeBytes: number;
 }
 
 const MAX_MISSING = 4096;
@@ -28,21 +32,31 @@ const MAX_MISSING = 4096;
 export class ReplyVerifier {
   private partial: Buffer | undefined;
   private readonly missing = new Map<number, MissingRequest>();
+  private readonly checksReplies: boolean;
+  private readonly judge: Expectation["judge"];
 
+  /** The queue keeps, per request, the reply expected; under a judge, the request itself. */
   constructor(
     private readonly connectionId: number,
-    private readonly verifyEcho: boolean,
+    expectation: Expectation,
     private readonly codec: EchoPayloadCodec,
     private readonly stats: LoadStats,
-  ) {}
+  ) {
+    this.checksReplies = checksReplies(expectation);
+    this.judge = expectation.expectedReply === undefined ? expectation.judge?.bind(expectation) : undefined;
+  }
 
   onReply(reply: Buffer, queue: RequestQueue, nowUs: number): void {
     if (queue.length === 0) {
       this.onUnexpected(reply, nowUs);
       return;
     }
-    if (!this.verifyEcho) {
+    if (!this.checksReplies) {
       this.acceptOldest(queue, nowUs);
+      return;
+    }
+    if (this.judge !== undefined) {
+      this.judged(this.judge, reply, queue, nowUs);
       return;
     }
     if (this.partial !== undefined) {
@@ -52,12 +66,25 @@ export class ReplyVerifier {
     this.check(reply, queue, nowUs);
   }
 
+  /**
+   * What the oldest unanswered request was waiting for, and the start of its reply when one came in
+   * part: to show beside an error that has no reply of its own (a timeout, a reset).
+   */
+  headEvidence(queue: RequestQueue): ErrorEvidence {
+    const kept = queue.length > 0 ? queue.payloadAt(0) : undefined;
+    if (kept === undefined) return {};
+    const received = this.partial !== undefined ? { received: this.partial } : {};
+    return this.judge !== undefined ? { request: kept, ...received } : { expected: kept, ...received };
+  }
+
   /** Counts as lost the skipped requests that have waited longer than the timeout. */
   sweepMissing(nowUs: number, timeoutUs: number): void {
     for (const [seq, request] of this.missing) {
       if (nowUs - request.sentUs < timeoutUs) continue;
       this.missing.delete(seq);
-      if (request.measured) this.stats.recordMismatch("lost", this.describe(seq, "never answered"), false);
+      if (request.measured) {
+        this.stats.recordMismatch("lost", this.describe(seq, request.sizeBytes, "never answered"), false);
+      }
     }
   }
 
@@ -73,6 +100,30 @@ export class ReplyVerifier {
     this.missing.clear();
   }
 
+  private judged(
+    judge: NonNullable<Expectation["judge"]>,
+    reply: Buffer,
+    queue: RequestQueue,
+    nowUs: number,
+  ): void {
+    const seq = queue.seqAt(0);
+    const verdict = judge(reply, queue.payloadAt(0) as Buffer, seq);
+    if (verdict === undefined) {
+      this.acceptOldest(queue, nowUs);
+      return;
+    }
+    this.mismatch(
+      "corrupted",
+      this.describe(seq, (queue.payloadAt(0) as Buffer).length, `judged wrong: ${verdict}`),
+      this.isMeasured(queue.intendedUsAt(0)),
+      {
+        request: queue.payloadAt(0) as Buffer,
+        received: reply,
+      },
+    );
+    queue.shift();
+  }
+
   private check(reply: Buffer, queue: RequestQueue, nowUs: number): void {
     let expected = queue.payloadAt(0) as Buffer;
     if (reply.equals(expected)) {
@@ -86,8 +137,13 @@ export class ReplyVerifier {
         const late = this.missing.delete(header.seq);
         this.mismatch(
           late ? "reordered" : "duplicated",
-          this.describe(header.seq, late ? `answered after request ${headSeq}` : "answered again"),
+          this.describe(
+            header.seq,
+            header.sizeBytes,
+            late ? `answered after request ${headSeq}` : "answered again",
+          ),
           this.isMeasured(queue.intendedUsAt(0)),
+          { received: reply },
         );
         return;
       }
@@ -112,11 +168,9 @@ export class ReplyVerifier {
     }
     this.mismatch(
       "corrupted",
-      this.describe(
-        queue.seqAt(0),
-        `reply of ${reply.length} bytes differs from the ${expected.length} sent`,
-      ),
+      this.describe(queue.seqAt(0), expected.length, `the ${reply.length}-byte reply differs from it`),
       this.isMeasured(queue.intendedUsAt(0)),
+      { expected, received: reply },
     );
     queue.shift();
   }
@@ -131,12 +185,20 @@ export class ReplyVerifier {
     }
     const measured = this.isMeasured(queue.intendedUsAt(0));
     if (combined.equals(expected)) {
-      this.mismatch("split", this.describe(queue.seqAt(0), "reply came as two or more frames"), measured);
+      this.mismatch(
+        "split",
+        this.describe(queue.seqAt(0), expected.length, "reply came as two or more frames"),
+        measured,
+        { expected, received: combined },
+      );
       queue.shift();
       return;
     }
     // The earlier fragment was all this request got; the new frame starts afresh.
-    this.mismatch("split", this.describe(queue.seqAt(0), "reply cut short"), measured);
+    this.mismatch("split", this.describe(queue.seqAt(0), expected.length, "reply cut short"), measured, {
+      expected,
+      received: combined,
+    });
     queue.shift();
     if (queue.length === 0) this.onUnexpected(reply, nowUs);
     else this.check(reply, queue, nowUs);
@@ -146,7 +208,8 @@ export class ReplyVerifier {
   private onMerged(reply: Buffer, queue: RequestQueue): void {
     const seq = queue.seqAt(0);
     const measured = this.isMeasured(queue.intendedUsAt(0));
-    let rest = reply.subarray((queue.payloadAt(0) as Buffer).length);
+    const expected = queue.payloadAt(0) as Buffer;
+    let rest = reply.subarray(expected.length);
     queue.shift();
     let absorbed = 0;
     while (queue.length > 0) {
@@ -162,19 +225,23 @@ export class ReplyVerifier {
       absorbed > 0
         ? `reply carried ${absorbed} following repl${absorbed === 1 ? "y" : "ies"} too`
         : `reply carried ${rest.length} extra bytes`;
-    this.mismatch("merged", this.describe(seq, detail), measured);
+    this.mismatch("merged", this.describe(seq, expected.length, detail), measured, {
+      expected,
+      received: reply,
+    });
   }
 
   private onUnexpected(reply: Buffer, nowUs: number): void {
-    const header = this.verifyEcho ? this.codec.parseHeader(reply) : undefined;
+    const header = this.checksReplies ? this.codec.parseHeader(reply) : undefined;
     const late = header !== undefined && this.missing.delete(header.seq);
     const measured = this.stats.isMeasured(nowUs);
     this.mismatch(
       late ? "reordered" : "duplicated",
       header !== undefined
-        ? this.describe(header.seq, late ? "answered late" : "answered again")
+        ? this.describe(header.seq, header.sizeBytes, late ? "answered late" : "answered again")
         : `a reply of ${reply.length} bytes with no request outstanding`,
       measured,
+      { received: reply },
     );
   }
 
@@ -190,19 +257,21 @@ export class ReplyVerifier {
     this.missing.set(queue.seqAt(0), {
       sentUs: queue.sentUsAt(0),
       measured: this.isMeasured(queue.intendedUsAt(0)),
+      sizeBytes: (queue.payloadAt(0) as Buffer).length,
     });
     queue.shift();
   }
 
-  private mismatch(kind: MismatchKind, detail: string, measured: boolean): void {
-    if (measured) this.stats.recordMismatch(kind, detail, true);
+  private mismatch(kind: MismatchKind, detail: string, measured: boolean, evidence: ErrorEvidence): void {
+    if (measured) this.stats.recordMismatch(kind, detail, true, evidence);
   }
 
   private isMeasured(intendedUs: number): boolean {
     return this.stats.isMeasured(intendedUs);
   }
 
-  private describe(seq: number, what: string): string {
-    return `connection ${this.connectionId} request ${seq}: ${what}`;
+  /** `connection 3 request 17 (64 B payload): ...`: enough to find the request in a capture. */
+  private describe(seq: number, sizeBytes: number, what: string): string {
+    return `connection ${this.connectionId} request ${seq} (${sizeBytes} B payload): ${what}`;
   }
 }

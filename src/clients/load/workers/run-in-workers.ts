@@ -22,6 +22,9 @@ export type WorkerReport =
   | { type: "result"; result: LoadResult }
   | { type: "error"; name: string; message: string; code?: string };
 
+/** Messages from the driver to a worker: start the measured run, or end it early (Ctrl-C). */
+export type DriverCommand = { type: "start" } | { type: "stop" };
+
 /** Each worker's config: the same load, on its slice of this run's connections. */
 export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
   // The CPU time is the whole process's, measured here: a worker's own figure would count all the others.
@@ -81,7 +84,13 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
   try {
     // Every worker has its connections open before any starts: a target that refuses fails them all.
     await Promise.race([Promise.all(ready), Promise.all(results)]);
-    for (const worker of workers) worker.postMessage({ type: "start" });
+    const command = (message: DriverCommand) => {
+      for (const worker of workers) worker.postMessage(message);
+    };
+    command({ type: "start" });
+    const stop = () => command({ type: "stop" });
+    if (hooks.signal?.aborted) stop();
+    hooks.signal?.addEventListener("abort", stop, { once: true });
     // The workers' measured phases start after their warmup; so does this process's CPU window.
     let measuring = config.warmupMs === 0;
     if (measuring) cpuMeter.start();
@@ -90,11 +99,15 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
         measuring = true;
         cpuMeter.start();
       }, config.warmupMs);
-    const finished = await Promise.all(results);
-    const cpu = measuring ? cpuMeter.stop() : undefined;
-    const merged = mergeLoadResults(finished, resultConfigOf(config), cpu?.times);
-    if (cpu?.warning !== undefined) merged.warnings.push(cpu.warning);
-    return merged;
+    try {
+      const finished = await Promise.all(results);
+      const cpu = measuring ? cpuMeter.stop() : undefined;
+      const merged = mergeLoadResults(finished, resultConfigOf(config), cpu?.times);
+      if (cpu?.warning !== undefined) merged.warnings.push(cpu.warning);
+      return merged;
+    } finally {
+      hooks.signal?.removeEventListener("abort", stop);
+    }
   } finally {
     clearTimeout(warmupTimer);
     await Promise.all(workers.map((worker) => worker.terminate()));

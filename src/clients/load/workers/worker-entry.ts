@@ -3,7 +3,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
-import type { WorkerReport } from "./run-in-workers.js";
+import { loadExpectation } from "../verification/expectation-module.js";
+import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
 if (port === null) throw new Error("worker-entry runs only as a worker thread");
@@ -12,21 +13,27 @@ const post = (report: WorkerReport) => port.postMessage(report);
 /** Buffers arrive as plain Uint8Arrays after the structured clone. */
 function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   const asBuffer = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : Buffer.from(bytes));
+  const message = config.message !== undefined ? { message: asBuffer(config.message) } : {};
+  if (config.transport !== "tcp") return { ...config, ...message };
   return {
     ...config,
+    ...message,
     ...(config.token !== undefined ? { token: asBuffer(config.token) } : {}),
-    ...(config.message !== undefined ? { message: asBuffer(config.message) } : {}),
     ...(config.ca !== undefined && typeof config.ca !== "string" ? { ca: asBuffer(config.ca) } : {}),
   };
 }
 
-const run = new LoadRun(revive((workerData as { config: ResolvedLoadConfig }).config), {
-  onProgress: (progress) => post({ type: "progress", progress }),
-});
+const config = revive((workerData as { config: ResolvedLoadConfig }).config);
 try {
+  const run = new LoadRun(config, await loadExpectation(config), {
+    onProgress: (progress) => post({ type: "progress", progress }),
+  });
   await run.open();
   post({ type: "ready" });
   await new Promise<void>((resolve) => port.once("message", () => resolve()));
+  port.on("message", (command: DriverCommand) => {
+    if (command.type === "stop") run.interrupt();
+  });
   // CPU time is the whole process's: the coordinating thread measures it once for all workers.
   const { cpu: _wholeProcess, ...result } = await run.measure();
   post({ type: "result", result });

@@ -1,0 +1,17 @@
+// sockbench as a library: the functions the commands run, for programs and tests
+// (`import { load, serve, startProxy, check } from "sockbench"`). docs/library.md has an example.
+
+export type { LoadConfig, ResolvedLoadConfig } from "./clients/load/core/load-config.js";
+export { LoadConfigError } from "./clients/load/core/load-config.js";
+export { TargetError } from "./clients/load/core/target.js";
+export { runLoad as load } from "./clients/load/load-driver.js";
+export type { FramingName, FramingOptions } from "./framing/framing.js";
+export { createFraming } from "./framing/registry.js";
+export { type CheckServerOptions, check, DEFAULT_TARGET_SIZES_BYTES } from "./library/check.js";
+export { type ServeOptions, ServeOptionsError, serve } from "./library/serve.js";
+export type { FaultOptions } from "./proxy/fault-options.js";
+export { type ProxyOptions, type RunningProxy, startProxy } from "./proxy/start-proxy.js";
+export type { LoadResult } from "./results/load-result.js";
+export type { TargetCheckResult } from "./results/target-check-result.js";
+export type { RunningServer } from "./servers/server-options.js";
+export { TargetSetupError } from "./targets/target-error.js";

@@ -1,0 +1,81 @@
+// `check()` for programs and tests: the correctness matrix against the user's own server (every size
+// under every fragmentation, through the fault proxy), with the command line's defaults; `sockbench
+// check --target/--server` calls it with its options.
+
+import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
+import type { FramingName } from "../framing/framing.js";
+import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
+import type { FaultOptions } from "../proxy/fault-options.js";
+import type { FragmentationName } from "../results/fragmentation-name.js";
+import { FRAGMENTATION_NAMES } from "../results/fragmentation-name.js";
+import type { TargetCheckResult } from "../results/target-check-result.js";
+import { runTargetCheck, type TargetCheckOptions } from "../suites/target-check.js";
+import { TargetSetupError } from "../targets/target-error.js";
+import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
+
+/** The sizes a check of the user's server tries by default: the edges of a 1 KiB read, and 64 KiB. */
+export const DEFAULT_TARGET_SIZES_BYTES: readonly number[] = [0, 1, 1023, 1024, 1025, 64 * 1024];
+
+/**
+ * The server (`target` HOST and port already running, or `server` a command with `{port}`; `ready`,
+ * `readyTimeoutMs`, `restart`, `expect`, `expectModule` as the command line's options, checked the same
+ * way), then the framing and the matrix.
+ */
+export interface CheckServerOptions extends TargetOptionValues {
+  /** How the server cuts messages (default eof, with `token` as typed: escapes allowed, default `<EOF>`). */
+  framing?: FramingName;
+  token?: string;
+  recordSize?: number;
+  /** The server's largest message: a larger size it does not answer is refused, not failed. */
+  maxFrameBytes?: number;
+  connections?: number;
+  seed?: number;
+  timeoutMs?: number;
+  /** Latency, jitter, bandwidth, reset-after on top of each cell's fragmentation. */
+  faults?: FaultOptions;
+  sizesBytes?: readonly number[];
+  fragmentations?: readonly FragmentationName[];
+  /** Look for the smallest failing case (default true). */
+  shrink?: boolean;
+  onCellStart?: TargetCheckOptions["onCellStart"];
+  onShrinkStart?: TargetCheckOptions["onShrinkStart"];
+}
+
+/** Runs the matrix; resolves with every cell's verdict. Throws a TargetSetupError on bad options or a server that never became ready. */
+export async function check(options: CheckServerOptions): Promise<TargetCheckResult> {
+  const choice = resolveTargetChoice(options);
+  if (choice === undefined) {
+    throw new TargetSetupError(
+      "invalid-option",
+      "check needs a server: give a target (HOST:PORT) or a server command",
+    );
+  }
+  const framing = options.framing ?? "eof";
+  const recordSize = options.recordSize ?? DEFAULT_RECORD_SIZE;
+  const sizesBytes = options.sizesBytes ?? DEFAULT_TARGET_SIZES_BYTES;
+  const tooLarge = framing === "fixed" ? sizesBytes.find((size) => size > recordSize) : undefined;
+  if (tooLarge !== undefined) {
+    throw new TargetSetupError(
+      "invalid-option",
+      `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
+    );
+  }
+  const tokenText = options.token ?? DEFAULT_TOKEN;
+  return runTargetCheck({
+    choice,
+    framing,
+    tokenText,
+    token: parseToken(tokenText),
+    recordSize,
+    ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
+    connections: options.connections ?? 1,
+    seed: options.seed ?? 1,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    faults: options.faults ?? {},
+    sizesBytes,
+    fragmentations: options.fragmentations ?? FRAGMENTATION_NAMES,
+    shrink: options.shrink ?? true,
+    ...(options.onCellStart ? { onCellStart: options.onCellStart } : {}),
+    ...(options.onShrinkStart ? { onShrinkStart: options.onShrinkStart } : {}),
+  });
+}

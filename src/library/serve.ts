@@ -1,0 +1,122 @@
+// `serve()` for programs and tests: one of sockbench's server variants on a free loopback port by
+// default, with the command line's defaults; `sockbench serve` calls it with its options.
+
+import type { AppName } from "../apps/app.js";
+import { getApp } from "../apps/registry.js";
+import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
+import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
+import { createFraming } from "../framing/registry.js";
+import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
+import {
+  DEFAULT_HOST,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  type ListenOptions,
+  type RunningServer,
+  type ServerVariant,
+  type Transport,
+} from "../servers/server-options.js";
+import { startServer, unsupportedCombination } from "../servers/start-server.js";
+
+export interface ServeOptions extends Partial<Omit<ListenOptions, "log">> {
+  /** Default concurrent. */
+  variant?: ServerVariant;
+  /** Default tcp. */
+  transport?: Transport;
+  /** tcp: a framing by name (with `framingOptions`) or built; default eof. Not with http. */
+  framing?: FramingName | Framing;
+  framingOptions?: FramingOptions;
+  /** Default echo. */
+  app?: AppName;
+  /** http: the largest request body; udp: the largest request datagram (default 16 MiB; tcp takes `framingOptions.maxFrameBytes`). */
+  maxRequestBytes?: number;
+  /** cluster: processes (default one per core). */
+  workers?: number;
+  /** Where the server's log lines go (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+/** Options that do not go together; the message names them and what is allowed. */
+export class ServeOptionsError extends Error {
+  override readonly name = "ServeOptionsError";
+  readonly code = "SOCKBENCH_SERVE_OPTIONS";
+}
+
+/** Why the options cannot run together, or undefined. */
+export function serveOptionsProblem(options: ServeOptions): string | undefined {
+  const variant = options.variant ?? "concurrent";
+  const transport = options.transport ?? "tcp";
+  if (transport !== "tcp" && (options.framing !== undefined || options.framingOptions !== undefined)) {
+    return `--framing, --token and --record-size apply to --transport tcp: over ${transport} each ${transport === "http" ? "POST body" : "datagram"} is one message (--max-frame still limits it)`;
+  }
+  if (transport === "udp" && (options.idleTimeoutMs !== undefined || options.maxConnections !== undefined)) {
+    return "--idle-timeout and --max-connections apply to --transport tcp and http: UDP has no connections";
+  }
+  if (options.workers !== undefined && variant !== "cluster")
+    return "--workers applies to --variant cluster only";
+  if (
+    (options.tls !== undefined || options.unixPath !== undefined) &&
+    (transport !== "tcp" || variant === "cluster")
+  ) {
+    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
+  }
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const perAddress = options.maxConnectionsPerAddress;
+  if (perAddress !== undefined && perAddress > maxConnections) {
+    return `--max-connections-per-address ${perAddress} is above --max-connections ${maxConnections}: one address cannot hold more than the server`;
+  }
+  const maxFrameBytes =
+    transport !== "tcp"
+      ? (options.maxRequestBytes ?? DEFAULT_MAX_FRAME_BYTES)
+      : ((typeof options.framing === "object"
+          ? options.framing.spec.maxFrameBytes
+          : options.framingOptions?.maxFrameBytes) ?? DEFAULT_MAX_FRAME_BYTES);
+  if (options.maxBufferedBytes !== undefined && options.maxBufferedBytes < maxFrameBytes) {
+    return `--max-buffered ${options.maxBufferedBytes} is below --max-frame ${maxFrameBytes}: a frame of the largest size allowed must fit in the budget`;
+  }
+  return unsupportedCombination(variant, transport);
+}
+
+/** Starts the server; resolves once it listens. Throws ServeOptionsError on options that do not go together. */
+export function serve(options: ServeOptions = {}): Promise<RunningServer> {
+  const problem = serveOptionsProblem(options);
+  if (problem !== undefined) throw new ServeOptionsError(problem);
+  const { variant, transport, framing, framingOptions, app, maxRequestBytes, workers, ...limits } = options;
+  const listen: ListenOptions = {
+    ...limits,
+    host: options.host ?? DEFAULT_HOST,
+    port: options.port ?? 0,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    log: options.log ?? (() => {}),
+  };
+  const served = getApp(app ?? "echo");
+  if (transport === "udp") {
+    return startServer("concurrent", {
+      host: listen.host,
+      port: listen.port,
+      log: listen.log,
+      transport: "udp",
+      app: served,
+      maxRequestBytes: maxRequestBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    });
+  }
+  return startServer(
+    variant ?? "concurrent",
+    transport === "http"
+      ? {
+          ...listen,
+          transport: "http",
+          app: served,
+          maxBodyBytes: maxRequestBytes ?? DEFAULT_MAX_FRAME_BYTES,
+        }
+      : {
+          ...listen,
+          transport: "tcp",
+          app: served,
+          framing:
+            typeof framing === "object" ? framing : createFraming(framing ?? "eof", framingOptions ?? {}),
+        },
+    workers ?? defaultClusterWorkerCount(),
+  );
+}

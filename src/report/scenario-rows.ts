@@ -1,0 +1,67 @@
+// Every scenario of one or more result files as a flat row: which file, which scenario, its group (the
+// chart and matrix it belongs to) and its load result. The HTML, CSV and .hgrm outputs all start here.
+
+import type { LoadResult } from "../results/load-result.js";
+import type { ResultFile } from "../results/result-file.js";
+import { groupRuns } from "./bench-report.js";
+import { loadScenario, scenarioKey, scenarioSizeText } from "./compare-results.js";
+import { formatSizeBytes } from "./format-size.js";
+
+export interface ScenarioRow {
+  framing: string;
+  /** The server: a bench variant, or a load run's target. */
+  variant: string;
+  /** Bytes; a load run's mix of sizes as `64,1024`, or its fixed message. */
+  size: number | string;
+  connections: number;
+  pipelining: number;
+  fragmentation: string;
+  /** The file's label: its path, or A and B in a comparison. */
+  source: string;
+  /** The scenario in words: "eof concurrent 64 B". */
+  label: string;
+  /** scenarioKey(): the same scenario in another file has the same key. */
+  key: string;
+  /** The title of the group it is charted in: a bench size, connection count and fragmentation, or "load". */
+  group: string;
+  result: LoadResult;
+}
+
+/** The group of every load result: several load files are overlaid on one chart. */
+export const LOAD_GROUP = "load runs";
+
+export function scenarioRows(file: ResultFile, sourceLabel: string = file.source): ScenarioRow[] {
+  if (file.kind === "check") return [];
+  if (file.kind === "load") {
+    const scenario = loadScenario(file.result as unknown as Record<string, unknown>, file.source);
+    const variant = file.result.config.target;
+    return [
+      {
+        ...scenario,
+        variant,
+        // Bytes, as in a bench row: a mix of sizes as "64,1024".
+        size: Array.isArray(scenario.size) ? scenario.size.join(",") : scenario.size,
+        fragmentation: "none",
+        source: sourceLabel,
+        label: `${scenario.framing} ${variant} ${scenarioSizeText(scenario.size)}`,
+        key: scenarioKey(scenario),
+        group: LOAD_GROUP,
+        result: file.result,
+      },
+    ];
+  }
+  const groups = groupRuns(file.result.runs);
+  return file.result.runs.map((run) => {
+    const { scenario } = run;
+    const group = groups.find((each) => each.cell(scenario.framing, scenario.variant) === run);
+    const { scenario: _scenario, ...result } = run;
+    return {
+      ...scenario,
+      source: sourceLabel,
+      label: `${scenario.framing} ${scenario.variant} ${formatSizeBytes(scenario.size)}`,
+      key: scenarioKey(scenario),
+      group: group?.title ?? formatSizeBytes(scenario.size),
+      result,
+    };
+  });
+}

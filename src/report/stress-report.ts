@@ -1,0 +1,58 @@
+// The report of `sockbench stress`: one row per scenario (verdict, the legitimate client's answered
+// share and p99 before and during the attack, the hostile connections, the server's peaks), then the
+// reasons behind every verdict that is not "kept serving".
+
+import Table from "cli-table3";
+import type { LegitPhase, StressResult } from "../results/stress-result.js";
+import { formatSizeBytes } from "./format-size.js";
+
+function answeredText(legitPhase: LegitPhase | undefined): string {
+  return legitPhase ? `${legitPhase.answered}/${legitPhase.requests}` : "-";
+}
+
+function p99Text(legitPhase: LegitPhase | undefined): string {
+  return legitPhase?.p99Us === undefined ? "-" : `${(legitPhase.p99Us / 1000).toFixed(1)} ms`;
+}
+
+export function formatStressReport(result: StressResult): string {
+  const table = new Table({
+    head: [
+      "scenario",
+      "verdict",
+      "answered before",
+      "answered during",
+      "2nd half",
+      "p99 before",
+      "p99 during",
+      "hostile opened",
+      "closed by server",
+      "peak RSS",
+      "peak fds",
+    ],
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  for (const scenario of result.scenarios) {
+    table.push([
+      scenario.scenario,
+      scenario.verdict,
+      answeredText(scenario.before),
+      answeredText(scenario.during),
+      answeredText(scenario.secondHalf),
+      p99Text(scenario.before),
+      p99Text(scenario.during),
+      scenario.hostile ? String(scenario.hostile.opened) : "-",
+      scenario.hostile ? String(scenario.hostile.closedByServer) : "-",
+      scenario.peakRssBytes === undefined ? "-" : formatSizeBytes(scenario.peakRssBytes),
+      scenario.peakOpenFds === undefined ? "-" : String(scenario.peakOpenFds),
+    ]);
+  }
+  const header =
+    `stress ${result.target}: ${result.framing} framing, ${result.app} app; per scenario ${result.baselineMs} ms ` +
+    `alone, then ${result.attackMs} ms beside up to ${result.hostileConnections} hostile connections from ` +
+    `${result.hostileAddresses[0]}..${result.hostileAddresses.at(-1)}`;
+  const reasons = result.scenarios
+    .filter((scenario) => scenario.reason !== undefined)
+    .map((scenario) => `  ${scenario.scenario}: ${scenario.verdict}: ${scenario.reason}`);
+  return [header, table.toString(), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
+}

@@ -1,0 +1,31 @@
+// Where and how a result was made, recorded in every result file so that a report can say it: the
+// command line, the machine, and the sockbench commit when it ran from a git checkout.
+
+export interface MachineInfo {
+  /** Cores available to the process. */
+  cpus: number;
+  cpuModel: string;
+  /** Total memory, bytes. */
+  memory: number;
+  /** Node's version, e.g. v20.19.0. */
+  node: string;
+  /** e.g. "linux x64". */
+  platform: string;
+}
+
+export interface RunContext {
+  /** The command as typed, e.g. "sockbench bench --profile quick". */
+  commandLine: string;
+  /** The commit of the sockbench checkout that ran, when it ran from one. */
+  gitCommit?: string;
+}
+
+/** What differs between two machines, as `CPU A vs B` phrases; empty when they look the same. */
+export function machineDifferences(a: MachineInfo, b: MachineInfo): string[] {
+  const differences: string[] = [];
+  if (a.cpuModel !== b.cpuModel) differences.push(`CPU ${a.cpuModel} vs ${b.cpuModel}`);
+  if (a.cpus !== b.cpus) differences.push(`${a.cpus} vs ${b.cpus} cores`);
+  if (a.node !== b.node) differences.push(`Node ${a.node} vs ${b.node}`);
+  if (a.platform !== b.platform) differences.push(`${a.platform} vs ${b.platform}`);
+  return differences;
+}

@@ -1,0 +1,64 @@
+// Runs one attack in a worker thread (attack-worker.ts) and stops it on demand, with its counts.
+
+import { once } from "node:events";
+import { Worker } from "node:worker_threads";
+import { builtModulePath } from "../../built-module.js";
+import type { FramingSpec } from "../../framing/framing.js";
+import type { HostileCounts } from "../../results/stress-result.js";
+
+export interface AttackThreadData {
+  attack: string;
+  host: string;
+  port: number;
+  sourceAddresses: string[];
+  framing: FramingSpec;
+  maxFrameBytes: number;
+  connections: number;
+  app: string;
+}
+
+export type AttackThreadMessage = { started: true } | { counts: HostileCounts };
+
+/** An attack gets this long after being told to stop to report, then its thread is terminated. */
+const STOP_GRACE_MS = 5000;
+
+export class AttackThread {
+  private readonly worker: Worker;
+  private readonly failed: Promise<Error>;
+  /** Settles once the attack has begun (rejects when the thread fails first). */
+  readonly started: Promise<void>;
+
+  constructor(data: AttackThreadData) {
+    this.worker = new Worker(builtModulePath(import.meta.url, "./attack-worker.js"), { workerData: data });
+    this.failed = once(this.worker, "error").then(([error]) => error as Error);
+    this.started = Promise.race([
+      once(this.worker, "message").then(() => undefined),
+      this.failed.then((error) => Promise.reject(error)),
+    ]);
+    this.started.catch(() => {});
+  }
+
+  /** Stops the attack; resolves with its counts (undefined when the thread failed or hung). */
+  async stop(): Promise<HostileCounts | undefined> {
+    const reported = new Promise<HostileCounts>((resolve) => {
+      const onMessage = (message: AttackThreadMessage) => {
+        if (!("counts" in message)) return;
+        this.worker.off("message", onMessage);
+        resolve(message.counts);
+      };
+      this.worker.on("message", onMessage);
+    });
+    this.worker.postMessage("stop");
+    let timer: NodeJS.Timeout | undefined;
+    const counts = await Promise.race([
+      reported,
+      this.failed.then(() => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), STOP_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.worker.terminate();
+    return counts;
+  }
+}

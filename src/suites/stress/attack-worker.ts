@@ -1,0 +1,44 @@
+// The thread an attack runs in (started by attack-thread.ts): hostile peers get an event loop of their
+// own, so that opening a thousand connections never delays the legitimate client, whose latency must
+// be the server's alone. It attacks until told to stop, resets its sockets and posts its counts.
+
+import { setMaxListeners } from "node:events";
+import { parentPort, workerData } from "node:worker_threads";
+import { framingFromSpec } from "../../framing/registry.js";
+import type { AttackThreadData, AttackThreadMessage } from "./attack-thread.js";
+import { ATTACKS } from "./attacks.js";
+import { HostilePool } from "./hostile-pool.js";
+
+const data = workerData as AttackThreadData;
+const port = parentPort;
+if (!port) throw new Error("attack-worker runs as a worker thread (attack-thread.ts starts it)");
+
+const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
+if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
+const framing = framingFromSpec(data.framing);
+const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
+const controller = new AbortController();
+// Every hostile connection waits on the one signal.
+setMaxListeners(0, controller.signal);
+const running = attack.run({
+  pool,
+  framing,
+  maxFrameBytes: data.maxFrameBytes,
+  connections: data.connections,
+  app: data.app,
+  signal: controller.signal,
+});
+
+// The attack's clock starts now, not when the thread was asked for: a thread takes a while to boot.
+port.postMessage({ started: true } satisfies AttackThreadMessage);
+
+port.once("message", () => {
+  controller.abort();
+  pool.stop();
+  // The attack's own loops end on the abort; the counts are final once they have.
+  void running.finally(() => {
+    pool.stop();
+    port.postMessage({ counts: { ...pool.counts } } satisfies AttackThreadMessage);
+    port.close();
+  });
+});

@@ -1,0 +1,32 @@
+// What a cell of `check --target|--server` is asked to do: the settings every cell shares and the one
+// cell's size and fragmentation. Apart from the cell runner, so that the reproducing command reads them too.
+
+import type { FramingName } from "../framing/framing.js";
+import type { FaultOptions } from "../proxy/fault-options.js";
+import type { FragmentationName } from "../results/fragmentation-name.js";
+import type { TargetChoice } from "../targets/target-spec.js";
+
+/** How every cell of one check talks to the user's server. */
+export interface TargetCheckSettings {
+  choice: TargetChoice;
+  framing: FramingName;
+  /** eof: the token as typed on the command line (escapes and all), and as bytes. */
+  tokenText: string;
+  token: Buffer;
+  /** fixed: the server's record size. */
+  recordSize: number;
+  /** The server's largest frame, when given: a larger size it does not answer is refused, not failed. */
+  maxFrameBytes?: number;
+  connections: number;
+  /** Seeds the proxy's cuts: the same seed cuts the stream the same way again. */
+  seed: number;
+  /** Per request; default: by size and fragmentation, as the built-in check. */
+  timeoutMs?: number;
+  /** Latency, jitter, bandwidth, reset-after: on top of each cell's fragmentation. */
+  faults: FaultOptions;
+}
+
+export interface TargetCellPlan {
+  size: number;
+  fragmentation: FragmentationName;
+}

@@ -1,0 +1,49 @@
+// Tells whether a TCP port has a listening socket without connecting to it: a connect probe would be
+// taken by a single-shot server as its one client. Linux: the kernel's socket tables in /proc/net/tcp
+// and /proc/net/tcp6 (state 0A is LISTEN). Elsewhere: `lsof`, when it is installed.
+
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+
+const PROC_TABLES = ["/proc/net/tcp", "/proc/net/tcp6"] as const;
+const LISTEN_STATE = "0A";
+
+/** Whether a /proc/net/tcp{,6} table lists a socket listening on `port` (any local address). */
+export function procTableListensOn(table: string, port: number): boolean {
+  const portHex = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const line of table.split("\n").slice(1)) {
+    // "  sl  local_address rem_address   st ...": local_address is ADDRESS:PORT in hex.
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (local === undefined || fields[3] !== LISTEN_STATE) continue;
+    if (local.slice(local.lastIndexOf(":") + 1) === portHex) return true;
+  }
+  return false;
+}
+
+async function readProcTables(): Promise<string[] | undefined> {
+  const tables = await Promise.all(PROC_TABLES.map((path) => readFile(path, "utf8").catch(() => undefined)));
+  const found = tables.filter((table): table is string => table !== undefined);
+  return found.length > 0 ? found : undefined;
+}
+
+function lsofListensOn(port: number): Promise<boolean | undefined> {
+  return new Promise((resolve) => {
+    execFile("lsof", ["-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-t"], (error, stdout) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (code === "ENOENT") resolve(undefined);
+      // lsof exits 1 when it finds nothing.
+      else resolve(error === null && stdout.trim().length > 0);
+    });
+  });
+}
+
+/**
+ * Whether something listens on TCP `port` on this machine; undefined when this platform offers no way
+ * to tell without connecting (no /proc/net/tcp, no lsof): then a server needs `--ready REGEX`.
+ */
+export async function isPortListening(port: number): Promise<boolean | undefined> {
+  const tables = await readProcTables();
+  if (tables !== undefined) return tables.some((table) => procTableListensOn(table, port));
+  return lsofListensOn(port);
+}

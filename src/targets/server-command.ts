@@ -1,0 +1,251 @@
+// Starts the user's server from a command line (`python3 server.py {port}`): a shell runs it in its own
+// process group with its port in `{port}` and $PORT; it is ready when a line of its output matches
+// `--ready`, or else when its port shows up listening (seen without connecting). Its output is kept in a
+// ring for the report; stop() ends the whole group, SIGTERM first and SIGKILL after a grace.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { isPortListening } from "./listening-port.js";
+import { formatOutputLines, OutputRing } from "./output-ring.js";
+import { forgetGroup, groupPids, registerGroup, signalGroup } from "./process-group.js";
+import { TargetSetupError } from "./target-error.js";
+
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+export const DEFAULT_STOP_GRACE_MS = 2_000;
+/** How often the listening sockets are looked at while a server starts. */
+const READY_POLL_MS = 20;
+/** Output lines quoted when a server fails to start. */
+const QUOTED_LINES = 15;
+
+export interface ServerCommandOptions {
+  /** The command as given: `{port}` is replaced by the port. Run by /bin/sh. */
+  command: string;
+  /** Where it listens, as the driver will reach it. */
+  host: string;
+  port: number;
+  /** Ready once a line of its output matches; otherwise once its port listens. */
+  readyPattern?: RegExp;
+  readyTimeoutMs?: number;
+  stopGraceMs?: number;
+  /** Output lines kept. */
+  outputLines?: number;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface RunningServerCommand {
+  readonly host: string;
+  readonly port: number;
+  /** The command as run, `{port}` replaced. */
+  readonly commandLine: string;
+  /** The group leader (the shell); also the process group id. */
+  readonly pid: number;
+  readonly startedAtMs: number;
+  readonly readyAtMs: number;
+  readonly output: OutputRing;
+  /** Every live process of its group: the shell and what it started (for CPU from /proc/PID/stat). */
+  pids(): number[];
+  /** How it ended, once it has (a single-shot server ends after its client). */
+  exitStatus(): ExitStatus | undefined;
+  readonly exited: Promise<ExitStatus>;
+  /** Stops the whole group (SIGTERM, SIGKILL after the grace) and waits for the leader to exit. */
+  stop(): Promise<void>;
+}
+
+export function describeExit(status: ExitStatus): string {
+  return status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+}
+
+export function substitutePort(command: string, port: number): string {
+  return command.replaceAll("{port}", String(port));
+}
+
+function startFailure(
+  code: "server-exited" | "server-not-ready",
+  headline: string,
+  output: OutputRing,
+  startedAtMs: number,
+): TargetSetupError {
+  output.flush();
+  const lines = output.last(QUOTED_LINES);
+  const quoted =
+    lines.length > 0
+      ? `\nits last output lines (time since start):\n${formatOutputLines(lines, startedAtMs).join("\n")}`
+      : "\nit printed nothing";
+  return new TargetSetupError(code, `${headline}${quoted}`);
+}
+
+export async function startServerCommand(options: ServerCommandOptions): Promise<RunningServerCommand> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  const commandLine = substitutePort(options.command, options.port);
+  const alreadyListening = await isPortListening(options.port);
+  if (alreadyListening === undefined && options.readyPattern === undefined) {
+    throw new TargetSetupError(
+      "readiness-unknown",
+      "this system shows no listening sockets (no /proc/net/tcp, no lsof): give --ready REGEX, a line the server prints once it listens",
+    );
+  }
+  if (alreadyListening) {
+    throw new TargetSetupError(
+      "invalid-option",
+      `port ${options.port} is in use already: another program listens there, so your server could not bind it`,
+    );
+  }
+  const output = new OutputRing(options.outputLines);
+  const startedAtMs = Date.now();
+  const child: ChildProcess = spawn("/bin/sh", ["-c", commandLine], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    // PYTHONUNBUFFERED: a Python server's print() reaches the ring (and --ready) as it happens.
+    env: { ...process.env, PORT: String(options.port), PYTHONUNBUFFERED: "1" },
+  });
+  const spawned = await Promise.race([
+    once(child, "spawn").then(() => undefined),
+    once(child, "error").then(([error]) => error as Error),
+  ]);
+  if (spawned !== undefined || child.pid === undefined) {
+    throw new TargetSetupError(
+      "spawn-failed",
+      `cannot run /bin/sh for ${JSON.stringify(commandLine)}: ${spawned?.message}`,
+    );
+  }
+  const pid = child.pid;
+  registerGroup(pid);
+  let status: ExitStatus | undefined;
+  const exited = once(child, "exit").then(([code, signal]) => {
+    status = { code: code as number | null, signal: signal as NodeJS.Signals | null };
+    output.flush();
+    return status;
+  });
+  const outputClosed = once(child, "close").then(() => output.flush());
+  let onLine: (() => void) | undefined;
+  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+    output.write("stdout", text);
+    onLine?.();
+  });
+  child.stderr?.setEncoding("utf8").on("data", (text: string) => {
+    output.write("stderr", text);
+    onLine?.();
+  });
+
+  const stop = async (): Promise<void> => {
+    if (status === undefined) {
+      signalGroup(pid, "SIGTERM");
+      const deadline = Date.now() + stopGraceMs;
+      // The leader may go first (a shell) while what it started is still ending: wait for the group.
+      while (Date.now() < deadline && groupPids(pid).length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+      }
+    }
+    signalGroup(pid, "SIGKILL");
+    forgetGroup(pid);
+    await exited;
+    // stdio closes once the last process holding it is gone; it is gone now, so this settles at once.
+    await outputClosed;
+  };
+
+  try {
+    await waitUntilReady(options, readyTimeoutMs, output, exited, (listener) => {
+      onLine = listener;
+    });
+  } catch (error) {
+    await stop();
+    if (error instanceof TargetSetupError) {
+      throw startFailure(
+        error.code as "server-exited" | "server-not-ready",
+        `server ${JSON.stringify(commandLine)} ${error.message}`,
+        output,
+        startedAtMs,
+      );
+    }
+    throw error;
+  }
+  return {
+    host: options.host,
+    port: options.port,
+    commandLine,
+    pid,
+    startedAtMs,
+    readyAtMs: Date.now(),
+    output,
+    pids: () => groupPids(pid),
+    exitStatus: () => status,
+    exited,
+    stop,
+  };
+}
+
+/**
+ * Resolves once the server is ready: a fresh output line matches the pattern, or else its port listens.
+ * Rejects with a TargetSetupError (message without the command) when it exits first or the time runs out.
+ */
+function waitUntilReady(
+  options: ServerCommandOptions,
+  readyTimeoutMs: number,
+  output: OutputRing,
+  exited: Promise<ExitStatus>,
+  onEachOutput: (listener: (() => void) | undefined) => void,
+): Promise<void> {
+  const pattern = options.readyPattern;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let poll: NodeJS.Timeout | undefined;
+    let checkedLines = 0;
+    /** Ready when a line that came since the last look matches the pattern. */
+    const lookAtOutput = () => {
+      const lines = output.all();
+      const fresh = lines.slice(Math.max(0, checkedLines - output.dropped));
+      checkedLines = lines.length + output.dropped;
+      if (pattern !== undefined && fresh.some((line) => pattern.test(line.text))) finish();
+    };
+    const finish = (error?: TargetSetupError) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(poll);
+      onEachOutput(undefined);
+      if (error) reject(error);
+      else resolve();
+    };
+    const deadline = setTimeout(() => {
+      const notReady = () => {
+        const how =
+          pattern !== undefined
+            ? `no line of its output matched --ready ${pattern}`
+            : `port ${options.port} never showed up listening: does it listen on {port} or $PORT (or give --ready REGEX)?`;
+        finish(new TargetSetupError("server-not-ready", `was not ready within ${readyTimeoutMs} ms: ${how}`));
+      };
+      // One last look first: a busy event loop (a neighbouring cell slicing bytes) may have held back
+      // the polls while the server became ready, and this timer fires before their answers.
+      if (pattern !== undefined) {
+        // After one I/O turn, so that output already in the pipe is read before the verdict.
+        setImmediate(() => {
+          lookAtOutput();
+          notReady();
+        });
+        return;
+      }
+      void isPortListening(options.port).then((listening) => (listening ? finish() : notReady()));
+    }, readyTimeoutMs);
+    void exited.then((status) =>
+      finish(new TargetSetupError("server-exited", `${describeExit(status)} before it was ready`)),
+    );
+    if (pattern !== undefined) {
+      onEachOutput(lookAtOutput);
+      lookAtOutput();
+      return;
+    }
+    const look = () => {
+      void isPortListening(options.port).then((listening) => {
+        if (settled) return;
+        if (listening) finish();
+        else poll = setTimeout(look, READY_POLL_MS);
+      });
+    };
+    look();
+  });
+}

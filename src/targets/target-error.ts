@@ -1,0 +1,19 @@
+// The one error the target layer throws: a target option made no sense, or the user's server could not
+// be started or never became ready. `code` says which; commands turn every code into exit 2.
+
+export type TargetSetupErrorCode =
+  | "invalid-option"
+  | "spawn-failed"
+  | "server-exited"
+  | "server-not-ready"
+  | "readiness-unknown";
+
+export class TargetSetupError extends Error {
+  readonly code: TargetSetupErrorCode;
+
+  constructor(code: TargetSetupErrorCode, message: string) {
+    super(message);
+    this.name = "TargetSetupError";
+    this.code = code;
+  }
+}

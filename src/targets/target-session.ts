@@ -1,0 +1,95 @@
+// A target for the length of one run (a check matrix, a bench, a stress run): hands each cell the
+// address to load, starting the user's server for it when --restart per-cell asks, and stops every
+// server it started when the run ends. A server that cannot start fails the run before any cell
+// (TargetSetupError: exit 2).
+
+import { findFreePort } from "./free-port.js";
+import { type RunningServerCommand, startServerCommand } from "./server-command.js";
+import type { TargetSpec } from "./target-spec.js";
+
+export interface TargetEndpoint {
+  host: string;
+  port: number;
+  /** The server started for this cell (per-cell) or for the run (never); absent with --target alone. */
+  server?: RunningServerCommand;
+}
+
+export interface TargetSession {
+  readonly spec: TargetSpec;
+  /**
+   * Whether cells may run at the same time: only when each gets a server of its own on its own port.
+   * A shared server (already running, or never restarted) might serve one client at a time.
+   */
+  readonly cellsMayOverlap: boolean;
+  /** Runs one cell against the target; a server started for the cell is stopped when it settles. */
+  withCell<T>(run: (endpoint: TargetEndpoint) => Promise<T>): Promise<T>;
+  /** The servers running now (for their pids). */
+  runningServers(): RunningServerCommand[];
+  /** Stops every server still running. */
+  close(): Promise<void>;
+}
+
+/** Starts the server of a command target, on its fixed port or a free one. */
+export async function startTargetServer(
+  spec: Extract<TargetSpec, { kind: "command" }>,
+): Promise<RunningServerCommand> {
+  return startServerCommand({
+    command: spec.command,
+    host: spec.host,
+    port: spec.port ?? (await findFreePort(spec.host)),
+    ...(spec.readyPattern !== undefined ? { readyPattern: spec.readyPattern } : {}),
+    readyTimeoutMs: spec.readyTimeoutMs,
+  });
+}
+
+/** Opens the target: starts the server now (to fail early when it cannot start) unless it is already running. */
+export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
+  const running = new Set<RunningServerCommand>();
+  const start = async (): Promise<RunningServerCommand> => {
+    const server = await startTargetServer(spec as Extract<TargetSpec, { kind: "command" }>);
+    running.add(server);
+    return server;
+  };
+  const stop = async (server: RunningServerCommand): Promise<void> => {
+    await server.stop();
+    running.delete(server);
+  };
+  if (spec.kind === "address") {
+    return {
+      spec,
+      cellsMayOverlap: false,
+      withCell: (run) => run({ host: spec.host, port: spec.port }),
+      runningServers: () => [],
+      close: async () => {},
+    };
+  }
+  // The first server proves the command starts; under per-cell it serves the first cell.
+  let spare: RunningServerCommand | undefined = await start();
+  if (spec.restart === "never") {
+    const server = spare;
+    return {
+      spec,
+      cellsMayOverlap: false,
+      withCell: (run) => run({ host: server.host, port: server.port, server }),
+      runningServers: () => [...running],
+      close: () => stop(server),
+    };
+  }
+  return {
+    spec,
+    cellsMayOverlap: spec.port === undefined,
+    async withCell(run) {
+      const server = spare ?? (await start());
+      spare = undefined;
+      try {
+        return await run({ host: server.host, port: server.port, server });
+      } finally {
+        await stop(server);
+      }
+    },
+    runningServers: () => [...running],
+    close: async () => {
+      await Promise.all([...running].map(stop));
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// `sockbench bench` with the user's own servers: a student's Python exercise-5 server benched beside the
+// built-in servers lands in the same table (its own column, in its framing's row), and a bad --server
+// or config file is a usage error naming the entry.
+
+import { afterAll, describe, expect, it } from "vitest";
+import { serverFromOption } from "../src/cli/bench-servers.js";
+import { renderBenchTables } from "../src/report/bench-report.js";
+import { totalErrors } from "../src/results/load-result.js";
+import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
+import { runBench } from "../src/suites/bench-suite.js";
+import { runCli } from "./support/cli-process.js";
+import { EOF_ECHO_SERVER, PYTHON, studentFolder } from "./support/student-servers.js";
+
+const folder = studentFolder();
+afterAll(() => folder.remove());
+const exercise5 = folder.write("server.py", EOF_ECHO_SERVER);
+
+const tinyProfile: BenchProfile = {
+  ...BENCH_PROFILES.quick,
+  sizesBytes: [64],
+  warmupMs: 0,
+  durationMs: 250,
+  timeoutMs: 1000,
+};
+
+describe("bench with a user's server", () => {
+  it("puts a Python exercise-5 server in the same table as the built-in servers", {
+    timeout: 120_000,
+  }, async () => {
+    const student = serverFromOption(`exercise5=${PYTHON} ${exercise5} {port}`);
+    const result = await runBench(tinyProfile, {}, [student]);
+    const own = result.runs.filter((run) => run.scenario.variant === "exercise5");
+    expect(own).toHaveLength(1);
+    const run = own[0];
+    expect(run?.scenario).toMatchObject({
+      framing: "eof",
+      connections: 1,
+      size: 64,
+      server: `${PYTHON} ${exercise5} {port}`,
+    });
+    expect(run?.messages.verified).toBeGreaterThan(0);
+    expect(totalErrors(run as never)).toBe(0);
+
+    const tables = renderBenchTables(result.runs);
+    // One table for 64 B: the built-in variants and the student's server side by side.
+    expect(tables.match(/messages, 10 connections/g)).toHaveLength(1);
+    expect(tables).toMatch(/64 B messages, 10 connections \(sequential: 1, exercise5: 1\)/);
+    const header = tables.split("\n").find((line) => line.includes("framing")) as string;
+    expect(header).toMatch(
+      /framing\s*│\s*sequential\s*│\s*concurrent\s*│\s*cluster\s*│\s*exercise5\s*│\s*boundary errors/,
+    );
+    const eofRow = tables.split("\n").find((line) => /│ eof /.test(line)) as string;
+    expect(eofRow.split("│").filter((cell) => /msg\/s/.test(cell))).toHaveLength(4);
+  });
+});
+
+describe("bench's user-server options", { timeout: 60_000 }, () => {
+  it.each([
+    [["--server", "python3 server.py"], "--server takes NAME=COMMAND"],
+    [["--server", "concurrent=python3 s.py {port}"], 'the name "concurrent" is a built-in server\'s column'],
+    [["--server", "a=x", "--server", "a=y"], 'two servers are named "a"'],
+    [["--config", "missing.json"], "cannot read missing.json"],
+  ])("%j: exit 2 with a clear message", async (args, message) => {
+    const run = await runCli(["bench", "--profile", "quick", "--out", folder.path, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it("names the entry of a config file that is wrong", async () => {
+    const config = folder.write(
+      "sockbench.config.json",
+      JSON.stringify({
+        servers: [
+          { name: "ok", command: "x {port}" },
+          { name: "cpp", command: "./s", framing: "lenght" },
+        ],
+      }),
+    );
+    const run = await runCli(["bench", "--config", config, "--out", folder.path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${config} servers[1]: "framing" must be one of eof, length, fixed, naive, got "lenght"`,
+    );
+  });
+});

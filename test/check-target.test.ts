@@ -1,0 +1,283 @@
+// `sockbench check` against servers written the way the lab's students write them (Python) and a small
+// C server, run as a user would: through the CLI, each started by --server. Sizes and fragmentations are
+// kept small so the whole file stays fast; what each test asserts could fail (the buggy server shows it).
+
+import { afterAll, describe, expect, it } from "vitest";
+import type { TargetCheckResult } from "../src/results/target-check-result.js";
+import { runCli } from "./support/cli-process.js";
+import {
+  BUGGY_EOF_ECHO_SERVER,
+  C_LENGTH_ECHO_SERVER,
+  EOF_ECHO_SERVER,
+  LAB_HELLO_SERVER,
+  PYTHON,
+  SEQUENTIAL_SUM_SERVER,
+  studentFolder,
+} from "./support/student-servers.js";
+
+const folder = studentFolder();
+afterAll(() => folder.remove());
+
+const eofEcho = folder.write("eof_echo.py", EOF_ECHO_SERVER);
+const buggyEcho = folder.write("buggy_echo.py", BUGGY_EOF_ECHO_SERVER);
+const hello = folder.write("hello_server.py", LAB_HELLO_SERVER);
+const sequentialSum = folder.write("sum_server.py", SEQUENTIAL_SUM_SERVER);
+
+async function checkJson(
+  args: string[],
+): Promise<{ code: number | null; result: TargetCheckResult; stderr: string }> {
+  const run = await runCli(["check", ...args, "--json"]);
+  let result: TargetCheckResult;
+  try {
+    result = JSON.parse(run.stdout) as TargetCheckResult;
+  } catch {
+    throw new Error(`no JSON from check (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+  }
+  return { code: run.code, result, stderr: run.stderr };
+}
+
+function verdicts(result: TargetCheckResult): Record<string, string> {
+  return Object.fromEntries(
+    result.cells.map((cell) => [
+      `${cell.size} ${cell.fragmentation}`,
+      cell.verdict === "fail" ? `fail ${cell.failure?.kind}` : cell.verdict,
+    ]),
+  );
+}
+
+// Each cell starts a Python server; on a loaded 2-core machine a start alone can take seconds.
+const CLI_MATRIX = { timeout: 180_000 };
+
+describe("check --server with a student's Python exercise-5 server", CLI_MATRIX, () => {
+  it("passes the correct <EOF> echo server in every cell", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${eofEcho} {port}`,
+      "--sizes",
+      "0,1,100,2000",
+    ]);
+    expect(result.cells).toHaveLength(20);
+    expect(Object.values(verdicts(result))).toEqual(Array(20).fill("pass"));
+    expect(result.passed).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it("with --restart never, one server serves every cell: each cell's clients leave gracefully, not with a reset", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${eofEcho} {port}`,
+      "--restart",
+      "never",
+      "--sizes",
+      "1,100",
+      "--fragmentations",
+      "none,split,coalesced",
+    ]);
+    expect(Object.values(verdicts(result))).toEqual(Array(6).fill("pass"));
+    expect(code).toBe(0);
+  });
+
+  it("fails the buggy one where the token is split between writes, shrinks to the smallest case and reproduces it", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${buggyEcho} {port}`,
+      "--sizes",
+      "0,1,100",
+      "--timeout",
+      "2s",
+    ]);
+    expect(code).toBe(1);
+    const cells = verdicts(result);
+    // Never cut: every token arrives in one recv().
+    for (const size of [0, 1, 100]) {
+      expect(cells[`${size} none`]).toBe("pass");
+      expect(cells[`${size} coalesced`]).toBe("pass");
+    }
+    // Written in 3 pieces a tick apart: a frame of 5 or 6 bytes has its token cut; 105 bytes keep it whole.
+    expect(cells["0 split"]).toBe("fail timeout");
+    expect(cells["1 split"]).toBe("fail timeout");
+    expect(cells["100 split"]).toBe("pass");
+    // Sliced cells fail when a read happens to end inside the token: never for any other reason.
+    for (const [where, verdict] of Object.entries(cells)) {
+      if (where.includes("slices")) expect(["pass", "fail timeout"]).toContain(verdict);
+    }
+    const failing = result.cells.find((cell) => cell.size === 0 && cell.fragmentation === "split");
+    expect(failing?.failure?.expected).toMatchObject({ length: 0 });
+    expect(failing?.failure?.received).toBeUndefined();
+    expect(failing?.failure?.serverOutput.map((line) => line.text)).toContainEqual(
+      expect.stringMatching(/^Connected by/),
+    );
+    expect(result.shrunk).toMatchObject({ size: 0, fragmentation: "split", kind: "timeout" });
+
+    // The reproducer is a command line that fails the same way on its own.
+    const words = String(result.shrunk?.reproduce).match(/'[^']*'|\S+/g) as string[];
+    expect(words.slice(0, 2)).toEqual(["sockbench", "check"]);
+    const again = await checkJson(words.slice(2).map((word) => word.replace(/^'(.*)'$/, "$1")));
+    expect(again.code).toBe(1);
+    expect(verdicts(again.result)).toEqual({ "0 split": "fail timeout" });
+  });
+
+  it("shows each failing cell with its bytes, the server's lines and a reproducer in the report", async () => {
+    const run = await runCli([
+      "check",
+      "--server",
+      `${PYTHON} ${buggyEcho} {port}`,
+      "--sizes",
+      "1",
+      "--fragmentations",
+      "none,split",
+      "--timeout",
+      "1s",
+      "--no-shrink",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL 1 B split: timeout: connection 0 request \d+: no reply within 1000 ms/);
+    expect(run.stdout).toMatch(/expected \(1 bytes\) [0-9a-f]{2} \| ".*"/);
+    expect(run.stdout).toMatch(/received nothing/);
+    expect(run.stdout).toMatch(/\d+\.\d{3} stdout\| Connected by/);
+    expect(run.stdout).toMatch(
+      /reproduce: sockbench check --server '.*buggy_echo\.py \{port\}' --framing eof --sizes 1 --fragmentations split --timeout 1000ms --seed 1 --no-shrink/,
+    );
+    expect(run.stdout).toMatch(/check FAILED: 1 of 2 cells/);
+  });
+});
+
+describe("check --server with the lab's other servers", CLI_MATRIX, () => {
+  it("the hello server (naive, single-shot) gets a fresh start per cell, and fails only where naive must", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${hello} {port}`,
+      "--framing",
+      "naive",
+      "--expect",
+      "hello",
+      "--sizes",
+      "5,100",
+      "--fragmentations",
+      "none,split",
+      "--timeout",
+      "2s",
+      "--no-shrink",
+    ]);
+    expect(verdicts(result)).toMatchObject({ "5 none": "pass", "100 none": "pass" });
+    expect(
+      result.cells.filter((cell) => cell.fragmentation === "split").every((cell) => cell.verdict === "fail"),
+    ).toBe(true);
+    expect(code).toBe(1);
+  });
+
+  it("the hello server with --restart never: the cells after its one client fail, none hang", async () => {
+    const { code, result } = await checkJson([
+      "--server",
+      `${PYTHON} ${hello} {port}`,
+      "--restart",
+      "never",
+      "--framing",
+      "naive",
+      "--expect",
+      "hello",
+      "--sizes",
+      "5,6",
+      "--fragmentations",
+      "none",
+      "--timeout",
+      "2s",
+      "--no-shrink",
+    ]);
+    expect(verdicts(result)["5 none"]).toBe("pass");
+    expect(result.cells[1]?.verdict).toBe("fail");
+    // Its one client gone (the driver's close may reach it as a reset, which Python raises), it ended.
+    expect(result.cells[1]?.failure?.serverExit).toMatch(/^exited with code \d+$/);
+    expect(code).toBe(1);
+  });
+
+  it("the sequential sum server passes with one connection, and a second connection times out instead of hanging", async () => {
+    const server = `${PYTHON} ${sequentialSum} {port}`;
+    const args = [
+      "--server",
+      server,
+      "--framing",
+      "naive",
+      "--expect",
+      "sum",
+      "--sizes",
+      "1,50,500",
+      "--fragmentations",
+      "none",
+    ];
+    const one = await checkJson(args);
+    expect(Object.values(verdicts(one.result))).toEqual(["pass", "pass", "pass"]);
+    expect(one.code).toBe(0);
+    const two = await checkJson([
+      ...args,
+      "--sizes",
+      "50",
+      "--connections",
+      "2",
+      "--timeout",
+      "1s",
+      "--no-shrink",
+    ]);
+    expect(verdicts(two.result)).toEqual({ "50 none": "fail timeout" });
+    expect(two.code).toBe(1);
+  });
+
+  it("a C length-prefix server: passes up to its max frame, and a larger size is refused, not a failure", async () => {
+    const program = folder.compile("length_echo", C_LENGTH_ECHO_SERVER);
+    const { code, result, stderr } = await checkJson([
+      "--server",
+      `${program} {port}`,
+      "--framing",
+      "length",
+      "--max-frame",
+      "64KiB",
+      "--sizes",
+      "0,1000,70000",
+      "--fragmentations",
+      "none,slices-1-7,split",
+    ]);
+    const cells = verdicts(result);
+    for (const size of [0, 1000]) {
+      for (const fragmentation of ["none", "slices-1-7", "split"]) {
+        expect(cells[`${size} ${fragmentation}`], `${size} ${fragmentation}`).toBe("pass");
+      }
+    }
+    expect(cells["70000 none"]).toBe("refused");
+    expect(cells["70000 split"]).toBe("refused");
+    expect(code, stderr).toBe(0);
+  });
+});
+
+describe("check with a server that never becomes ready, and with bad options", CLI_MATRIX, () => {
+  it("exits 2 with the server's last output lines", async () => {
+    const crash = folder.write(
+      "crash.py",
+      `import sys\nprint("loading settings")\nsys.exit("no such file: settings.ini")\n`,
+    );
+    const run = await runCli(["check", "--server", `${PYTHON} ${crash} {port}`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/exited with code 1 before it was ready/);
+    expect(run.stderr).toMatch(/stdout\| loading settings/);
+    expect(run.stderr).toMatch(/stderr\| no such file: settings.ini/);
+  });
+
+  it.each([
+    [["--restart", "never"], "--restart apply to --server"],
+    [["--connections", "2"], "--connections apply to a check of your server"],
+    [["--server", "true", "--threads", "2"], "--threads applies to the built-in matrix"],
+    [["--server", "true", "--max-loss", "1%"], "--max-loss applies to the built-in matrix's udp row"],
+    [
+      ["--server", "true", "--fragmentations", "none,wobbly"],
+      "expected a comma-separated list of none, slices-1",
+    ],
+    [
+      ["--server", "true", "--framing", "fixed", "--sizes", "2000"],
+      "does not fit a fixed record of 1024 bytes",
+    ],
+    [["--server", "true", "--latency", "5ms", "--jitter", "9ms"], "--jitter must not exceed --latency"],
+  ])("%j: exit 2 with a clear message", async (args, message) => {
+    const run = await runCli(["check", ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});

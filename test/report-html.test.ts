@@ -1,0 +1,270 @@
+// The HTML reports in a real browser (Debian's chromium through playwright-core), made from real runs on
+// 127.0.0.1: a tiny bench, two loads (the second through a 20 ms proxy), a small check. Each page must
+// load offline without a console error, draw every chart with one line per scenario, and show the numbers
+// of its JSON; a screenshot of each lands in test-output/screenshots/ (gitignored).
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startProxy } from "../src/proxy/start-proxy.js";
+import { checkResultJson } from "../src/report/check-report.js";
+import { loadScenario, scenarioKey } from "../src/report/compare-results.js";
+import type { BenchResult } from "../src/results/bench-result.js";
+import { type LoadResult, totalErrors } from "../src/results/load-result.js";
+import type { CheckResultRecord } from "../src/results/result-file.js";
+import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
+import { runBench } from "../src/suites/bench-suite.js";
+import { runCheck } from "../src/suites/check-suite.js";
+import { launchBrowser, type ReportBrowser } from "./support/browser.js";
+import { runCli } from "./support/cli-process.js";
+import { startTestServer, type TestServer } from "./support/servers.js";
+
+const SCREENSHOTS = join(import.meta.dirname, "..", "test-output", "screenshots");
+
+/** Two sizes (naive breaks at 2 KiB: red cells), a second of load each: one per-second sample. */
+const tinyProfile: BenchProfile = {
+  ...BENCH_PROFILES.quick,
+  sizesBytes: [64, 2048],
+  connectionCounts: [2],
+  warmupMs: 0,
+  durationMs: 1000,
+  timeoutMs: 500,
+};
+
+let directory: string;
+let browser: ReportBrowser;
+let server: TestServer;
+let bench: BenchResult;
+let loadA: LoadResult;
+let loadB: LoadResult;
+let check: CheckResultRecord;
+
+async function cli(args: string[], expectedCode = 0): Promise<string> {
+  const result = await runCli(args);
+  expect(result.code, `sockbench ${args.join(" ")}: ${result.stderr}`).toBe(expectedCode);
+  return result.stdout;
+}
+
+/** A load through a proxy on `port` (0: any) that delays each chunk by latencyMs; returns the proxy's port. */
+async function loadThroughProxy(port: number, latencyMs: number, out: string): Promise<number> {
+  const proxy = await startProxy({
+    listenHost: "127.0.0.1",
+    listenPort: port,
+    targetHost: "127.0.0.1",
+    targetPort: server.port,
+    faults: latencyMs > 0 ? { latencyMs } : {},
+  });
+  try {
+    await cli([
+      "load",
+      "--target",
+      `127.0.0.1:${proxy.port}`,
+      "--framing",
+      "length",
+      "--connections",
+      "2",
+      "--size",
+      "64",
+      "--duration",
+      "2s",
+      "--out",
+      out,
+    ]);
+  } finally {
+    await proxy.close();
+  }
+  return proxy.port;
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "sockbench-report-"));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  server = await startTestServer("concurrent");
+  // A and B share the proxy's address, so that compare sees one scenario; B's proxy adds 20 ms each way.
+  const port = await loadThroughProxy(0, 0, join(directory, "a.json"));
+  await loadThroughProxy(port, 20, join(directory, "b.json"));
+  loadA = JSON.parse(await readFile(join(directory, "a.json"), "utf8"));
+  loadB = JSON.parse(await readFile(join(directory, "b.json"), "utf8"));
+
+  bench = await runBench(tinyProfile);
+  await writeFile(join(directory, "bench.json"), JSON.stringify(bench));
+  const checkResult = await runCheck({
+    framings: ["length", "naive"],
+    sizesBytes: [1, 1025],
+    fragmentations: ["none", "slices-1"],
+  });
+  check = checkResultJson(checkResult, { startedAt: new Date().toISOString() });
+  await writeFile(join(directory, "check.json"), JSON.stringify(check));
+  browser = await launchBrowser();
+  // 28 bench scenarios with a server process for each framing and variant: about 40 s on a quiet 2-core
+  // machine, several minutes when other suites share it.
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+interface ChartState {
+  id: string;
+  title: string;
+  seriesCount: number;
+  seriesDrawn: number;
+  legendSeries: number;
+  /** Pixels of the chart's canvas that are neither transparent nor white. */
+  inkedPixels: number;
+}
+
+function chartStates(page: Page): Promise<ChartState[]> {
+  return page.$$eval(".chart", (charts) =>
+    charts.map((chart) => {
+      const element = chart as HTMLElement;
+      const canvas = element.querySelector("canvas") as HTMLCanvasElement;
+      const pixels = (canvas.getContext("2d") as CanvasRenderingContext2D).getImageData(
+        0,
+        0,
+        canvas.width,
+        canvas.height,
+      ).data;
+      let inked = 0;
+      for (let index = 0; index < pixels.length; index += 4) {
+        const white = pixels[index] === 255 && pixels[index + 1] === 255 && pixels[index + 2] === 255;
+        if ((pixels[index + 3] as number) > 0 && !white) inked++;
+      }
+      return {
+        id: element.id,
+        title: element.querySelector(".u-title")?.textContent ?? "",
+        seriesCount: Number(element.dataset.seriesCount),
+        seriesDrawn: Number(element.dataset.seriesDrawn),
+        // The first legend entry is the x axis.
+        legendSeries: element.querySelectorAll(".u-legend .u-series").length - 1,
+        inkedPixels: inked,
+      };
+    }),
+  );
+}
+
+/** The scenario table's cells by column, for the row of `source|key`. */
+async function scenarioCells(page: Page, scenario: string): Promise<Record<string, string>> {
+  const cells = await page.$$eval(`tr[data-scenario="${scenario}"] td`, (tds) =>
+    tds.map((td) => [(td as HTMLElement).dataset.column ?? "", td.textContent ?? ""]),
+  );
+  expect(cells.length, `row ${scenario}`).toBeGreaterThan(0);
+  return Object.fromEntries(cells);
+}
+
+const whole = (text: string | undefined) => Number((text ?? "").replaceAll(",", ""));
+const microseconds = (msText: string | undefined) => Math.round(Number(msText) * 1000);
+
+async function openReport(name: string, args: string[], expectedCode = 0) {
+  const path = join(directory, `${name}.html`);
+  await cli([...args, "--html", path], expectedCode);
+  const opened = await browser.open(path);
+  await opened.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  expect(opened.errors).toEqual([]);
+  return opened;
+}
+
+// Opening a page and reading its canvases takes seconds; far more when the machine is busy.
+describe("HTML report in chromium", { timeout: 120_000 }, () => {
+  it("bench: a chart per size with one line per scenario, the matrix and the JSON's numbers", async () => {
+    const { page } = await openReport("bench", ["report", join(directory, "bench.json")]);
+    const charts = await chartStates(page);
+    const sizes = new Set(bench.runs.map((run) => run.scenario.size)).size;
+    // Per size: the latency distribution, messages/s and p99 per second.
+    expect(charts).toHaveLength(3 * sizes);
+    for (const chart of charts) {
+      const scenarios = bench.runs.length / sizes;
+      expect(chart.seriesCount, chart.title).toBe(scenarios);
+      expect(chart.legendSeries, chart.title).toBe(scenarios);
+      expect(chart.seriesDrawn, chart.title).toBe(scenarios);
+      expect(chart.inkedPixels, chart.title).toBeGreaterThan(2000);
+    }
+    for (const run of bench.runs) {
+      const key = scenarioKey(run.scenario);
+      const cells = await scenarioCells(page, `${join(directory, "bench.json")}|${key}`);
+      expect(whole(cells["msg/s"]), key).toBe(run.throughput.messagesPerSec);
+      expect(microseconds(cells.p50), key).toBe(run.latencyUs.p50);
+      expect(microseconds(cells.p90), key).toBe(run.latencyUs.p90);
+      expect(microseconds(cells.p99), key).toBe(run.latencyUs.p99);
+      expect(microseconds(cells["p99.9"]), key).toBe(run.latencyUs.p999);
+      expect(microseconds(cells.max), key).toBe(run.latencyUs.max);
+      expect(whole(cells.errors), key).toBe(totalErrors(run));
+    }
+    // The matrix: a starred best cell per size, naive's broken 2 KiB cells in red.
+    expect(await page.locator("table.matrix").count()).toBe(sizes);
+    expect(await page.locator("table.matrix td.best").count()).toBe(sizes);
+    const naiveBroken = bench.runs.filter((run) => run.scenario.framing === "naive" && totalErrors(run) > 0);
+    expect(naiveBroken.length).toBeGreaterThan(0);
+    expect(await page.locator("table.matrix td.errors").count()).toBe(
+      bench.runs.filter((run) => totalErrors(run) > 0).length,
+    );
+    const bestRates = await page.$$eval("table.matrix td.best .rate", (spans) =>
+      spans.map((span) => Number((span.textContent ?? "").replaceAll(",", ""))),
+    );
+    for (const rate of bestRates) {
+      expect(bench.runs.some((run) => run.throughput.messagesPerSec === rate && totalErrors(run) === 0)).toBe(
+        true,
+      );
+    }
+    expect(await page.locator("table.context").textContent()).toContain(bench.machine.node);
+  });
+
+  it("load: per-second messages and p99 equal the result's", async () => {
+    const { page } = await openReport("load", ["report", join(directory, "a.json")]);
+    const charts = await chartStates(page);
+    expect(charts.map((chart) => chart.seriesDrawn)).toEqual([1, 1, 1]);
+    expect(charts.every((chart) => chart.inkedPixels > 2000)).toBe(true);
+    const seconds = Math.floor(loadA.durationS);
+    const drawn = await page.evaluate(() => {
+      const data = JSON.parse(document.getElementById("report-data")?.textContent ?? "{}");
+      return data.charts.map((chart: { series: { values: (number | null)[] }[] }) => chart.series[0]?.values);
+    });
+    expect(drawn[1]).toEqual(loadA.perSecond.messages.slice(0, seconds));
+    expect(drawn[2]).toEqual(loadA.perSecond.p99Us?.slice(0, seconds).map((us) => us / 1000));
+    const cells = await scenarioCells(
+      page,
+      `${join(directory, "a.json")}|${scenarioKey(loadScenario(loadA as unknown as Record<string, unknown>, "a.json"))}`,
+    );
+    expect(whole(cells["msg/s"])).toBe(loadA.throughput.messagesPerSec);
+    expect(microseconds(cells.p99)).toBe(loadA.latencyUs.p99);
+    expect(await page.locator("table.context").textContent()).toContain("sockbench load --target");
+  });
+
+  it("check: every cell shows its verdict in its colour", async () => {
+    const { page } = await openReport("check", ["report", join(directory, "check.json")]);
+    expect(await page.locator(".chart").count()).toBe(0);
+    const shown = await page.$$eval("table.check td.verdict", (cells) =>
+      cells.map((cell) => [cell.textContent, cell.className]),
+    );
+    expect(shown.map(([verdict]) => verdict)).toEqual(check.cells.map((cell) => cell.verdict));
+    expect(shown.filter(([, className]) => className?.includes("expected-fail")).length).toBe(
+      check.cells.filter((cell) => cell.verdict === "expected fail").length,
+    );
+    expect(check.cells.some((cell) => cell.verdict === "expected fail")).toBe(true);
+    expect(await page.locator(".check-summary").textContent()).toContain(`${check.cells.length} cells`);
+  });
+
+  it("compare --html: A and B overlaid, the 20 ms proxy's run marked as a regression", async () => {
+    const { page } = await openReport(
+      "compare",
+      ["compare", join(directory, "a.json"), join(directory, "b.json")],
+      1,
+    ); // compare exits 1 on a regression
+    const regression = page.locator("table.comparison tr.regression");
+    expect(await regression.count()).toBe(1);
+    const text = (await regression.textContent()) ?? "";
+    expect(text).toContain("p99 rose");
+    expect(text).toContain(Math.round(loadA.latencyUs.p99).toLocaleString("en-US"));
+    expect(text).toContain(Math.round(loadB.latencyUs.p99).toLocaleString("en-US"));
+    const charts = await chartStates(page);
+    expect(charts[0]?.seriesDrawn).toBe(2);
+    expect(charts[0]?.legendSeries).toBe(2);
+    const legend = await page.locator(".chart .u-legend").first().textContent();
+    expect(legend).toMatch(/A: length .* 64 B/);
+    expect(legend).toMatch(/B: length .* 64 B ✗ regressed/);
+  });
+});

@@ -1,0 +1,113 @@
+// `sockbench stress` end to end: every scenario against the concurrent server keeps the legitimate
+// client served (exit 0); a naive sequential Python server, written here, is locked out by one idle
+// client (exit 1); bad usage exits 2.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { StressResult } from "../src/results/stress-result.js";
+import { runCli } from "./support/cli-process.js";
+
+const CLI_PATH = fileURLToPath(new URL("../dist/src/cli.js", import.meta.url));
+
+/** The lab's first server, as a student writes it: one client at a time, length-prefixed echo. */
+const SEQUENTIAL_PYTHON_SERVER = `
+import socket, struct, sys
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(16)
+while True:
+    client, _ = server.accept()
+    buffered = b""
+    while True:
+        try:
+            data = client.recv(65536)
+        except ConnectionResetError:
+            break
+        if not data:
+            break
+        buffered += data
+        while len(buffered) >= 4 and len(buffered) >= 4 + struct.unpack(">I", buffered[:4])[0]:
+            length = 4 + struct.unpack(">I", buffered[:4])[0]
+            client.sendall(buffered[:length])
+            buffered = buffered[length:]
+    client.close()
+`;
+
+// A generous timeout: the verdict is about being answered at all, and this machine may be busy.
+const SHORT_RUN = ["--baseline", "1s", "--attack", "6s", "--timeout", "3s", "--framing", "length", "--json"];
+
+describe("sockbench stress", () => {
+  it("every scenario against serve --variant concurrent keeps the legitimate client served", async () => {
+    const serve = `"${process.execPath}" "${CLI_PATH}" serve --port {port} --variant concurrent --app sum --framing length --max-connections 256`;
+    const result = await runCli([
+      "stress",
+      "--server",
+      serve,
+      "--expect",
+      "sum",
+      "--hostile-connections",
+      "256",
+      ...SHORT_RUN,
+    ]);
+    const report = JSON.parse(result.stdout) as StressResult;
+    const verdicts = Object.fromEntries(
+      report.scenarios.map((scenario) => [scenario.scenario, scenario.verdict]),
+    );
+    expect(verdicts).toEqual({
+      slowloris: "kept serving",
+      "idle-flood": "kept serving",
+      "non-reading": "kept serving",
+      oversized: "kept serving",
+      garbage: "kept serving",
+      "reset-mid-frame": "kept serving",
+      churn: "kept serving",
+      "app-input": "kept serving",
+    });
+    expect(result.code).toBe(0);
+    // sockbench started the server: its peaks are reported, and the floods did reach it.
+    for (const scenario of report.scenarios) {
+      expect(scenario.peakRssBytes).toBeGreaterThan(0);
+      expect(scenario.peakOpenFds).toBeGreaterThan(0);
+      expect(scenario.hostile?.opened).toBeGreaterThan(0);
+    }
+    const idleFlood = report.scenarios.find((scenario) => scenario.scenario === "idle-flood");
+    // Three hostile addresses at a quarter of 256 each: 192 held, the rest refused.
+    expect(idleFlood?.peakOpenFds).toBeGreaterThan(192);
+  }, 400_000);
+
+  it("reports a naive sequential server locked out by a single idle client", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "sockbench-stress-"));
+    const script = join(directory, "sequential_server.py");
+    writeFileSync(script, SEQUENTIAL_PYTHON_SERVER);
+    const result = await runCli([
+      "stress",
+      "--server",
+      `python3 -u "${script}" {port}`,
+      "--scenarios",
+      "idle-flood",
+      "--hostile-connections",
+      "1",
+      ...SHORT_RUN,
+    ]);
+    const report = JSON.parse(result.stdout) as StressResult;
+    expect(report.scenarios.map((scenario) => scenario.verdict)).toEqual(["locked out"]);
+    expect(report.scenarios[0]?.before?.answered).toBeGreaterThan(0);
+    expect(report.scenarios[0]?.secondHalf?.answered).toBe(0);
+    expect(result.code).toBe(1);
+  }, 120_000);
+
+  it("exits 2 on bad usage, naming what was wrong", async () => {
+    const unknown = await runCli(["stress", "--scenarios", "slowloris,teardrop"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /expected a comma-separated list of slowloris, idle-flood, .* got "slowloris,teardrop"/,
+    );
+    const noAttack = await runCli(["stress", "--attack", "0"]);
+    expect(noAttack.code).toBe(2);
+    expect(noAttack.stderr).toMatch(/--attack must be above 0 ms/);
+  });
+});
