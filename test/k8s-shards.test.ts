@@ -273,7 +273,7 @@ describe("four shards as local processes, merged", () => {
         join(directory, "merged-amount.json"),
       ]);
       expect(compared.code).toBe(0);
-      expect(compared.stdout).toMatch(/1 scenarios compared, 0 regressed/);
+      expect(compared.stdout).toMatch(/1 scenario compared, 0 regressed/);
       // Two copies of one shard, or a set with one missing, are refused.
       const copies = await runCli(["merge", paths[0] as string, paths[0] as string, paths[1] as string]);
       expect(copies.code).toBe(2);

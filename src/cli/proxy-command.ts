@@ -102,10 +102,11 @@ export function registerProxyCommand(program: Command): void {
         log: (line) => process.stderr.write(`${line}\n`),
       }).catch(explainAddressInUse(options.listen, "--listen HOST:PORT"));
       if (options.showSeed) process.stderr.write(`seed ${proxy.seed}\n`);
-      process.stdout.write(
-        `listening on ${formatHostPort(proxy.host, proxy.port)}\nrelaying to ${formatHostPort(options.target.host, options.target.port)}: ${describeFaults(faults, options.direction)}\n`,
-      );
+      // The stop handlers are in place before "listening on" is printed: whoever reads it may signal at once.
       await withStopSignals("closing the listener; replies in flight still go out", async (signal) => {
+        process.stdout.write(
+          `listening on ${formatHostPort(proxy.host, proxy.port)}\nrelaying to ${formatHostPort(options.target.host, options.target.port)}: ${describeFaults(faults, options.direction)}\n`,
+        );
         await aborted(signal);
         await proxy.close(SHUTDOWN_GRACE_MS);
       });

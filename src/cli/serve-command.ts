@@ -166,9 +166,10 @@ export function registerServeCommand(program: Command): void {
         options.unix !== undefined ? "--unix" : "--port",
       ),
     );
-    // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
-    process.stdout.write(`listening on ${server.target ?? formatHostPort(server.host, server.port)}\n`);
+    // The stop handlers are in place before "listening on" is printed: whoever reads it may signal at once.
     await withStopSignals("closing the listener; replies already written still go out", async (signal) => {
+      // Plain TCP keeps the lab's `listening on HOST:PORT`; TLS and Unix sockets print their --target form.
+      process.stdout.write(`listening on ${server.target ?? formatHostPort(server.host, server.port)}\n`);
       const stop = () => void server.close(SHUTDOWN_GRACE_MS);
       signal.addEventListener("abort", stop, { once: true });
       try {
