@@ -34,7 +34,7 @@ rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 hold() {
   local count="$1"
   node dist/src/cli.js serve --variant concurrent --framing length --port 0 \
-    --max-connections "$((CONNECTIONS + 100))" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+    --max-connections "$((CONNECTIONS + 100))" --max-connections-per-address "$((CONNECTIONS + 100))" >"$WORK/serve.out" 2>"$WORK/serve.err" &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
     grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break
@@ -64,7 +64,7 @@ hold() {
 }
 
 echo "node $(node --version), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "serve --variant concurrent --framing length --max-connections $((CONNECTIONS + 100))"
+echo "serve --variant concurrent --framing length --max-connections $((CONNECTIONS + 100)) --max-connections-per-address $((CONNECTIONS + 100))"
 echo "load --framing length --size 16 --connections N --rate N/20 --duration ${HOLD_S}s; N = $CONNECTIONS and $BASELINE"
 server_per=()
 driver_per=()

@@ -4,8 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
 import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
+import type { BenchScenario } from "../src/results/bench-result.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
-import { runBench } from "../src/suites/bench-suite.js";
+import { runBench, serveArguments } from "../src/suites/bench-suite.js";
 
 const tinyProfile: BenchProfile = {
   ...BENCH_PROFILES.quick,
@@ -39,6 +40,10 @@ describe("bench profiles", () => {
       fragmentation: "none",
     });
     expect(benchScenarios(BENCH_PROFILES.default).every((s) => s.connections <= 50)).toBe(true);
+    // Its server lets all 10,000 in, though they all come from 127.0.0.1 (one address).
+    const tenThousand = serveArguments(scenarios.at(-1) as BenchScenario).join(" ");
+    expect(tenThousand).toContain("--max-connections 10000");
+    expect(tenThousand).toContain("--max-connections-per-address 10000");
   });
 
   it("quick is 29 scenarios and default 58 (http has no sequential variant, udp only concurrent up to one datagram)", () => {

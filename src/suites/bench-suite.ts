@@ -25,10 +25,13 @@ export interface BenchHooks {
   signal?: AbortSignal;
 }
 
-function serveArguments(scenario: BenchScenario): string[] {
+/** The `serve` arguments of a scenario's built-in server. */
+export function serveArguments(scenario: BenchScenario): string[] {
   const served = ["--variant", scenario.variant, "--app", "echo"];
   if (scenario.connections > DEFAULT_MAX_CONNECTIONS) {
-    served.push("--max-connections", String(scenario.connections));
+    // The driver's connections all come from 127.0.0.1: the per-address cap must let them all in too.
+    const limit = String(scenario.connections);
+    served.push("--max-connections", limit, "--max-connections-per-address", limit);
   }
   if (scenario.framing === "http" || scenario.framing === "udp")
     return [...served, "--transport", scenario.framing];
