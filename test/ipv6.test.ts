@@ -85,38 +85,24 @@ describe.skipIf(!hasIpv6Loopback)(
       expect(verifiedOf(proxied.stdout)).toBe(50);
     });
 
-    it("http: serve --transport http --host ::1, load --transport http [::1]:PORT", async () => {
-      const server = await start(["serve", "--transport", "http", "--host", "::1", "--port", "0"]);
-      expect(server.address).toMatch(/^\[::1\]:\d+$/);
-      const load = await runCli([
-        "load",
-        "--transport",
-        "http",
-        "--target",
-        server.address,
-        "--amount",
-        "100",
-        "--json",
-      ]);
-      expect(load.code, load.stderr).toBe(0);
-      expect(verifiedOf(load.stdout)).toBe(100);
-    });
-
-    it("udp: serve --transport udp --host ::1, load --transport udp [::1]:PORT", async () => {
-      const server = await start(["serve", "--transport", "udp", "--host", "::1", "--port", "0"]);
-      expect(server.address).toMatch(/^\[::1\]:\d+$/);
-      const load = await runCli([
-        "load",
-        "--transport",
-        "udp",
-        "--target",
-        server.address,
-        "--amount",
-        "100",
-        "--json",
-      ]);
-      expect(load.code, load.stderr).toBe(0);
-      expect(verifiedOf(load.stdout)).toBe(100);
-    });
+    it.each(["http", "udp"])(
+      "%s: serve --transport %s --host ::1, load --transport %s [::1]:PORT",
+      async (transport) => {
+        const server = await start(["serve", "--transport", transport, "--host", "::1", "--port", "0"]);
+        expect(server.address).toMatch(/^\[::1\]:\d+$/);
+        const load = await runCli([
+          "load",
+          "--transport",
+          transport,
+          "--target",
+          server.address,
+          "--amount",
+          "100",
+          "--json",
+        ]);
+        expect(load.code, load.stderr).toBe(0);
+        expect(verifiedOf(load.stdout)).toBe(100);
+      },
+    );
   },
 );

@@ -9,8 +9,7 @@ import { comparableFile, compareRuns, machineWarning } from "../report/compare-r
 import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
-import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
-import { errorsBesidesLoss } from "../results/datagram-loss.js";
+import { type BenchResult, benchRunFindings } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
@@ -79,11 +78,6 @@ async function writeResult(
 }
 
 /** `baselineJson`: the --baseline file, read (and checked against its schema) before the bench ran. */
-/** A cell's errors that are findings: over UDP loss is reported in the table, not counted here. */
-function findingErrors(run: BenchRun): number {
-  return run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
-}
-
 async function gate(result: BenchResult, options: BenchCliOptions, baselineJson: unknown): Promise<boolean> {
   if (!options.baseline) return true;
   const baseline = comparableFile(baselineJson, options.baseline);
@@ -168,7 +162,7 @@ export function registerBenchCommand(program: Command): void {
       const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
       process.stdout.write(`\nwrote ${written.join(", ")}\n`);
       const broken = result.runs.filter(
-        (run) => !isKnownBrokenFraming(run.scenario.framing) && findingErrors(run) > 0,
+        (run) => !isKnownBrokenFraming(run.scenario.framing) && benchRunFindings(run) > 0,
       );
       for (const run of broken) {
         process.stdout.write(
@@ -182,7 +176,7 @@ export function registerBenchCommand(program: Command): void {
           name: `${cell.scenario.framing} on ${cell.scenario.variant} at ${formatSizeBytes(cell.scenario.size)}, ${plural(cell.scenario.connections, "connection")}`,
           figures: {
             p99Us: cell.latencyUs.p99,
-            errors: findingErrors(cell),
+            errors: benchRunFindings(cell),
             messagesPerSec: cell.throughput.messagesPerSec,
           },
         }));

@@ -3,8 +3,13 @@
 // each framing's boundary errors. Rendered as cli-table3 for the terminal and as Markdown for the file.
 
 import Table from "cli-table3";
-import { type BenchResult, type BenchRun, benchRunErrors } from "../results/bench-result.js";
-import { errorsBesidesLoss, lossRatio, unansweredCount } from "../results/datagram-loss.js";
+import {
+  type BenchResult,
+  type BenchRun,
+  benchRunErrors,
+  benchRunFindings,
+} from "../results/bench-result.js";
+import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 import { formatUsPerMessage } from "./load-report.js";
@@ -80,7 +85,7 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
  */
 function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
   if (!run) return "-";
-  const errors = run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
+  const errors = benchRunFindings(run);
   if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
   const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
   // The server's CPU per message tells servers and framings apart even where the driver sets the pace.

@@ -2,6 +2,7 @@
 // scenario it ran, and the machine it ran on.
 
 import type { BenchRound } from "./bench-rounds.js";
+import { errorsBesidesLoss } from "./datagram-loss.js";
 import type { FragmentationName } from "./fragmentation-name.js";
 import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
@@ -72,4 +73,13 @@ export function benchRunErrors(run: BenchRun, kinds: readonly ErrorKind[] = ERRO
     (sum, round) => sum + kinds.reduce((kindSum, kind) => kindSum + round.errors[kind], 0),
     0,
   );
+}
+
+/**
+ * A cell's errors that are findings: all of them over TCP and HTTP; over UDP those besides loss (a
+ * datagram that never came is loss, reported apart in its cell), counted in its median round, since the
+ * rounds keep no loss apart from other errors.
+ */
+export function benchRunFindings(run: BenchRun): number {
+  return run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
 }

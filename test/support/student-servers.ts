@@ -3,7 +3,7 @@
 // port as its first argument.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -65,26 +65,18 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
                         conn.sendall(body + EOF_TOKEN)
 `;
 
-/** The lab's hello-world server as the handout gives it (one client, then it exits), port from argv. */
-export const LAB_HELLO_SERVER = `import socket
-import sys
+/** The lab's hello-world server as the handout gives it (test/fixtures/lab, one client, then it exits), port from argv. */
+export const LAB_HELLO_SERVER = withPortFromArgv(
+  readFileSync(new URL("../fixtures/lab/hello_server.py", import.meta.url), "utf8"),
+);
 
-HOST = "127.0.0.1" # localhost
-PORT = int(sys.argv[1]) # Port to listen on
-
-with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-    s.bind((HOST, PORT))
-    s.listen()
-    conn, addr = s.accept()
-    with conn:
-        print(f"Connected by {addr}")
-        while True:
-            data = conn.recv(1024)
-            if not data:
-                break
-            message = f'I got "{data.decode()}" from you and I am sending it back.'
-            conn.sendall(str.encode(message))
-`;
+function withPortFromArgv(source: string): string {
+  const fixedPort = "PORT = 65432 # Port to listen on";
+  if (!source.includes(fixedPort)) throw new Error(`the lab's hello server no longer says "${fixedPort}"`);
+  return source
+    .replace("import socket\n", "import socket\nimport sys\n")
+    .replace(fixedPort, "PORT = int(sys.argv[1]) # Port to listen on");
+}
 
 /** Exercises 3 and 4: keeps running, one client at a time, replies with the sum of the numbers it read. */
 export const SEQUENTIAL_SUM_SERVER = `import socket
