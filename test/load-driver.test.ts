@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { getApp } from "../src/apps/registry.js";
 import { type LoadConfig, LoadConfigError } from "../src/clients/load/core/load-config.js";
@@ -149,6 +150,37 @@ describe("runLoad against the concurrent echo server", () => {
     second.destroy();
   });
 
+  it("reads plain TCP sockets into one shared buffer, each read to its own socket's reader", async () => {
+    const server = await echoServer("naive");
+    const connector = new TargetConnector(parseTarget(`127.0.0.1:${server.port}`), {
+      connectTimeoutMs: 5000,
+      sharedReadBuffer: true,
+    });
+    expect(connector.reusesReadBuffer).toBe(true);
+    await expect(connector.open()).rejects.toThrow(/needs a reader/);
+    const reads = new Map<string, { buffer: ArrayBufferLike; text: string }>();
+    const sockets = await Promise.all(
+      ["first", "second"].map(async (name) => {
+        const socket = await connector.open((_socket, chunk) => {
+          reads.set(name, { buffer: chunk.buffer, text: chunk.toString() });
+        });
+        socket.write(name);
+        return socket;
+      }),
+    );
+    await expect.poll(() => reads.size).toBe(2);
+    expect(reads.get("first")?.text).toBe("first");
+    expect(reads.get("second")?.text).toBe("second");
+    expect(reads.get("first")?.buffer).toBe(reads.get("second")?.buffer);
+    for (const socket of sockets) socket.destroy();
+    // TLS sockets do not take node's onread: they keep their own reads.
+    const tls = new TargetConnector(parseTarget(`tls://127.0.0.1:${server.port}`), {
+      connectTimeoutMs: 5000,
+      sharedReadBuffer: true,
+    });
+    expect(tls.reusesReadBuffer).toBe(false);
+  });
+
   it("open loop: --rate 2000 for 3 s sends 6000 ± 5%", async () => {
     const server = await echoServer("length");
     const result = await runLoad({
@@ -252,5 +284,23 @@ describe("echo payloads", () => {
     const damaged = codec.create(7, 5, 64);
     damaged[3] = damaged[3] === 0x41 ? 0x42 : 0x41;
     expect(codec.parseHeader(damaged)).toBeUndefined();
+  });
+
+  it("carry every sequence number, connection id and size their digits hold, into a reused buffer too", () => {
+    const codec = new EchoPayloadCodec([0x3c]);
+    fc.assert(
+      fc.property(
+        // Past 2^31 the digits are written with doubles, below with integer arithmetic: both sides.
+        fc.oneof(fc.integer({ min: 0, max: 2 ** 31 + 64 }), fc.integer({ min: 0, max: 64 ** 7 - 1 })),
+        fc.integer({ min: 0, max: 64 ** 4 - 1 }),
+        fc.integer({ min: ECHO_HEADER_BYTES, max: 4096 }),
+        (seq, connectionId, sizeBytes) => {
+          const fresh = codec.create(connectionId, seq, sizeBytes);
+          const reused = codec.create(connectionId, seq, sizeBytes, Buffer.alloc(sizeBytes, 0x41));
+          expect(reused.equals(fresh)).toBe(true);
+          expect(codec.parseHeader(fresh)).toEqual({ seq, connectionId, sizeBytes });
+        },
+      ),
+    );
   });
 });

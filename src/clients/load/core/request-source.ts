@@ -51,12 +51,20 @@ export class RequestSource {
     return new SizePicker(this.config.sizesBytes, this.config.seed + Math.imul(connectionId, 0x9e3779b9));
   }
 
-  /** The payload of one request: --message, or the expectation's request, or an echo payload. */
-  requestPayload(connectionId: number, seq: number, sizeBytes: number): Buffer {
+  /** Whether payloads are echo payloads made here: their buffers may then be reused (see requestPayload). */
+  get makesEchoPayloads(): boolean {
+    return this.config.message === undefined && this.expectation.request === undefined;
+  }
+
+  /**
+   * The payload of one request: --message, or the expectation's request, or an echo payload (written into
+   * `reuse` when given: a buffer of that size whose request was verified and that nothing refers to).
+   */
+  requestPayload(connectionId: number, seq: number, sizeBytes: number, reuse?: Buffer): Buffer {
     return (
       this.config.message ??
       this.expectation.request?.(seq, sizeBytes, connectionId) ??
-      this.codec.create(connectionId, seq, sizeBytes)
+      this.codec.create(connectionId, seq, sizeBytes, reuse)
     );
   }
 

@@ -15,6 +15,7 @@ import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
 import { EchoStreamCheck } from "../verification/echo-stream-check.js";
+import { PayloadPool } from "../verification/payload-pool.js";
 import { ReplyVerifier } from "../verification/reply-verifier.js";
 import { BatchWriter } from "./batch-writer.js";
 
@@ -37,6 +38,8 @@ export class LoadConnection implements LoadLane {
   private readonly checksReplies: boolean;
   /** --verify echo, self-delimiting framings: replies checked straight off the stream until one differs. */
   private readonly streamCheck: EchoStreamCheck | undefined;
+  /** Fast path with echo payloads made here: the buffers of verified requests, for the next ones. */
+  private readonly payloadPool: PayloadPool | undefined;
   private readonly sizes: SizePicker;
   private readonly writer: BatchWriter;
   private nextSeq = 0;
@@ -56,13 +59,17 @@ export class LoadConnection implements LoadLane {
     // The fast path compares the reply stream with the request stream: for echo only.
     const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
     this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
+    this.payloadPool =
+      this.streamCheck !== undefined && wire.source.makesEchoPayloads
+        ? new PayloadPool(host.config.pipelining)
+        : undefined;
     this.sizes = wire.source.sizePicker(id);
     this.writer = new BatchWriter(wire.config.splitPieces);
   }
 
   /** Opens the socket; rejects with a TargetError when the target cannot be reached. */
   async open(): Promise<void> {
-    const socket = await this.wire.connector.open();
+    const socket = await this.wire.connector.open(this.onRead);
     if (this.closed) socket.destroy();
     else this.attach(socket);
   }
@@ -140,7 +147,8 @@ export class LoadConnection implements LoadLane {
     const seq = this.nextSeq++;
     const source = this.wire.source;
     if (this.checksReplies) {
-      const payload = source.requestPayload(this.id, seq, this.sizes.next());
+      const sizeBytes = this.sizes.next();
+      const payload = source.requestPayload(this.id, seq, sizeBytes, this.payloadPool?.take(sizeBytes));
       const frame = this.wire.framing.encode(payload);
       this.writer.add(frame);
       let frameBytes = 0;
@@ -160,9 +168,6 @@ export class LoadConnection implements LoadLane {
     this.socket = socket;
     this.decoder = this.wire.framing.createDecoder();
     const decoder = this.decoder;
-    socket.on("data", (chunk: Buffer) => {
-      if (socket === this.socket) this.onData(decoder, chunk);
-    });
     socket.on("end", () => {
       if (socket !== this.socket) return;
       const partialBytes = decoder.bufferedBytes + (this.streamCheck?.partialBytes ?? 0);
@@ -184,6 +189,11 @@ export class LoadConnection implements LoadLane {
     socket.once("close", () => this.openSockets.delete(socket));
   }
 
+  /** Every read of this connection's sockets; only the current socket's count. */
+  private readonly onRead = (socket: Socket, chunk: Buffer): void => {
+    if (socket === this.socket) this.onData(this.decoder as FrameDecoder, chunk);
+  };
+
   private onData(decoder: FrameDecoder, chunk: Buffer): void {
     const now = nowUs();
     const stats = this.host.stats;
@@ -192,7 +202,13 @@ export class LoadConnection implements LoadLane {
     if (streamCheck?.isActive) {
       const completed = streamCheck.match(chunk);
       if (completed >= 0) {
-        for (let count = 0; count < completed; count++) this.verifier.acceptOldest(this.outstanding, now);
+        // A verified request's buffer is free for reuse unless node still holds a write that carries it.
+        const pool = this.socket?.writableLength === 0 ? this.payloadPool : undefined;
+        for (let count = 0; count < completed; count++) {
+          const payload = this.outstanding.payloadAt(0) as Buffer;
+          this.verifier.acceptOldest(this.outstanding, now);
+          pool?.give(payload);
+        }
         this.pump();
         this.host.onReplies(now);
         return;
@@ -202,7 +218,8 @@ export class LoadConnection implements LoadLane {
     }
     let replies: Buffer[];
     try {
-      replies = decoder.push(chunk);
+      // The decoder keeps views of what it is given; the connector's shared buffer is overwritten next read.
+      replies = decoder.push(this.wire.connector.reusesReadBuffer ? Buffer.from(chunk) : chunk);
     } catch (error) {
       this.fail("protocol", `bad frame from server: ${(error as Error).message}`);
       return;
@@ -240,6 +257,8 @@ export class LoadConnection implements LoadLane {
     this.outstanding.clear();
     this.verifier.reset();
     this.streamCheck?.reset();
+    // The dropped socket may still hold writes of these buffers.
+    this.payloadPool?.clear();
     this.writer.discard();
     this.reopenLater();
   }
@@ -253,7 +272,7 @@ export class LoadConnection implements LoadLane {
 
   private reopen(): void {
     if (this.closed || !this.host.active) return;
-    this.wire.connector.open().then(
+    this.wire.connector.open(this.onRead).then(
       (socket) => {
         if (this.closed || !this.host.active) {
           socket.destroy();

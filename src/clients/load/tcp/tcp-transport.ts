@@ -30,6 +30,7 @@ export class TcpTransport implements LoadTransport, TcpWire {
       connectTimeoutMs: config.timeoutMs,
       ...connectionOptionsOf(config),
       insecure: config.insecure,
+      sharedReadBuffer: true,
       ...(config.ca !== undefined ? { ca: config.ca } : {}),
     });
     this.lanes = Array.from(
