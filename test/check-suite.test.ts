@@ -41,6 +41,8 @@ function brokenServerFraming(name: FramingName, options: FramingOptions): Framin
     payloadAvoidsBytes: framing.payloadAvoidsBytes,
     selfDelimiting: false,
     encode: (payload) => framing.encode(payload),
+    frameBytes: (payloadBytes) => framing.frameBytes(payloadBytes),
+    encodeInto: (payload, target, offset) => framing.encodeInto(payload, target, offset),
     createDecoder: () => new ReadIsFrameDecoder(),
   };
 }

@@ -158,3 +158,63 @@ describe("naive framing (the lab's recv(1024), a known-broken baseline)", () => 
     expect(decodeChunks(naive.createDecoder(), naive.encode(Buffer.alloc(0)))).toHaveLength(0);
   });
 });
+
+describe("encoding", () => {
+  const framings = (token: Uint8Array): Framing[] => [
+    createFraming("length"),
+    createFraming("eof", { token: Buffer.from(token) }),
+    createFraming("fixed", { recordSize: 64 }),
+    createFraming("naive"),
+  ];
+
+  it("eof refuses exactly the payloads in which, followed by the token, a token starts before their end", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 4 }).map((bytes) => bytes.map((byte) => byte % 3)),
+        fc.uint8Array({ maxLength: 12 }).map((bytes) => bytes.map((byte) => byte % 3)),
+        (token, payload) => {
+          const framing = createFraming("eof", { token: Buffer.from(token) });
+          const first = Buffer.concat([payload, token]).indexOf(Buffer.from(token));
+          const refused = first < payload.length;
+          if (refused) {
+            expect(() => framing.encode(Buffer.from(payload))).toThrowError(`at byte ${first};`);
+          } else {
+            expect(framing.encode(Buffer.from(payload))).toHaveLength(2);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("encodeInto writes what encode returns, joined, frameBytes long, and refuses what encode refuses", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 4 }),
+        fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 6 }),
+        (token, payloads) => {
+          for (const framing of framings(token)) {
+            for (const payload of payloads.map((bytes) => Buffer.from(bytes))) {
+              let expected: Buffer | undefined;
+              try {
+                expected = Buffer.concat(framing.encode(payload));
+              } catch (error) {
+                expect(() => framing.encodeInto(payload, Buffer.alloc(1024), 0)).toThrowError(
+                  (error as Error).message,
+                );
+                continue;
+              }
+              expect(framing.frameBytes(payload.length)).toBe(expected.length);
+              const target = Buffer.alloc(expected.length + 6, 0xee);
+              expect(framing.encodeInto(payload, target, 3)).toBe(3 + expected.length);
+              expect(target.subarray(3, 3 + expected.length).equals(expected)).toBe(true);
+              expect(target[2]).toBe(0xee);
+              expect(target[3 + expected.length]).toBe(0xee);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -85,6 +85,11 @@ export class EofFraming implements Framing {
   readonly knownBroken = false;
   readonly payloadAvoidsBytes: readonly number[];
   readonly selfDelimiting = true;
+  /**
+   * bordered[m]: whether the token's last `length - m` bytes equal its first ones, so that a token could
+   * start m bytes before a payload's end and run on into the token written after it.
+   */
+  private readonly bordered: boolean[];
 
   constructor(
     readonly token: Buffer,
@@ -93,6 +98,11 @@ export class EofFraming implements Framing {
     if (token.length === 0) throw new FramingError("invalid-option", "the eof token must not be empty");
     this.spec = { name: "eof", tokenHex: token.toString("hex"), maxFrameBytes };
     this.payloadAvoidsBytes = [token[0] as number];
+    this.bordered = Array.from(
+      { length: token.length },
+      (_, overlap) =>
+        overlap > 0 && token.compare(token, 0, token.length - overlap, overlap, token.length) === 0,
+    );
   }
 
   createDecoder(): EofDecoder {
@@ -100,6 +110,21 @@ export class EofFraming implements Framing {
   }
 
   encode(payload: Buffer): Buffer[] {
+    this.checkEncodable(payload);
+    return [payload, this.token];
+  }
+
+  frameBytes(payloadBytes: number): number {
+    return payloadBytes + this.token.length;
+  }
+
+  encodeInto(payload: Buffer, target: Buffer, offset: number): number {
+    this.checkEncodable(payload);
+    const tokenOffset = offset + payload.copy(target, offset);
+    return tokenOffset + this.token.copy(target, tokenOffset);
+  }
+
+  private checkEncodable(payload: Buffer): void {
     const position = this.firstTokenBeforeEnd(payload);
     if (position !== -1) {
       throw new FramingError(
@@ -107,7 +132,6 @@ export class EofFraming implements Framing {
         `payload contains the end token ${JSON.stringify(this.token.toString("latin1"))} at byte ${position}; eof framing cannot carry it (use length framing for binary data)`,
       );
     }
-    return [payload, this.token];
   }
 
   /**
@@ -116,10 +140,16 @@ export class EofFraming implements Framing {
    */
   private firstTokenBeforeEnd(payload: Buffer): number {
     const inside = payload.indexOf(this.token);
-    if (inside !== -1 || this.token.length === 1) return inside;
-    const tailBytes = Math.min(payload.length, this.token.length - 1);
-    const joined = Buffer.concat([payload.subarray(payload.length - tailBytes), this.token]);
-    const straddle = joined.indexOf(this.token);
-    return straddle < tailBytes ? payload.length - tailBytes + straddle : -1;
+    if (inside !== -1) return inside;
+    // A token starting m bytes before the payload's end (m shorter than the token): the payload ends with
+    // the token's first m bytes, and the token's own last bytes repeat its first (a border of the token).
+    const token = this.token;
+    const longest = Math.min(payload.length, token.length - 1);
+    for (let overlap = longest; overlap >= 1; overlap--) {
+      if (!this.bordered[overlap]) continue;
+      const start = payload.length - overlap;
+      if (payload.compare(token, 0, overlap, start, payload.length) === 0) return start;
+    }
+    return -1;
   }
 }

@@ -52,6 +52,23 @@ export class FixedRecordFraming implements Framing {
   }
 
   encode(payload: Buffer): Buffer[] {
+    this.checkEncodable(payload);
+    const paddingBytes = this.recordSize - payload.length;
+    return paddingBytes === 0 ? [payload] : [payload, this.zeros.subarray(0, paddingBytes)];
+  }
+
+  frameBytes(_payloadBytes: number): number {
+    return this.recordSize;
+  }
+
+  encodeInto(payload: Buffer, target: Buffer, offset: number): number {
+    this.checkEncodable(payload);
+    const end = offset + this.recordSize;
+    target.fill(0, offset + payload.copy(target, offset), end);
+    return end;
+  }
+
+  private checkEncodable(payload: Buffer): void {
     if (payload.length > this.recordSize) {
       throw new FramingError(
         "payload-too-large",
@@ -64,7 +81,5 @@ export class FixedRecordFraming implements Framing {
         "payload ends with a NUL byte, which fixed framing strips as padding on receipt",
       );
     }
-    const paddingBytes = this.recordSize - payload.length;
-    return paddingBytes === 0 ? [payload] : [payload, this.zeros.subarray(0, paddingBytes)];
   }
 }

@@ -37,6 +37,14 @@ export interface Framing {
    * uncopied. Throws a FramingError when the payload cannot be carried by this framing.
    */
   encode(payload: Buffer): Buffer[];
+  /** The bytes encode(payload) puts on the wire for a payload of `payloadBytes` (not checked). */
+  frameBytes(payloadBytes: number): number;
+  /**
+   * Writes the frame encode(payload) would return, joined, into `target` at `offset` (which has room for
+   * frameBytes(payload.length) bytes) and returns the offset after it: a batch of small frames is then
+   * one buffer, with no buffer made per frame. Throws as encode does.
+   */
+  encodeInto(payload: Buffer, target: Buffer, offset: number): number;
 }
 
 export interface FramingOptions {

@@ -57,6 +57,15 @@ export class LengthPrefixDecoder extends FrameDecoder {
   }
 }
 
+function checkEncodable(payload: Buffer): void {
+  if (payload.length > MAX_ENCODABLE_BYTES) {
+    throw new FramingError(
+      "payload-too-large",
+      `payload of ${payload.length} bytes exceeds the 4-byte length prefix (${MAX_ENCODABLE_BYTES})`,
+    );
+  }
+}
+
 export class LengthPrefixFraming implements Framing {
   readonly name = "length";
   readonly spec: FramingSpec;
@@ -73,14 +82,19 @@ export class LengthPrefixFraming implements Framing {
   }
 
   encode(payload: Buffer): Buffer[] {
-    if (payload.length > MAX_ENCODABLE_BYTES) {
-      throw new FramingError(
-        "payload-too-large",
-        `payload of ${payload.length} bytes exceeds the 4-byte length prefix (${MAX_ENCODABLE_BYTES})`,
-      );
-    }
+    checkEncodable(payload);
     const header = Buffer.allocUnsafe(LENGTH_HEADER_BYTES);
     header.writeUInt32BE(payload.length, 0);
     return [header, payload];
+  }
+
+  frameBytes(payloadBytes: number): number {
+    return LENGTH_HEADER_BYTES + payloadBytes;
+  }
+
+  encodeInto(payload: Buffer, target: Buffer, offset: number): number {
+    checkEncodable(payload);
+    target.writeUInt32BE(payload.length, offset);
+    return offset + LENGTH_HEADER_BYTES + payload.copy(target, offset + LENGTH_HEADER_BYTES);
   }
 }

@@ -30,4 +30,12 @@ export class NaiveFraming implements Framing {
   encode(payload: Buffer): Buffer[] {
     return [payload];
   }
+
+  frameBytes(payloadBytes: number): number {
+    return payloadBytes;
+  }
+
+  encodeInto(payload: Buffer, target: Buffer, offset: number): number {
+    return offset + payload.copy(target, offset);
+  }
 }

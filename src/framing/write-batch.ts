@@ -1,6 +1,8 @@
-// The pieces of a batch of encoded frames, made ready for one write: below JOIN_LIMIT_BYTES copying them
-// into one buffer costs less than a socket write per piece (a server's replies to a pipelined read, a
-// driver's requests of one tick); above it, the pieces go out as they are, corked, without a copy.
+// A batch of frames made ready for one write: below JOIN_LIMIT_BYTES copying them into one buffer costs
+// less than a socket write per piece (a server's replies to a pipelined read, a driver's requests of one
+// tick); above it, the pieces go out as they are, corked, without a copy.
+
+import type { Framing } from "./framing.js";
 
 /** Batches up to this many bytes are copied into one buffer; larger ones are written piece by piece. */
 export const JOIN_LIMIT_BYTES = 64 * 1024;
@@ -9,4 +11,27 @@ export const JOIN_LIMIT_BYTES = 64 * 1024;
 export function joinedForWrite(parts: readonly Buffer[], byteCount: number): Buffer | undefined {
   if (parts.length === 1) return parts[0];
   return byteCount <= JOIN_LIMIT_BYTES ? Buffer.concat(parts, byteCount) : undefined;
+}
+
+/**
+ * The frames of `payloads` for one write: encoded straight into one buffer when they come to
+ * JOIN_LIMIT_BYTES or less (one buffer for the batch, none per frame), else every frame's buffers, in
+ * order, uncopied. Throws a FramingError as encode does.
+ */
+export function encodeForWrite(framing: Framing, payloads: readonly Buffer[]): Buffer | Buffer[] {
+  let byteCount = 0;
+  for (let index = 0; index < payloads.length; index++) {
+    byteCount += framing.frameBytes((payloads[index] as Buffer).length);
+  }
+  if (byteCount <= JOIN_LIMIT_BYTES) {
+    const joined = Buffer.allocUnsafe(byteCount);
+    let offset = 0;
+    for (let index = 0; index < payloads.length; index++) {
+      offset = framing.encodeInto(payloads[index] as Buffer, joined, offset);
+    }
+    return joined;
+  }
+  const parts: Buffer[] = [];
+  for (const payload of payloads) for (const part of framing.encode(payload)) parts.push(part);
+  return parts;
 }

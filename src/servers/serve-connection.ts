@@ -5,7 +5,7 @@
 import type { Socket } from "node:net";
 import type { App } from "../apps/app.js";
 import type { Framing } from "../framing/framing.js";
-import { joinedForWrite } from "../framing/write-batch.js";
+import { encodeForWrite } from "../framing/write-batch.js";
 import type { ConnectionGuards } from "./connection-guards.js";
 import { FairShare } from "./fair-share.js";
 
@@ -74,27 +74,20 @@ export function serveConnection(
   });
   /** Writes the replies to one read in one write; false when the connection was closed instead. */
   const writeReplies = (replies: Buffer[]): boolean => {
-    const parts: Buffer[] = [];
-    let byteCount = 0;
+    let encoded: Buffer | Buffer[];
     try {
-      for (const reply of replies) {
-        for (const part of framing.encode(reply)) {
-          parts.push(part);
-          byteCount += part.length;
-        }
-      }
+      encoded = encodeForWrite(framing, replies);
     } catch (error) {
       fail("reply-unframeable", `reply cannot be framed: ${(error as Error).message}`);
       return false;
     }
     // Small replies joined, large ones corked uncopied.
-    const joined = joinedForWrite(parts, byteCount);
     let writable = true;
-    if (joined !== undefined) {
-      writable = socket.write(joined);
+    if (Buffer.isBuffer(encoded)) {
+      writable = socket.write(encoded);
     } else {
       socket.cork();
-      for (const part of parts) writable = socket.write(part);
+      for (const part of encoded) writable = socket.write(part);
       socket.uncork();
     }
     // Backpressure: a peer that does not read stops being read, so its replies cannot pile up here.
