@@ -63,8 +63,8 @@ describe("fair share per connection", () => {
       const handledBefore = handled;
       expect((await client.request(Buffer.from("1 2"), 10_000)).toString()).toBe("ok");
       const handledMeanwhile = handled - handledBefore - 1;
-      // Each peer reads a quarter of a request per turn: a few turns pass. Without the fair share libuv
-      // reads up to 2 MiB (8 requests) from each peer per turn, and the client waits behind dozens.
+      // Each peer reads one request per turn: a turn or two pass. Without the fair share libuv reads up
+      // to 2 MiB (8 requests) from each peer per turn, and the client waits behind dozens.
       expect(handledMeanwhile).toBeLessThan(2 * HOSTILE_PEERS);
     } finally {
       client.close();

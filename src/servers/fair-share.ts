@@ -2,8 +2,12 @@
 // turn of the loop, then waits for the next, so that a peer streaming expensive requests cannot keep the
 // loop from everyone else. Without it libuv reads up to 32 × 64 KiB from one socket before the next.
 
-/** Bytes one connection may hand to its decoder in one turn of the event loop. */
-export const FAIR_SHARE_BYTES = 64 * 1024;
+/**
+ * Bytes one connection may hand to its decoder in one turn of the event loop: four of libuv's 64 KiB
+ * reads. A share of one read paused and resumed the connection after nearly every read of 64 KiB
+ * messages (two epoll_ctl calls each): 15% more server CPU per message in bench/cost.ts's 64 KiB case.
+ */
+export const FAIR_SHARE_BYTES = 256 * 1024;
 
 let currentTurn = 0;
 let turnEndScheduled = false;
