@@ -6,12 +6,21 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addCpuTimes, cpuFigures, SATURATED_SHARE, saturationWarning } from "../src/results/cpu-usage.js";
 
-const times = fc.record({
-  driverUs: fc.integer({ min: 0, max: 1e10 }),
-  driverCores: fc.integer({ min: 1, max: 64 }),
-  serverUs: fc.integer({ min: 0, max: 1e10 }),
-  serverPid: fc.integer({ min: 1, max: 4_194_304 }),
-});
+/** Times with their kernel parts (a fraction of each total). */
+const times = fc
+  .record({
+    driverUs: fc.integer({ min: 0, max: 1e10 }),
+    driverCores: fc.integer({ min: 1, max: 64 }),
+    serverUs: fc.integer({ min: 0, max: 1e10 }),
+    serverPid: fc.integer({ min: 1, max: 4_194_304 }),
+    driverKernelShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    serverKernelShare: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
+  .map(({ driverKernelShare, serverKernelShare, ...rest }) => ({
+    ...rest,
+    driverSystemUs: Math.floor(rest.driverUs * driverKernelShare),
+    serverSystemUs: Math.floor(rest.serverUs * serverKernelShare),
+  }));
 const durationS = fc.double({ min: 0.001, max: 1e5, noNaN: true });
 const verified = fc.integer({ min: 0, max: 1e9 });
 
@@ -23,6 +32,8 @@ describe("CPU figures", () => {
         expect(cpu.driver.coreShare).toBeCloseTo(cpuTimes.driverUs / 1e6 / seconds, 2);
         expect(cpu.server?.coreShare).toBeCloseTo(cpuTimes.serverUs / 1e6 / seconds, 2);
         expect(cpu.server?.pid).toBe(cpuTimes.serverPid);
+        expect(cpu.driver.systemUs).toBe(cpuTimes.driverSystemUs);
+        expect(cpu.server?.systemUs).toBe(cpuTimes.serverSystemUs);
         if (messages === 0) {
           expect(cpu.driver.usPerMessage).toBeUndefined();
         } else {
@@ -56,11 +67,20 @@ describe("CPU figures", () => {
         const sum = addCpuTimes(a, b);
         expect(sum.driverUs).toBe(a.driverUs + b.driverUs);
         expect(sum.driverCores).toBe(a.driverCores + b.driverCores);
+        expect(sum.driverSystemUs).toBe(a.driverSystemUs + b.driverSystemUs);
         const shared = addCpuTimes(a, { ...b, serverPid: a.serverPid });
         expect(shared.serverUs).toBe(Math.max(a.serverUs, b.serverUs));
-        if (a.serverPid !== b.serverPid) expect(sum.serverUs).toBe(a.serverUs + b.serverUs);
+        // The kernel part of the measurement kept, never more than it.
+        const kept = a.serverUs >= b.serverUs ? a : b;
+        expect(shared.serverSystemUs).toBe(kept.serverSystemUs);
+        if (a.serverPid !== b.serverPid) {
+          expect(sum.serverUs).toBe(a.serverUs + b.serverUs);
+          expect(sum.serverSystemUs).toBe(a.serverSystemUs + b.serverSystemUs);
+        }
         const unknown = addCpuTimes(a, { driverUs: b.driverUs, driverCores: b.driverCores });
         expect(unknown.serverUs).toBeUndefined();
+        // A result written before the kernel part existed: the sum cannot know it.
+        expect(unknown.driverSystemUs).toBeUndefined();
       }),
     );
   });

@@ -4,7 +4,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { canReadProcessCpu, readProcessTreeCpuUs } from "../src/clients/load/core/process-cpu.js";
+import { canReadProcessCpu, readProcessTreeCpu } from "../src/clients/load/core/process-cpu.js";
+
+function readProcessTreeCpuUs(pid: number): number | undefined {
+  return readProcessTreeCpu(pid)?.cpuUs;
+}
 
 /** Spinners run until they have used this much CPU (not wall time: a busy machine shares its cores). */
 const SPIN_CPU_US = 200_000;
@@ -28,6 +32,32 @@ describe("process CPU from /proc (Linux)", () => {
       // /proc counts whole 10 ms ticks.
       expect(childCpuUs).toBeGreaterThanOrEqual(SPIN_CPU_US - 20_000);
       expect(treeCpuUs - before).toBeGreaterThanOrEqual(childCpuUs - 20_000);
+    } finally {
+      child.stdin.end();
+      await once(child, "exit");
+    }
+  });
+
+  it("tells the kernel's part apart: a child making system calls shows them as system time", async () => {
+    const syscalls = `{ const fs = require("node:fs"); const fd = fs.openSync("/dev/null", "w"); const bytes = Buffer.alloc(1); const start = process.cpuUsage(); while (process.cpuUsage(start).system < ${SPIN_CPU_US}) for (let i = 0; i < 1000; i++) fs.writeSync(fd, bytes); }`;
+    const child = spawn(
+      process.execPath,
+      [
+        "-e",
+        `${syscalls}; ${spin.replace(String(SPIN_CPU_US), String(3 * SPIN_CPU_US))}; console.log("done"); process.stdin.resume();`,
+      ],
+      { stdio: ["pipe", "pipe", "inherit"] },
+    );
+    try {
+      await once(child.stdout, "data");
+      const cpu = readProcessTreeCpu(child.pid as number);
+      // SPIN_CPU_US in the kernel (the writes), then three times that in user space (the spin): the kernel's
+      // part is at least the writes' and well under half the total (10 ms ticks).
+      const cpuUs = cpu?.cpuUs ?? 0;
+      const systemUs = cpu?.systemUs ?? 0;
+      expect(systemUs).toBeGreaterThanOrEqual(SPIN_CPU_US - 20_000);
+      expect(cpuUs - systemUs).toBeGreaterThanOrEqual(3 * SPIN_CPU_US - 20_000);
+      expect(systemUs).toBeLessThan(cpuUs / 2);
     } finally {
       child.stdin.end();
       await once(child, "exit");

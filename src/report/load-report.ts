@@ -136,11 +136,17 @@ export function formatUsPerMessage(side: SideCpu): string {
   return `${side.usPerMessage < 10 ? side.usPerMessage.toFixed(2) : side.usPerMessage.toFixed(1)} us/msg`;
 }
 
+/** ` (54% in the kernel)`: the share of a side's CPU time its system calls and the network stack took. */
+export function formatKernelShare(side: SideCpu): string {
+  if (side.systemUs === undefined || side.cpuUs === 0) return "";
+  return ` (${Math.round((100 * side.systemUs) / side.cpuUs)}% in the kernel)`;
+}
+
 function formatCpu(cpu: LoadCpu): string {
   const cores = cpu.driver.cores === 1 ? "1 core" : `${cpu.driver.cores} cores`;
-  const driver = `driver ${formatUsPerMessage(cpu.driver)}, ${cpu.driver.coreShare.toFixed(2)} of ${cores}${cpu.driver.saturated ? " (saturated)" : ""}`;
+  const driver = `driver ${formatUsPerMessage(cpu.driver)}${formatKernelShare(cpu.driver)}, ${cpu.driver.coreShare.toFixed(2)} of ${cores}${cpu.driver.saturated ? " (saturated)" : ""}`;
   const server = cpu.server
-    ? `server ${formatUsPerMessage(cpu.server)}, ${cpu.server.coreShare.toFixed(2)} of a core (pid ${cpu.server.pid} and its children)`
+    ? `server ${formatUsPerMessage(cpu.server)}${formatKernelShare(cpu.server)}, ${cpu.server.coreShare.toFixed(2)} of a core (pid ${cpu.server.pid} and its children)`
     : "server not measured (--server-pid)";
   return `CPU per verified message: ${driver}; ${server}`;
 }

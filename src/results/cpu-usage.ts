@@ -1,6 +1,7 @@
 // What the CPU time of a load run's measured phase means: CPU per verified message and share of a core,
-// for the driver and (when its process was known) the server, and whether the driver's own cores were
-// saturated, in which case the run's throughput measures the driver rather than the server.
+// for the driver and (when its process was known) the server, the part of it spent in the kernel (system
+// calls and the network stack), and whether the driver's own cores were saturated, in which case the
+// run's throughput measures the driver rather than the server.
 
 /** At or above this share of its cores, the driver was the bottleneck. */
 export const SATURATED_SHARE = 0.9;
@@ -10,10 +11,14 @@ export const SATURATION_WARNING_PREFIX = "the driver was saturated";
 export interface CpuTimes {
   /** The driver process's CPU time, microseconds, every thread included. */
   driverUs: number;
+  /** The part of driverUs spent in the kernel. */
+  driverSystemUs?: number;
   /** Cores the driver could use: 1 for one thread, more with --workers (at most the machine's). */
   driverCores: number;
   /** The server's CPU time, microseconds: its process and every descendant (a cluster's workers). */
   serverUs?: number;
+  /** The part of serverUs spent in the kernel. */
+  serverSystemUs?: number;
   serverPid?: number;
 }
 
@@ -24,6 +29,11 @@ export interface SideCpu {
   coreShare: number;
   /** cpuUs per verified message; absent when no message was verified. */
   usPerMessage?: number;
+  /**
+   * The part of cpuUs spent in the kernel (system time): what the side's system calls and the network
+   * stack cost, which no user-space work removes. Absent from results written before it existed.
+   */
+  systemUs?: number;
 }
 
 export interface LoadCpu {
@@ -35,11 +45,12 @@ export interface LoadCpu {
   server?: SideCpu & { pid: number };
 }
 
-function side(cpuUs: number, durationS: number, verified: number): SideCpu {
+function side(cpuUs: number, systemUs: number | undefined, durationS: number, verified: number): SideCpu {
   return {
     cpuUs: Math.round(cpuUs),
     coreShare: durationS > 0 ? round(cpuUs / 1e6 / durationS, 3) : 0,
     ...(verified > 0 ? { usPerMessage: round(cpuUs / verified, 4) } : {}),
+    ...(systemUs !== undefined ? { systemUs: Math.round(systemUs) } : {}),
   };
 }
 
@@ -49,7 +60,7 @@ function round(value: number, digits: number): number {
 }
 
 export function cpuFigures(times: CpuTimes, durationS: number, verified: number): LoadCpu {
-  const driver = side(times.driverUs, durationS, verified);
+  const driver = side(times.driverUs, times.driverSystemUs, durationS, verified);
   return {
     driver: {
       ...driver,
@@ -57,7 +68,12 @@ export function cpuFigures(times: CpuTimes, durationS: number, verified: number)
       saturated: driver.coreShare >= SATURATED_SHARE * times.driverCores,
     },
     ...(times.serverUs !== undefined && times.serverPid !== undefined
-      ? { server: { ...side(times.serverUs, durationS, verified), pid: times.serverPid } }
+      ? {
+          server: {
+            ...side(times.serverUs, times.serverSystemUs, durationS, verified),
+            pid: times.serverPid,
+          },
+        }
       : {}),
   };
 }
@@ -66,9 +82,16 @@ export function cpuFigures(times: CpuTimes, durationS: number, verified: number)
 export function cpuTimesOf(cpu: LoadCpu): CpuTimes {
   return {
     driverUs: cpu.driver.cpuUs,
+    ...(cpu.driver.systemUs !== undefined ? { driverSystemUs: cpu.driver.systemUs } : {}),
     driverCores: cpu.driver.cores,
     ...(cpu.server !== undefined ? { serverUs: cpu.server.cpuUs, serverPid: cpu.server.pid } : {}),
+    ...(cpu.server?.systemUs !== undefined ? { serverSystemUs: cpu.server.systemUs } : {}),
   };
+}
+
+/** The kernel's part of two measurements added, known only when both knew theirs. */
+function addSystem(a: number | undefined, b: number | undefined): number | undefined {
+  return a !== undefined && b !== undefined ? a + b : undefined;
 }
 
 /**
@@ -78,12 +101,18 @@ export function cpuTimesOf(cpu: LoadCpu): CpuTimes {
  */
 export function addCpuTimes(a: CpuTimes, b: CpuTimes): CpuTimes {
   const sameServer = a.serverPid === b.serverPid;
+  const driverSystemUs = addSystem(a.driverSystemUs, b.driverSystemUs);
+  // The same server measured twice: the larger measurement, its kernel part with it.
+  const larger = (a.serverUs ?? 0) >= (b.serverUs ?? 0) ? a : b;
+  const serverSystemUs = sameServer ? larger.serverSystemUs : addSystem(a.serverSystemUs, b.serverSystemUs);
   return {
     driverUs: a.driverUs + b.driverUs,
+    ...(driverSystemUs !== undefined ? { driverSystemUs } : {}),
     driverCores: a.driverCores + b.driverCores,
     ...(a.serverUs !== undefined && b.serverUs !== undefined && a.serverPid !== undefined
       ? {
           serverUs: sameServer ? Math.max(a.serverUs, b.serverUs) : a.serverUs + b.serverUs,
+          ...(serverSystemUs !== undefined ? { serverSystemUs } : {}),
           serverPid: a.serverPid,
         }
       : {}),

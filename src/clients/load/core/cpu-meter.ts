@@ -2,16 +2,16 @@
 // counts every thread, worker threads included) and, given its pid, the server's from /proc.
 
 import type { CpuTimes } from "../../../results/cpu-usage.js";
-import { readProcessTreeCpuUs } from "./process-cpu.js";
+import { type ProcessCpu, readProcessTreeCpu } from "./process-cpu.js";
 
-function driverCpuUs(): number {
+function driverCpu(): ProcessCpu {
   const usage = process.cpuUsage();
-  return usage.user + usage.system;
+  return { cpuUs: usage.user + usage.system, systemUs: usage.system };
 }
 
 export class CpuMeter {
-  private driverStartUs = 0;
-  private serverStartUs: number | undefined;
+  private driverStart: ProcessCpu = { cpuUs: 0, systemUs: 0 };
+  private serverStart: ProcessCpu | undefined;
 
   /** `driverCores`: the cores this process's load may use; `serverPid`: the server's process, when known. */
   constructor(
@@ -20,21 +20,33 @@ export class CpuMeter {
   ) {}
 
   start(): void {
-    this.driverStartUs = driverCpuUs();
-    if (this.serverPid !== undefined) this.serverStartUs = readProcessTreeCpuUs(this.serverPid);
+    this.driverStart = driverCpu();
+    if (this.serverPid !== undefined) this.serverStart = readProcessTreeCpu(this.serverPid);
   }
 
   /** The times since start(); a server gone in between (or never found) is left out, with a warning. */
   stop(): { times: CpuTimes; warning?: string } {
-    const times: CpuTimes = { driverUs: driverCpuUs() - this.driverStartUs, driverCores: this.driverCores };
+    const driverEnd = driverCpu();
+    const times: CpuTimes = {
+      driverUs: driverEnd.cpuUs - this.driverStart.cpuUs,
+      driverSystemUs: driverEnd.systemUs - this.driverStart.systemUs,
+      driverCores: this.driverCores,
+    };
     if (this.serverPid === undefined) return { times };
-    const serverEndUs = readProcessTreeCpuUs(this.serverPid);
-    if (this.serverStartUs === undefined || serverEndUs === undefined) {
+    const serverEnd = readProcessTreeCpu(this.serverPid);
+    if (this.serverStart === undefined || serverEnd === undefined) {
       return {
         times,
         warning: `server process ${this.serverPid} ended during the run: its CPU time is not reported`,
       };
     }
-    return { times: { ...times, serverUs: serverEndUs - this.serverStartUs, serverPid: this.serverPid } };
+    return {
+      times: {
+        ...times,
+        serverUs: serverEnd.cpuUs - this.serverStart.cpuUs,
+        serverSystemUs: serverEnd.systemUs - this.serverStart.systemUs,
+        serverPid: this.serverPid,
+      },
+    };
   }
 }

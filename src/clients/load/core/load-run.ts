@@ -19,7 +19,7 @@ import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { amountShare, requestsOnSlice } from "./load-share.js";
 import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
-import { readProcessTreeCpuUs } from "./process-cpu.js";
+import { readProcessTreeCpu } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {
@@ -381,7 +381,7 @@ export class LoadRun implements LaneHost {
 
 /** A --server-pid that names no process is a usage error, found before any load. */
 export function checkServerPid(pid: number): void {
-  if (readProcessTreeCpuUs(pid) === undefined) {
+  if (readProcessTreeCpu(pid) === undefined) {
     throw new LoadConfigError(
       `server pid ${pid}: no such process, or its CPU time cannot be read (it is read from /proc, on Linux)`,
     );

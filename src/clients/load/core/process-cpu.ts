@@ -9,6 +9,13 @@ const TICKS_PER_SECOND = 100;
 interface ProcessTimes {
   parentPid: number;
   cpuUs: number;
+  systemUs: number;
+}
+
+/** CPU time used by a process tree: the total, and the part spent in the kernel. */
+export interface ProcessCpu {
+  cpuUs: number;
+  systemUs: number;
 }
 
 /** utime + stime and the parent of one process, or undefined when it is gone (or /proc is missing). */
@@ -23,8 +30,13 @@ function readProcessTimes(pid: number): ProcessTimes | undefined {
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // Fields from 3 on: state(3) ppid(4) ... utime(14) stime(15).
   const parentPid = Number(fields[1]);
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { parentPid, cpuUs: (ticks * 1e6) / TICKS_PER_SECOND };
+  const userTicks = Number(fields[11]);
+  const systemTicks = Number(fields[12]);
+  return {
+    parentPid,
+    cpuUs: ((userTicks + systemTicks) * 1e6) / TICKS_PER_SECOND,
+    systemUs: (systemTicks * 1e6) / TICKS_PER_SECOND,
+  };
 }
 
 /** Whether this system exposes other processes' CPU time (Linux). */
@@ -33,10 +45,10 @@ export function canReadProcessCpu(): boolean {
 }
 
 /**
- * CPU time, microseconds, used so far by `pid` and its descendants still alive; undefined when `pid`
- * does not exist (or the system has no /proc). Resolution: 10 ms.
+ * CPU time, microseconds, used so far by `pid` and its descendants still alive, and its kernel part;
+ * undefined when `pid` does not exist (or the system has no /proc). Resolution: 10 ms.
  */
-export function readProcessTreeCpuUs(pid: number): number | undefined {
+export function readProcessTreeCpu(pid: number): ProcessCpu | undefined {
   const root = readProcessTimes(pid);
   if (root === undefined) return undefined;
   const children = new Map<number, number[]>();
@@ -52,10 +64,13 @@ export function readProcessTreeCpuUs(pid: number): number | undefined {
     children.set(childTimes.parentPid, siblings);
   }
   let cpuUs = root.cpuUs;
+  let systemUs = root.systemUs;
   const pending = [...(children.get(pid) ?? [])];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    cpuUs += (times.get(next) as ProcessTimes).cpuUs;
+    const child = times.get(next) as ProcessTimes;
+    cpuUs += child.cpuUs;
+    systemUs += child.systemUs;
     pending.push(...(children.get(next) ?? []));
   }
-  return cpuUs;
+  return { cpuUs, systemUs };
 }
