@@ -69,6 +69,27 @@ describe("load run fixes", () => {
     expect(result.errors.timeout).toBeGreaterThan(0);
   });
 
+  it("stops an amount run after one timeout when every connection is reset before it is answered", async () => {
+    // A server gone for good behind something that still accepts (a proxy, a port forward): each
+    // reconnect costs one request of the amount, so without a clock that survives the drops the run
+    // backed off through the whole amount (20 s for 20 requests).
+    const resetting = await scripted((_request, { socket }) => {
+      socket.resetAndDestroy();
+      return [];
+    });
+    const result = await runLoad({
+      target: resetting.target,
+      framing: "length",
+      connections: 1,
+      amount: 1000,
+      timeoutMs: 300,
+    });
+    expect(result.messages.verified).toBe(0);
+    expect(result.errors.reset).toBeGreaterThan(0);
+    expect(result.warnings).toContain("no reply for 300 ms: the run was stopped before its amount");
+    expect(result.messages.sent).toBeLessThan(100);
+  });
+
   it("settles with the result when a transport's close() rejects, saying so", async () => {
     const run = await loadRunOf({
       target: await lengthEchoServer(),
@@ -104,6 +125,7 @@ describe("load run fixes", () => {
       timeoutMs: 2000,
     });
     await run.open();
+    const started = Date.now();
     const connection = run.transport.lanes[0] as LoadConnection;
     let mostOpen = 0;
     const sampler = setInterval(() => {
@@ -112,6 +134,9 @@ describe("load run fixes", () => {
     const result = await run.measure();
     clearInterval(sampler);
     expect(result.messages.verified).toBeGreaterThanOrEqual(30);
+    // A verified reply resets the reconnect backoff (the echo fast path did not, and these 60 requests
+    // backed off to a second per reconnect: 19 s): the reconnects after a success are immediate.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(mostOpen).toBeGreaterThan(0);
     expect(mostOpen).toBeLessThanOrEqual(2);
     expect(connection.openSocketCount).toBe(0);

@@ -23,12 +23,16 @@ import { startTestServer, type TestServer } from "./support/servers.js";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "test-output", "screenshots");
 
-/** Two sizes (naive breaks at 2 KiB: red cells), a second of load each: one per-second sample. */
+/**
+ * Two sizes (naive breaks at 2 KiB: red cells), one round of a second of load each: one per-second
+ * sample. (Three rounds, as the quick profile runs, drew the same charts in three times the time.)
+ */
 const tinyProfile: BenchProfile = {
   ...BENCH_PROFILES.quick,
   sizesBytes: [64, 2048],
   connectionCounts: [2],
   warmupMs: 0,
+  rounds: 1,
   durationMs: 1000,
   timeoutMs: 500,
 };
@@ -99,7 +103,7 @@ beforeAll(async () => {
   await writeFile(join(directory, "check.json"), JSON.stringify(check));
   browser = await launchBrowser();
   // 28 bench scenarios with a server process for each framing and variant: about 40 s on a quiet 2-core
-  // machine, several minutes when other suites share it.
+  // machine, more when other suites share it.
 }, 600_000);
 
 afterAll(async () => {

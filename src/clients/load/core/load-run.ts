@@ -79,6 +79,11 @@ export class LoadRun implements LaneHost {
   private startUs = 0;
   private deadlineUs: number | undefined;
   private lastReplyUs = 0;
+  /**
+   * When the first request claimed since the last reply was claimed: a dropped connection forgets its
+   * requests, so without this a server gone for good, reset on every reconnect, never looks silent.
+   */
+  private owedSinceUs: number | undefined;
   private readonly warnings: string[] = [];
   private settle: ((result: LoadResult) => void) | undefined;
   private startedAt = "";
@@ -160,6 +165,7 @@ export class LoadRun implements LaneHost {
 
   claimRequest(now: number): boolean {
     if (!this.issuing) return false;
+    this.owedSinceUs ??= now;
     if (this.remaining === undefined) return true;
     // Judged by the same clock reading the connection stamps the request with: warmup is free.
     if (!this.stats.isMeasured(now)) return true;
@@ -173,6 +179,7 @@ export class LoadRun implements LaneHost {
 
   onReplies(now: number): void {
     this.lastReplyUs = now;
+    this.owedSinceUs = undefined;
     if (!this.issuing || this.schedule?.isComplete) this.finishIfDrained();
   }
 
@@ -234,7 +241,8 @@ export class LoadRun implements LaneHost {
     // run-level stop below only ever catches what has not yet had its full timeout.
     for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
-    if (this.deadlineUs === undefined && busy && now - silentSinceUs >= timeoutUs) {
+    const owed = busy || this.owedSinceUs !== undefined;
+    if (this.deadlineUs === undefined && owed && now - silentSinceUs >= timeoutUs) {
       this.warnings.push(`no reply for ${this.config.timeoutMs} ms: the run was stopped before its amount`);
       this.finish();
       return;
@@ -244,15 +252,16 @@ export class LoadRun implements LaneHost {
 
   /**
    * Since when the server has owed a reply and sent none: the later of the last reply and the oldest
-   * request still unanswered. An open loop slower than the timeout waits between requests without
-   * owing anything, so the last reply alone would call a working server silent.
+   * request still unanswered, or dropped unanswered since the last reply. An open loop slower than the
+   * timeout waits between requests without owing anything, so the last reply alone would call a working
+   * server silent.
    */
   private silentSinceUs(): number {
-    let oldestSentUs = Number.POSITIVE_INFINITY;
-    for (const lane of this.lanes) oldestSentUs = Math.min(oldestSentUs, lane.oldestSentUs() ?? oldestSentUs);
-    return oldestSentUs === Number.POSITIVE_INFINITY
+    let oldestOwedUs = this.owedSinceUs ?? Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes) oldestOwedUs = Math.min(oldestOwedUs, lane.oldestSentUs() ?? oldestOwedUs);
+    return oldestOwedUs === Number.POSITIVE_INFINITY
       ? this.lastReplyUs
-      : Math.max(this.lastReplyUs, oldestSentUs);
+      : Math.max(this.lastReplyUs, oldestOwedUs);
   }
 
   private finishIfDrained(): void {

@@ -209,6 +209,7 @@ export class LoadConnection implements LoadLane {
           this.verifier.acceptOldest(this.outstanding, now);
           pool?.give(payload);
         }
+        if (completed > 0) this.backoff.succeeded();
         this.pump();
         this.host.onReplies(now);
         return;
