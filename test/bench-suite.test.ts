@@ -1,12 +1,14 @@
 // The bench suite end to end on a tiny profile: every framing x variant runs against real server
 // processes, the result has the documented shape, naive's broken boundaries show, and the report marks a best cell.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
 import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import type { BenchScenario } from "../src/results/bench-result.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench, serveArguments } from "../src/suites/bench-suite.js";
+import { REFERENCE_SERVER_GLIBC_TUNABLES, startServerProcess } from "../src/suites/server-process.js";
 
 const tinyProfile: BenchProfile = {
   ...BENCH_PROFILES.quick,
@@ -128,5 +130,30 @@ describe("runBench", () => {
       [erring, slowed].map((run) => scenarioKey((run as (typeof runs)[number]).scenario)),
     );
     expect(regressedKeys(true)).toEqual([scenarioKey((erring as (typeof runs)[number]).scenario)]);
+  });
+});
+
+describe("reference server processes", () => {
+  it("run with glibc's heap kept (GLIBC_TUNABLES), unless the environment sets its own", async () => {
+    const environOf = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    const server = await startServerProcess(["--framing", "length"]);
+    try {
+      expect(environOf(server.pid)).toContain(`GLIBC_TUNABLES=${REFERENCE_SERVER_GLIBC_TUNABLES}`);
+    } finally {
+      await server.stop();
+    }
+    const before = process.env.GLIBC_TUNABLES;
+    process.env.GLIBC_TUNABLES = "glibc.malloc.arena_max=2";
+    try {
+      const own = await startServerProcess(["--framing", "length"]);
+      try {
+        expect(environOf(own.pid)).toContain("GLIBC_TUNABLES=glibc.malloc.arena_max=2");
+      } finally {
+        await own.stop();
+      }
+    } finally {
+      if (before === undefined) delete process.env.GLIBC_TUNABLES;
+      else process.env.GLIBC_TUNABLES = before;
+    }
   });
 });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Framing } from "../src/framing/framing.js";
 import { createFraming } from "../src/framing/registry.js";
+import { encodeForWrite, JOIN_LIMIT_BYTES } from "../src/framing/write-batch.js";
 import { chunk, chunkingArbitrary, cutBySizes, decodeChunks, encodeAll } from "./support/chunking.js";
 
 function roundTrips(framing: Framing, messages: Uint8Array[], chunks: Buffer[]): boolean {
@@ -211,6 +212,30 @@ describe("encoding", () => {
               expect(target[2]).toBe(0xee);
               expect(target[3 + expected.length]).toBe(0xee);
             }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("encodeForWrite", () => {
+  it("writes what encode returns, joined or as parts, and never copies a frame that is its payload", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("length", "eof", "fixed", "naive" as const),
+        fc.array(fc.integer({ min: 1, max: 40_000 }), { minLength: 1, maxLength: 4 }),
+        (name, sizes) => {
+          const framing = createFraming(name, { recordSize: 40_000 });
+          const payloads = sizes.map((size) => Buffer.alloc(size, 0x61));
+          const encoded = encodeForWrite(framing, payloads);
+          const expected = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
+          expect(Buffer.concat(Buffer.isBuffer(encoded) ? [encoded] : encoded).equals(expected)).toBe(true);
+          // A batch within JOIN_LIMIT_BYTES is one buffer; a larger one keeps every frame's buffers.
+          if (expected.length <= JOIN_LIMIT_BYTES) expect(Buffer.isBuffer(encoded)).toBe(true);
+          if (payloads.length === 1 && framing.encode(payloads[0] as Buffer).length === 1) {
+            expect(encoded).toBe(payloads[0]);
           }
         },
       ),

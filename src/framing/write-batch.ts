@@ -14,11 +14,16 @@ export function joinedForWrite(parts: readonly Buffer[], byteCount: number): Buf
 }
 
 /**
- * The frames of `payloads` for one write: encoded straight into one buffer when they come to
- * JOIN_LIMIT_BYTES or less (one buffer for the batch, none per frame), else every frame's buffers, in
- * order, uncopied. Throws a FramingError as encode does.
+ * The frames of `payloads` for one write: one frame that is its payload as it is (fixed without padding,
+ * naive) uncopied; else encoded straight into one buffer when they come to JOIN_LIMIT_BYTES or less (one
+ * buffer for the batch, none per frame), else every frame's buffers, in order, uncopied. Throws a
+ * FramingError as encode does.
  */
 export function encodeForWrite(framing: Framing, payloads: readonly Buffer[]): Buffer | Buffer[] {
+  if (payloads.length === 1) {
+    const parts = framing.encode(payloads[0] as Buffer);
+    if (parts.length === 1) return parts[0] as Buffer;
+  }
   let byteCount = 0;
   for (let index = 0; index < payloads.length; index++) {
     byteCount += framing.frameBytes((payloads[index] as Buffer).length);

@@ -8,6 +8,16 @@ import { builtModulePath } from "../built-module.js";
 
 const START_TIMEOUT_MS = 15_000;
 
+/**
+ * glibc's heap setting for the reference servers sockbench starts. By default glibc hands freed memory
+ * at the top of its heap back to the kernel past 128 KiB, and the next allocation faults fresh zeroed
+ * pages back in: a Node server turning over 64 KiB buffers (node's reads, frames, replies) paid 4 to 8
+ * page faults per message, and fixed framing's 64 KiB records cost 200 to 219 us of server CPU each,
+ * 77 to 81 us with the threshold at 256 MiB (`load --server-pid`, 10 connections, alternating). A
+ * GLIBC_TUNABLES already set is kept; other C libraries ignore the variable.
+ */
+export const REFERENCE_SERVER_GLIBC_TUNABLES = "glibc.malloc.trim_threshold=268435456";
+
 export interface ServerProcess {
   readonly host: string;
   readonly port: number;
@@ -17,19 +27,28 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Runs `sockbench serve` with `serveArguments`, as a reference server (see REFERENCE_SERVER_GLIBC_TUNABLES). */
 export function startServerProcess(serveArguments: string[]): Promise<ServerProcess> {
-  return startListeningProcess(process.execPath, [
-    builtModulePath(import.meta.url, "../cli.js"),
-    "serve",
-    "--port",
-    "0",
-    ...serveArguments,
-  ]);
+  return startListeningProcess(
+    process.execPath,
+    [builtModulePath(import.meta.url, "../cli.js"), "serve", "--port", "0", ...serveArguments],
+    { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? REFERENCE_SERVER_GLIBC_TUNABLES },
+  );
 }
 
-/** Runs `file` with `args`; it must print `listening on HOST:PORT` once it accepts connections. */
-export async function startListeningProcess(file: string, args: string[]): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Runs `file` with `args` (and `env` over this process's environment); it must print
+ * `listening on HOST:PORT` once it accepts connections.
+ */
+export async function startListeningProcess(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(file, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   const commandLine = [file, ...args].join(" ");
   let stdout = "";
   let stderr = "";
