@@ -2,6 +2,7 @@
 // without concatenating the backlog, and a token search can resume where the previous one stopped.
 
 import { bufferView } from "./buffer-view.js";
+import type { FramePool } from "./frame-pool.js";
 
 /** Chunks smaller than this are copied into a shared tail so that a flood of tiny chunks costs bytes, not objects. */
 const SMALL_CHUNK_BYTES = 1024;
@@ -20,6 +21,9 @@ export class ChunkQueue {
   /** Where the last search stopped: the chunk index and that chunk's offset from the queue start. */
   private cursorChunk = 0;
   private cursorStart = 0;
+
+  /** `framePool`: where take() allocates a frame it copies together from several chunks. */
+  constructor(private readonly framePool?: FramePool) {}
 
   get length(): number {
     return this.byteLength;
@@ -52,7 +56,7 @@ export class ChunkQueue {
       this.skip(byteCount);
       return frame;
     }
-    const out = Buffer.allocUnsafe(byteCount);
+    const out = this.framePool?.allocate(byteCount) ?? Buffer.allocUnsafe(byteCount);
     let written = 0;
     let offset = start;
     for (let index = this.head; written < byteCount; index++) {

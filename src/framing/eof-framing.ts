@@ -2,6 +2,7 @@
 
 import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
+import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
@@ -20,8 +21,9 @@ export class EofDecoder extends FrameDecoder {
   constructor(
     private readonly token: Buffer,
     private readonly maxFrameBytes: number,
+    framePool?: FramePool,
   ) {
-    super();
+    super(framePool);
   }
 
   /** A search already under way over queued bytes is decodeNext's to resume. */
@@ -105,8 +107,8 @@ export class EofFraming implements Framing {
     );
   }
 
-  createDecoder(): EofDecoder {
-    return new EofDecoder(this.token, this.maxFrameBytes);
+  createDecoder(framePool?: FramePool): EofDecoder {
+    return new EofDecoder(this.token, this.maxFrameBytes, framePool);
   }
 
   encode(payload: Buffer): Buffer[] {

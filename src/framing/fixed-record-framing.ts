@@ -3,6 +3,7 @@
 
 import { bufferView } from "./buffer-view.js";
 import { FrameDecoder } from "./frame-decoder.js";
+import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
@@ -16,8 +17,11 @@ function stripPadding(record: Buffer): Buffer {
 }
 
 export class FixedRecordDecoder extends FrameDecoder {
-  constructor(private readonly recordSize: number) {
-    super();
+  constructor(
+    private readonly recordSize: number,
+    framePool?: FramePool,
+  ) {
+    super(framePool);
   }
 
   protected decodeNext(): Buffer | undefined {
@@ -47,8 +51,8 @@ export class FixedRecordFraming implements Framing {
     this.spec = { name: "fixed", recordSize };
   }
 
-  createDecoder(): FixedRecordDecoder {
-    return new FixedRecordDecoder(this.recordSize);
+  createDecoder(framePool?: FramePool): FixedRecordDecoder {
+    return new FixedRecordDecoder(this.recordSize, framePool);
   }
 
   encode(payload: Buffer): Buffer[] {

@@ -5,13 +5,19 @@
 import { bufferView } from "./buffer-view.js";
 import { ChunkQueue } from "./chunk-queue.js";
 import { FrameCollector } from "./frame-collector.js";
+import type { FramePool } from "./frame-pool.js";
 import type { FramingError } from "./framing-error.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 export abstract class FrameDecoder {
-  protected readonly queue = new ChunkQueue();
+  protected readonly queue: ChunkQueue;
   private failure: FramingError | undefined;
+
+  /** `framePool`: where frames copied together from several reads are allocated (else fresh buffers). */
+  constructor(framePool?: FramePool) {
+    this.queue = new ChunkQueue(framePool);
+  }
 
   /** Bytes received but not yet returned as a message. */
   get bufferedBytes(): number {

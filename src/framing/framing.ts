@@ -1,6 +1,7 @@
 // What every framing strategy offers: a decoder per connection and a stateless encoder.
 
 import type { FrameDecoder } from "./frame-decoder.js";
+import type { FramePool } from "./frame-pool.js";
 
 export const FRAMING_NAMES = ["eof", "length", "fixed", "naive"] as const;
 export type FramingName = (typeof FRAMING_NAMES)[number];
@@ -30,8 +31,11 @@ export interface Framing {
    * fixed); naive takes each read as a message, so equal byte streams need not carry equal messages.
    */
   readonly selfDelimiting: boolean;
-  /** A fresh decoder for one byte stream (one connection direction). */
-  createDecoder(): FrameDecoder;
+  /**
+   * A fresh decoder for one byte stream (one connection direction); with a pool, frames it copies
+   * together from several reads are allocated from it (and the caller releases them to it).
+   */
+  createDecoder(framePool?: FramePool): FrameDecoder;
   /**
    * The buffers that carry one message, to be written in order (corked). Payloads are passed through
    * uncopied. Throws a FramingError when the payload cannot be carried by this framing.

@@ -2,6 +2,7 @@
 
 import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
+import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
 import { FramingError } from "./framing-error.js";
 
@@ -14,8 +15,11 @@ export class LengthPrefixDecoder extends FrameDecoder {
   private state: LengthPrefixState = "header";
   private payloadBytes = 0;
 
-  constructor(private readonly maxFrameBytes: number) {
-    super();
+  constructor(
+    private readonly maxFrameBytes: number,
+    framePool?: FramePool,
+  ) {
+    super(framePool);
   }
 
   /** A frame whose header was already read is decodeNext's to finish. */
@@ -77,8 +81,8 @@ export class LengthPrefixFraming implements Framing {
     this.spec = { name: "length", maxFrameBytes };
   }
 
-  createDecoder(): LengthPrefixDecoder {
-    return new LengthPrefixDecoder(this.maxFrameBytes);
+  createDecoder(framePool?: FramePool): LengthPrefixDecoder {
+    return new LengthPrefixDecoder(this.maxFrameBytes, framePool);
   }
 
   encode(payload: Buffer): Buffer[] {

@@ -2,6 +2,7 @@
 // (`conn.recv(1024)`) is taken as one message, so TCP's slicing and coalescing break its boundaries.
 
 import { FrameDecoder } from "./frame-decoder.js";
+import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
 
 export const NAIVE_READ_BYTES = 1024;
@@ -23,8 +24,8 @@ export class NaiveFraming implements Framing {
   // One read is one message: where messages end depends on how the bytes were read.
   readonly selfDelimiting = false;
 
-  createDecoder(): NaiveDecoder {
-    return new NaiveDecoder();
+  createDecoder(framePool?: FramePool): NaiveDecoder {
+    return new NaiveDecoder(framePool);
   }
 
   encode(payload: Buffer): Buffer[] {

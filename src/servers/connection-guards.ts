@@ -1,6 +1,8 @@
 // What a server shares between its connections to defend them from each other: the rate-limited log,
-// the frame deadlines, the buffered-bytes budget and the per-address connection counts.
+// the frame deadlines, the buffered-bytes budget and the per-address connection counts; and the pool
+// their decoders copy large frames into.
 
+import { FramePool } from "../framing/frame-pool.js";
 import { RateLimitedLog } from "../rate-limited-log.js";
 import { BufferBudget, defaultMaxBufferedBytes } from "./buffer-budget.js";
 import { FrameWatch } from "./frame-watch.js";
@@ -8,6 +10,8 @@ import type { ListenOptions } from "./server-options.js";
 
 export const DEFAULT_FRAME_TIMEOUT_MS = 30_000;
 export const DEFAULT_MIN_RECEIVE_BYTES_PER_S = 1024;
+/** Frame buffers a server keeps between frames, over all its connections. */
+export const FRAME_POOL_BYTES = 4 * 1024 * 1024;
 
 /** Unless given, one address may hold a quarter of the connections. */
 export function defaultMaxConnectionsPerAddress(maxConnections: number): number {
@@ -19,6 +23,7 @@ export class ConnectionGuards {
   readonly frames: FrameWatch;
   readonly budget: BufferBudget;
   readonly maxConnectionsPerAddress: number;
+  readonly framePool = new FramePool(FRAME_POOL_BYTES);
   private readonly connectionsByAddress = new Map<string, number>();
 
   constructor(options: ListenOptions) {

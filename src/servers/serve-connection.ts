@@ -27,7 +27,7 @@ export function serveConnection(
 ): Promise<void> {
   const { framing, app } = context;
   const peer = describePeer(socket);
-  const decoder = framing.createDecoder();
+  const decoder = framing.createDecoder(guards.framePool);
   const fail = (reason: string, detail: string) => {
     guards.log.note(reason, `${peer} closed: ${detail}`);
     socket.destroy();
@@ -51,15 +51,19 @@ export function serveConnection(
     );
   }
   socket.on("data", (chunk: Buffer) => {
+    let requests: Buffer[];
     let replies: Buffer[];
     try {
-      replies = decoder.push(chunk).map((request) => app.respond(request));
+      requests = decoder.push(chunk);
+      replies = requests.map((request) => app.respond(request));
     } catch (error) {
       fail("protocol-error", `protocol error: ${(error as Error).message}`);
       return;
     }
     clock.received(chunk.length, decoder.bufferedBytes > 0);
     if (replies.length > 0 && !writeReplies(replies)) return;
+    // Everything written has reached the kernel: no reply (echo's is its request) is read any more.
+    if (socket.writableLength === 0) for (const request of requests) guards.framePool.release(request);
     if (holder.hold(decoder.bufferedBytes + socket.writableLength) && !waitingForDrain) {
       guards.log.note(
         "buffer-budget",
