@@ -67,6 +67,8 @@ describe("load run fixes", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.messages.verified).toBe(0);
     expect(result.errors.timeout).toBeGreaterThan(0);
+    // One request in flight per connection: said in the singular.
+    expect(JSON.stringify(result.errorSamples)).toMatch(/no reply within 200 ms \(1 request unanswered\)/);
   });
 
   it("stops an amount run after one timeout when every connection is reset before it is answered", async () => {

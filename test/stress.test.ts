@@ -109,5 +109,9 @@ describe("sockbench stress", () => {
     const noAttack = await runCli(["stress", "--attack", "0"]);
     expect(noAttack.code).toBe(2);
     expect(noAttack.stderr).toMatch(/--attack must be above 0 ms/);
+    // A bare number is seconds, and the message says so in the user's units.
+    const shortAttack = await runCli(["stress", "--attack", "1", "--timeout", "2"]);
+    expect(shortAttack.code).toBe(2);
+    expect(shortAttack.stderr).toMatch(/--attack 1s must be at least twice --timeout 2s/);
   });
 });

@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import type { Expectation } from "../apps/expectation.js";
 import { builtModulePath } from "../built-module.js";
 import { loadExpectation } from "../clients/load/verification/expectation-module.js";
+import { formatDurationMs } from "../report/format-number.js";
 import { formatStressReport } from "../report/stress-report.js";
 import { FAILING_VERDICTS } from "../results/stress-result.js";
 import { DEFAULT_READY_TIMEOUT_MS, describeExit } from "../targets/server-command.js";
@@ -83,8 +84,9 @@ export function registerStressCommand(program: Command): void {
     if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");
     if (options.timeout <= 0) throw new CommandFailure("--timeout must be above 0 ms");
     if (options.attack < 2 * options.timeout) {
+      // In the units the options take (a bare 1 is 1s), not the milliseconds they were parsed into.
       throw new CommandFailure(
-        `--attack ${options.attack} ms must be at least twice --timeout ${options.timeout} ms: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
+        `--attack ${formatDurationMs(options.attack)} must be at least twice --timeout ${formatDurationMs(options.timeout)}: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
       );
     }
     const given = (name: string) => command.getOptionValueSource(name) === "cli";

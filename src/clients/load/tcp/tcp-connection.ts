@@ -27,6 +27,11 @@ export interface TcpWire {
   readonly connector: TargetConnector;
 }
 
+/** `1 request unanswered`, `3 requests unanswered`. */
+function unanswered(count: number): string {
+  return `${count} request${count === 1 ? "" : "s"} unanswered`;
+}
+
 export class LoadConnection implements LoadLane {
   /** Written, not yet answered, oldest first. */
   readonly outstanding = new RequestQueue();
@@ -111,7 +116,7 @@ export class LoadConnection implements LoadLane {
     if (measured > 0) {
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${this.outstanding.length} requests unanswered)`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${unanswered(this.outstanding.length)})`,
         measured,
         this.verifier.headEvidence(this.outstanding),
       );
@@ -174,10 +179,7 @@ export class LoadConnection implements LoadLane {
       if (partialBytes > 0) {
         this.fail("protocol", `server closed mid-frame, ${partialBytes} bytes into a reply`);
       } else if (this.outstanding.length > 0) {
-        this.fail(
-          "reset",
-          `server closed the connection with ${this.outstanding.length} requests unanswered`,
-        );
+        this.fail("reset", `server closed the connection with ${unanswered(this.outstanding.length)}`);
       } else {
         this.drop();
       }
