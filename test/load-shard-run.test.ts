@@ -66,24 +66,16 @@ describe("shards of one load", () => {
   });
 
   it("refuses a start time already past, saying by how much", async () => {
-    await expect(
-      runLoad({
-        target: server.target as string,
-        framing: "length",
-        amount: 10,
-        startAtMs: Date.now() - 2000,
-      }),
-    ).rejects.toThrow(
+    const late = runLoad({
+      target: server.target as string,
+      framing: "length",
+      amount: 10,
+      startAtMs: Date.now() - 2000,
+    });
+    await expect(late).rejects.toThrow(
       /the start time .* passed \d+ ms before this run was ready .*: give a later --start-at/,
     );
-    await expect(
-      runLoad({
-        target: server.target as string,
-        framing: "length",
-        amount: 10,
-        startAtMs: Date.now() - 2000,
-      }),
-    ).rejects.toBeInstanceOf(LoadConfigError);
+    await expect(late).rejects.toBeInstanceOf(LoadConfigError);
   });
 
   it("refuses more shards than connections, and an amount that leaves a shard none", async () => {

@@ -1,24 +1,15 @@
 // `sockbench merge PARTS... --out FILE`: adds up the result files of a sharded load (load --shard I/N)
 // into one result that report and compare read like any other.
 
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { totalErrors } from "../results/load-result.js";
 import { MergeError, type MergePart, mergeShardParts } from "../results/load-result-merge.js";
 import { CommandFailure, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
+import { readJson } from "./report-outputs.js";
 
 async function readPart(path: string): Promise<MergePart> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CommandFailure(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  try {
-    return { source: path, result: JSON.parse(text) };
-  } catch (error) {
-    throw new CommandFailure(`${path} is not JSON: ${(error as Error).message}`);
-  }
+  return { source: path, result: (await readJson(path)) as MergePart["result"] };
 }
 
 interface MergeCliOptions {

@@ -22,7 +22,8 @@ export async function readResultJson(path: string): Promise<unknown> {
   return json;
 }
 
-async function readJson(path: string): Promise<unknown> {
+/** A file's JSON, or a CommandFailure naming the file and what was wrong (unreadable, not JSON). */
+export async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

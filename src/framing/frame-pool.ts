@@ -2,7 +2,7 @@
 // any more, for the next frame of the same size. A fresh 64 KiB buffer per frame, freed by the garbage
 // collector, was a quarter of the concurrent server's CPU per 64 KiB echo (bench/cost.ts's case).
 
-/** Smaller frames come from node's 8 KiB slab, which a pool must never hand out. */
+/** Smaller frames are cut from node's 8 KiB slab, cheap to allocate: pooling them would only fill the pool. */
 export const MIN_POOLED_FRAME_BYTES = 8 * 1024;
 
 export class FramePool {

@@ -20,8 +20,10 @@ export function joinedForWrite(parts: readonly Buffer[], byteCount: number): Buf
  * FramingError as encode does.
  */
 export function encodeForWrite(framing: Framing, payloads: readonly Buffer[]): Buffer | Buffer[] {
-  if (payloads.length === 1) {
-    const parts = framing.encode(payloads[0] as Buffer);
+  const only = payloads.length === 1 ? (payloads[0] as Buffer) : undefined;
+  // A frame no longer than its payload is the payload itself: encode checks it and passes it through.
+  if (only !== undefined && framing.frameBytes(only.length) === only.length) {
+    const parts = framing.encode(only);
     if (parts.length === 1) return parts[0] as Buffer;
   }
   let byteCount = 0;
