@@ -183,10 +183,10 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const framing = values.framing as FramingName;
   if (!Number.isInteger(rounds) || rounds < 1)
-    throw new Error(`--rounds must be a whole number >= 1, got ${values.rounds}`);
-  if (!(seconds > 0)) throw new Error(`--seconds must be above 0, got ${values.seconds}`);
+    throw new UsageError(`--rounds must be a whole number >= 1, got ${values.rounds}`);
+  if (!(seconds > 0)) throw new UsageError(`--seconds must be above 0, got ${values.seconds}`);
   if (framing !== "length" && framing !== "eof")
-    throw new Error(
+    throw new UsageError(
       `--framing must be length or eof (the framings the C echo server speaks), got ${framing}`,
     );
   const echoBinary = buildEchoServer();
@@ -234,4 +234,17 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** A wrong option: exit 2 with the message alone, as sockbench's commands do. */
+class UsageError extends Error {}
+
+try {
+  await main();
+} catch (error) {
+  // parseArgs names an unknown option or a missing value itself (codes ERR_PARSE_ARGS_*).
+  const usage =
+    error instanceof UsageError || String((error as NodeJS.ErrnoException).code).startsWith("ERR_PARSE_ARGS");
+  console.error(
+    `bench:cost: ${(error as Error).message}${usage ? " (options: --rounds N --seconds S --framing length|eof)" : ""}`,
+  );
+  process.exitCode = usage ? 2 : 1;
+}
