@@ -5,11 +5,13 @@
 
 import { availableParallelism } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
+import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
 import type { FramingName } from "../framing/framing.js";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
-import { formatTargetCheckReport } from "../report/target-check-report.js";
+import { formatTargetCheckReport, probeVerdictText, targetCellText } from "../report/target-check-report.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
+import { PROBE_NAMES, type ProbeName } from "../results/probe-name.js";
 import { describeMachine, describeRun } from "../suites/run-context.js";
 import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
@@ -38,6 +40,12 @@ interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
   bandwidth?: number;
   resetAfter?: number;
   shrink: boolean;
+  payload?: PayloadContent;
+  /** false with --no-probes; a list with --probes. */
+  probes?: ProbeName[] | boolean;
+  matrix: boolean;
+  singleClient?: boolean;
+  clients?: number;
 }
 
 /** One thread per core, up to 4: a cell's 1-byte slicing keeps its thread busy. */
@@ -54,6 +62,26 @@ function parseFragmentationList(text: string): FragmentationName[] {
   return [...new Set(names)] as FragmentationName[];
 }
 
+function parseProbeList(text: string): ProbeName[] {
+  const names = text.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(PROBE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new InvalidArgumentError(
+      `expected a comma-separated list of ${PROBE_NAMES.join(", ")}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return [...new Set(names)] as ProbeName[];
+}
+
+function parsePayloadContent(text: string): PayloadContent {
+  if (!(PAYLOAD_CONTENTS as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(
+      `expected one of ${PAYLOAD_CONTENTS.join(", ")}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return text as PayloadContent;
+}
+
 /** Options that only make sense against a user's server. */
 const TARGET_ONLY = [
   "connections",
@@ -66,17 +94,24 @@ const TARGET_ONLY = [
   "token",
   "recordSize",
   "maxFrame",
+  "payload",
+  "probes",
+  "matrix",
+  "singleClient",
+  "clients",
 ] as const;
 
-function optionName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+/** The option as typed: `--no-probes` for a negated one. */
+function optionName(key: string, options: CheckCliOptions): string {
+  const kebab = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+  return (options as unknown as Record<string, unknown>)[key] === false ? `--no-${kebab}` : `--${kebab}`;
 }
 
 async function runBuiltInCheck(options: CheckCliOptions, given: (key: string) => boolean): Promise<void> {
   const misplaced = [...TARGET_ONLY, "shrink"].filter(given);
   if (misplaced.length > 0) {
     throw new CommandFailure(
-      `${misplaced.map(optionName).join(", ")} apply to a check of your server: add --target HOST:PORT or --server CMD`,
+      `${misplaced.map((key) => optionName(key, options)).join(", ")} apply to a check of your server: add --target HOST:PORT or --server CMD`,
     );
   }
   const progress = new ProgressLine(process.stderr);
@@ -133,6 +168,8 @@ async function runUserCheck(
     resetAfter: options.resetAfter,
   });
   const progress = new ProgressLine(process.stderr);
+  // In a CI log (stdout not a terminal) a line per cell and probe as it ends shows where a run is.
+  const logLine = process.stdout.isTTY ? undefined : (line: string) => process.stderr.write(`${line}\n`);
   const { check } = await import("../library/check.js");
   let result: Awaited<ReturnType<typeof check>>;
   try {
@@ -148,14 +185,36 @@ async function runUserCheck(
       faults,
       ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
       ...(options.fragmentations !== undefined ? { fragmentations: options.fragmentations } : {}),
+      ...(options.payload !== undefined ? { payload: options.payload } : {}),
+      ...(options.probes === false
+        ? { probes: [] }
+        : Array.isArray(options.probes)
+          ? { probes: options.probes }
+          : {}),
+      matrix: options.matrix,
+      singleClient: options.singleClient ?? false,
+      ...(options.clients !== undefined ? { concurrentClients: options.clients } : {}),
       shrink: options.shrink,
-      ...(options.json
-        ? {}
-        : {
-            onCellStart: (index, total, plan) =>
-              progress.text(`cell ${index + 1}/${total}: ${plan.size} B ${plan.fragmentation}`),
-            onShrinkStart: (from) => progress.text(`shrinking ${from.size} B ${from.fragmentation}...`),
-          }),
+      ...(logLine !== undefined
+        ? {
+            onCellEnd: (index, total, cell) =>
+              logLine(
+                `cell ${index + 1}/${total}: ${cell.size} B ${cell.fragmentation}: ${targetCellText(cell)} (${(cell.durationMs / 1000).toFixed(1)} s)`,
+              ),
+            onProbeEnd: (probe) =>
+              logLine(
+                `probe ${probe.name}: ${probeVerdictText(probe)} (${(probe.durationMs / 1000).toFixed(1)} s)`,
+              ),
+            onShrinkStart: (from) => logLine(`shrinking ${from.size} B ${from.fragmentation}...`),
+          }
+        : options.json
+          ? {}
+          : {
+              onCellStart: (index, total, plan) =>
+                progress.text(`cell ${index + 1}/${total}: ${plan.size} B ${plan.fragmentation}`),
+              onProbeStart: (name) => progress.text(`probe ${name}`),
+              onShrinkStart: (from) => progress.text(`shrinking ${from.size} B ${from.fragmentation}...`),
+            }),
     });
   } finally {
     progress.clear();
@@ -198,6 +257,27 @@ export function registerCheckCommand(program: Command): void {
     .option("--bandwidth <bytes-per-s>", "proxy: at most this many bytes per second", parseSizeBytes)
     .option("--reset-after <size>", "proxy: reset each connection after this many bytes", parseSizeBytes)
     .option("--no-shrink", "do not look for the smallest failing case")
+    .option(
+      "--payload <content>",
+      `what generated echo payloads hold: ${PAYLOAD_CONTENTS.join(", ")} (default mixed: utf8 and binary bodies with whitespace at both ends; utf8 for a text server; text: printable ASCII only)`,
+      parsePayloadContent,
+    )
+    .option(
+      "--probes <list>",
+      `which probes run after the matrix (default all: ${PROBE_NAMES.join(", ")})`,
+      parseProbeList,
+    )
+    .option("--no-probes", "run the matrix alone")
+    .option("--no-matrix", "run the probes alone")
+    .option(
+      "--single-client",
+      "the server serves one client and exits (as the lab's hello server): skip the probes, which need more",
+    )
+    .option(
+      "--clients <count>",
+      "clients the concurrent-clients probe runs side by side (default 4)",
+      parseIntegerInRange(2, 64),
+    )
     .option(
       "--threads <count>",
       "built-in matrix: worker threads running cells (one per core, up to 4)",

@@ -2,13 +2,16 @@
 // under every fragmentation, through the fault proxy), with the command line's defaults; `sockbench
 // check --target/--server` calls it with its options.
 
+import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
 import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
 import type { FramingName } from "../framing/framing.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import { FRAGMENTATION_NAMES } from "../results/fragmentation-name.js";
+import { PROBE_NAMES, type ProbeName } from "../results/probe-name.js";
 import type { TargetCheckResult } from "../results/target-check-result.js";
+import { DEFAULT_CONCURRENT_CLIENTS, DEFAULT_PAYLOAD } from "../suites/target-cell-plan.js";
 import { runTargetCheck, type TargetCheckOptions } from "../suites/target-check.js";
 import { TargetSetupError } from "../targets/target-error.js";
 import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
@@ -35,11 +38,27 @@ export interface CheckServerOptions extends TargetOptionValues {
   faults?: FaultOptions;
   sizesBytes?: readonly number[];
   fragmentations?: readonly FragmentationName[];
+  /** What generated echo payloads hold: mixed (default), binary, utf8 or text. */
+  payload?: PayloadContent;
+  /** Run the size x fragmentation matrix (default true); false runs only the probes. */
+  matrix?: boolean;
+  /** The probes to run after the matrix (default all: second-client, concurrent-clients, reset-mid-request, reset-mid-reply). */
+  probes?: readonly ProbeName[];
+  /** The server serves one client and exits (the lab's hello server): the probes are skipped. */
+  singleClient?: boolean;
+  /** Clients the concurrent probe runs side by side (default 4). */
+  concurrentClients?: number;
   /** Look for the smallest failing case (default true). */
   shrink?: boolean;
   onCellStart?: TargetCheckOptions["onCellStart"];
+  onCellEnd?: TargetCheckOptions["onCellEnd"];
+  onProbeStart?: TargetCheckOptions["onProbeStart"];
+  onProbeEnd?: TargetCheckOptions["onProbeEnd"];
   onShrinkStart?: TargetCheckOptions["onShrinkStart"];
 }
+
+/** Largest --clients: each is a connection of its own to the user's server. */
+export const MAX_CONCURRENT_CLIENTS = 64;
 
 /** Runs the matrix; resolves with every cell's verdict. Throws a TargetSetupError on bad options or a server that never became ready. */
 export async function check(options: CheckServerOptions): Promise<TargetCheckResult> {
@@ -60,6 +79,39 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
       `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
     );
   }
+  const payload = options.payload ?? DEFAULT_PAYLOAD;
+  if (!(PAYLOAD_CONTENTS as readonly string[]).includes(payload)) {
+    throw new TargetSetupError(
+      "invalid-option",
+      `payload must be one of ${PAYLOAD_CONTENTS.join(", ")}, got ${JSON.stringify(payload)}`,
+    );
+  }
+  const probes = options.probes ?? PROBE_NAMES;
+  const unknownProbe = probes.find((name) => !(PROBE_NAMES as readonly string[]).includes(name));
+  if (unknownProbe !== undefined) {
+    throw new TargetSetupError(
+      "invalid-option",
+      `probes must be among ${PROBE_NAMES.join(", ")}, got ${JSON.stringify(unknownProbe)}`,
+    );
+  }
+  const concurrentClients = options.concurrentClients ?? DEFAULT_CONCURRENT_CLIENTS;
+  if (
+    !Number.isSafeInteger(concurrentClients) ||
+    concurrentClients < 2 ||
+    concurrentClients > MAX_CONCURRENT_CLIENTS
+  ) {
+    throw new TargetSetupError(
+      "invalid-option",
+      `concurrent clients must be a whole number from 2 to ${MAX_CONCURRENT_CLIENTS}, got ${concurrentClients}`,
+    );
+  }
+  const matrix = options.matrix ?? true;
+  if (!matrix && probes.length === 0) {
+    throw new TargetSetupError(
+      "invalid-option",
+      "nothing to check: the matrix is off and no probe is chosen",
+    );
+  }
   const tokenText = options.token ?? DEFAULT_TOKEN;
   return runTargetCheck({
     choice,
@@ -72,10 +124,17 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
     seed: options.seed ?? 1,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     faults: options.faults ?? {},
-    sizesBytes,
+    payload,
+    singleClient: options.singleClient ?? false,
+    concurrentClients,
+    sizesBytes: matrix ? sizesBytes : [],
     fragmentations: options.fragmentations ?? FRAGMENTATION_NAMES,
+    probes,
     shrink: options.shrink ?? true,
     ...(options.onCellStart ? { onCellStart: options.onCellStart } : {}),
+    ...(options.onCellEnd ? { onCellEnd: options.onCellEnd } : {}),
+    ...(options.onProbeStart ? { onProbeStart: options.onProbeStart } : {}),
+    ...(options.onProbeEnd ? { onProbeEnd: options.onProbeEnd } : {}),
     ...(options.onShrinkStart ? { onShrinkStart: options.onShrinkStart } : {}),
   });
 }

@@ -5,7 +5,13 @@
 
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
-import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
+import { PROBE_DESCRIPTIONS } from "../results/probe-name.js";
+import type {
+  TargetCell,
+  TargetCellFailure,
+  TargetCheckResult,
+  TargetProbe,
+} from "../results/target-check-result.js";
 import { plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -22,6 +28,37 @@ export function targetCellText(cell: TargetCell): string {
   return `FAIL ${cell.failure?.kind ?? ""}`.trim();
 }
 
+export function probeVerdictText(probe: TargetProbe): string {
+  if (probe.verdict === "pass") return probe.note !== undefined ? `pass: ${probe.note}` : "pass";
+  if (probe.verdict === "skipped") return `skipped: ${probe.detail}`;
+  return `FAIL ${probe.failure?.kind ?? ""}`.trim();
+}
+
+/** The first differing byte as a person reads it: offset, both bytes in hex, and what they are. */
+function firstDifferenceLine(failure: TargetCellFailure): string | undefined {
+  if (failure.differsAt === undefined) return undefined;
+  const byteAt = (bytes: ByteExcerpt | undefined) => {
+    if (bytes === undefined || failure.differsAt === undefined) return "nothing";
+    const index = failure.differsAt - bytes.offset;
+    const hex = bytes.hex.split(" ")[index];
+    return hex === undefined ? "the end" : `0x${hex} ${JSON.stringify(bytes.text[index])}`;
+  };
+  const payload = failure.payload !== undefined ? ` of a ${failure.payload} payload` : "";
+  return `  first difference at byte ${failure.differsAt}${payload}: expected ${byteAt(failure.expected)}, received ${byteAt(failure.received)}`;
+}
+
+function serverLines(failure: TargetCellFailure): string[] {
+  const lines: string[] = [];
+  if (failure.serverExit !== undefined) lines.push(`  the server ${failure.serverExit}`);
+  if (failure.serverOutput.length > 0) {
+    lines.push("  server output around then (seconds since it started):");
+    for (const line of failure.serverOutput) {
+      lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${line.text}`);
+    }
+  }
+  return lines;
+}
+
 function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
   if (bytes === undefined) return `  ${label.padEnd(8)} nothing`;
   const from = bytes.offset > 0 ? `, from byte ${bytes.offset}` : "";
@@ -36,19 +73,37 @@ function failureLines(cell: TargetCell): string[] {
     `FAIL ${sizeText(cell.size)} ${cell.fragmentation}: ${failure?.kind ?? "failed"}: ${failure?.detail ?? ""}`,
   ];
   if (failure !== undefined) {
-    if (failure.differsAt !== undefined) lines.push(`  first difference at byte ${failure.differsAt}`);
+    const difference = firstDifferenceLine(failure);
+    if (difference !== undefined) lines.push(difference);
     if (failure.request !== undefined) lines.push(bytesLine("sent", failure.request));
     else lines.push(bytesLine("expected", failure.expected));
     lines.push(bytesLine("received", failure.received));
-    if (failure.serverExit !== undefined) lines.push(`  the server ${failure.serverExit}`);
-    if (failure.serverOutput.length > 0) {
-      lines.push("  server output around then (seconds since it started):");
-      for (const line of failure.serverOutput) {
-        lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${line.text}`);
-      }
-    }
+    lines.push(...serverLines(failure));
   }
   lines.push(`  reproduce: ${cell.reproduce}`);
+  return lines;
+}
+
+function probeLines(probes: readonly TargetProbe[]): string[] {
+  if (probes.length === 0) return [];
+  const lines = ["probes:"];
+  for (const probe of probes) {
+    lines.push(`  ${probe.name.padEnd(19)} ${probeVerdictText(probe)}`);
+  }
+  for (const probe of probes.filter((each) => each.verdict === "fail")) {
+    lines.push(`FAIL probe ${probe.name} (${PROBE_DESCRIPTIONS[probe.name]}): ${probe.detail}`);
+    if (probe.failure !== undefined) {
+      const difference = firstDifferenceLine(probe.failure);
+      if (difference !== undefined)
+        lines.push(
+          difference,
+          bytesLine("expected", probe.failure.expected),
+          bytesLine("received", probe.failure.received),
+        );
+      lines.push(...serverLines(probe.failure));
+    }
+    lines.push(`  reproduce: ${probe.reproduce}`);
+  }
   return lines;
 }
 
@@ -77,7 +132,7 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
       }),
     ]);
   }
-  lines.push(table.toString());
+  if (result.cells.length > 0) lines.push(table.toString());
   const failing = result.cells.filter((cell) => cell.verdict === "fail");
   for (const cell of failing.slice(0, DETAILED_FAILURES)) lines.push(...failureLines(cell));
   if (failing.length > DETAILED_FAILURES) {
@@ -96,14 +151,30 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
   if (shrunk !== undefined) {
     lines.push(
       `smallest failing case: ${sizeText(shrunk.size)} under ${shrunk.fragmentation} (${shrunk.kind}), shrunk from ${sizeText(shrunk.from.size)} under ${shrunk.from.fragmentation} in ${shrunk.attempts} more cells`,
-      `  reproduce: ${shrunk.reproduce}`,
     );
+    if (shrunk.history === "needed") {
+      lines.push(
+        "  it fails only after the cells before it (it passed alone on a fresh server): the server keeps state between clients;",
+        "  the command runs those cells too, on one server",
+      );
+    }
+    lines.push(`  reproduce: ${shrunk.reproduce}`);
+    if (shrunk.history === "unknown" && shrunk.historyReproduce !== undefined) {
+      lines.push(
+        "  the server was not restarted between cells, so the failure may need what earlier cells left in it;",
+        `  if the command above passes, run them too: ${shrunk.historyReproduce}`,
+      );
+    }
   }
-  const pace = `${plural(result.cells.length, "cell")} in ${(result.durationMs / 1000).toFixed(1)} s, ${result.cellsPerSecond} cells/s`;
+  lines.push(...probeLines(result.probes ?? []));
+  const failedProbes = (result.probes ?? []).filter((probe) => probe.verdict === "fail");
+  const probesRun = (result.probes ?? []).filter((probe) => probe.verdict !== "skipped").length;
+  const pace = `${plural(result.cells.length, "cell")} and ${plural(probesRun, "probe")} in ${(result.durationMs / 1000).toFixed(1)} s`;
+  const payload = result.payload !== undefined ? `, ${result.payload} payloads` : "";
   lines.push(
     result.passed
-      ? `check passed: every cell held (${pace})`
-      : `check FAILED: ${failing.length} of ${result.cells.length} cells (${pace})`,
+      ? `check passed: every cell and probe held (${pace}${payload})`
+      : `check FAILED: ${failing.length} of ${plural(result.cells.length, "cell")}, ${failedProbes.length} of ${plural(probesRun, "probe")} (${pace}${payload})`,
   );
   return `${lines.join("\n")}\n`;
 }

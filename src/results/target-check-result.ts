@@ -5,6 +5,7 @@
 import type { ByteExcerpt } from "./byte-excerpt.js";
 import type { FragmentationName } from "./fragmentation-name.js";
 import type { ErrorKind, MismatchKind } from "./load-result.js";
+import type { ProbeName } from "./probe-name.js";
 
 /** refused: a size above --max-frame that the server did not answer, as its design says it may. */
 export type TargetCellVerdict = "pass" | "fail" | "refused";
@@ -23,6 +24,8 @@ export interface TargetCellFailure {
   /** Where expected (or the request, under a judge) and received first differ; absent when nothing came. */
   differsAt?: number;
   expected?: ByteExcerpt;
+  /** What the request's payload held: binary (not valid UTF-8), utf8 (beyond ASCII) or text. */
+  payload?: "binary" | "utf8" | "text";
   /** The request, when a module's judge decided and no exact reply was known. */
   request?: ByteExcerpt;
   received?: ByteExcerpt;
@@ -49,6 +52,22 @@ export interface TargetCell {
   durationMs: number;
 }
 
+/**
+ * A probe's verdict: pass, fail, or skipped (a single-client server, or a probe left out with --probes);
+ * `detail` says what happened in one line, `note` what a pass still tells (a server that served its
+ * clients one at a time).
+ */
+export interface TargetProbe {
+  name: ProbeName;
+  verdict: "pass" | "fail" | "skipped";
+  detail: string;
+  note?: string;
+  failure?: TargetCellFailure;
+  /** One command line that runs exactly this probe again. */
+  reproduce: string;
+  durationMs: number;
+}
+
 /** The smallest failing case shrinking found, starting from the first failing cell. */
 export interface ShrunkFailure {
   from: { size: number; fragmentation: FragmentationName };
@@ -58,6 +77,14 @@ export interface ShrunkFailure {
   reproduce: string;
   /** Cells run while shrinking. */
   attempts: number;
+  /**
+   * On a server not restarted between cells: whether the smallest case also failed alone on a fresh
+   * server (none), failed only after the cells before it (needed: `reproduce` then runs them too), or
+   * could not be told, the server being one already running (unknown).
+   */
+  history?: "none" | "needed" | "unknown";
+  /** With history unknown: the command that runs every cell up to the failing one on the one server. */
+  historyReproduce?: string;
 }
 
 export interface TargetCheckResult {
@@ -68,11 +95,14 @@ export interface TargetCheckResult {
   expect: string;
   connections: number;
   seed: number;
+  /** What generated echo payloads held (mixed, binary, utf8, text). */
+  payload: string;
   cells: TargetCell[];
-  /** True when every cell passed or was refused by design. */
+  probes: TargetProbe[];
+  /** True when every cell passed or was refused by design, and no probe failed. */
   passed: boolean;
   shrunk?: ShrunkFailure;
-  /** The matrix's wall time (shrinking not included) and cells run per second in it. */
+  /** The whole check's wall time: matrix, probes and shrinking; cellsPerSecond counts the matrix's cells in it. */
   durationMs: number;
   cellsPerSecond: number;
 }

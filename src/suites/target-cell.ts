@@ -6,16 +6,19 @@
 
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import type { LoadErrorEvent } from "../clients/load/core/load-stats.js";
+import { TargetError } from "../clients/load/core/target.js";
 import { runLoad } from "../clients/load/load-driver.js";
+import { describePayloadBytes } from "../clients/load/verification/payload-content.js";
+import { formatHostPort } from "../host-port.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
-import { totalErrors } from "../results/load-result.js";
+import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 import type { ServerOutputLine, TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import type { OutputLine } from "../targets/output-ring.js";
 import { describeExit, type RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
 import type { TargetChoice } from "../targets/target-spec.js";
-import { cellMessageCount, cellTimeoutMs } from "./check-cell.js";
+import { CELL_TIMEOUT_MS, cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
 import type { TargetCellPlan, TargetCheckSettings } from "./target-cell-plan.js";
@@ -28,6 +31,14 @@ const OUTPUT_AFTER_MS = 500;
 const OUTPUT_LINES = 12;
 /** How long the server has to close its side after the driver closed its connections. */
 const PROXY_DRAIN_MS = 1000;
+/** Failure kinds that mean a reply came and was wrong (the others: none came). */
+const WRONG_REPLY_KINDS = new Set<string>(MISMATCH_KINDS.filter((kind) => kind !== "lost"));
+/** Requests a fresh client sends to ask whether the server still answers. */
+const SURVIVAL_REQUESTS = 4;
+/** Probes and survival checks send messages of this size: past one 1 KiB read. */
+const PROBE_SIZE_BYTES = 1025;
+const NO_ERRORS = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, 0])) as LoadResult["errors"];
+const NO_MISMATCHES = Object.fromEntries(MISMATCH_KINDS.map((kind) => [kind, 0])) as LoadResult["mismatches"];
 
 function expectationConfig(choice: TargetChoice): Pick<LoadConfig, "verify" | "expectModule"> {
   return choice.expect.kind === "module"
@@ -67,6 +78,9 @@ function failureOf(
       ...exit,
     };
   }
+  // What the request held, so that a content bug reads as one ("payload: utf8").
+  const sent = event.request ?? event.expected;
+  const payload = sent !== undefined ? { payload: describePayloadBytes(sent) } : {};
   const bytes =
     event.expected !== undefined && event.received !== undefined
       ? excerptPair(event.expected, event.received)
@@ -78,10 +92,99 @@ function failureOf(
     kind: event.mismatch ?? (event.kind as Exclude<typeof event.kind, "mismatch">),
     detail: event.detail,
     ...bytes,
+    ...payload,
     ...(event.request !== undefined ? { request: excerpt(event.request, 0) } : {}),
     serverOutput: output,
     ...exit,
   };
+}
+
+/** How one client run of a cell or probe talks to the server. */
+export interface ClientRunShape {
+  sizesBytes: number[];
+  /** Requests in all, shared out over the connections (or this shard's share of them). */
+  amount: number;
+  connections: number;
+  pipelining: number;
+  splitPieces: number;
+  timeoutMs: number;
+  /** One client of several run side by side: its own connection ids, so its payloads are its own. */
+  shard?: { index: number; count: number };
+}
+
+export interface ClientRunOutcome {
+  /** Absent when the run could not start (no connection at all). */
+  result?: LoadResult;
+  firstError?: LoadErrorEvent;
+  /** Why the run could not start. */
+  thrown?: Error;
+}
+
+/** Runs the driver against `address` with the check's framing, expectation and payloads. */
+export async function runCheckClient(
+  address: { host: string; port: number },
+  settings: TargetCheckSettings,
+  shape: ClientRunShape,
+): Promise<ClientRunOutcome> {
+  let firstError: LoadErrorEvent | undefined;
+  try {
+    const result = await runLoad(
+      {
+        target: formatHostPort(address.host, address.port),
+        framing: settings.framing,
+        token: settings.token,
+        recordSize: settings.recordSize,
+        // The driver takes the server's answer to a refusable size, whatever the server's own limit.
+        maxFrameBytes: Math.max(settings.maxFrameBytes ?? 0, ...shape.sizesBytes, 16 * 1024 * 1024),
+        connections: shape.connections,
+        pipelining: shape.pipelining,
+        sizesBytes: shape.sizesBytes,
+        amount: shape.amount,
+        timeoutMs: shape.timeoutMs,
+        splitPieces: shape.splitPieces,
+        seed: settings.seed,
+        payload: settings.payload,
+        ...(shape.shard !== undefined ? { shard: shape.shard } : {}),
+        ...expectationConfig(settings.choice),
+      },
+      {
+        onError: (event) => {
+          firstError ??= event;
+        },
+      },
+    );
+    return { result, ...(firstError !== undefined ? { firstError } : {}) };
+  } catch (error) {
+    if (error instanceof TargetError) return { thrown: error };
+    throw error;
+  }
+}
+
+/** Whether a client run got every reply it asked for, verified, and nothing else went wrong. */
+export function clientRunPassed(outcome: ClientRunOutcome, asked: number): boolean {
+  return (
+    outcome.result !== undefined &&
+    totalErrors(outcome.result) === 0 &&
+    outcome.result.messages.verified === asked
+  );
+}
+
+/** The failure of a client run that did not pass, with the server's lines and exit where there is a server. */
+export function clientRunFailure(
+  outcome: ClientRunOutcome,
+  server: RunningServerCommand | undefined,
+  startedMs: number,
+): TargetCellFailure {
+  if (outcome.result === undefined) {
+    const status = server?.exitStatus();
+    return {
+      kind: "connect",
+      detail: outcome.thrown?.message ?? "no connection",
+      serverOutput: server === undefined ? [] : serverLines(server, server.output.last(OUTPUT_LINES)),
+      ...(status !== undefined ? { serverExit: describeExit(status) } : {}),
+    };
+  }
+  return failureOf(outcome.firstError, server, startedMs);
 }
 
 async function runThroughProxy(
@@ -101,44 +204,36 @@ async function runThroughProxy(
     seed: settings.seed,
   });
   const asked = cellMessageCount(plan.size, fragmentation);
-  let firstError: LoadErrorEvent | undefined;
   const refusable = settings.maxFrameBytes !== undefined && plan.size > settings.maxFrameBytes;
   try {
-    const result = await runLoad(
-      {
-        target: `${proxy.host}:${proxy.port}`,
-        framing: settings.framing,
-        token: settings.token,
-        recordSize: settings.recordSize,
-        // The driver takes the server's answer to a refusable size, whatever the server's own limit.
-        maxFrameBytes: Math.max(settings.maxFrameBytes ?? 0, plan.size, 16 * 1024 * 1024),
-        connections: settings.connections,
-        pipelining: fragmentation.pipelining ?? 1,
-        sizesBytes: [plan.size],
-        amount: asked,
-        timeoutMs: settings.timeoutMs ?? cellTimeoutMs(plan.size, fragmentation),
-        splitPieces: fragmentation.splitPieces ?? 1,
-        seed: settings.seed,
-        ...expectationConfig(settings.choice),
-      },
-      {
-        onError: (event) => {
-          firstError ??= event;
-        },
-      },
-    );
-    const errors = totalErrors(result);
-    const passed = errors === 0 && result.messages.verified === asked;
+    const outcome = await runCheckClient(proxy, settings, {
+      sizesBytes: [plan.size],
+      amount: asked,
+      connections: settings.connections,
+      pipelining: fragmentation.pipelining ?? 1,
+      splitPieces: fragmentation.splitPieces ?? 1,
+      timeoutMs: settings.timeoutMs ?? cellTimeoutMs(plan.size, fragmentation),
+    });
+    const result = outcome.result;
+    const errors = result === undefined ? 1 : totalErrors(result);
+    let passed = clientRunPassed(outcome, asked);
+    let failure: TargetCellFailure | undefined;
+    if (!passed && settings.faults.resetAfterBytes !== undefined && result !== undefined) {
+      // The proxy resets on purpose: the cell asks that what came back was right and that the server
+      // still answers a fresh client afterwards, not that every request got through.
+      failure = await judgeSurvival(result, outcome, settings, endpoint, startedMs);
+      passed = failure === undefined;
+    }
     return {
       size: plan.size,
       fragmentation: plan.fragmentation,
       verdict: passed ? "pass" : refusable ? "refused" : "fail",
-      messages: result.messages.verified,
+      messages: result?.messages.verified ?? 0,
       asked,
       errors,
-      errorKinds: result.errors,
-      mismatches: result.mismatches,
-      ...(passed ? {} : { failure: failureOf(firstError, endpoint.server, startedMs) }),
+      errorKinds: result?.errors ?? { ...NO_ERRORS, connect: 1 },
+      mismatches: result?.mismatches ?? NO_MISMATCHES,
+      ...(passed ? {} : { failure: failure ?? clientRunFailure(outcome, endpoint.server, startedMs) }),
       reproduce: reproduceCommand(plan, settings),
       durationMs: Date.now() - startedMs,
     };
@@ -147,6 +242,51 @@ async function runThroughProxy(
     // which would fail the next cell of a server that is not restarted.
     await proxy.close(PROXY_DRAIN_MS);
   }
+}
+
+/**
+ * Under --reset-after: wrong bytes fail the cell; resets and the requests they cut off do not, as long
+ * as a fresh client, straight to the server, is answered afterwards.
+ */
+async function judgeSurvival(
+  result: LoadResult,
+  outcome: ClientRunOutcome,
+  settings: TargetCheckSettings,
+  endpoint: TargetEndpoint,
+  startedMs: number,
+): Promise<TargetCellFailure | undefined> {
+  if (result.errors.mismatch > 0 || result.errors.protocol > 0) {
+    return clientRunFailure(outcome, endpoint.server, startedMs);
+  }
+  return survivalFailure(endpoint, settings, "after the proxy reset its connections");
+}
+
+/** A fresh client straight to the server, a few small requests: undefined when all were answered. */
+export async function survivalFailure(
+  endpoint: TargetEndpoint,
+  settings: TargetCheckSettings,
+  after: string,
+): Promise<TargetCellFailure | undefined> {
+  const startedMs = Date.now();
+  const asked = SURVIVAL_REQUESTS;
+  const outcome = await runCheckClient(endpoint, settings, {
+    sizesBytes: [probeSizeBytes(settings)],
+    amount: asked,
+    connections: 1,
+    pipelining: 1,
+    splitPieces: 1,
+    timeoutMs: settings.timeoutMs ?? CELL_TIMEOUT_MS,
+  });
+  if (clientRunPassed(outcome, asked)) return undefined;
+  const failure = clientRunFailure(outcome, endpoint.server, startedMs);
+  const how = WRONG_REPLY_KINDS.has(failure.kind) ? "got a wrong reply" : "was not answered";
+  return { ...failure, detail: `a fresh client ${after} ${how}: ${failure.detail}` };
+}
+
+/** A size every server of the check takes: 1 KiB and a byte, within a fixed record and --max-frame. */
+export function probeSizeBytes(settings: TargetCheckSettings): number {
+  const fixedLimit = settings.framing === "fixed" ? settings.recordSize : Number.POSITIVE_INFINITY;
+  return Math.min(PROBE_SIZE_BYTES, fixedLimit, settings.maxFrameBytes ?? Number.POSITIVE_INFINITY);
 }
 
 /** Runs one cell against the session's target (a fresh server under --restart per-cell). */

@@ -6,6 +6,7 @@ import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
+import { PAYLOAD_CONTENTS, type PayloadContent } from "../verification/payload-content.js";
 import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
 
 /**
@@ -63,6 +64,8 @@ export interface LoadConfig {
   /** Per request, from its write; also the connect timeout and the grace after the deadline. */
   timeoutMs?: number;
   verify?: VerifyMode;
+  /** What generated echo payloads are made of (docs/wire-formats.md); default text. */
+  payload?: PayloadContent;
   /**
    * An expect module (absolute path; docs/expect-module.md) that builds the requests and judges the
    * replies instead of `verify`. A path, not the module, so that every worker thread loads it itself.
@@ -113,6 +116,7 @@ interface ResolvedCommonConfig {
   rate?: number;
   timeoutMs: number;
   verify: VerifyMode;
+  payload: PayloadContent;
   expectModule?: string;
   workers: number;
   seed: number;
@@ -240,6 +244,11 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
       `verify must be one of ${VERIFY_MODES.join(", ")}, got ${JSON.stringify(config.verify)}`,
     );
   }
+  if (config.payload !== undefined && !(PAYLOAD_CONTENTS as readonly string[]).includes(config.payload)) {
+    throw new LoadConfigError(
+      `payload must be one of ${PAYLOAD_CONTENTS.join(", ")}, got ${JSON.stringify(config.payload)}`,
+    );
+  }
   const common: ResolvedCommonConfig = {
     target: config.target,
     connections: config.connections ?? DEFAULT_CONNECTIONS,
@@ -249,6 +258,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     warmupMs: config.warmupMs ?? 0,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     verify: config.verify ?? "echo",
+    payload: config.payload ?? "text",
     workers: config.workers ?? 1,
     seed: config.seed ?? DEFAULT_SEED,
     connectRate: config.connectRate ?? DEFAULT_CONNECT_RATE,

@@ -44,7 +44,7 @@ export class RequestSource {
     private readonly expectation: Expectation,
   ) {
     this.checksReplies = checksReplies(expectation);
-    this.codec = new EchoPayloadCodec(framing.payloadAvoidsBytes);
+    this.codec = new EchoPayloadCodec(framing.payloadAvoidsBytes, config.payload);
   }
 
   sizePicker(connectionId: number): SizePicker {

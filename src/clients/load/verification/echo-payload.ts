@@ -2,7 +2,17 @@
 // size and a check over those, then a pattern, all as printable text from a 64-character alphabet that
 // omits the bytes the framing asks payloads to avoid (Framing.payloadAvoidsBytes: eof's token's first byte).
 // A payload shorter than the header carries the header's first bytes (sequence digits first), so even a
-// one-byte payload changes from one request to the next.
+// one-byte payload changes from one request to the next. Under a payload content other than `text`
+// (payload-content.ts) a payload long enough is whitespace, the header, a utf8 or binary body, whitespace.
+
+import {
+  bodyKindOf,
+  LEAD_BYTES,
+  type PayloadBodyKind,
+  PayloadBodyWriter,
+  type PayloadContent,
+  TRAIL_BYTES,
+} from "./payload-content.js";
 
 const SEQ_DIGITS = 7;
 const CONNECTION_DIGITS = 4;
@@ -13,6 +23,8 @@ export const ECHO_HEADER_BYTES = SEQ_DIGITS + CONNECTION_DIGITS + SIZE_DIGITS + 
 export const MAX_ECHO_PAYLOAD_BYTES = 64 ** SIZE_DIGITS - 1;
 export const MAX_ECHO_CONNECTIONS = 64 ** CONNECTION_DIGITS;
 const PATTERN_PERIOD = 61;
+/** The shortest payload that gets the whitespace lead and trail around its header. */
+export const MIN_DECORATED_PAYLOAD_BYTES = LEAD_BYTES + ECHO_HEADER_BYTES + TRAIL_BYTES;
 
 export interface EchoHeader {
   seq: number;
@@ -20,15 +32,25 @@ export interface EchoHeader {
   sizeBytes: number;
 }
 
+const WHITESPACE_BYTES = new Set([0x20, 0x09, 0x0d, 0x0a]);
+
 export class EchoPayloadCodec {
   private readonly alphabet: Uint8Array;
   /** Digit value of each byte, or -1 for a byte outside the alphabet. */
   private readonly digitOf = new Int8Array(256).fill(-1);
   /** The body pattern, long enough to slice any body at any phase. */
   private pattern: Buffer = Buffer.alloc(0);
+  private readonly bodyWriter: PayloadBodyWriter;
 
-  /** `excludedBytes`: bytes a payload must never contain (its framing's payloadAvoidsBytes). */
-  constructor(excludedBytes: readonly number[] = []) {
+  /**
+   * `excludedBytes`: bytes a payload must never contain (its framing's payloadAvoidsBytes); `content`:
+   * what bodies are made of (text by default, as a load's payloads always were).
+   */
+  constructor(
+    excludedBytes: readonly number[] = [],
+    readonly content: PayloadContent = "text",
+  ) {
+    this.bodyWriter = new PayloadBodyWriter(excludedBytes);
     const letters: number[] = [];
     for (let byte = 0x21; byte < 0x7f && letters.length < 64; byte++) {
       if (!excludedBytes.includes(byte)) letters.push(byte);
@@ -45,7 +67,15 @@ export class EchoPayloadCodec {
    */
   create(connectionId: number, seq: number, sizeBytes: number, reuse?: Buffer): Buffer {
     const payload = reuse ?? Buffer.allocUnsafe(sizeBytes);
-    if (sizeBytes >= ECHO_HEADER_BYTES) {
+    const kind = bodyKindOf(this.content, seq);
+    if (kind !== "text" && this.bodyWriter.decorates && sizeBytes >= MIN_DECORATED_PAYLOAD_BYTES) {
+      const { lead, trail } = this.bodyWriter;
+      payload.set(lead, 0);
+      this.writeHeader(payload.subarray(lead.length), connectionId, seq, sizeBytes);
+      const bodyEnd = sizeBytes - trail.length;
+      this.bodyWriter.write(kind, payload, lead.length + ECHO_HEADER_BYTES, bodyEnd, seq);
+      payload.set(trail, bodyEnd);
+    } else if (sizeBytes >= ECHO_HEADER_BYTES) {
       this.writeHeader(payload, connectionId, seq, sizeBytes);
       this.patternSlice(seq, sizeBytes - ECHO_HEADER_BYTES).copy(payload, ECHO_HEADER_BYTES);
     } else if (sizeBytes > 0) {
@@ -56,13 +86,22 @@ export class EchoPayloadCodec {
     return payload;
   }
 
-  /** The header at the start of `reply`, or undefined when it is too short or its check fails. */
+  /** What request `seq`'s body is made of. */
+  bodyKind(seq: number): PayloadBodyKind {
+    return bodyKindOf(this.content, seq);
+  }
+
+  /**
+   * The header near the start of `reply` (after the whitespace lead, which the header's alphabet never
+   * holds), or undefined when it is too short or its check fails.
+   */
   parseHeader(reply: Buffer): EchoHeader | undefined {
-    if (reply.length < ECHO_HEADER_BYTES) return undefined;
-    const seq = this.readDigits(reply, 0, SEQ_DIGITS);
-    const connectionId = this.readDigits(reply, SEQ_DIGITS, CONNECTION_DIGITS);
-    const sizeBytes = this.readDigits(reply, SEQ_DIGITS + CONNECTION_DIGITS, SIZE_DIGITS);
-    const check = this.readDigits(reply, ECHO_HEADER_BYTES - CHECK_DIGITS, CHECK_DIGITS);
+    const at = WHITESPACE_BYTES.has(reply[0] as number) ? LEAD_BYTES : 0;
+    if (reply.length < at + ECHO_HEADER_BYTES) return undefined;
+    const seq = this.readDigits(reply, at, SEQ_DIGITS);
+    const connectionId = this.readDigits(reply, at + SEQ_DIGITS, CONNECTION_DIGITS);
+    const sizeBytes = this.readDigits(reply, at + SEQ_DIGITS + CONNECTION_DIGITS, SIZE_DIGITS);
+    const check = this.readDigits(reply, at + ECHO_HEADER_BYTES - CHECK_DIGITS, CHECK_DIGITS);
     if (seq < 0 || connectionId < 0 || sizeBytes < 0 || check !== headerCheck(seq, connectionId, sizeBytes)) {
       return undefined;
     }

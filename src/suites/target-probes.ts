@@ -1,0 +1,272 @@
+// The probes of `check --target|--server`: the matrix asks whether one client's messages survive the
+// network; these ask how the server meets clients as they come in practice. A second client after the
+// first has closed (a server that exits after one client), clients side by side with their streams cut
+// (state shared between clients), and clients that reset mid-request and mid-reply, each followed by a
+// fresh client that must be answered (a server whose accept loop dies with its client).
+
+import { BUILT_IN_EXPECTATIONS } from "../apps/expectation.js";
+import { EchoPayloadCodec } from "../clients/load/verification/echo-payload.js";
+import { loadExpectationModule } from "../clients/load/verification/expectation-module.js";
+import { runResetClient } from "../clients/reset-client.js";
+import { createFraming } from "../framing/registry.js";
+import { startProxy } from "../proxy/start-proxy.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
+import type { ProbeName } from "../results/probe-name.js";
+import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
+import type { TargetEndpoint } from "../targets/target-session.js";
+import { FRAGMENTATIONS } from "./fragmentations.js";
+import { reproduceProbeCommand } from "./reproduce-command.js";
+import {
+  type ClientRunOutcome,
+  clientRunFailure,
+  clientRunPassed,
+  probeSizeBytes,
+  runCheckClient,
+  survivalFailure,
+} from "./target-cell.js";
+import type { TargetCheckSettings } from "./target-cell-plan.js";
+
+/** Requests each client of the second-client and concurrent probes sends. */
+const PROBE_REQUESTS = 8;
+/** Per request: a sequential server makes the last of the side-by-side clients wait for the others. */
+const PROBE_TIMEOUT_MS = 10_000;
+/** Mid-request: how long the half request sits with the server before the reset. */
+const MID_REQUEST_WAIT_MS = 100;
+/**
+ * Mid-reply: the client sends this much, reads the first reply bytes and stops reading; this long after,
+ * the server's writes have filled the socket buffers (loopback's grow to about 4 MiB) and it is blocked
+ * writing when the reset lands.
+ */
+const MID_REPLY_BYTES = 8 * 1024 * 1024;
+const MID_REPLY_WAIT_MS = 300;
+/** The largest frame the mid-reply client sends (many of them add up to MID_REPLY_BYTES). */
+const MID_REPLY_FRAME_BYTES = 64 * 1024;
+/** How long a reset client waits for a connection or a first reply. */
+const RESET_CLIENT_TIMEOUT_MS = 5000;
+/** Time the server gets to notice a reset (and crash, if it does) before the fresh client comes. */
+const AFTER_RESET_MS = 200;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type ProbeRun = Omit<TargetProbe, "name" | "reproduce" | "durationMs">;
+
+/** Runs one probe against the endpoint (a fresh server under --restart per-cell). */
+export async function runProbe(
+  name: ProbeName,
+  settings: TargetCheckSettings,
+  endpoint: TargetEndpoint,
+): Promise<TargetProbe> {
+  const startedMs = Date.now();
+  const run = await PROBES[name](settings, endpoint);
+  return {
+    name,
+    ...run,
+    reproduce: reproduceProbeCommand(name, settings),
+    durationMs: Date.now() - startedMs,
+  };
+}
+
+/** A skipped probe, with why: a single-client server has no second client to meet. */
+export function skippedProbe(name: ProbeName, why: string, settings: TargetCheckSettings): TargetProbe {
+  return {
+    name,
+    verdict: "skipped",
+    detail: why,
+    reproduce: reproduceProbeCommand(name, settings),
+    durationMs: 0,
+  };
+}
+
+const PROBES: Record<
+  ProbeName,
+  (settings: TargetCheckSettings, endpoint: TargetEndpoint) => Promise<ProbeRun>
+> = {
+  "second-client": secondClient,
+  "concurrent-clients": concurrentClients,
+  "reset-mid-request": (settings, endpoint) => resetThenFreshClient(settings, endpoint, "mid-request"),
+  "reset-mid-reply": (settings, endpoint) => resetThenFreshClient(settings, endpoint, "mid-reply"),
+};
+
+function oneClient(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ClientRunOutcome> {
+  return runCheckClient(endpoint, settings, {
+    sizesBytes: [probeSizeBytes(settings)],
+    amount: PROBE_REQUESTS,
+    connections: 1,
+    pipelining: 1,
+    splitPieces: 1,
+    timeoutMs: settings.timeoutMs ?? PROBE_TIMEOUT_MS,
+  });
+}
+
+function failed(detail: string, failure: TargetCellFailure): ProbeRun {
+  return { verdict: "fail", detail, failure };
+}
+
+async function secondClient(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ProbeRun> {
+  let startedMs = Date.now();
+  const first = await oneClient(settings, endpoint);
+  if (!clientRunPassed(first, PROBE_REQUESTS)) {
+    const failure = clientRunFailure(first, endpoint.server, startedMs);
+    return failed(`the first client was not served: ${failure.detail}`, failure);
+  }
+  startedMs = Date.now();
+  const second = await oneClient(settings, endpoint);
+  if (clientRunPassed(second, PROBE_REQUESTS)) {
+    return {
+      verdict: "pass",
+      detail: `two clients one after the other, ${PROBE_REQUESTS} replies each verified`,
+    };
+  }
+  const failure = clientRunFailure(second, endpoint.server, startedMs);
+  const exited = failure.serverExit !== undefined ? ` (the server ${failure.serverExit})` : "";
+  return failed(
+    `the first client was served, the second, after it closed, was not${exited}: ${failure.detail}. A server meant to serve one client and exit passes with --single-client`,
+    failure,
+  );
+}
+
+async function concurrentClients(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ProbeRun> {
+  const clients = settings.concurrentClients;
+  // The lab's one-read-is-one-message framing cannot survive cut streams: its clients go straight in.
+  const sliced = !isKnownBrokenFraming(settings.framing);
+  const proxy = sliced
+    ? await startProxy({
+        listenHost: "127.0.0.1",
+        listenPort: 0,
+        targetHost: endpoint.host,
+        targetPort: endpoint.port,
+        faults: { ...FRAGMENTATIONS["slices-1-7"].proxyFaults, ...settings.faults },
+        direction: "both",
+        seed: settings.seed,
+      })
+    : undefined;
+  const startedMs = Date.now();
+  try {
+    const address = proxy ?? endpoint;
+    const outcomes = await Promise.all(
+      Array.from({ length: clients }, (_, index) => {
+        return runCheckClient(address, settings, {
+          sizesBytes: [probeSizeBytes(settings)],
+          amount: PROBE_REQUESTS * clients,
+          connections: clients,
+          pipelining: 1,
+          splitPieces: 1,
+          timeoutMs: settings.timeoutMs ?? PROBE_TIMEOUT_MS,
+          shard: { index, count: clients },
+        });
+      }),
+    );
+    const failing = outcomes.findIndex((outcome) => !clientRunPassed(outcome, PROBE_REQUESTS));
+    const how = `${clients} clients at once${sliced ? " through the slicing proxy" : ""}`;
+    if (failing >= 0) {
+      const failure = clientRunFailure(outcomes[failing] as ClientRunOutcome, endpoint.server, startedMs);
+      return failed(`client ${failing + 1} of ${how} got a wrong or no reply: ${failure.detail}`, failure);
+    }
+    const note = oneAtATimeNote(
+      outcomes.map((outcome) => {
+        const latency = outcome.result?.latencyUs;
+        const totalMs = ((latency?.mean ?? 0) * (outcome.result?.messages.verified ?? 0)) / 1000;
+        const longestWaitMs = (latency?.max ?? 0) / 1000;
+        return { longestWaitMs, busyMs: Math.max(0, totalMs - longestWaitMs) };
+      }),
+    );
+    return {
+      verdict: "pass",
+      detail: `${how}, ${PROBE_REQUESTS} replies each verified`,
+      ...(note !== undefined ? { note } : {}),
+    };
+  } finally {
+    await proxy?.close(1000);
+  }
+}
+
+/**
+ * A client of the concurrent probe: its longest wait for a reply, and the time it was being served (its
+ * replies' latencies added up, less that wait).
+ */
+export interface ClientTiming {
+  longestWaitMs: number;
+  busyMs: number;
+}
+
+/**
+ * Clients each of whom waited, once, for the one before to be served were served one at a time: a
+ * sequential server, which passes (the lab's servers are such), said so. With one request in flight, a
+ * waiting client's longest wait is its first reply's, which comes after the client before it was done:
+ * each wait exceeds the one before by at least half that client's busy time. Beside a concurrent
+ * server every client waits about one reply's latency.
+ */
+export function oneAtATimeNote(clients: readonly ClientTiming[]): string | undefined {
+  const sorted = [...clients].sort((a, b) => a.longestWaitMs - b.longestWaitMs);
+  if (sorted.length < 2) return undefined;
+  const waitedTheirTurn = sorted.every((client, index) => {
+    const before = sorted[index - 1];
+    return before === undefined || client.longestWaitMs - before.longestWaitMs >= 0.5 * before.busyMs;
+  });
+  if (!waitedTheirTurn) return undefined;
+  const waits = sorted.map((client) => `${Math.round(client.longestWaitMs)} ms`).join(", ");
+  return `served one client at a time (their longest waits: ${waits}): a sequential server`;
+}
+
+/** Requests as the check's expectation builds them (sum's numbers, a module's), else echo payloads. */
+async function requestPayloads(
+  settings: TargetCheckSettings,
+  sizeBytes: number,
+  count: number,
+): Promise<Buffer[]> {
+  const expect = settings.choice.expect;
+  const expectation =
+    expect.kind === "module" ? await loadExpectationModule(expect.path) : BUILT_IN_EXPECTATIONS[expect.name];
+  const framing = framingOf(settings);
+  const codec = new EchoPayloadCodec(framing.payloadAvoidsBytes, settings.payload);
+  return Array.from(
+    { length: count },
+    (_, seq) => expectation.request?.(seq, sizeBytes, 0) ?? codec.create(0, seq, sizeBytes),
+  );
+}
+
+function framingOf(settings: TargetCheckSettings) {
+  return createFraming(settings.framing, { token: settings.token, recordSize: settings.recordSize });
+}
+
+async function resetThenFreshClient(
+  settings: TargetCheckSettings,
+  endpoint: TargetEndpoint,
+  when: "mid-request" | "mid-reply",
+): Promise<ProbeRun> {
+  const framing = framingOf(settings);
+  let bytes: Buffer;
+  let what: string;
+  if (when === "mid-request") {
+    const [payload] = await requestPayloads(settings, probeSizeBytes(settings), 1);
+    const frame = Buffer.concat(framing.encode(payload as Buffer));
+    bytes = frame.subarray(0, Math.max(1, Math.floor(frame.length / 2)));
+    what = `a client sent ${bytes.length} bytes of a ${frame.length}-byte request and reset`;
+  } else {
+    const payloadBytes = Math.min(
+      MID_REPLY_FRAME_BYTES,
+      settings.maxFrameBytes ?? Number.POSITIVE_INFINITY,
+      settings.framing === "fixed" ? settings.recordSize : Number.POSITIVE_INFINITY,
+    );
+    const payloads = await requestPayloads(
+      settings,
+      payloadBytes,
+      Math.ceil(MID_REPLY_BYTES / Math.max(1, payloadBytes)),
+    );
+    bytes = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
+    what = `a client sent ${payloads.length} requests of ${payloadBytes} bytes, read the first reply bytes and reset`;
+  }
+  const outcome = await runResetClient({
+    host: endpoint.host,
+    port: endpoint.port,
+    bytes,
+    resetAfterMs: when === "mid-request" ? MID_REQUEST_WAIT_MS : MID_REPLY_WAIT_MS,
+    afterFirstReply: when === "mid-reply",
+    timeoutMs: RESET_CLIENT_TIMEOUT_MS,
+  });
+  await delay(AFTER_RESET_MS);
+  const failure = await survivalFailure(endpoint, settings, `after ${what}`);
+  if (failure !== undefined) return failed(failure.detail, failure);
+  const caveat = outcome.problem !== undefined ? ` (the reset client: ${outcome.problem})` : "";
+  return { verdict: "pass", detail: `${what}; a fresh client was answered${caveat}` };
+}
