@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBenchCommand } from "./cli/bench-command.js";
 import { registerCheckCommand } from "./cli/check-command.js";
+import { surviveClosedOutput } from "./cli/closed-output.js";
 import { registerCompareCommand } from "./cli/compare-command.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
 import { registerK8sJobCommand } from "./cli/k8s-job-command.js";
@@ -16,6 +17,8 @@ import { registerSendCommand } from "./cli/send-command.js";
 import { registerServeCommand } from "./cli/serve-command.js";
 import { registerStressCommand } from "./cli/stress-command.js";
 import { SOCKBENCH_VERSION } from "./version.js";
+
+surviveClosedOutput();
 
 const program = new Command("sockbench")
   .description("Build, load and stress-test TCP message protocols.")

@@ -1,11 +1,15 @@
 // `sockbench bench`: the framing x variant comparison (what `npm run bench` runs), its result file
 // and Markdown summary, and an optional gate against a baseline.
 
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
-import { comparableFile, compareRuns, machineWarning } from "../report/compare-results.js";
+import {
+  type ComparableFile,
+  comparableFile,
+  compareRuns,
+  machineWarning,
+} from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
@@ -15,10 +19,11 @@ import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { describeRun } from "../suites/run-context.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
-import { EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
+import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { percentOption } from "./option-parsers.js";
-import { readResultJson, writeHtmlReport, writeOutput } from "./report-outputs.js";
+import { htmlReportText, readResultJson } from "./report-outputs.js";
+import { checkOutputDirectory, type SavedOutput, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
 
 interface BenchCliOptions extends GateCliOptions {
@@ -47,40 +52,50 @@ function parseFormats(text: string): BenchFormat[] {
   return [...new Set(formats)] as BenchFormat[];
 }
 
-/** Writes the result in each asked format beside each other; returns the paths written. */
+/** Writes the result in each asked format beside each other; a format that cannot be written goes to a fallback. */
 async function writeResult(
   result: BenchResult,
   directory: string,
   formats: BenchFormat[],
-): Promise<string[]> {
-  await mkdir(directory, { recursive: true });
+): Promise<SavedOutput[]> {
   const stamp = result.startedAt.replace(/[:.]/g, "-");
   const base = join(directory, `bench-${result.profile}-${stamp}`);
   const file = { kind: "bench", source: `${base}.json`, result } as const;
   const rows = async () => (await import("../report/scenario-rows.js")).scenarioRows(file);
-  const writers: Record<BenchFormat, () => Promise<void>> = {
-    json: () => writeOutput(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`),
-    md: () => writeOutput(`${base}.md`, renderBenchDocument(result)),
-    csv: async () =>
-      writeOutput(
-        `${base}.csv`,
-        (await import("../report/csv.js")).renderCsv(await rows(), DEFAULT_PERCENTILES),
-      ),
+  const texts: Record<BenchFormat, () => Promise<string>> = {
+    json: async () => `${JSON.stringify(result, null, 2)}\n`,
+    md: async () => renderBenchDocument(result),
+    csv: async () => (await import("../report/csv.js")).renderCsv(await rows(), DEFAULT_PERCENTILES),
     html: () =>
-      writeHtmlReport(`${base}.html`, {
+      htmlReportText({
         title: `sockbench bench, ${result.profile} profile, ${result.startedAt}`,
         files: [{ label: file.source, file }],
         percentiles: DEFAULT_PERCENTILES,
       }),
   };
-  for (const format of formats) await writers[format]();
-  return formats.map((format) => `${base}.${format}`);
+  const saved: SavedOutput[] = [];
+  for (const format of formats) saved.push(await saveRunOutput(`${base}.${format}`, await texts[format]()));
+  return saved;
 }
 
-/** `baselineJson`: the --baseline file, read (and checked against its schema) before the bench ran. */
-async function gate(result: BenchResult, options: BenchCliOptions, baselineJson: unknown): Promise<boolean> {
-  if (!options.baseline) return true;
-  const baseline = comparableFile(baselineJson, options.baseline);
+/** The --baseline file, read and checked (its schema, and that compare can read it) before the bench runs. */
+async function readBaseline(path: string): Promise<ComparableFile> {
+  const json = await readResultJson(path);
+  try {
+    return comparableFile(json, path);
+  } catch (error) {
+    throw new CommandFailure(
+      `--baseline ${(error as Error).message}: expected the JSON of a bench or load --out run`,
+    );
+  }
+}
+
+/** `baseline`: the --baseline file, read before the bench ran. */
+async function gate(
+  result: BenchResult,
+  options: BenchCliOptions,
+  baseline: ComparableFile,
+): Promise<boolean> {
   const current = comparableFile(result, "this run");
   const warning = options.correctnessOnly ? undefined : machineWarning(baseline, current);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
@@ -133,34 +148,52 @@ export function registerBenchCommand(program: Command): void {
     .action(async (options: BenchCliOptions) => {
       const profile = BENCH_PROFILES[options.profile];
       const userServers = userBenchServers(options);
-      // A missing or invalid baseline is told before minutes of benching, not after.
-      const baselineJson =
-        options.baseline !== undefined ? await readResultJson(options.baseline) : undefined;
+      // A missing or invalid baseline, or an --out that cannot be written, is told before minutes of benching.
+      const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : undefined;
+      await checkOutputDirectory("--out", options.out);
       // Loaded here, not at start-up: every other command would pay for the driver, proxy and servers.
-      const { runBench } = await import("../suites/bench-suite.js");
+      const { runBench, BenchFailedError } = await import("../suites/bench-suite.js");
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
-      const run = await withStopSignals("stopping after the finished scenarios", (signal) =>
-        runBench(
-          profile,
-          {
-            signal,
-            onScenarioStart: (index, total, scenario) => {
-              process.stderr.write(
-                `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
-              );
+      let run: BenchResult;
+      let failure: string | undefined;
+      try {
+        run = await withStopSignals("stopping after the finished scenarios", (signal) =>
+          runBench(
+            profile,
+            {
+              signal,
+              onScenarioStart: (index, total, scenario) => {
+                process.stderr.write(
+                  `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+                );
+              },
             },
-          },
-          userServers,
-        ),
-      );
+            userServers,
+          ),
+        );
+      } catch (error) {
+        // Cells that finished before a later failure are kept and written; the failure still ends in exit 2.
+        if (!(error instanceof BenchFailedError)) throw error;
+        run = error.result;
+        failure = error.message;
+      }
       const result = options.label !== undefined ? { ...run, label: options.label } : run;
       if (progress) process.stderr.write(progress);
       process.stdout.write(`${describeBenchSettings(result)}\n${renderBenchTables(result.runs)}\n`);
-      if (result.partial) {
+      if (failure !== undefined) {
+        process.stdout.write(
+          `\nstopped by a failure: ${plural(result.runs.length, "scenario")} finished and kept\n`,
+        );
+      } else if (result.partial) {
         process.stdout.write(`\ninterrupted: ${plural(result.runs.length, "scenario")} finished and kept\n`);
       }
-      const written = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
-      process.stdout.write(`\nwrote ${written.join(", ")}\n`);
+      const saved = await writeResult({ ...result, context: describeRun() }, options.out, options.format);
+      process.stdout.write(`\nwrote ${saved.map((output) => output.at).join(", ")}\n`);
+      const failures = [
+        ...saved.flatMap((output) => (output.failure !== undefined ? [output.failure] : [])),
+        ...(failure !== undefined ? [failure] : []),
+      ];
+      for (const message of failures) process.stderr.write(`sockbench: ${message}\n`);
       const broken = result.runs.filter(
         (run) => !isKnownBrokenFraming(run.scenario.framing) && benchRunFindings(run) > 0,
       );
@@ -169,7 +202,7 @@ export function registerBenchCommand(program: Command): void {
           `errors in ${run.scenario.framing} on ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,
         );
       }
-      const passed = await gate(result, options, baselineJson);
+      const passed = baseline === undefined || (await gate(result, options, baseline));
       const gated = result.runs
         .filter((cell) => !isKnownBrokenFraming(cell.scenario.framing))
         .map((cell) => ({
@@ -181,6 +214,7 @@ export function registerBenchCommand(program: Command): void {
           },
         }));
       const code = judgeRun(gated, gatesFromOptions(options), broken.length > 0);
-      process.exitCode = code === EXIT_CLEAN && !passed ? EXIT_ERRORS_FOUND : code;
+      if (failures.length > 0) process.exitCode = EXIT_USAGE;
+      else process.exitCode = code === EXIT_CLEAN && !passed ? EXIT_ERRORS_FOUND : code;
     });
 }

@@ -24,6 +24,7 @@ import {
   parseSizeList,
   percentOption,
 } from "./option-parsers.js";
+import { quitOnStopSignals } from "./stop-signals.js";
 import { addTargetOptions, type TargetCliOptions, targetValuesFromOptions } from "./target-options.js";
 
 interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
@@ -294,6 +295,7 @@ export function registerCheckCommand(program: Command): void {
     .option("--json", "print only the JSON result", false);
   addTargetOptions(addFramingOptions(command, "eof"));
   command.action(async (options: CheckCliOptions) => {
+    quitOnStopSignals();
     const given = (key: string) => command.getOptionValueSource(key) === "cli";
     const targetValues = targetValuesFromOptions(options);
     if (resolveTargetChoice(targetValues) === undefined) await runBuiltInCheck(options, given);

@@ -6,6 +6,7 @@ import {
   comparableFile,
   compareRuns,
   machineWarning,
+  partialWarning,
 } from "../report/compare-results.js";
 import { renderComparison } from "../report/comparison-table.js";
 import { formatCount, formatPercent, plural } from "../report/format-number.js";
@@ -49,6 +50,8 @@ export function registerCompareCommand(program: Command): void {
       const after = readComparable(b, jsonB);
       const warning = options.correctnessOnly ? undefined : machineWarning(before, after);
       if (warning) process.stderr.write(`warning: ${warning}\n`);
+      const partial = partialWarning(before, after);
+      if (partial) process.stderr.write(`warning: ${partial}\n`);
       const rows = compareRuns(before.runs, after.runs, options);
       process.stdout.write(
         `A: ${describeFile(before)}\nB: ${describeFile(after)}\n${renderComparison(rows)}\n`,
@@ -84,5 +87,6 @@ function describeFile(file: ComparableFile): string {
   const machine = file.machine
     ? `, ${file.machine.cpuModel} x${file.machine.cpus}, Node ${file.machine.node}`
     : "";
-  return `${file.source}${file.label !== undefined ? ` "${file.label}"` : ""}${machine}`;
+  const partial = file.partial ? " (PARTIAL: interrupted)" : "";
+  return `${file.source}${file.label !== undefined ? ` "${file.label}"` : ""}${partial}${machine}`;
 }

@@ -40,7 +40,7 @@ import {
   parseSizeList,
   parseStartAt,
 } from "./option-parsers.js";
-import { writeOutput } from "./report-outputs.js";
+import { checkOutputPath, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
 
 export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
@@ -254,6 +254,9 @@ export function registerLoadCommand(program: Command): void {
   const command = defineLoadCommand(program.command("load"));
   command.action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
     const target = chooseTarget(positionalTarget, options.target);
+    // A path that cannot be written is told now, not after the run it would have held.
+    if (options.out !== undefined) await checkOutputPath("--out", options.out);
+    if (options.hgrm !== undefined) await checkOutputPath("--hgrm", options.hgrm);
     // Loaded on use, not at start-up: undici and the report's tables would slow every other command.
     const [{ runLoad }, { TargetError }, { formatLoadReport }, { formatHgrm }] = await Promise.all([
       import("../clients/load/load-driver.js"),
@@ -287,14 +290,21 @@ export function registerLoadCommand(program: Command): void {
     if (options.percentiles !== undefined) result = withLatencyPercentiles(result, options.percentiles);
     result = { ...result, machine: describeMachine(), context: describeRun() };
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    if (options.out !== undefined) await writeOutput(options.out, json);
-    if (options.hgrm !== undefined) await writeOutput(options.hgrm, formatHgrm(result.histogram));
     process.stdout.write(options.json ? json : formatLoadReport(result, options.percentiles));
+    const saved = [
+      ...(options.out !== undefined ? [await saveRunOutput(options.out, json, options.json)] : []),
+      ...(options.hgrm !== undefined
+        ? [await saveRunOutput(options.hgrm, formatHgrm(result.histogram))]
+        : []),
+    ];
+    const failures = saved.flatMap((output) => (output.failure !== undefined ? [output.failure] : []));
+    for (const failure of failures) process.stderr.write(`sockbench: ${failure}\n`);
     const figures = {
       p99Us: result.latencyUs.p99,
       errors: totalErrors(result),
       messagesPerSec: result.throughput.messagesPerSec,
     };
-    process.exitCode = judgeRun([{ name: "load", figures }], gatesFromOptions(options), figures.errors > 0);
+    const code = judgeRun([{ name: "load", figures }], gatesFromOptions(options), figures.errors > 0);
+    process.exitCode = failures.length > 0 ? EXIT_USAGE : code;
   });
 }

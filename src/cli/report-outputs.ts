@@ -2,8 +2,9 @@
 // and load commands; a bad path or file ends the command with a message naming it, and a file that breaks
 // its JSON Schema (schemas/) with the JSON path and what was expected there.
 
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { writeFileAtomic } from "../platform/atomic-file.js";
 import type { HtmlReportInput } from "../report/html/html-page.js";
 import type { ScenarioRow } from "../report/scenario-rows.js";
 import { parseResultFile, type ResultFile } from "../results/result-file.js";
@@ -50,21 +51,27 @@ export function parseResultJson(json: unknown, path: string): ResultFile {
   }
 }
 
+/** Writes `text` to `path` whole or not at all (a failed write leaves the file there before untouched). */
 export async function writeOutput(path: string, text: string): Promise<void> {
   try {
-    await writeFile(path, text);
+    await writeFileAtomic(path, text);
   } catch (error) {
     throw new CommandFailure(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
+}
+
+/** The self-contained HTML page of `input`, generated now. */
+export async function htmlReportText(input: Omit<HtmlReportInput, "generatedAt">): Promise<string> {
+  // Loaded on use: the page's modules and uPlot's source would slow every command's start.
+  const { renderHtmlReport } = await import("../report/html/html-page.js");
+  return renderHtmlReport({ ...input, generatedAt: new Date().toISOString() });
 }
 
 export async function writeHtmlReport(
   path: string,
   input: Omit<HtmlReportInput, "generatedAt">,
 ): Promise<void> {
-  // Loaded on use: the page's modules and uPlot's source would slow every command's start.
-  const { renderHtmlReport } = await import("../report/html/html-page.js");
-  await writeOutput(path, renderHtmlReport({ ...input, generatedAt: new Date().toISOString() }));
+  await writeOutput(path, await htmlReportText(input));
 }
 
 /** A scenario's .hgrm path: PATH itself for one scenario, PATH with the scenario before its extension for several. */

@@ -1,5 +1,6 @@
 // Ctrl-C and SIGTERM as the commands treat them: the first asks the work to stop cleanly (a load or bench
 // keeps what it measured, a server lets its replies go out); a second one quits at once, as people expect.
+// A command with nothing to keep (check, stress) quits on the first, saying so, with EXIT_INTERRUPTED.
 
 import { EXIT_INTERRUPTED } from "./exit-codes.js";
 
@@ -34,4 +35,16 @@ export async function withStopSignals<T>(
 export function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+/**
+ * For the rest of the process, the first SIGINT or SIGTERM quits at once with EXIT_INTERRUPTED and a line
+ * on stderr; the servers sockbench started are killed on the way out (targets/process-group.ts).
+ */
+export function quitOnStopSignals(): void {
+  const onSignal = (name: NodeJS.Signals) => {
+    process.stderr.write(`\n${name}: quitting without a result\n`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
 }

@@ -16,6 +16,7 @@ import type { TargetChoice } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
 import { durationOption, parseIntegerInRange } from "./option-parsers.js";
+import { quitOnStopSignals } from "./stop-signals.js";
 import { addTargetOptions, type TargetCliOptions, targetChoiceFromOptions } from "./target-options.js";
 
 interface StressCliOptions extends TargetCliOptions, FramingCliOptions {
@@ -81,6 +82,7 @@ export function registerStressCommand(program: Command): void {
     )
     .option("--json", "print the result as JSON");
   addFramingOptions(addTargetOptions(command)).action(async (options: StressCliOptions) => {
+    quitOnStopSignals();
     if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");
     if (options.timeout <= 0) throw new CommandFailure("--timeout must be above 0 ms");
     if (options.attack < 2 * options.timeout) {

@@ -54,7 +54,16 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
         (other) => sameStream(run, other) && other.scenario.connections === run.scenario.connections,
       ) === index,
   );
-  return leaders.map((leader) => {
+  // A stream only servers with their own connection counts ran (a bench interrupted after its
+  // sequential cells) still gets its table, led by its first run.
+  const ownLeaders = runs.filter(
+    (run, index) =>
+      hasOwnConnections(run) &&
+      !concurrentRuns.some((other) => sameStream(run, other)) &&
+      runs.findIndex((other) => sameStream(run, other)) === index,
+  );
+  return [...leaders, ...ownLeaders].map((leader) => {
+    const ownOnly = hasOwnConnections(leader);
     const members = runs.filter(
       (run) =>
         sameStream(run, leader) &&
@@ -66,7 +75,7 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
       members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
     );
     return {
-      title: `${formatSizeBytes(size)} messages, ${plural(connections, "connection")}${own.length > 0 ? ` (${own.join(", ")})` : ""}, fragmentation ${fragmentation}`,
+      title: `${formatSizeBytes(size)} messages${ownOnly ? "" : `, ${plural(connections, "connection")}`}${own.length > 0 ? ` (${own.join(", ")})` : ""}, fragmentation ${fragmentation}`,
       framings: unique(members.map((run) => run.scenario.framing)),
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>

@@ -27,6 +27,8 @@ export interface ComparableRun {
   messagesPerSec: number;
   p99Us: number;
   errorCount: number;
+  /** A load stopped early (Ctrl-C, SIGTERM): its figures cover only the time it ran. */
+  partial?: boolean;
 }
 
 /** A result file as compare reads it. */
@@ -36,6 +38,8 @@ export interface ComparableFile {
   label?: string;
   /** Absent from files written before the machine was recorded. */
   machine?: MachineInfo;
+  /** The file's run was interrupted: a bench lacks the cells that did not finish, a load ran short. */
+  partial?: boolean;
   runs: ComparableRun[];
 }
 
@@ -102,6 +106,7 @@ export function comparableFile(json: unknown, source: string): ComparableFile {
     source,
     ...(typeof label === "string" ? { label } : {}),
     ...(isMachine(record.machine) ? { machine: record.machine } : {}),
+    ...(record.partial === true ? { partial: true } : {}),
     runs: runs.map((run, index) => comparableRun(run, `runs[${index}]`, source)),
   };
 }
@@ -137,6 +142,7 @@ function comparableRun(run: Record<string, unknown>, at: string, source: string)
     messagesPerSec: numberAt(throughput.messagesPerSec, `${at}.throughput.messagesPerSec`, source),
     p99Us: numberAt(latency.p99, `${at}.latencyUs.p99`, source),
     errorCount,
+    ...(run.partial === true ? { partial: true } : {}),
   };
 }
 
@@ -152,6 +158,13 @@ export function loadScenario(result: Record<string, unknown>, source: string): S
     pipelining: Number(config.pipelining ?? 0),
     ...(typeof config.rate === "number" ? { rate: config.rate } : {}),
   };
+}
+
+/** A warning when either file is partial: a fall against an interrupted run is the interruption's. */
+export function partialWarning(a: ComparableFile, b: ComparableFile): string | undefined {
+  const partial = [a, b].filter((file) => file.partial).map((file) => file.source);
+  if (partial.length === 0) return undefined;
+  return `${partial.join(" and ")} ${partial.length === 1 ? "is a partial result" : "are partial results"} (interrupted): a load's figures cover only the time it ran, a bench lacks the cells that did not finish`;
 }
 
 /** A warning when the two files come from different machines (or one does not say), else undefined. */

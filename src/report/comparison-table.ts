@@ -18,7 +18,9 @@ export function rate(value: number | undefined): string {
 /** What became of a scenario: ok, its regressions, or in which file alone it ran. */
 export function verdict(row: ComparisonRow): string {
   if (!row.before || !row.after) return `only in ${row.before ? "A" : "B"}`;
-  return row.regressions.join("; ") || "ok";
+  const partial = [row.before.partial ? "A" : "", row.after.partial ? "B" : ""].filter(Boolean);
+  const judged = row.regressions.join("; ") || "ok";
+  return partial.length > 0 ? `${judged} (${partial.join(" and ")} partial: interrupted)` : judged;
 }
 
 export function renderComparison(rows: ComparisonRow[]): string {

@@ -206,10 +206,32 @@ function checkIsLoadResult(part: MergePart): void {
   }
 }
 
+/** Parts' starts may differ by this much besides their measured time: clocks and connection set-up. */
+const START_SLACK_MS = 60_000;
+
+/**
+ * Refuses parts that did not run side by side: one starting after another's series ended (plus
+ * START_SLACK_MS) is another run, and lining their seconds up would claim a run as long as the gap.
+ */
+function checkSideBySide(parts: MergePart[]): void {
+  const timed = parts.filter((part) => part.result.perSecond.startMs !== undefined);
+  if (timed.length < 2) return;
+  const startOf = (part: MergePart) => part.result.perSecond.startMs as number;
+  const earliest = timed.reduce((a, b) => (startOf(b) < startOf(a) ? b : a));
+  const latest = timed.reduce((a, b) => (startOf(b) > startOf(a) ? b : a));
+  const longestMs = Math.max(...timed.map((part) => part.result.perSecond.messages.length)) * 1000;
+  const gapMs = startOf(latest) - startOf(earliest);
+  if (gapMs > longestMs + START_SLACK_MS) {
+    throw new MergeError(
+      `${latest.source} started ${(gapMs / 1000).toFixed(3)} s after ${earliest.source}, longer than the parts ran (${longestMs / 1000} s) and ${START_SLACK_MS / 1000} s besides: parts of different runs (shards start together, --start-at)`,
+    );
+  }
+}
+
 /**
  * The parts of one sharded run (load --shard I/N), merged. Refused with a MergeError naming the files:
- * parts of different configurations or shard counts, two copies of one shard, and (unless `partial`) a
- * missing shard; a partial merge says which shards it lacks in its warnings.
+ * parts of different configurations or shard counts, two copies of one shard, a shard index beyond its
+ * count, parts that did not run side by side, and (unless `partial`) a missing shard; a partial merge says which shards it lacks in its warnings.
  */
 export function mergeShardParts(parts: MergePart[], options: { partial?: boolean } = {}): LoadResult {
   if (parts.length === 0) throw new MergeError("give the result files of the shards to merge");
@@ -219,6 +241,11 @@ export function mergeShardParts(parts: MergePart[], options: { partial?: boolean
   const seen = new Map<number, MergePart>();
   for (const part of parts) {
     const shard = part.result.shard ?? WHOLE_RUN;
+    if (shard.index >= shard.count) {
+      throw new MergeError(
+        `${part.source} claims ${shardName(shard)}: a shard's index counts from 0 to ${shard.count - 1}`,
+      );
+    }
     if (shard.count !== count) {
       throw new MergeError(
         `${first.source} is ${shardName(first.result.shard ?? WHOLE_RUN)} but ${part.source} is ${shardName(shard)}: parts of different runs`,
@@ -243,6 +270,7 @@ export function mergeShardParts(parts: MergePart[], options: { partial?: boolean
       `shard${missing.length > 1 ? "s" : ""} ${missingNames} missing (${parts.length} of ${count} given): merge them all, or pass --partial`,
     );
   }
+  checkSideBySide(parts);
   const ordered = [...seen.entries()].sort(([a], [b]) => a - b).map(([, part]) => part.result);
   const merged = mergeLoadResults(ordered, first.result.config);
   if (missing.length > 0) {

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { PACKAGE_ROOT_URL } from "../version.js";
+import { requireConsistentResult } from "./result-consistency.js";
 import { isObject, notAResult, ResultFileError } from "./result-file.js";
 
 /** Each kind of result file and its schema, under schemas/. */
@@ -117,7 +118,8 @@ export function resultSchemaViolations(
 
 /**
  * Throws a ResultFileError naming the file, the schema it was read against and the first few violations
- * (JSON path and what was expected) unless `json` is a valid result file.
+ * (JSON path and what was expected) unless `json` is a valid result file, or naming the field when a
+ * valid one is inconsistent (result-consistency.ts).
  */
 export function requireValidResult(json: unknown, source: string): ResultKind {
   // Some other JSON file altogether: say so, rather than list what a load result would lack.
@@ -125,7 +127,10 @@ export function requireValidResult(json: unknown, source: string): ResultKind {
   if (json.tool !== "sockbench") throw notAResult(source, 'no "tool": "sockbench"');
   const kind = resultKindOf(json);
   const violations = resultSchemaViolations(json, kind);
-  if (violations.length === 0) return kind;
+  if (violations.length === 0) {
+    requireConsistentResult(json, kind, source);
+    return kind;
+  }
   const shown = violations
     .slice(0, VIOLATIONS_SHOWN)
     .map((violation) => `at ${violation.path}: ${violation.message}`);

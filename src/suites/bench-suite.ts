@@ -14,7 +14,12 @@ import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
 import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
-import { runUserServerScenarios, type UserBenchServer, userServerScenarios } from "./user-bench-servers.js";
+import {
+  probeUserServers,
+  runUserServerScenarios,
+  type UserBenchServer,
+  userServerScenarios,
+} from "./user-bench-servers.js";
 
 export interface BenchHooks {
   onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
@@ -23,6 +28,21 @@ export interface BenchHooks {
    * that finished every round and is marked `partial`.
    */
   signal?: AbortSignal;
+}
+
+/**
+ * A bench that failed after some cells finished (a user's server that stopped starting, a reference
+ * server that would not start): `result` keeps them, marked partial, for the command to write.
+ */
+export class BenchFailedError extends Error {
+  override readonly name = "BenchFailedError";
+
+  constructor(
+    override readonly cause: Error,
+    readonly result: BenchResult,
+  ) {
+    super(cause.message);
+  }
 }
 
 /** The `serve` arguments of a scenario's built-in server. */
@@ -80,7 +100,9 @@ async function runScenario(
 
 /**
  * Runs the profile's scenarios on the built-in servers, then the same sizes on each of the user's
- * servers (`userServers`), all into one result.
+ * servers (`userServers`), all into one result. Each user's server is started once first, so that one
+ * that cannot start fails the bench before minutes of built-in cells; a failure after some cells
+ * finished rejects with a BenchFailedError that holds them.
  */
 export async function runBench(
   profile: BenchProfile,
@@ -102,16 +124,38 @@ export async function runBench(
     },
     runs: [],
   };
+  await probeUserServers(userServers);
   const builtIn = benchScenarios(profile);
   const own = userServers.map((userServer) => userServerScenarios(userServer, profile));
   const total = builtIn.length + own.reduce((sum, scenarios) => sum + scenarios.length, 0);
   let started = 0;
   const onStart = (scenario: BenchScenario) => hooks.onScenarioStart?.(started++, total, scenario);
+  try {
+    await runBuiltInScenarios(builtIn, profile, hooks.signal, onStart, result.runs);
+    for (const [index, userServer] of userServers.entries()) {
+      if (hooks.signal?.aborted) break;
+      await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, result.runs, hooks.signal);
+    }
+  } catch (error) {
+    if (result.runs.length === 0) throw error;
+    throw new BenchFailedError(error as Error, { ...result, partial: true });
+  }
+  return hooks.signal?.aborted ? { ...result, partial: true } : result;
+}
+
+/** The built-in cells, each finished one pushed onto `runs` as it ends (kept should a later one fail). */
+async function runBuiltInScenarios(
+  scenarios: BenchScenario[],
+  profile: BenchProfile,
+  signal: AbortSignal | undefined,
+  onStart: (scenario: BenchScenario) => void,
+  runs: BenchRun[],
+): Promise<void> {
   let server: ServerProcess | undefined;
   let serverKey = "";
   try {
-    for (const scenario of builtIn) {
-      if (hooks.signal?.aborted) break;
+    for (const scenario of scenarios) {
+      if (signal?.aborted) break;
       onStart(scenario);
       const key = serveArguments(scenario).join(" ");
       if (key !== serverKey) {
@@ -119,17 +163,10 @@ export async function runBench(
         server = await startServerProcess(serveArguments(scenario));
         serverKey = key;
       }
-      const run = await runScenario(scenario, server as ServerProcess, profile, hooks.signal);
-      if (run) result.runs.push(run);
+      const run = await runScenario(scenario, server as ServerProcess, profile, signal);
+      if (run) runs.push(run);
     }
   } finally {
     await server?.stop();
   }
-  for (const [index, userServer] of userServers.entries()) {
-    if (hooks.signal?.aborted) break;
-    result.runs.push(
-      ...(await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, hooks.signal)),
-    );
-  }
-  return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }

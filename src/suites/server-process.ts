@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { builtModulePath } from "../built-module.js";
+import { forgetGroup, registerGroup } from "../targets/process-group.js";
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -45,10 +46,18 @@ export async function startListeningProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
+  // Its own process group, registered to be killed however sockbench exits (an uncaught error, a second
+  // Ctrl-C): a reference server must never outlive the run as an orphan.
   const child: ChildProcess = spawn(file, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env },
+    detached: true,
   });
+  if (child.pid !== undefined) {
+    const groupId = child.pid;
+    registerGroup(groupId);
+    child.once("exit", () => forgetGroup(groupId));
+  }
   const commandLine = [file, ...args].join(" ");
   let stdout = "";
   let stderr = "";

@@ -5,7 +5,8 @@ import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { FramingName } from "../framing/framing.js";
 import type { BenchRun, BenchScenario } from "../results/bench-result.js";
-import { openTarget } from "../targets/target-session.js";
+import { TargetSetupError } from "../targets/target-error.js";
+import { openTarget, type TargetSession } from "../targets/target-session.js";
 import type { ExpectationSpec, ServerCommandSpec } from "../targets/target-spec.js";
 import { runCellRounds } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
@@ -46,18 +47,36 @@ function expectationConfig(expect: ExpectationSpec): Pick<LoadConfig, "verify" |
 }
 
 /**
+ * Starts each server once and stops it: a command that cannot start (exits, never gets ready) rejects
+ * here, with the server named, before any cell runs.
+ */
+export async function probeUserServers(servers: readonly UserBenchServer[]): Promise<void> {
+  for (const server of servers) {
+    let session: TargetSession;
+    try {
+      session = await openTarget(server.target);
+    } catch (error) {
+      if (!(error instanceof TargetSetupError)) throw error;
+      throw new TargetSetupError(error.code, `your server ${server.name}: ${error.message}`);
+    }
+    await session.close();
+  }
+}
+
+/**
  * Runs `scenarios` (all of one server), each for the profile's rounds, the server started as its
- * --restart says; resolves in order. A cell `signal` stopped is left out.
+ * --restart says, and pushes each finished cell onto `runs` in order (so that a later failure keeps
+ * them). A cell `signal` stopped is left out.
  */
 export async function runUserServerScenarios(
   server: UserBenchServer,
   scenarios: BenchScenario[],
   profile: BenchProfile,
   onScenarioStart: (scenario: BenchScenario) => void,
+  runs: BenchRun[],
   signal?: AbortSignal,
-): Promise<BenchRun[]> {
+): Promise<void> {
   const session = await openTarget(server.target);
-  const runs: BenchRun[] = [];
   try {
     for (const scenario of scenarios) {
       if (signal?.aborted) break;
@@ -93,5 +112,4 @@ export async function runUserServerScenarios(
   } finally {
     await session.close();
   }
-  return runs;
 }
