@@ -49,7 +49,7 @@ function verdicts(result: TargetCheckResult): Record<string, string> {
 const CLI_MATRIX = { timeout: 180_000 };
 
 describe("check --server with a student's Python exercise-5 server", CLI_MATRIX, () => {
-  it("passes the correct <EOF> echo server in every cell", async () => {
+  it("passes the correct <EOF> echo server in every cell and probe, and says it serves one client at a time", async () => {
     const { code, result } = await checkJson([
       "--server",
       `${PYTHON} ${eofEcho} {port}`,
@@ -58,6 +58,14 @@ describe("check --server with a student's Python exercise-5 server", CLI_MATRIX,
     ]);
     expect(result.cells).toHaveLength(20);
     expect(Object.values(verdicts(result))).toEqual(Array(20).fill("pass"));
+    expect(result.probes.map((probe) => [probe.name, probe.verdict])).toEqual([
+      ["second-client", "pass"],
+      ["concurrent-clients", "pass"],
+      ["reset-mid-request", "pass"],
+      ["reset-mid-reply", "pass"],
+    ]);
+    expect(result.probes[1]?.note).toMatch(/served one client at a time/);
+    expect(result.payload).toBe("mixed");
     expect(result.passed).toBe(true);
     expect(code).toBe(0);
   });
@@ -129,6 +137,7 @@ describe("check --server with a student's Python exercise-5 server", CLI_MATRIX,
       "--timeout",
       "1s",
       "--no-shrink",
+      "--no-probes",
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL 1 B split: timeout: connection 0 request \d+: no reply within 1000 ms/);
@@ -136,7 +145,7 @@ describe("check --server with a student's Python exercise-5 server", CLI_MATRIX,
     expect(run.stdout).toMatch(/received nothing/);
     expect(run.stdout).toMatch(/\d+\.\d{3} stdout\| Connected by/);
     expect(run.stdout).toMatch(
-      /reproduce: sockbench check --server '.*buggy_echo\.py \{port\}' --framing eof --sizes 1 --fragmentations split --timeout 1000ms --seed 1 --no-shrink/,
+      /reproduce: sockbench check --server '.*buggy_echo\.py \{port\}' --framing eof --timeout 1000ms --sizes 1 --fragmentations split --seed 1 --no-probes --no-shrink/,
     );
     expect(run.stdout).toMatch(/check FAILED: 1 of 2 cells/);
   });
@@ -158,8 +167,10 @@ describe("check --server with the lab's other servers", CLI_MATRIX, () => {
       "--timeout",
       "2s",
       "--no-shrink",
+      "--single-client",
     ]);
     expect(verdicts(result)).toMatchObject({ "5 none": "pass", "100 none": "pass" });
+    expect(result.probes.every((probe) => probe.verdict === "skipped")).toBe(true);
     expect(
       result.cells.filter((cell) => cell.fragmentation === "split").every((cell) => cell.verdict === "fail"),
     ).toBe(true);
@@ -217,6 +228,7 @@ describe("check --server with the lab's other servers", CLI_MATRIX, () => {
       "--timeout",
       "1s",
       "--no-shrink",
+      "--no-probes",
     ]);
     expect(verdicts(two.result)).toEqual({ "50 none": "fail timeout" });
     expect(two.code).toBe(1);

@@ -1,6 +1,6 @@
 // A client that leaves the way a crashed or impatient peer does: it writes some bytes, waits for what the
-// caller asks (a moment mid-request, or the first bytes of a reply), then resets the connection (RST, not
-// FIN). check's reset probes use it to ask whether a server outlives such a client.
+// caller asks (a moment mid-request, or the server blocked writing replies it never reads), then resets
+// the connection (RST, not FIN). check's reset probes use it to ask whether a server outlives such a client.
 
 import { connect, type Socket } from "node:net";
 import { formatHostPort } from "../host-port.js";
@@ -10,19 +10,26 @@ export interface ResetClientOptions {
   port: number;
   /** Written as soon as the connection is open. */
   bytes: Buffer;
-  /** Reset this long after the bytes were handed to the kernel (mid-request), or ... */
+  /** Mid-request: reset this long after the bytes were handed to the kernel. */
   resetAfterMs: number;
-  /** ... wait for the first reply byte, stop reading, and reset this long after it (mid-reply). */
-  afterFirstReply?: boolean;
-  /** Give up waiting (connect, first reply) after this long. */
+  /**
+   * Mid-reply: read nothing, and reset once the server has stopped taking the bytes (its replies, never
+   * read, have filled the socket buffers, so it is blocked writing), or resetAfterMs after it took them all.
+   */
+  whileServerWrites?: boolean;
+  /** Give up waiting (connect) after this long. */
   timeoutMs: number;
 }
 
+/** How often the mid-reply client looks at its writes, and how long they must stand still to call the server blocked. */
+const STALL_POLL_MS = 20;
+const STALL_MS = 150;
+
 export interface ResetClientOutcome {
-  /** Reply bytes read before the reset. */
-  replyBytes: number;
   /** Bytes the kernel had taken from this client when it reset. */
   writtenBytes: number;
+  /** Mid-reply: whether the server had stopped taking bytes (blocked writing its replies) at the reset. */
+  serverBlocked: boolean;
   /** Set when the client could not do its part (no connection, no reply in time). */
   problem?: string;
 }
@@ -31,38 +38,55 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
   return new Promise((resolve) => {
     const address = formatHostPort(options.host, options.port);
     const socket: Socket = connect({ host: options.host, port: options.port });
-    let replyBytes = 0;
     let settled = false;
+    let serverBlocked = false;
+    let poll: NodeJS.Timeout | undefined;
+    const accepted = () => socket.bytesWritten - socket.writableLength;
     const finish = (problem?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      const writtenBytes = socket.bytesWritten - socket.writableLength;
+      clearInterval(poll);
+      const writtenBytes = accepted();
       if (!socket.destroyed) socket.resetAndDestroy();
-      resolve({ replyBytes, writtenBytes, ...(problem !== undefined ? { problem } : {}) });
+      resolve({ writtenBytes, serverBlocked, ...(problem !== undefined ? { problem } : {}) });
     };
     const deadline = setTimeout(
-      () =>
-        finish(
-          options.afterFirstReply
-            ? `no reply within ${options.timeoutMs} ms`
-            : `no connection within ${options.timeoutMs} ms`,
-        ),
+      () => finish(`no connection within ${options.timeoutMs} ms`),
       options.timeoutMs,
     );
     socket.on("error", (error) => finish(`cannot talk to ${address}: ${error.message}`));
-    socket.on("close", () => finish(replyBytes > 0 ? undefined : `${address} closed the connection first`));
-    socket.on("data", (chunk: Buffer) => {
-      replyBytes += chunk.length;
-      if (!options.afterFirstReply || replyBytes !== chunk.length) return;
-      // Stop reading so that the server's writes back up and it is still sending when the reset lands.
-      socket.pause();
-      setTimeout(() => finish(), options.resetAfterMs);
-    });
+    socket.on("close", () => finish(`${address} closed the connection first`));
     socket.once("connect", () => {
+      clearTimeout(deadline);
       socket.setNoDelay(true);
+      if (!options.whileServerWrites) {
+        socket.write(options.bytes);
+        setTimeout(() => finish(), options.resetAfterMs);
+        return;
+      }
+      // Nothing is read: the server's replies back up until it blocks writing, and then stops reading.
+      socket.pause();
       socket.write(options.bytes);
-      if (!options.afterFirstReply) setTimeout(() => finish(), options.resetAfterMs);
+      let lastAccepted = -1;
+      let stillSinceMs = Date.now();
+      let drainedAtMs: number | undefined;
+      poll = setInterval(() => {
+        const now = Date.now();
+        if (socket.writableLength === 0) {
+          drainedAtMs ??= now;
+          if (now - drainedAtMs >= options.resetAfterMs) finish();
+          return;
+        }
+        const taken = accepted();
+        if (taken !== lastAccepted) {
+          lastAccepted = taken;
+          stillSinceMs = now;
+        } else if (now - stillSinceMs >= STALL_MS) {
+          serverBlocked = true;
+          finish();
+        }
+      }, STALL_POLL_MS);
     });
   });
 }

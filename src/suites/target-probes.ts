@@ -33,9 +33,9 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** Mid-request: how long the half request sits with the server before the reset. */
 const MID_REQUEST_WAIT_MS = 100;
 /**
- * Mid-reply: the client sends this much, reads the first reply bytes and stops reading; this long after,
- * the server's writes have filled the socket buffers (loopback's grow to about 4 MiB) and it is blocked
- * writing when the reset lands.
+ * Mid-reply: the client sends this much and reads nothing, so an echo's replies fill the socket buffers
+ * (a send buffer grows to 4 MiB at most by default on Linux) and the server blocks writing; a server that
+ * took everything without blocking is reset this long after.
  */
 const MID_REPLY_BYTES = 8 * 1024 * 1024;
 const MID_REPLY_WAIT_MS = 300;
@@ -254,16 +254,21 @@ async function resetThenFreshClient(
       Math.ceil(MID_REPLY_BYTES / Math.max(1, payloadBytes)),
     );
     bytes = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
-    what = `a client sent ${payloads.length} requests of ${payloadBytes} bytes, read the first reply bytes and reset`;
+    what = `a client sent ${payloads.length} requests of ${payloadBytes} bytes, read no reply`;
   }
   const outcome = await runResetClient({
     host: endpoint.host,
     port: endpoint.port,
     bytes,
     resetAfterMs: when === "mid-request" ? MID_REQUEST_WAIT_MS : MID_REPLY_WAIT_MS,
-    afterFirstReply: when === "mid-reply",
+    whileServerWrites: when === "mid-reply",
     timeoutMs: RESET_CLIENT_TIMEOUT_MS,
   });
+  if (when === "mid-reply") {
+    what += outcome.serverBlocked
+      ? " and reset once the server was blocked writing replies"
+      : " and reset (the server took every request without blocking: its replies are small)";
+  }
   await delay(AFTER_RESET_MS);
   const failure = await survivalFailure(endpoint, settings, `after ${what}`);
   if (failure !== undefined) return failed(failure.detail, failure);

@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Exercise 5, done right: messages end with <EOF>, bytes are gathered until the token shows up. */
+/**
+ * Exercise 5, done right: messages end with <EOF>, bytes are gathered until the token shows up, and a
+ * client that resets ends only its own connection.
+ */
 export const EOF_ECHO_SERVER = `import socket
 import sys
 
@@ -25,14 +28,17 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         with conn:
             print(f"Connected by {addr}")
             buffer = b""
-            while True:
-                data = conn.recv(1024)
-                if not data:
-                    break
-                buffer += data
-                while EOF_TOKEN in buffer:
-                    message, buffer = buffer.split(EOF_TOKEN, 1)
-                    conn.sendall(message + EOF_TOKEN)
+            try:
+                while True:
+                    data = conn.recv(1024)
+                    if not data:
+                        break
+                    buffer += data
+                    while EOF_TOKEN in buffer:
+                        message, buffer = buffer.split(EOF_TOKEN, 1)
+                        conn.sendall(message + EOF_TOKEN)
+            except OSError as error:
+                print(f"{addr} dropped: {error}")
 `;
 
 /** Exercise 5 with the classic bug: the token is looked for only in the latest recv() chunk. */
@@ -78,7 +84,10 @@ function withPortFromArgv(source: string): string {
     .replace(fixedPort, "PORT = int(sys.argv[1]) # Port to listen on");
 }
 
-/** Exercises 3 and 4: keeps running, one client at a time, replies with the sum of the numbers it read. */
+/**
+ * Exercises 3 and 4: keeps running, one client at a time, replies with the sum of the numbers it read; a
+ * client that resets ends only its own connection.
+ */
 export const SEQUENTIAL_SUM_SERVER = `import socket
 import sys
 
@@ -93,18 +102,22 @@ with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         conn, addr = s.accept()
         with conn:
             print(f"Connected by {addr}")
-            while True:
-                data = conn.recv(1024)
-                if not data:
-                    break
-                numbers = data.decode().split()
-                total = sum(int(number) for number in numbers)
-                conn.sendall(str(total).encode())
+            try:
+                while True:
+                    data = conn.recv(1024)
+                    if not data:
+                        break
+                    numbers = data.decode().split()
+                    total = sum(int(number) for number in numbers)
+                    conn.sendall(str(total).encode())
+            except OSError as error:
+                print(f"{addr} dropped: {error}")
 `;
 
 /**
  * A length-prefixed echo server in C: a 4-byte big-endian length, then the payload. One client at a
- * time; a frame above 64 KiB is refused by closing the connection (its max frame, by design).
+ * time; a frame above 64 KiB is refused by closing the connection (its max frame, by design); replies
+ * are sent with MSG_NOSIGNAL, so a client gone mid-reply ends only its connection (not the server, by SIGPIPE).
  */
 export const C_LENGTH_ECHO_SERVER = `#include <arpa/inet.h>
 #include <netinet/in.h>
@@ -152,7 +165,7 @@ int main(int argc, char **argv) {
         break;
       }
       if (read_all(client, payload, length) != 0) break;
-      if (send(client, header, 4, 0) != 4 || send(client, payload, length, 0) != (ssize_t)length) break;
+      if (send(client, header, 4, MSG_NOSIGNAL) != 4 || send(client, payload, length, MSG_NOSIGNAL) != (ssize_t)length) break;
     }
     close(client);
   }

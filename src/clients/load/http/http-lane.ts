@@ -110,8 +110,10 @@ export class HttpLane implements LoadLane, ExchangeOwner {
       if (fault === undefined) stats.recordVerified(exchange.intendedUs, exchange.sentUs, now);
       else stats.recordMismatch(fault.kind, `${this.describe(exchange)}: ${fault.detail}`, true);
     }
-    this.pump();
+    // The reply is owed no more before the next request is claimed: the other way round, a request
+    // claimed here and dropped with its connection would never count as owed.
     this.host.onReplies(now);
+    this.pump();
   }
 
   onFailure(exchange: HttpExchange, error: Error): void {

@@ -211,9 +211,11 @@ export class LoadConnection implements LoadLane {
           this.verifier.acceptOldest(this.outstanding, now);
           pool?.give(payload);
         }
-        if (completed > 0) this.backoff.succeeded();
+        if (completed > 0) {
+          this.backoff.succeeded();
+          this.host.onReplies(now);
+        }
         this.pump();
-        this.host.onReplies(now);
         return;
       }
       // A byte differed: the decoder takes over from the frame being received, to say what went wrong.
@@ -230,9 +232,14 @@ export class LoadConnection implements LoadLane {
     for (let index = 0; index < replies.length; index++) {
       this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
     }
-    if (replies.length > 0) this.backoff.succeeded();
+    // Only whole replies end the server's silence, and before the next request is claimed: the other way
+    // round, a request claimed here and then dropped with its connection would never count as owed, and a
+    // server gone for good would be waited for forever.
+    if (replies.length > 0) {
+      this.backoff.succeeded();
+      this.host.onReplies(now);
+    }
     this.pump();
-    this.host.onReplies(now);
   }
 
   private fail(kind: ErrorKind, detail: string): void {

@@ -120,8 +120,10 @@ export class UdpLane implements LoadLane {
     const now = nowUs();
     this.host.stats.recordBytes(reply.length, now);
     this.matcher.onReply(reply, now);
-    this.pump();
+    // The reply is owed no more before the next request is claimed: the other way round, a request
+    // claimed here and dropped with its connection would never count as owed.
     this.host.onReplies(now);
+    this.pump();
   }
 
   private onError(error: NodeJS.ErrnoException): void {
