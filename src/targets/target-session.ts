@@ -51,8 +51,11 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
     return server;
   };
   const stop = async (server: RunningServerCommand): Promise<void> => {
-    await server.stop();
-    running.delete(server);
+    try {
+      await server.stop();
+    } finally {
+      running.delete(server);
+    }
   };
   if (spec.kind === "address") {
     return {
