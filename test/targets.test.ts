@@ -196,6 +196,23 @@ describe("a target session", () => {
     await session.close();
   });
 
+  it("per-cell, once closed: a cell still under way when the run failed starts no server", async () => {
+    const session = await openTarget(
+      resolveTargetChoice({ server: `${PYTHON} ${helloServer} {port}` })?.target as never,
+    );
+    // The first cell takes the server that proved the command starts; the next one starts its own.
+    await session.withCell(async () => {});
+    let ran = false;
+    const starting = session.withCell(async () => {
+      ran = true;
+    });
+    await session.close();
+    await expect(starting).rejects.toThrow("the target session is closed");
+    await expect(session.withCell(async () => {})).rejects.toThrow("the target session is closed");
+    expect(ran).toBe(false);
+    expect(session.runningServers()).toEqual([]);
+  });
+
   it("never: one server for every cell; a single-shot server is gone after the first", async () => {
     const session = await openTarget(
       resolveTargetChoice({ server: `${PYTHON} ${helloServer} {port}`, restart: "never" })?.target as never,

@@ -6,6 +6,7 @@
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
 import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
+import { escapeTerminalText } from "../results/terminal-text.js";
 import { plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -33,7 +34,7 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
 function failureLines(cell: TargetCell): string[] {
   const failure = cell.failure;
   const lines = [
-    `FAIL ${sizeText(cell.size)} ${cell.fragmentation}: ${failure?.kind ?? "failed"}: ${failure?.detail ?? ""}`,
+    `FAIL ${sizeText(cell.size)} ${cell.fragmentation}: ${failure?.kind ?? "failed"}: ${escapeTerminalText(failure?.detail ?? "")}`,
   ];
   if (failure !== undefined) {
     if (failure.differsAt !== undefined) lines.push(`  first difference at byte ${failure.differsAt}`);
@@ -44,7 +45,7 @@ function failureLines(cell: TargetCell): string[] {
     if (failure.serverOutput.length > 0) {
       lines.push("  server output around then (seconds since it started):");
       for (const line of failure.serverOutput) {
-        lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${line.text}`);
+        lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${escapeTerminalText(line.text)}`);
       }
     }
   }

@@ -78,12 +78,20 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
       close: () => stop(server),
     };
   }
+  // Once closed, no cell starts a server: cells still running when a run fails must not outlive it.
+  let closed = false;
   return {
     spec,
     cellsMayOverlap: spec.port === undefined,
     async withCell(run) {
+      const ended = () => new Error("the target session is closed: no cell starts after the run ended");
+      if (closed) throw ended();
       const server = spare ?? (await start());
       spare = undefined;
+      if (closed) {
+        await stop(server);
+        throw ended();
+      }
       try {
         return await run({ host: server.host, port: server.port, server });
       } finally {
@@ -92,6 +100,7 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
     },
     runningServers: () => [...running],
     close: async () => {
+      closed = true;
       await Promise.all([...running].map(stop));
     },
   };
