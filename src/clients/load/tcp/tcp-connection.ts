@@ -211,9 +211,13 @@ export class LoadConnection implements LoadLane {
           this.verifier.acceptOldest(this.outstanding, now);
           pool?.give(payload);
         }
-        if (completed > 0) this.backoff.succeeded();
         this.pump();
-        this.host.onReplies(now);
+        // Only whole replies count: a server that sends part of one and closes, again and again, is
+        // as silent as one that sends nothing, and the run's no-reply stop must catch it.
+        if (completed > 0) {
+          this.backoff.succeeded();
+          this.host.onReplies(now);
+        }
         return;
       }
       // A byte differed: the decoder takes over from the frame being received, to say what went wrong.
@@ -230,9 +234,11 @@ export class LoadConnection implements LoadLane {
     for (let index = 0; index < replies.length; index++) {
       this.verifier.onReply(replies[index] as Buffer, this.outstanding, now);
     }
-    if (replies.length > 0) this.backoff.succeeded();
     this.pump();
-    this.host.onReplies(now);
+    if (replies.length > 0) {
+      this.backoff.succeeded();
+      this.host.onReplies(now);
+    }
   }
 
   private fail(kind: ErrorKind, detail: string): void {
