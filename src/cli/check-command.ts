@@ -12,6 +12,7 @@ import { formatTargetCheckReport } from "../report/target-check-report.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { describeMachine, describeRun } from "../suites/run-context.js";
 import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
+import { CheckHeartbeat } from "./check-heartbeat.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
@@ -132,7 +133,7 @@ async function runUserCheck(
     bandwidth: options.bandwidth,
     resetAfter: options.resetAfter,
   });
-  const progress = new ProgressLine(process.stderr);
+  const heartbeat = new CheckHeartbeat(process.stderr);
   const { check } = await import("../library/check.js");
   let result: Awaited<ReturnType<typeof check>>;
   try {
@@ -149,16 +150,12 @@ async function runUserCheck(
       ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
       ...(options.fragmentations !== undefined ? { fragmentations: options.fragmentations } : {}),
       shrink: options.shrink,
-      ...(options.json
-        ? {}
-        : {
-            onCellStart: (index, total, plan) =>
-              progress.text(`cell ${index + 1}/${total}: ${plan.size} B ${plan.fragmentation}`),
-            onShrinkStart: (from) => progress.text(`shrinking ${from.size} B ${from.fragmentation}...`),
-          }),
+      onCellStart: (index, total, plan) => heartbeat.cellStarted(index, total, plan),
+      onCellEnd: (index) => heartbeat.cellEnded(index),
+      onShrinkStart: (from) => heartbeat.shrinkStarted(from),
     });
   } finally {
-    progress.clear();
+    heartbeat.stop();
   }
   process.stdout.write(
     options.json ? `${JSON.stringify(result, null, 2)}\n` : formatTargetCheckReport(result),

@@ -38,6 +38,7 @@ export interface CheckServerOptions extends TargetOptionValues {
   /** Look for the smallest failing case (default true). */
   shrink?: boolean;
   onCellStart?: TargetCheckOptions["onCellStart"];
+  onCellEnd?: TargetCheckOptions["onCellEnd"];
   onShrinkStart?: TargetCheckOptions["onShrinkStart"];
 }
 
@@ -76,6 +77,7 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
     fragmentations: options.fragmentations ?? FRAGMENTATION_NAMES,
     shrink: options.shrink ?? true,
     ...(options.onCellStart ? { onCellStart: options.onCellStart } : {}),
+    ...(options.onCellEnd ? { onCellEnd: options.onCellEnd } : {}),
     ...(options.onShrinkStart ? { onShrinkStart: options.onShrinkStart } : {}),
   });
 }

@@ -15,6 +15,7 @@ export interface TargetCheckOptions extends TargetCheckSettings {
   /** Look for the smallest failing case after the matrix (default true). */
   shrink?: boolean;
   onCellStart?: (index: number, total: number, plan: TargetCellPlan) => void;
+  onCellEnd?: (index: number, total: number, cell: TargetCell) => void;
   onShrinkStart?: (from: TargetCell) => void;
 }
 
@@ -42,6 +43,7 @@ export async function runTargetCheck(options: TargetCheckOptions): Promise<Targe
       for (let index = started++; index < plan.length; index = started++) {
         options.onCellStart?.(index, plan.length, plan[index] as TargetCellPlan);
         cells[index] = await runTargetCell(plan[index] as TargetCellPlan, options, session);
+        options.onCellEnd?.(index, plan.length, cells[index] as TargetCell);
       }
     };
     const lanes = session.cellsMayOverlap ? Math.min(TARGET_CELL_CONCURRENCY, plan.length) : 1;
