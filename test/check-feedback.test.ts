@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { HEARTBEAT_MS } from "../src/cli/check-heartbeat.js";
 import type { TargetCheckResult } from "../src/results/target-check-result.js";
+import { findFreePort } from "../src/targets/free-port.js";
 import { runCli } from "./support/cli-process.js";
 import { PYTHON, studentFolder } from "./support/student-servers.js";
 
@@ -86,5 +87,20 @@ describe("check's time limits", { timeout: 120_000 }, () => {
       // Before, each reconnect's half reply counted as a sign of life: about 20 s a cell.
       expect(cell.durationMs, `${cell.size} ${cell.fragmentation}`).toBeLessThan(1000 + 3000);
     }
+  });
+});
+
+describe("check --target where nothing listens", { timeout: 30_000 }, () => {
+  it("exits 2, cannot connect, without running or shrinking a cell", async () => {
+    const port = await findFreePort("127.0.0.1");
+    const started = Date.now();
+    const run = await runCli(["check", "--target", `127.0.0.1:${port}`, "--sizes", "1"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `cannot connect to 127.0.0.1:${port}: nothing listens on port ${port} on this machine`,
+    );
+    expect(run.stdout).toBe("");
+    // Before: exit 1, "FAIL reset" in every cell, then 10 s of shrinking.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -225,9 +225,22 @@ describe("a target session", () => {
   });
 
   it("an address target is handed over as it is, one cell at a time", async () => {
-    const session = await openTarget({ kind: "address", host: "127.0.0.1", port: 9 });
+    const server = await start(`${PYTHON} ${helloServer} {port}`);
+    const session = await openTarget({ kind: "address", host: "127.0.0.1", port: server.port });
     expect(session.cellsMayOverlap).toBe(false);
-    expect(await session.withCell(async (endpoint) => endpoint)).toEqual({ host: "127.0.0.1", port: 9 });
+    expect(await session.withCell(async (endpoint) => endpoint)).toEqual({
+      host: "127.0.0.1",
+      port: server.port,
+    });
+  });
+
+  it("an address target on this machine where nothing listens is refused before any cell", async () => {
+    const port = await findFreePort("127.0.0.1");
+    const error = await setupError(openTarget({ kind: "address", host: "127.0.0.1", port }));
+    expect(error.code).toBe("target-unreachable");
+    expect(error.message).toBe(
+      `cannot connect to 127.0.0.1:${port}: nothing listens on port ${port} on this machine; start your server first, or give --server CMD and sockbench starts it`,
+    );
   });
 });
 

@@ -7,6 +7,7 @@ export type TargetSetupErrorCode =
   | "server-exited"
   | "server-not-ready"
   | "server-escaped"
+  | "target-unreachable"
   | "readiness-unknown";
 
 export class TargetSetupError extends Error {

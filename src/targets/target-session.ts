@@ -1,10 +1,11 @@
 // A target for the length of one run (a check matrix, a bench, a stress run): hands each cell the
 // address to load, starting the user's server for it when --restart per-cell asks, and stops every
-// server it started when the run ends. A server that cannot start fails the run before any cell
-// (TargetSetupError: exit 2).
+// server it started when the run ends. A server that cannot start, or a running one on this machine
+// that does not listen, fails the run before any cell (TargetSetupError: exit 2).
 
 import { findFreePort } from "./free-port.js";
 import { type RunningServerCommand, startServerCommand } from "./server-command.js";
+import { assertTargetListening } from "./target-listening.js";
 import type { TargetSpec } from "./target-spec.js";
 
 export interface TargetEndpoint {
@@ -42,7 +43,10 @@ export async function startTargetServer(
   });
 }
 
-/** Opens the target: starts the server now (to fail early when it cannot start) unless it is already running. */
+/**
+ * Opens the target: starts the server now (to fail early when it cannot start) unless it is already
+ * running; one already running on this machine must be listening.
+ */
 export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
   const running = new Set<RunningServerCommand>();
   const start = async (): Promise<RunningServerCommand> => {
@@ -58,6 +62,7 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
     }
   };
   if (spec.kind === "address") {
+    await assertTargetListening(spec.host, spec.port);
     return {
       spec,
       cellsMayOverlap: false,
