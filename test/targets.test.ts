@@ -196,6 +196,23 @@ describe("a target session", () => {
     await session.close();
   });
 
+  it("per-cell, once closed: a cell still under way when the run failed starts no server", async () => {
+    const session = await openTarget(
+      resolveTargetChoice({ server: `${PYTHON} ${helloServer} {port}` })?.target as never,
+    );
+    // The first cell takes the server that proved the command starts; the next one starts its own.
+    await session.withCell(async () => {});
+    let ran = false;
+    const starting = session.withCell(async () => {
+      ran = true;
+    });
+    await session.close();
+    await expect(starting).rejects.toThrow("the target session is closed");
+    await expect(session.withCell(async () => {})).rejects.toThrow("the target session is closed");
+    expect(ran).toBe(false);
+    expect(session.runningServers()).toEqual([]);
+  });
+
   it("never: one server for every cell; a single-shot server is gone after the first", async () => {
     const session = await openTarget(
       resolveTargetChoice({ server: `${PYTHON} ${helloServer} {port}`, restart: "never" })?.target as never,
@@ -208,9 +225,22 @@ describe("a target session", () => {
   });
 
   it("an address target is handed over as it is, one cell at a time", async () => {
-    const session = await openTarget({ kind: "address", host: "127.0.0.1", port: 9 });
+    const server = await start(`${PYTHON} ${helloServer} {port}`);
+    const session = await openTarget({ kind: "address", host: "127.0.0.1", port: server.port });
     expect(session.cellsMayOverlap).toBe(false);
-    expect(await session.withCell(async (endpoint) => endpoint)).toEqual({ host: "127.0.0.1", port: 9 });
+    expect(await session.withCell(async (endpoint) => endpoint)).toEqual({
+      host: "127.0.0.1",
+      port: server.port,
+    });
+  });
+
+  it("an address target on this machine where nothing listens is refused before any cell", async () => {
+    const port = await findFreePort("127.0.0.1");
+    const error = await setupError(openTarget({ kind: "address", host: "127.0.0.1", port }));
+    expect(error.code).toBe("target-unreachable");
+    expect(error.message).toBe(
+      `cannot connect to 127.0.0.1:${port}: nothing listens on port ${port} on this machine; start your server first, or give --server CMD and sockbench starts it`,
+    );
   });
 });
 

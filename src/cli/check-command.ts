@@ -14,6 +14,7 @@ import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragment
 import { PROBE_NAMES, type ProbeName } from "../results/probe-name.js";
 import { describeMachine, describeRun } from "../suites/run-context.js";
 import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
+import { CheckHeartbeat } from "./check-heartbeat.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
@@ -168,9 +169,9 @@ async function runUserCheck(
     bandwidth: options.bandwidth,
     resetAfter: options.resetAfter,
   });
-  const progress = new ProgressLine(process.stderr);
+  const heartbeat = new CheckHeartbeat(process.stderr);
   // In a CI log (stdout not a terminal) a line per cell and probe as it ends shows where a run is.
-  const logLine = process.stdout.isTTY ? undefined : (line: string) => process.stderr.write(`${line}\n`);
+  const logLine = process.stdout.isTTY ? undefined : (line: string) => heartbeat.say(line);
   const { check } = await import("../library/check.js");
   let result: Awaited<ReturnType<typeof check>>;
   try {
@@ -196,29 +197,24 @@ async function runUserCheck(
       singleClient: options.singleClient ?? false,
       ...(options.clients !== undefined ? { concurrentClients: options.clients } : {}),
       shrink: options.shrink,
-      ...(logLine !== undefined
-        ? {
-            onCellEnd: (index, total, cell) =>
-              logLine(
-                `cell ${index + 1}/${total}: ${cell.size} B ${cell.fragmentation}: ${targetCellText(cell)} (${(cell.durationMs / 1000).toFixed(1)} s)`,
-              ),
-            onProbeEnd: (probe) =>
-              logLine(
-                `probe ${probe.name}: ${probeVerdictText(probe)} (${(probe.durationMs / 1000).toFixed(1)} s)`,
-              ),
-            onShrinkStart: (from) => logLine(`shrinking ${from.size} B ${from.fragmentation}...`),
-          }
-        : options.json
-          ? {}
-          : {
-              onCellStart: (index, total, plan) =>
-                progress.text(`cell ${index + 1}/${total}: ${plan.size} B ${plan.fragmentation}`),
-              onProbeStart: (name) => progress.text(`probe ${name}`),
-              onShrinkStart: (from) => progress.text(`shrinking ${from.size} B ${from.fragmentation}...`),
-            }),
+      onCellStart: (index, total, plan) => heartbeat.cellStarted(index, total, plan),
+      onCellEnd: (index, total, cell) => {
+        heartbeat.cellEnded(index);
+        logLine?.(
+          `cell ${index + 1}/${total}: ${cell.size} B ${cell.fragmentation}: ${targetCellText(cell)} (${(cell.durationMs / 1000).toFixed(1)} s)`,
+        );
+      },
+      onProbeStart: (name) => heartbeat.probeStarted(name),
+      onProbeEnd: (probe) => {
+        heartbeat.probeEnded(probe.name);
+        logLine?.(
+          `probe ${probe.name}: ${probeVerdictText(probe)} (${(probe.durationMs / 1000).toFixed(1)} s)`,
+        );
+      },
+      onShrinkStart: (from) => heartbeat.shrinkStarted(from),
     });
   } finally {
-    progress.clear();
+    heartbeat.stop();
   }
   process.stdout.write(
     options.json ? `${JSON.stringify(result, null, 2)}\n` : formatTargetCheckReport(result),

@@ -4,6 +4,7 @@
 
 import Table from "cli-table3";
 import type { LegitPhase, StressResult } from "../results/stress-result.js";
+import { escapeTerminalText } from "../results/terminal-text.js";
 import { formatSizeBytes } from "./format-size.js";
 
 function answeredText(legitPhase: LegitPhase | undefined): string {
@@ -53,6 +54,9 @@ export function formatStressReport(result: StressResult): string {
     `${result.hostileAddresses[0]}..${result.hostileAddresses.at(-1)}`;
   const reasons = result.scenarios
     .filter((scenario) => scenario.reason !== undefined)
-    .map((scenario) => `  ${scenario.scenario}: ${scenario.verdict}: ${scenario.reason}`);
+    .map(
+      (scenario) =>
+        `  ${scenario.scenario}: ${scenario.verdict}: ${escapeTerminalText(scenario.reason ?? "")}`,
+    );
   return [header, table.toString(), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }

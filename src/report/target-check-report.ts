@@ -12,6 +12,7 @@ import type {
   TargetCheckResult,
   TargetProbe,
 } from "../results/target-check-result.js";
+import { escapeTerminalText } from "../results/terminal-text.js";
 import { plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -53,7 +54,7 @@ function serverLines(failure: TargetCellFailure): string[] {
   if (failure.serverOutput.length > 0) {
     lines.push("  server output around then (seconds since it started):");
     for (const line of failure.serverOutput) {
-      lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${line.text}`);
+      lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${escapeTerminalText(line.text)}`);
     }
   }
   return lines;
@@ -70,7 +71,7 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
 function failureLines(cell: TargetCell): string[] {
   const failure = cell.failure;
   const lines = [
-    `FAIL ${sizeText(cell.size)} ${cell.fragmentation}: ${failure?.kind ?? "failed"}: ${failure?.detail ?? ""}`,
+    `FAIL ${sizeText(cell.size)} ${cell.fragmentation}: ${failure?.kind ?? "failed"}: ${escapeTerminalText(failure?.detail ?? "")}`,
   ];
   if (failure !== undefined) {
     const difference = firstDifferenceLine(failure);

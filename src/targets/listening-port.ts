@@ -4,25 +4,17 @@
 
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-
-const PROC_TABLES = ["/proc/net/tcp", "/proc/net/tcp6"] as const;
-const LISTEN_STATE = "0A";
+import { listeningInodes, TCP_TABLE_PATHS } from "../platform/port-holders.js";
 
 /** Whether a /proc/net/tcp{,6} table lists a socket listening on `port` (any local address). */
 export function procTableListensOn(table: string, port: number): boolean {
-  const portHex = port.toString(16).toUpperCase().padStart(4, "0");
-  for (const line of table.split("\n").slice(1)) {
-    // "  sl  local_address rem_address   st ...": local_address is ADDRESS:PORT in hex.
-    const fields = line.trim().split(/\s+/);
-    const local = fields[1];
-    if (local === undefined || fields[3] !== LISTEN_STATE) continue;
-    if (local.slice(local.lastIndexOf(":") + 1) === portHex) return true;
-  }
-  return false;
+  return listeningInodes(table, port).length > 0;
 }
 
 async function readProcTables(): Promise<string[] | undefined> {
-  const tables = await Promise.all(PROC_TABLES.map((path) => readFile(path, "utf8").catch(() => undefined)));
+  const tables = await Promise.all(
+    TCP_TABLE_PATHS.map((path) => readFile(path, "utf8").catch(() => undefined)),
+  );
   const found = tables.filter((table): table is string => table !== undefined);
   return found.length > 0 ? found : undefined;
 }

@@ -1,6 +1,8 @@
 // The user's server's output, kept as a bounded ring of timestamped lines (stdout and stderr), so that a
 // report can quote the last lines before a failure or the lines around the moment a cell went wrong.
 
+import { escapeTerminalText } from "../results/terminal-text.js";
+
 export interface OutputLine {
   /** Wall-clock time the line was read, ms since the epoch. */
   atMs: number;
@@ -68,11 +70,14 @@ export class OutputRing {
   }
 }
 
-/** Lines as a person reads them under a report: `  +0.123s stderr| Traceback ...`, time relative to `originMs`. */
+/**
+ * Lines as a person reads them under a report: `  +0.123s stderr| Traceback ...`, time relative to
+ * `originMs`, escape sequences shown escaped.
+ */
 export function formatOutputLines(lines: OutputLine[], originMs: number, indent = "  "): string[] {
   return lines.map((line) => {
     const seconds = ((line.atMs - originMs) / 1000).toFixed(3);
     const sign = line.atMs >= originMs ? "+" : "";
-    return `${indent}${sign}${seconds}s ${line.stream}| ${line.text}`;
+    return `${indent}${sign}${seconds}s ${line.stream}| ${escapeTerminalText(line.text)}`;
   });
 }

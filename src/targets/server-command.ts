@@ -1,10 +1,13 @@
 // Starts the user's server from a command line (`python3 server.py {port}`): a shell runs it in its own
 // process group with its port in `{port}` and $PORT; it is ready when a line of its output matches
 // `--ready`, or else when its port shows up listening (seen without connecting). Its output is kept in a
-// ring for the report; stop() ends the whole group, SIGTERM first and SIGKILL after a grace.
+// ring for the report; stop() ends the whole group, SIGTERM first and SIGKILL after a grace, and then
+// any process that left the group (a daemon) but still holds the port, which it names.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import type { PortHolder } from "../platform/port-holders.js";
+import { escapedMessage, stopEscapedProcesses } from "./escaped-processes.js";
 import { isPortListening } from "./listening-port.js";
 import { formatOutputLines, OutputRing } from "./output-ring.js";
 import { forgetGroup, groupPids, registerGroup, signalGroup } from "./process-group.js";
@@ -16,6 +19,11 @@ export const DEFAULT_STOP_GRACE_MS = 2_000;
 const READY_POLL_MS = 20;
 /** Output lines quoted when a server fails to start. */
 const QUOTED_LINES = 15;
+/**
+ * How long a stopped server's output may take to close. A process that left the group keeps the pipes
+ * open for as long as it runs; past this the pipes are closed from this side, so stop() always returns.
+ */
+const OUTPUT_CLOSE_MS = 1000;
 
 export interface ServerCommandOptions {
   /** The command as given: `{port}` is replaced by the port. Run by /bin/sh. */
@@ -51,7 +59,11 @@ export interface RunningServerCommand {
   /** How it ended, once it has (a single-shot server ends after its client). */
   exitStatus(): ExitStatus | undefined;
   readonly exited: Promise<ExitStatus>;
-  /** Stops the whole group (SIGTERM, SIGKILL after the grace) and waits for the leader to exit. */
+  /**
+   * Stops the whole group (SIGTERM, SIGKILL after the grace) and waits for the leader to exit; then
+   * stops any process outside the group still holding the port, and rejects with a TargetSetupError
+   * (`server-escaped`) naming it.
+   */
   stop(): Promise<void>;
 }
 
@@ -68,6 +80,7 @@ function startFailure(
   headline: string,
   output: OutputRing,
   startedAtMs: number,
+  escaped: { holders: readonly PortHolder[]; port: number },
 ): TargetSetupError {
   output.flush();
   const lines = output.last(QUOTED_LINES);
@@ -75,7 +88,8 @@ function startFailure(
     lines.length > 0
       ? `\nits last output lines (time since start):\n${formatOutputLines(lines, startedAtMs).join("\n")}`
       : "\nit printed nothing";
-  return new TargetSetupError(code, `${headline}${quoted}`);
+  const left = escaped.holders.length > 0 ? `\n${escapedMessage(escaped.holders, escaped.port)}` : "";
+  return new TargetSetupError(code, `${headline}${quoted}${left}`);
 }
 
 export async function startServerCommand(options: ServerCommandOptions): Promise<RunningServerCommand> {
@@ -132,7 +146,21 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     onLine?.();
   });
 
-  const stop = async (): Promise<void> => {
+  /** Whether the output pipes closed within OUTPUT_CLOSE_MS. */
+  const outputClosedWithin = async (): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      outputClosed.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), OUTPUT_CLOSE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    return closed;
+  };
+
+  /** Stops the group, then what left it but holds the port; resolves with the latter. */
+  const stopAll = async (): Promise<PortHolder[]> => {
     if (status === undefined) {
       signalGroup(pid, "SIGTERM");
       const deadline = Date.now() + stopGraceMs;
@@ -144,8 +172,26 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     signalGroup(pid, "SIGKILL");
     forgetGroup(pid);
     await exited;
-    // stdio closes once the last process holding it is gone; it is gone now, so this settles at once.
-    await outputClosed;
+    // Output still open with the group gone: a process outside it holds the pipes, and is given a
+    // moment to bind the port it forked to serve, so that it shows up among the port's holders.
+    const closedWithGroup = await outputClosedWithin();
+    const escaped = await stopEscapedProcesses(pid, options.port, stopGraceMs);
+    if (!closedWithGroup && !(await outputClosedWithin())) {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      output.flush();
+    }
+    return escaped;
+  };
+
+  const stop = async (): Promise<void> => {
+    const escaped = await stopAll();
+    if (escaped.length > 0) {
+      throw new TargetSetupError(
+        "server-escaped",
+        `server ${JSON.stringify(commandLine)}: ${escapedMessage(escaped, options.port)}`,
+      );
+    }
   };
 
   try {
@@ -153,13 +199,14 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
       onLine = listener;
     });
   } catch (error) {
-    await stop();
+    const escaped = await stopAll();
     if (error instanceof TargetSetupError) {
       throw startFailure(
         error.code as "server-exited" | "server-not-ready",
         `server ${JSON.stringify(commandLine)} ${error.message}`,
         output,
         startedAtMs,
+        { holders: escaped, port: options.port },
       );
     }
     throw error;

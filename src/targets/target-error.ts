@@ -1,11 +1,13 @@
 // The one error the target layer throws: a target option made no sense, or the user's server could not
-// be started or never became ready. `code` says which; commands turn every code into exit 2.
+// be started, never became ready or left its process group. `code` says which; every code is exit 2.
 
 export type TargetSetupErrorCode =
   | "invalid-option"
   | "spawn-failed"
   | "server-exited"
   | "server-not-ready"
+  | "server-escaped"
+  | "target-unreachable"
   | "readiness-unknown";
 
 export class TargetSetupError extends Error {

@@ -1,10 +1,11 @@
 // A target for the length of one run (a check matrix, a bench, a stress run): hands each cell the
 // address to load, starting the user's server for it when --restart per-cell asks, and stops every
-// server it started when the run ends. A server that cannot start fails the run before any cell
-// (TargetSetupError: exit 2).
+// server it started when the run ends. A server that cannot start, or a running one on this machine
+// that does not listen, fails the run before any cell (TargetSetupError: exit 2).
 
 import { findFreePort } from "./free-port.js";
 import { type RunningServerCommand, startServerCommand } from "./server-command.js";
+import { assertTargetListening } from "./target-listening.js";
 import type { TargetSpec } from "./target-spec.js";
 
 export interface TargetEndpoint {
@@ -42,7 +43,10 @@ export async function startTargetServer(
   });
 }
 
-/** Opens the target: starts the server now (to fail early when it cannot start) unless it is already running. */
+/**
+ * Opens the target: starts the server now (to fail early when it cannot start) unless it is already
+ * running; one already running on this machine must be listening.
+ */
 export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
   const running = new Set<RunningServerCommand>();
   const start = async (): Promise<RunningServerCommand> => {
@@ -51,10 +55,14 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
     return server;
   };
   const stop = async (server: RunningServerCommand): Promise<void> => {
-    await server.stop();
-    running.delete(server);
+    try {
+      await server.stop();
+    } finally {
+      running.delete(server);
+    }
   };
   if (spec.kind === "address") {
+    await assertTargetListening(spec.host, spec.port);
     return {
       spec,
       cellsMayOverlap: false,
@@ -75,12 +83,20 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
       close: () => stop(server),
     };
   }
+  // Once closed, no cell starts a server: cells still running when a run fails must not outlive it.
+  let closed = false;
   return {
     spec,
     cellsMayOverlap: spec.port === undefined,
     async withCell(run) {
+      const ended = () => new Error("the target session is closed: no cell starts after the run ended");
+      if (closed) throw ended();
       const server = spare ?? (await start());
       spare = undefined;
+      if (closed) {
+        await stop(server);
+        throw ended();
+      }
       try {
         return await run({ host: server.host, port: server.port, server });
       } finally {
@@ -89,6 +105,7 @@ export async function openTarget(spec: TargetSpec): Promise<TargetSession> {
     },
     runningServers: () => [...running],
     close: async () => {
+      closed = true;
       await Promise.all([...running].map(stop));
     },
   };

@@ -1,0 +1,54 @@
+// Processes that left a server's process group (a daemon: fork, setsid) yet still hold its port once the
+// group is stopped: found through /proc, named, and stopped like the group (SIGTERM, SIGKILL after the
+// grace), so that no server sockbench started is left listening with parent 1.
+
+import { type PortHolder, portHolders } from "../platform/port-holders.js";
+import { isProcessRunning } from "../platform/process-running.js";
+import { groupPids } from "./process-group.js";
+
+const POLL_MS = 20;
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // ESRCH: gone already; EPERM: another user's, which sockbench did not start.
+  }
+}
+
+/**
+ * Stops every process outside group `groupId` that holds a socket listening on `port`, and resolves
+ * with them (none: the port was freed with the group, or /proc does not show who holds it).
+ */
+export async function stopEscapedProcesses(
+  groupId: number,
+  port: number,
+  graceMs: number,
+): Promise<PortHolder[]> {
+  const members = new Set(groupPids(groupId));
+  const escaped = (portHolders(port) ?? []).filter((holder) => !members.has(holder.pid));
+  if (escaped.length === 0) return [];
+  for (const holder of escaped) signal(holder.pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && escaped.some((holder) => isProcessRunning(holder.pid))) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  for (const holder of escaped) signal(holder.pid, "SIGKILL");
+  return escaped;
+}
+
+/** `pid 1234 (python3 server.py 40117)` for each, joined. */
+export function describeEscaped(escaped: readonly PortHolder[]): string {
+  return escaped.map((holder) => `pid ${holder.pid} (${holder.command})`).join(", ");
+}
+
+/** What is said of a server that left its group, once what it left behind is stopped. */
+export function escapedMessage(escaped: readonly PortHolder[], port: number): string {
+  const they = escaped.length === 1 ? "it" : "they";
+  return (
+    `${describeEscaped(escaped)} still held port ${port} after the server's process group was stopped: ` +
+    `${they} had left the group (a daemon forks and calls setsid), where sockbench can neither stop nor ` +
+    `measure ${escaped.length === 1 ? "it" : "them"}; sockbench stopped ${escaped.length === 1 ? "it" : "them"}. ` +
+    "Run the server in the foreground (no daemon mode, no fork into the background)"
+  );
+}
