@@ -52,6 +52,7 @@ describe("check against a silent server", { timeout: 60_000 }, () => {
       "--timeout",
       "12s",
       "--no-shrink",
+      "--no-probes",
       "--json",
     ]);
     expect(run.code, run.stderr).toBe(1);

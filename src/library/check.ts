@@ -79,7 +79,9 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
       `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
     );
   }
-  const payload = options.payload ?? DEFAULT_PAYLOAD;
+  // The hello app answers text: its servers decode what they read, so by default they get valid UTF-8.
+  const textApp = choice.expect.kind === "built-in" && choice.expect.name === "hello";
+  const payload = options.payload ?? (textApp ? "utf8" : DEFAULT_PAYLOAD);
   if (!(PAYLOAD_CONTENTS as readonly string[]).includes(payload)) {
     throw new TargetSetupError(
       "invalid-option",

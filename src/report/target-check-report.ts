@@ -171,7 +171,9 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
   const failedProbes = (result.probes ?? []).filter((probe) => probe.verdict === "fail");
   const probesRun = (result.probes ?? []).filter((probe) => probe.verdict !== "skipped").length;
   const pace = `${plural(result.cells.length, "cell")} and ${plural(probesRun, "probe")} in ${(result.durationMs / 1000).toFixed(1)} s`;
-  const payload = result.payload !== undefined ? `, ${result.payload} payloads` : "";
+  // Only echo and hello send the generated payloads; sum and modules build their own requests.
+  const generated = result.expect === "echo" || result.expect === "hello";
+  const payload = result.payload !== undefined && generated ? `, ${result.payload} payloads` : "";
   lines.push(
     result.passed
       ? `check passed: every cell and probe held (${pace}${payload})`

@@ -12,6 +12,7 @@ import { describePayloadBytes } from "../clients/load/verification/payload-conte
 import { formatHostPort } from "../host-port.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
+import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
 import type { ServerOutputLine, TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import type { OutputLine } from "../targets/output-ring.js";
@@ -37,6 +38,7 @@ const WRONG_REPLY_KINDS = new Set<string>(MISMATCH_KINDS.filter((kind) => kind !
 const SURVIVAL_REQUESTS = 4;
 /** Probes and survival checks send messages of this size: past one 1 KiB read. */
 const PROBE_SIZE_BYTES = 1025;
+const ONE_READ_PROBE_BYTES = 100;
 const NO_ERRORS = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, 0])) as LoadResult["errors"];
 const NO_MISMATCHES = Object.fromEntries(MISMATCH_KINDS.map((kind) => [kind, 0])) as LoadResult["mismatches"];
 
@@ -283,10 +285,21 @@ export async function survivalFailure(
   return { ...failure, detail: `a fresh client ${after} ${how}: ${failure.detail}` };
 }
 
-/** A size every server of the check takes: 1 KiB and a byte, within a fixed record and --max-frame. */
+/**
+ * A size every server of the check takes: 1 KiB and a byte, within a fixed record and --max-frame; under
+ * the lab's one-read-is-one-message framing, a message one read surely holds whole.
+ */
 export function probeSizeBytes(settings: TargetCheckSettings): number {
   const fixedLimit = settings.framing === "fixed" ? settings.recordSize : Number.POSITIVE_INFINITY;
-  return Math.min(PROBE_SIZE_BYTES, fixedLimit, settings.maxFrameBytes ?? Number.POSITIVE_INFINITY);
+  const oneReadLimit = isKnownBrokenFraming(settings.framing)
+    ? ONE_READ_PROBE_BYTES
+    : Number.POSITIVE_INFINITY;
+  return Math.min(
+    PROBE_SIZE_BYTES,
+    fixedLimit,
+    oneReadLimit,
+    settings.maxFrameBytes ?? Number.POSITIVE_INFINITY,
+  );
 }
 
 /** Runs one cell against the session's target (a fresh server under --restart per-cell). */
