@@ -35,6 +35,15 @@ export function probeVerdictText(probe: TargetProbe): string {
   return `FAIL ${probe.failure?.kind ?? ""}`.trim();
 }
 
+/** One byte as a person reads it: the character, an escape for whitespace, else what kind of byte. */
+function byteName(byte: number): string {
+  if (byte >= 0x20 && byte < 0x7f) return JSON.stringify(String.fromCharCode(byte));
+  const escape = { 9: '"\\t"', 10: '"\\n"', 13: '"\\r"', 0: "(NUL)" }[byte];
+  if (escape !== undefined) return escape;
+  if (byte >= 0xc0) return "(a UTF-8 lead byte)";
+  return byte >= 0x80 ? "(a UTF-8 continuation byte)" : "(a control byte)";
+}
+
 /** The first differing byte as a person reads it: offset, both bytes in hex, and what they are. */
 function firstDifferenceLine(failure: TargetCellFailure): string | undefined {
   if (failure.differsAt === undefined) return undefined;
@@ -42,7 +51,7 @@ function firstDifferenceLine(failure: TargetCellFailure): string | undefined {
     if (bytes === undefined || failure.differsAt === undefined) return "nothing";
     const index = failure.differsAt - bytes.offset;
     const hex = bytes.hex.split(" ")[index];
-    return hex === undefined ? "the end" : `0x${hex} ${JSON.stringify(bytes.text[index])}`;
+    return hex === undefined ? "the end" : `0x${hex} ${byteName(Number.parseInt(hex, 16))}`;
   };
   const payload = failure.payload !== undefined ? ` of a ${failure.payload} payload` : "";
   return `  first difference at byte ${failure.differsAt}${payload}: expected ${byteAt(failure.expected)}, received ${byteAt(failure.received)}`;
@@ -170,14 +179,19 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
   lines.push(...probeLines(result.probes ?? []));
   const failedProbes = (result.probes ?? []).filter((probe) => probe.verdict === "fail");
   const probesRun = (result.probes ?? []).filter((probe) => probe.verdict !== "skipped").length;
-  const pace = `${plural(result.cells.length, "cell")} and ${plural(probesRun, "probe")} in ${(result.durationMs / 1000).toFixed(1)} s`;
+  const ran = [plural(result.cells.length, "cell"), ...(probesRun > 0 ? [plural(probesRun, "probe")] : [])];
+  const pace = `${ran.join(" and ")} in ${(result.durationMs / 1000).toFixed(1)} s`;
   // Only echo and hello send the generated payloads; sum and modules build their own requests.
   const generated = result.expect === "echo" || result.expect === "hello";
   const payload = result.payload !== undefined && generated ? `, ${result.payload} payloads` : "";
+  const failed = [
+    `${failing.length} of ${plural(result.cells.length, "cell")}`,
+    ...(probesRun > 0 ? [`${failedProbes.length} of ${plural(probesRun, "probe")}`] : []),
+  ];
   lines.push(
     result.passed
-      ? `check passed: every cell and probe held (${pace}${payload})`
-      : `check FAILED: ${failing.length} of ${plural(result.cells.length, "cell")}, ${failedProbes.length} of ${plural(probesRun, "probe")} (${pace}${payload})`,
+      ? `check passed: every ${probesRun > 0 ? "cell and probe" : "cell"} held (${pace}${payload})`
+      : `check FAILED: ${failed.join(", ")} (${pace}${payload})`,
   );
   return `${lines.join("\n")}\n`;
 }
