@@ -64,7 +64,7 @@ describe("check's probes", { timeout: 120_000 }, () => {
     const without = await checkJson([...args, ...matrix, "--probes", "second-client", "--timeout", "2s"]);
     const probe = without.result.probes[0];
     expect(probe).toMatchObject({ name: "second-client", verdict: "fail" });
-    expect(probe?.detail).toMatch(/the second, after it closed, was not .*--single-client/);
+    expect(probe?.detail).toMatch(/the second, after it closed, was not\b.*--single-client/);
     expect(probe?.failure?.serverExit).toMatch(/^exited with code \d+$/);
     expect(without.code).toBe(1);
     const declared = await checkJson([...args, ...matrix, "--single-client"]);

@@ -171,13 +171,20 @@ export function clientRunPassed(outcome: ClientRunOutcome, asked: number): boole
   );
 }
 
+/** How long a refused connection waits for the server's exit to be seen, so that the failure can name it. */
+const EXIT_NOTICE_MS = 500;
+
 /** The failure of a client run that did not pass, with the server's lines and exit where there is a server. */
-export function clientRunFailure(
+export async function clientRunFailure(
   outcome: ClientRunOutcome,
   server: RunningServerCommand | undefined,
   startedMs: number,
-): TargetCellFailure {
+): Promise<TargetCellFailure> {
   if (outcome.result === undefined) {
+    // Refused: most often the server has exited, which its process may not have reported yet.
+    if (server !== undefined && server.exitStatus() === undefined) {
+      await Promise.race([server.exited, new Promise((resolve) => setTimeout(resolve, EXIT_NOTICE_MS))]);
+    }
     const status = server?.exitStatus();
     return {
       kind: "connect",
@@ -235,7 +242,9 @@ async function runThroughProxy(
       errors,
       errorKinds: result?.errors ?? { ...NO_ERRORS, connect: 1 },
       mismatches: result?.mismatches ?? NO_MISMATCHES,
-      ...(passed ? {} : { failure: failure ?? clientRunFailure(outcome, endpoint.server, startedMs) }),
+      ...(passed
+        ? {}
+        : { failure: failure ?? (await clientRunFailure(outcome, endpoint.server, startedMs)) }),
       reproduce: reproduceCommand(plan, settings),
       durationMs: Date.now() - startedMs,
     };
@@ -258,7 +267,7 @@ async function judgeSurvival(
   startedMs: number,
 ): Promise<TargetCellFailure | undefined> {
   if (result.errors.mismatch > 0 || result.errors.protocol > 0) {
-    return clientRunFailure(outcome, endpoint.server, startedMs);
+    return await clientRunFailure(outcome, endpoint.server, startedMs);
   }
   return survivalFailure(endpoint, settings, "after the proxy reset its connections");
 }
@@ -280,7 +289,7 @@ export async function survivalFailure(
     timeoutMs: settings.timeoutMs ?? CELL_TIMEOUT_MS,
   });
   if (clientRunPassed(outcome, asked)) return undefined;
-  const failure = clientRunFailure(outcome, endpoint.server, startedMs);
+  const failure = await clientRunFailure(outcome, endpoint.server, startedMs);
   const how = WRONG_REPLY_KINDS.has(failure.kind) ? "got a wrong reply" : "was not answered";
   return { ...failure, detail: `a fresh client ${after} ${how}: ${failure.detail}` };
 }

@@ -106,7 +106,7 @@ async function secondClient(settings: TargetCheckSettings, endpoint: TargetEndpo
   let startedMs = Date.now();
   const first = await oneClient(settings, endpoint);
   if (!clientRunPassed(first, PROBE_REQUESTS)) {
-    const failure = clientRunFailure(first, endpoint.server, startedMs);
+    const failure = await clientRunFailure(first, endpoint.server, startedMs);
     return failed(`the first client was not served: ${failure.detail}`, failure);
   }
   startedMs = Date.now();
@@ -117,7 +117,7 @@ async function secondClient(settings: TargetCheckSettings, endpoint: TargetEndpo
       detail: `two clients one after the other, ${PROBE_REQUESTS} replies each verified`,
     };
   }
-  const failure = clientRunFailure(second, endpoint.server, startedMs);
+  const failure = await clientRunFailure(second, endpoint.server, startedMs);
   const exited = failure.serverExit !== undefined ? ` (the server ${failure.serverExit})` : "";
   return failed(
     `the first client was served, the second, after it closed, was not${exited}: ${failure.detail}. A server meant to serve one client and exit passes with --single-client`,
@@ -159,7 +159,11 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
     const failing = outcomes.findIndex((outcome) => !clientRunPassed(outcome, PROBE_REQUESTS));
     const how = `${clients} clients at once${sliced ? " through the slicing proxy" : ""}`;
     if (failing >= 0) {
-      const failure = clientRunFailure(outcomes[failing] as ClientRunOutcome, endpoint.server, startedMs);
+      const failure = await clientRunFailure(
+        outcomes[failing] as ClientRunOutcome,
+        endpoint.server,
+        startedMs,
+      );
       return failed(`client ${failing + 1} of ${how} got a wrong or no reply: ${failure.detail}`, failure);
     }
     const note = oneAtATimeNote(
