@@ -1,5 +1,5 @@
 // The report of `sockbench stress`: one row per scenario (verdict, the legitimate client's answered
-// share and p99 before and during the attack, the hostile connections, the server's peaks), then the
+// share, rate and p99 before and during the attack, the hostile connections, the server's peaks), then the
 // reasons behind every verdict that is not "kept serving".
 
 import Table from "cli-table3";
@@ -7,7 +7,7 @@ import type { LegitPhase, StressResult } from "../results/stress-result.js";
 import { formatSizeBytes } from "./format-size.js";
 
 function answeredText(legitPhase: LegitPhase | undefined): string {
-  return legitPhase ? `${legitPhase.answered}/${legitPhase.requests}` : "-";
+  return legitPhase ? `${legitPhase.answered}/${legitPhase.requests}, ${legitPhase.answeredPerSec}/s` : "-";
 }
 
 function p99Text(legitPhase: LegitPhase | undefined): string {
