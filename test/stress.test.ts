@@ -109,19 +109,23 @@ describe("sockbench stress", () => {
       ...SHORT_RUN,
     ]);
     const report = JSON.parse(result.stdout) as StressResult;
-    const verdicts = Object.fromEntries(
-      report.scenarios.map((scenario) => [scenario.scenario, scenario.verdict]),
-    );
-    expect(verdicts).toEqual({
-      slowloris: "kept serving",
-      "idle-flood": "kept serving",
-      "non-reading": "kept serving",
-      oversized: "kept serving",
-      garbage: "kept serving",
-      "reset-mid-frame": "kept serving",
-      churn: "kept serving",
-      "app-input": "kept serving",
-    });
+    // Served in every scenario. Degraded may be, on a busy machine: the attackers share its CPU, and
+    // the CPU-heavy scenarios (non-reading, app-input) slow a single-threaded server down for everyone.
+    expect(report.scenarios.map((scenario) => scenario.scenario)).toEqual([
+      "slowloris",
+      "idle-flood",
+      "non-reading",
+      "oversized",
+      "garbage",
+      "reset-mid-frame",
+      "churn",
+      "app-input",
+    ]);
+    for (const scenario of report.scenarios) {
+      expect(["kept serving", "degraded"], `${scenario.scenario}: ${scenario.reason}`).toContain(
+        scenario.verdict,
+      );
+    }
     expect(result.code).toBe(0);
     // sockbench started the server: its peaks are reported, and the floods did reach it.
     for (const scenario of report.scenarios) {
@@ -174,7 +178,8 @@ describe("sockbench stress", () => {
     // Every request answered, and more than half in the second half: served, but slowly.
     expect(scenario?.secondHalf?.answered).toBeGreaterThan((scenario?.secondHalf?.requests ?? 0) / 2);
     expect(scenario?.during?.answeredPerSec).toBeLessThan((scenario?.before?.answeredPerSec ?? 0) / 2);
-    expect(result.code).toBe(1);
+    // Told, not failed: being slow is judged against this machine's baseline, which a busy machine moves.
+    expect(result.code).toBe(0);
   }, 120_000);
 
   it("says the attack did not reach redis in protected mode, which closes every other address at once", async () => {

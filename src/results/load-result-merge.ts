@@ -126,6 +126,7 @@ export function mergeLoadResults(
     durationS: mergedDurationS(results),
     messages: { ...first.messages },
     errors: { ...first.errors },
+    ...(first.closedBeforeReply !== undefined ? { closedBeforeReply: first.closedBeforeReply } : {}),
     mismatches: { ...first.mismatches },
     errorSamples: [],
     perSecond: alignPerSecond(results),
@@ -145,6 +146,8 @@ export function mergeLoadResults(
       errors: addRecords(counts.errors, result.errors),
       mismatches: addRecords(counts.mismatches, result.mismatches),
     };
+    const closedBeforeReply = (counts.closedBeforeReply ?? 0) + (result.closedBeforeReply ?? 0);
+    if (closedBeforeReply > 0) counts.closedBeforeReply = closedBeforeReply;
   }
   counts.errorSamples = counts.errorSamples.slice(0, ERROR_SAMPLE_LIMIT);
   const merged = completeLoadResult(counts, latency, uncorrected);

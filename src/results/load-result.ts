@@ -116,6 +116,11 @@ export interface LoadResult {
   mismatches: Record<MismatchKind, number>;
   /** The first few error descriptions, for a human to start from. */
   errorSamples: string[];
+  /**
+   * TCP: times the server closed or reset a connection before a byte of reply came on it (each
+   * reconnection counts again); absent when none did.
+   */
+  closedBeforeReply?: number;
   throughput: {
     messagesPerSec: number;
     bytesPerSec: number;
@@ -180,7 +185,8 @@ export function completeLoadResult(
     (warning) =>
       !warning.startsWith(RATE_WARNING_PREFIX) &&
       !warning.startsWith(SATURATION_WARNING_PREFIX) &&
-      !warning.startsWith(NOTHING_VERIFIED_PREFIX),
+      !warning.startsWith(NOTHING_VERIFIED_PREFIX) &&
+      !warning.startsWith(CLOSED_BEFORE_REPLY_PREFIX),
   );
   const saturated = cpu ? saturationWarning(cpu) : undefined;
   if (saturated !== undefined) warnings.push(saturated);
@@ -188,6 +194,10 @@ export function completeLoadResult(
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  const closedBeforeReply = counts.closedBeforeReply ?? 0;
+  if (closedBeforeReply >= Math.max(1, counts.config.connections * CLOSED_BEFORE_REPLY_SHARE)) {
+    warnings.push(closedBeforeReplyWarning(closedBeforeReply, counts.config.connections));
   }
   const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
   if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
@@ -215,6 +225,19 @@ export function completeLoadResult(
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
 const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** From this share of the connections closed before any reply, the driver says why a server does that. */
+const CLOSED_BEFORE_REPLY_SHARE = 0.1;
+const CLOSED_BEFORE_REPLY_PREFIX = "the server closed or reset connections before any reply";
+
+/**
+ * A server that closes connections before replying mostly refuses them at accept, at a cap: on
+ * connections, per client address (every connection of one driver, or behind one proxy, is one
+ * address), or its open-file limit. Only the server's log names the cap; this names the likely ones.
+ */
+function closedBeforeReplyWarning(closed: number, connections: number): string {
+  return `${CLOSED_BEFORE_REPLY_PREFIX} ${closed} times, with ${connections} connections asked: a server does that when it refuses connections at accept, at a cap on connections, per client address (all of this driver's connections come from one address) or on open files. Against sockbench serve: raise --max-connections (1024 by default) and --max-connections-per-address (a quarter of it), or open part of the load from another source address (--local-address 127.0.0.2); its log names the cap that refused`;
+}
 
 /** Every request failed: most often the server speaks another framing (or protocol) than the run. */
 function nothingVerified(config: LoadResultConfig): string {

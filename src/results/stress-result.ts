@@ -14,8 +14,11 @@ export type StressVerdict =
   | "not served before"
   | "skipped";
 
-/** Verdicts that make the run exit 1. */
-export const FAILING_VERDICTS: readonly StressVerdict[] = ["degraded", "locked out", "server down"];
+/**
+ * Verdicts that make the run exit 1. Not degraded: it compares latencies on a machine whose CPU the
+ * attackers share, so a busy machine alone can bring it about; being answered at all cannot.
+ */
+export const FAILING_VERDICTS: readonly StressVerdict[] = ["locked out", "server down"];
 
 export interface LegitPhase {
   requests: number;

@@ -363,6 +363,7 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
+        ...(stats.closedBeforeReply > 0 ? { closedBeforeReply: stats.closedBeforeReply } : {}),
         perSecond: {
           startMs: Math.round(wallClockMsOf(stats.measureStartUs) * 1000) / 1000,
           messages,

@@ -50,6 +50,8 @@ export class LoadStats {
   received = 0;
   verified = 0;
   scheduled = 0;
+  /** Connections the server closed or reset before a byte of reply came on them. */
+  closedBeforeReply = 0;
   readonly errors = zeroRecord(ERROR_KINDS);
   readonly mismatches = zeroRecord(MISMATCH_KINDS);
   readonly errorSamples: string[] = [];
