@@ -3,13 +3,19 @@
 // client (exit 1); a polling one is degraded by a few (exit 1); redis in protected mode is not reached
 // (exit 0); bad usage exits 2.
 
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { StressResult } from "../src/results/stress-result.js";
-import { runCli } from "./support/cli-process.js";
+import { runCli, startCli } from "./support/cli-process.js";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGTERM");
+});
 
 const CLI_PATH = fileURLToPath(new URL("../dist/src/cli.js", import.meta.url));
 
@@ -209,6 +215,31 @@ describe("sockbench stress", () => {
       /^the server closed a silent connection from the first hostile address within 300 ms, and all \d+ hostile connections were closed by the server first: does it refuse addresses other than 127\.0\.0\.1/,
     );
     expect(result.code).toBe(0);
+  }, 120_000);
+
+  it("behind a proxy, names the per-address cap that locks the legitimate client out with the attack", async () => {
+    // A quarter of 64: 16 connections from the proxy's one address, whoever is behind it.
+    const serve = await startCli(["serve", "--port", "0", "--framing", "length", "--max-connections", "64"]);
+    children.push(serve.child);
+    const proxy = await startCli(["proxy", "--listen", "127.0.0.1:0", "--target", serve.address]);
+    children.push(proxy.child);
+    const result = await runCli([
+      "stress",
+      "--target",
+      proxy.address,
+      "--scenarios",
+      "idle-flood",
+      "--hostile-connections",
+      "32",
+      ...SHORT_RUN,
+    ]);
+    const report = JSON.parse(result.stdout) as StressResult;
+    const [scenario] = report.scenarios;
+    expect(scenario?.verdict).toBe("locked out");
+    expect(scenario?.reason).toMatch(
+      /\(first failure: (closed by the server before replying|ECONNRESET)\); a server closes connections before replying when it refuses them at accept, at a cap on connections or per client address, and behind a proxy every client is the proxy's one address \(sockbench serve: --max-connections, --max-connections-per-address\)$/,
+    );
+    expect(result.code).toBe(1);
   }, 120_000);
 
   it("exits 2 on bad usage, naming what was wrong", async () => {

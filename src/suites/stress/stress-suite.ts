@@ -14,7 +14,7 @@ import type {
 import { AttackThread } from "./attack-thread.js";
 import { ATTACKS, type Attack } from "./attacks.js";
 import { hostileSourceAddresses, SILENT_PROBE_MS } from "./hostile-pool.js";
-import { LegitClient, type LegitRequests, type LegitSample } from "./legit-client.js";
+import { CLOSED_BEFORE_REPLY, LegitClient, type LegitRequests, type LegitSample } from "./legit-client.js";
 import { ProcessSampler } from "./process-sampler.js";
 
 export const STRESS_SCENARIO_NAMES = ATTACKS.map((attack) => attack.name);
@@ -161,7 +161,7 @@ function judge(
   if (secondHalf.answered < secondHalf.requests * LOCKED_OUT_BELOW || secondHalf.requests === 0) {
     return {
       verdict: "locked out",
-      reason: `the legitimate client had ${secondHalf.answered} of ${secondHalf.requests} requests answered in the attack's second half${failureSuffix(secondHalf)}${afterwards}`,
+      reason: `the legitimate client had ${secondHalf.answered} of ${secondHalf.requests} requests answered in the attack's second half${failureSuffix(secondHalf)}${refusalHint(secondHalf)}${afterwards}`,
     };
   }
   if (downReason) return { verdict: "server down", reason: downReason };
@@ -211,6 +211,16 @@ function degradedReason(before: LegitPhase, phases: Record<string, LegitPhase>):
     }
   }
   return undefined;
+}
+
+/**
+ * What closes before any reply usually mean: a server refusing at accept, at a cap. Behind a proxy the
+ * hostile peers and the legitimate client are all the proxy's one address, so a per-address cap filled
+ * by the attack refuses the client too.
+ */
+function refusalHint(legitPhase: LegitPhase): string {
+  if (legitPhase.firstFailure !== CLOSED_BEFORE_REPLY && legitPhase.firstFailure !== "ECONNRESET") return "";
+  return `; a server closes connections before replying when it refuses them at accept, at a cap on connections or per client address, and behind a proxy every client is the proxy's one address (sockbench serve: --max-connections, --max-connections-per-address)`;
 }
 
 function failureSuffix(legitPhase: LegitPhase): string {
