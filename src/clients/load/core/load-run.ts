@@ -235,11 +235,12 @@ export class LoadRun implements LaneHost {
   private sweep(): void {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
+    // Requests past their timeout are counted as such first, each with its own detail, so that the
+    // run-level stop below only ever catches what has not yet had its full timeout (a UDP run whose
+    // last datagram was lost has all its amount sent: it ends drained, not stopped).
+    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     const busy = this.lanes.some((lane) => lane.isBusy);
     const silentSinceUs = this.silentSinceUs();
-    // Requests past their timeout are counted as such first, each with its own detail, so that the
-    // run-level stop below only ever catches what has not yet had its full timeout.
-    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     const owed = busy || this.owedSinceUs !== undefined;
     if (this.deadlineUs === undefined && owed && now - silentSinceUs >= timeoutUs) {
@@ -354,6 +355,9 @@ export class LoadRun implements LaneHost {
         config: resultConfigOf(this.config),
         opening: { connections: this.lanes.length, durationMs: Math.round(this.openingMs) },
         durationS: Math.round(durationS * 1e6) / 1e6,
+        ...(this.openLoop && stats.lastSentUs > 0
+          ? { sendingS: Math.round(this.measuredSeconds(stats.lastSentUs) * 1e6) / 1e6 }
+          : {}),
         messages: {
           sent: stats.sent,
           received: stats.received,

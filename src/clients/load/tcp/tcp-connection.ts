@@ -164,7 +164,7 @@ export class LoadConnection implements LoadLane {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
     }
-    this.host.stats.recordSent(intendedUs);
+    this.host.stats.recordSent(intendedUs, now);
   }
 
   private attach(socket: Socket): void {
