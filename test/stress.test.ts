@@ -82,6 +82,48 @@ while True:
         clients[client] = buffered
 `;
 
+/** A one-thread selector server that trusts a frame's length prefix: an absurd one crashes it. */
+const CRASHING_PYTHON_SERVER = `
+import selectors, socket, struct, sys
+selector = selectors.DefaultSelector()
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(128)
+server.setblocking(False)
+selector.register(server, selectors.EVENT_READ)
+buffers = {}
+print("serving", flush=True)
+while True:
+    for key, _ in selector.select():
+        if key.fileobj is server:
+            client, _ = server.accept()
+            client.setblocking(False)
+            selector.register(client, selectors.EVENT_READ)
+            buffers[client] = b""
+            continue
+        client = key.fileobj
+        try:
+            data = client.recv(65536)
+        except ConnectionError:
+            data = b""
+        if not data:
+            selector.unregister(client)
+            client.close()
+            del buffers[client]
+            continue
+        buffered = buffers[client] + data
+        while len(buffered) >= 4:
+            length = struct.unpack(">I", buffered[:4])[0]
+            if length > 1 << 20:
+                raise ValueError(f"a frame of {length} bytes announced, more than 1 MiB")
+            if len(buffered) < 4 + length:
+                break
+            client.sendall(buffered[: 4 + length])
+            buffered = buffered[4 + length :]
+        buffers[client] = buffered
+`;
+
 /** docs/expect-module.md's redis PING module. */
 const REDIS_PING_MODULE = `
 export function request() {
@@ -239,6 +281,29 @@ describe("sockbench stress", () => {
     expect(scenario?.reason).toMatch(
       /\(first failure: (closed by the server before replying|ECONNRESET)\); a server closes connections before replying when it refuses them at accept, at a cap on connections or per client address, and behind a proxy every client is the proxy's one address \(sockbench serve: --max-connections, --max-connections-per-address\)$/,
     );
+    expect(result.code).toBe(1);
+  }, 120_000);
+
+  it("calls a server that crashed under the attack server down, with its last output lines", async () => {
+    const script = writeScript("crashing_server.py", CRASHING_PYTHON_SERVER);
+    const result = await runCli([
+      "stress",
+      "--server",
+      `python3 -u "${script}" {port}`,
+      "--scenarios",
+      "oversized",
+      ...SHORT_RUN,
+    ]);
+    const report = JSON.parse(result.stdout) as StressResult;
+    const [scenario] = report.scenarios;
+    expect(scenario?.verdict).toBe("server down");
+    expect(scenario?.reason).toBe("during the attack the server exited (exited with code 1)");
+    expect(scenario?.serverOutput?.[0]).toMatchObject({ stream: "stdout", text: "serving" });
+    expect(scenario?.serverOutput?.at(-1)).toMatchObject({
+      stream: "stderr",
+      // The holders announce --max-frame less one (16 MiB), the senders 4 GiB: whichever comes first.
+      text: expect.stringMatching(/^ValueError: a frame of \d+ bytes announced, more than 1 MiB$/),
+    });
     expect(result.code).toBe(1);
   }, 120_000);
 

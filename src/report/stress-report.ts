@@ -1,10 +1,12 @@
 // The report of `sockbench stress`: one row per scenario (verdict, the legitimate client's answered
 // share, rate and p99 before and during the attack, the hostile connections, the server's peaks), then the
-// reasons behind every verdict that is not "kept serving".
+// reasons behind every verdict that is not "kept serving", with the server's last output lines when it
+// went down.
 
 import Table from "cli-table3";
 import type { LegitPhase, StressResult } from "../results/stress-result.js";
 import { formatSizeBytes } from "./format-size.js";
+import { serverOutputLineText } from "./target-check-report.js";
 
 function answeredText(legitPhase: LegitPhase | undefined): string {
   return legitPhase ? `${legitPhase.answered}/${legitPhase.requests}, ${legitPhase.answeredPerSec}/s` : "-";
@@ -53,6 +55,14 @@ export function formatStressReport(result: StressResult): string {
     `${result.hostileAddresses[0]}..${result.hostileAddresses.at(-1)}`;
   const reasons = result.scenarios
     .filter((scenario) => scenario.reason !== undefined)
-    .map((scenario) => `  ${scenario.scenario}: ${scenario.verdict}: ${scenario.reason}`);
+    .flatMap((scenario) => [
+      `  ${scenario.scenario}: ${scenario.verdict}: ${scenario.reason}`,
+      ...(scenario.serverOutput?.length
+        ? [
+            "    the server's last output lines (seconds since it started):",
+            ...scenario.serverOutput.map((line) => `      ${serverOutputLineText(line)}`),
+          ]
+        : []),
+    ]);
   return [header, table.toString(), ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }

@@ -5,7 +5,7 @@
 
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
-import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
+import type { ServerOutputLine, TargetCell, TargetCheckResult } from "../results/target-check-result.js";
 import { plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -30,6 +30,11 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
   return `  ${label.padEnd(8)} (${bytes.length} bytes${from})${shown}`;
 }
 
+/** One line of a server's output as reports show it: `1.234 stderr| Traceback ...`. */
+export function serverOutputLineText(line: ServerOutputLine): string {
+  return `${line.atS.toFixed(3)} ${line.stream}| ${line.text}`;
+}
+
 function failureLines(cell: TargetCell): string[] {
   const failure = cell.failure;
   const lines = [
@@ -43,9 +48,7 @@ function failureLines(cell: TargetCell): string[] {
     if (failure.serverExit !== undefined) lines.push(`  the server ${failure.serverExit}`);
     if (failure.serverOutput.length > 0) {
       lines.push("  server output around then (seconds since it started):");
-      for (const line of failure.serverOutput) {
-        lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${line.text}`);
-      }
+      for (const line of failure.serverOutput) lines.push(`    ${serverOutputLineText(line)}`);
     }
   }
   lines.push(`  reproduce: ${cell.reproduce}`);

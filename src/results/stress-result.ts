@@ -1,6 +1,8 @@
 // What `sockbench stress` found, scenario by scenario: how the legitimate client fared before and
 // during each attack, whether the server stayed up, and what the server cost when sockbench ran it.
 
+import type { ServerOutputLine } from "./target-check-result.js";
+
 /**
  * degraded: served, but at under half the baseline's rate or at a p99 ten times the baseline's; not
  * reached: the server refused every hostile connection at once, so the attack was never put to it.
@@ -58,6 +60,11 @@ export interface StressScenarioResult {
   /** The attack's second half, on which the verdict is judged. */
   secondHalf?: LegitPhase;
   hostile?: HostileCounts;
+  /**
+   * The server's last output lines (seconds since it started) when it went down, and sockbench had
+   * started it.
+   */
+  serverOutput?: ServerOutputLine[];
   /** Only when sockbench started the server (--server or the built-in reference). */
   peakRssBytes?: number;
   peakOpenFds?: number;

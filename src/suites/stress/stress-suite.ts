@@ -11,6 +11,7 @@ import type {
   StressResult,
   StressScenarioResult,
 } from "../../results/stress-result.js";
+import type { ServerOutputLine } from "../../results/target-check-result.js";
 import { AttackThread } from "./attack-thread.js";
 import { ATTACKS, type Attack } from "./attacks.js";
 import { hostileSourceAddresses, SILENT_PROBE_MS } from "./hostile-pool.js";
@@ -33,6 +34,8 @@ export const DEGRADED_P99_RISE_MS = 100;
 const LEGIT_INTERVAL_MS = 10;
 /** After an attack, the server gets this many tries to answer before it counts as down. */
 const AFTER_ATTACK_PROBES = 3;
+/** A server gone down leaves this many of its last output lines in the result. */
+const DOWN_OUTPUT_LINES = 20;
 
 export interface StressEndpoint {
   host: string;
@@ -41,6 +44,10 @@ export interface StressEndpoint {
   pids?(): number[];
   /** How the server exited, when it did and sockbench started it. */
   exitDescription?(): string | undefined;
+  /** When it exited (performance.now()), once it has. */
+  exitedAtMs?(): number | undefined;
+  /** Its last `count` output lines, when sockbench started it. */
+  lastOutput?(count: number): ServerOutputLine[];
 }
 
 export interface StressOptions {
@@ -136,8 +143,11 @@ async function runScenario(
       ...(hostile ? { hostile } : {}),
       ...(peaks ?? {}),
     };
-    const verdict = judge(before, during, secondHalf, hostile, downReason);
-    return { ...measured, ...verdict };
+    const exitedAtMs = endpoint.exitedAtMs?.();
+    const diedInAttack = exitedAtMs !== undefined && exitedAtMs < attackEndMs;
+    const verdict = judge(before, during, secondHalf, hostile, downReason, diedInAttack);
+    const serverOutput = downReason ? endpoint.lastOutput?.(DOWN_OUTPUT_LINES) : undefined;
+    return { ...measured, ...verdict, ...(serverOutput?.length ? { serverOutput } : {}) };
   });
 }
 
@@ -148,9 +158,10 @@ function judge(
   secondHalf: LegitPhase,
   hostile: HostileCounts | undefined,
   downReason: string | undefined,
+  diedInAttack: boolean,
 ): Pick<StressScenarioResult, "verdict" | "reason"> {
-  // A lock-out during the attack is told first: a server that then dies as the attack lets go (a
-  // naive server on the hostile peers' resets) locked its clients out before it died.
+  // A lock-out during the attack is told before a death after it: a server that dies as the attack lets
+  // go (a naive server on the hostile peers' resets) locked its clients out before it died.
   const afterwards = downReason ? `; afterwards ${downReason}` : "";
   if (before.answered < before.requests * LOCKED_OUT_BELOW) {
     return {
@@ -158,7 +169,12 @@ function judge(
       reason: `the legitimate client had ${before.answered} of ${before.requests} requests answered before the attack${failureSuffix(before)}${afterwards}`,
     };
   }
-  if (secondHalf.answered < secondHalf.requests * LOCKED_OUT_BELOW || secondHalf.requests === 0) {
+  const lockedOut = secondHalf.answered < secondHalf.requests * LOCKED_OUT_BELOW || secondHalf.requests === 0;
+  // A server that died under the attack locked the client out by dying: the crash is the finding.
+  if (lockedOut && diedInAttack && downReason) {
+    return { verdict: "server down", reason: `during the attack ${downReason}` };
+  }
+  if (lockedOut) {
     return {
       verdict: "locked out",
       reason: `the legitimate client had ${secondHalf.answered} of ${secondHalf.requests} requests answered in the attack's second half${failureSuffix(secondHalf)}${refusalHint(secondHalf)}${afterwards}`,
