@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StressResult } from "../src/results/stress-result.js";
 import { runCli, startCli } from "./support/cli-process.js";
+import { CRASHING_LENGTH_SERVER } from "./support/student-servers.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -80,48 +81,6 @@ while True:
             client.sendall(buffered[:length])
             buffered = buffered[length:]
         clients[client] = buffered
-`;
-
-/** A one-thread selector server that trusts a frame's length prefix: an absurd one crashes it. */
-const CRASHING_PYTHON_SERVER = `
-import selectors, socket, struct, sys
-selector = selectors.DefaultSelector()
-server = socket.socket()
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(("127.0.0.1", int(sys.argv[1])))
-server.listen(128)
-server.setblocking(False)
-selector.register(server, selectors.EVENT_READ)
-buffers = {}
-print("serving", flush=True)
-while True:
-    for key, _ in selector.select():
-        if key.fileobj is server:
-            client, _ = server.accept()
-            client.setblocking(False)
-            selector.register(client, selectors.EVENT_READ)
-            buffers[client] = b""
-            continue
-        client = key.fileobj
-        try:
-            data = client.recv(65536)
-        except ConnectionError:
-            data = b""
-        if not data:
-            selector.unregister(client)
-            client.close()
-            del buffers[client]
-            continue
-        buffered = buffers[client] + data
-        while len(buffered) >= 4:
-            length = struct.unpack(">I", buffered[:4])[0]
-            if length > 1 << 20:
-                raise ValueError(f"a frame of {length} bytes announced, more than 1 MiB")
-            if len(buffered) < 4 + length:
-                break
-            client.sendall(buffered[: 4 + length])
-            buffered = buffered[4 + length :]
-        buffers[client] = buffered
 `;
 
 /** docs/expect-module.md's redis PING module. */
@@ -285,7 +244,7 @@ describe("sockbench stress", () => {
   }, 120_000);
 
   it("calls a server that crashed under the attack server down, with its last output lines", async () => {
-    const script = writeScript("crashing_server.py", CRASHING_PYTHON_SERVER);
+    const script = writeScript("crashing_server.py", CRASHING_LENGTH_SERVER);
     const result = await runCli([
       "stress",
       "--server",
@@ -298,7 +257,7 @@ describe("sockbench stress", () => {
     const [scenario] = report.scenarios;
     expect(scenario?.verdict).toBe("server down");
     expect(scenario?.reason).toBe("during the attack the server exited (exited with code 1)");
-    expect(scenario?.serverOutput?.[0]).toMatchObject({ stream: "stdout", text: "serving" });
+    expect(scenario?.serverOutput?.[0]).toMatchObject({ stream: "stdout", text: "serving <all> & sundry" });
     expect(scenario?.serverOutput?.at(-1)).toMatchObject({
       stream: "stderr",
       // The holders announce --max-frame less one (16 MiB), the senders 4 GiB: whichever comes first.

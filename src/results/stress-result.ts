@@ -71,6 +71,11 @@ export interface StressScenarioResult {
 }
 
 export interface StressResult {
+  tool: "sockbench";
+  kind: "stress";
+  version: string;
+  /** When the run started, ISO. */
+  startedAt: string;
   target: string;
   framing: string;
   app: string;

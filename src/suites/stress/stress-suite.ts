@@ -12,6 +12,7 @@ import type {
   StressScenarioResult,
 } from "../../results/stress-result.js";
 import type { ServerOutputLine } from "../../results/target-check-result.js";
+import { SOCKBENCH_VERSION } from "../../version.js";
 import { AttackThread } from "./attack-thread.js";
 import { ATTACKS, type Attack } from "./attacks.js";
 import { hostileSourceAddresses, SILENT_PROBE_MS } from "./hostile-pool.js";
@@ -70,6 +71,7 @@ export interface StressOptions {
 }
 
 export async function runStress(options: StressOptions): Promise<StressResult> {
+  const startedAt = new Date().toISOString();
   const hostileAddresses = hostileSourceAddresses(options.hostileAddressCount);
   const scenarios: StressScenarioResult[] = [];
   for (const name of options.scenarios) {
@@ -80,6 +82,10 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     options.onScenario?.(result);
   }
   return {
+    tool: "sockbench",
+    kind: "stress",
+    version: SOCKBENCH_VERSION,
+    startedAt,
     target: options.target,
     framing: options.framing.name,
     app: options.app,
