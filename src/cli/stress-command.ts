@@ -9,6 +9,7 @@ import { loadExpectation } from "../clients/load/verification/expectation-module
 import { formatDurationMs } from "../report/format-number.js";
 import { formatStressReport } from "../report/stress-report.js";
 import { FAILING_VERDICTS } from "../results/stress-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
 import { serverOutputLines } from "../suites/server-output-lines.js";
 import { DEFAULT_READY_TIMEOUT_MS, describeExit } from "../targets/server-command.js";
 import { shellCommand } from "../targets/shell-quote.js";
@@ -145,7 +146,9 @@ export function registerStressCommand(program: Command): void {
       await session.close();
     }
     process.stdout.write(
-      options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatStressReport(result)}\n`,
+      options.json
+        ? `${JSON.stringify({ ...result, machine: describeMachine(), context: describeRun() }, null, 2)}\n`
+        : `${formatStressReport(result)}\n`,
     );
     if (result.scenarios.some((scenario) => FAILING_VERDICTS.includes(scenario.verdict))) {
       process.exitCode = EXIT_ERRORS_FOUND;

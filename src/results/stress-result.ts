@@ -1,6 +1,7 @@
 // What `sockbench stress` found, scenario by scenario: how the legitimate client fared before and
 // during each attack, whether the server stayed up, and what the server cost when sockbench ran it.
 
+import type { MachineInfo, RunContext } from "./run-context.js";
 import type { ServerOutputLine } from "./target-check-result.js";
 
 /**
@@ -76,6 +77,9 @@ export interface StressResult {
   version: string;
   /** When the run started, ISO. */
   startedAt: string;
+  /** Where it ran and how it was started, when the command wrote it. */
+  machine?: MachineInfo;
+  context?: RunContext;
   target: string;
   framing: string;
   app: string;

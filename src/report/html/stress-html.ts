@@ -21,8 +21,11 @@ export function stressHtml(result: StressResult): string {
   const rows = result.scenarios.map((scenario) => {
     const cells = stressRowCells(scenario).map((text, index) => {
       const column = STRESS_COLUMNS[index] as string;
-      const verdict = column === "verdict" ? ` class="verdict ${VERDICT_CLASSES[scenario.verdict]}"` : "";
-      return `<td data-column="${escapeHtml(column)}"${verdict}>${escapeHtml(text)}</td>`;
+      // The verdict is a word, left as text; the other columns are figures, set as numbers are.
+      if (column === "verdict") {
+        return `<td class="verdict ${VERDICT_CLASSES[scenario.verdict]}">${escapeHtml(text)}</td>`;
+      }
+      return `<td data-column="${escapeHtml(column)}">${escapeHtml(text)}</td>`;
     });
     return `<tr data-scenario="${escapeHtml(scenario.scenario)}">${cells.join("")}</tr>`;
   });
