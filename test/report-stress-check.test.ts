@@ -99,6 +99,18 @@ describe("report of check --server and stress results", { timeout: 120_000 }, ()
     );
   });
 
+  it("checks each against its schema: a string for a number is named by its JSON path", async () => {
+    const broken = structuredClone(stress) as unknown as { scenarios: { before: Record<string, unknown> }[] };
+    (broken.scenarios[0] as { before: Record<string, unknown> }).before.answeredPerSec = "fast";
+    const path = join(directory, "broken-stress.json");
+    await writeFile(path, JSON.stringify(broken));
+    const run = await runCli(["report", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `${path}: does not match schemas/stress-result.schema.json (a stress result): at /scenarios/0/before/answeredPerSec: must be number`,
+    );
+  });
+
   it("draws both in one page: verdicts coloured, the server's lines escaped and shown", async () => {
     const page = join(directory, "report.html");
     const run = await runCli(["report", stressPath, checkPath, "--html", page]);
