@@ -235,12 +235,17 @@ export class LoadRun implements LaneHost {
   private sweep(): void {
     const now = nowUs();
     const timeoutUs = this.config.timeoutMs * 1000;
-    // Requests past their timeout are counted as such first, each with its own detail, so that the
-    // run-level stop below only ever catches what has not yet had its full timeout (a UDP run whose
-    // last datagram was lost has all its amount sent: it ends drained, not stopped).
-    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
     const busy = this.lanes.some((lane) => lane.isBusy);
     const silentSinceUs = this.silentSinceUs();
+    // Requests past their timeout are counted as such first, each with its own detail, so that the
+    // run-level stop below only ever catches what has not yet had its full timeout.
+    for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
+    // All of the run sent and nothing left waiting once the expired are counted (a UDP run whose last
+    // datagram was lost): it ended drained, not stopped before its amount.
+    if (!this.issuing || this.schedule?.isComplete) {
+      this.finishIfDrained();
+      if (!this.active) return;
+    }
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     const owed = busy || this.owedSinceUs !== undefined;
     if (this.deadlineUs === undefined && owed && now - silentSinceUs >= timeoutUs) {
