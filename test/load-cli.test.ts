@@ -29,6 +29,30 @@ async function cliServer(args: string[]): Promise<string> {
 }
 
 describe("sockbench load", () => {
+  it("says what connections closed before any reply usually mean, naming serve's per-address cap", async () => {
+    // A quarter of 16: the fifth connection from 127.0.0.1 on is refused at accept.
+    const address = await cliServer(["--port", "0", "--framing", "length", "--max-connections", "16"]);
+    const run = await runCli([
+      "load",
+      address,
+      "--framing",
+      "length",
+      "--connections",
+      "12",
+      "--duration",
+      "1s",
+      "--json",
+    ]);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.closedBeforeReply).toBeGreaterThanOrEqual(8);
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(
+        /^the server closed or reset connections before any reply \d+ times, with 12 connections asked: a server does that when it refuses connections at accept, at a cap on connections, per client address .* --max-connections-per-address \(a quarter of it\)/,
+      ),
+    );
+    expect(run.code).toBe(1);
+  });
+
   it("loads `serve --tls-cert/--tls-key` over tls:// with --insecure, and writes --out", async () => {
     const address = await cliServer([
       "--port",

@@ -158,6 +158,31 @@ describe("load --transport udp", () => {
     ).rejects.toThrow(/over IPv6 carries at most 65,527 bytes/);
   });
 
+  it("open loop: a lost datagram frees its place and the schedule never waits for it", async () => {
+    // Every tenth datagram dropped, the last one of the run among them: the case.
+    const server = await startMisbehavingServer((index) => (index % 10 === 9 ? "drop" : "answer"));
+    const started = performance.now();
+    const result = await runLoad({
+      target: server.target,
+      transport: "udp",
+      connections: 10,
+      rate: 500,
+      amount: 1000,
+      timeoutMs: 1000,
+    });
+    const elapsedS = (performance.now() - started) / 1000;
+    expect(result.messages).toMatchObject({ sent: 1000, verified: 900, scheduled: 1000 });
+    expect(result.mismatches.lost).toBe(100);
+    // 2 s of sending and one timeout for the last lost datagram; each lost one waited in line before.
+    expect(elapsedS).toBeLessThan(4.5);
+    expect(result.sendingS).toBeGreaterThan(1.9);
+    expect(result.sendingS).toBeLessThan(2.5);
+    expect(result.throughput.achievedRate).toBeGreaterThan(450);
+    expect(result.warnings).toEqual([
+      "datagrams lost: 100 of 1000 (10.0%) got no reply within 1000 ms and count as lost, not as latency; the other requests went at their intended times. The network or the server dropped them, or the server never answered (on loopback the kernel drops one only when a receive buffer is full)",
+    ]);
+  });
+
   it("holds an open-loop rate and counts a server that is not there as lost and port unreachable", async () => {
     const server = await startUdpEchoServer();
     const paced = await runLoad({

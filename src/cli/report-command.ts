@@ -1,5 +1,6 @@
-// `sockbench report FILE...`: renders result files (load, bench, check) as one HTML page, CSV rows or
-// .hgrm percentile distributions; with no output named, prints each scenario's figures.
+// `sockbench report FILE...`: renders result files (load, bench, check, check of your server, stress) as
+// one HTML page, CSV rows or .hgrm percentile distributions; with no output named, prints each
+// scenario's figures, and a check of your server or a stress run as its own command prints it.
 
 import { type Command, Option } from "commander";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
@@ -18,7 +19,7 @@ export function registerReportCommand(program: Command): void {
   program
     .command("report")
     .description(
-      "render result files (load --out, bench, check --json) as HTML, CSV or .hgrm; several overlay",
+      "render result files (load --out, bench, check --json, stress --json) as text, HTML, CSV or .hgrm; several overlay",
     )
     .argument("<files...>", "result files; with several, the HTML overlays them (the earlier ones faded)")
     .option("--html <file>", "write one self-contained HTML page (charts drawn offline)")
@@ -51,7 +52,7 @@ export function registerReportCommand(program: Command): void {
       const rows = files.flatMap((file) => scenarioRows(file));
       if ((options.csv !== undefined || options.hgrm !== undefined) && rows.length === 0) {
         throw new CommandFailure(
-          "--csv and --hgrm need load or bench results: a check result has no latency (its matrix goes to --html)",
+          "--csv and --hgrm need load or bench results: a check or stress result has no latency histogram (report prints it, --html draws it)",
         );
       }
       if (options.html !== undefined) {
@@ -76,11 +77,20 @@ export function registerReportCommand(program: Command): void {
       if (options.html === undefined && options.csv === undefined && options.hgrm === undefined) {
         const { renderScenarioSummary } = await import("../report/scenario-summary.js");
         if (rows.length > 0) process.stdout.write(`${renderScenarioSummary(rows, options.percentiles)}\n`);
+        const [{ formatTargetCheckReport }, { formatStressReport }] = await Promise.all([
+          import("../report/target-check-report.js"),
+          import("../report/stress-report.js"),
+        ]);
         for (const file of files) {
-          if (file.kind !== "check") continue;
-          process.stdout.write(
-            `${file.source}: check ${file.result.passed ? "passed" : "FAILED"}, ${file.result.cells.length} cells (--html draws the matrix)\n`,
-          );
+          if (file.kind === "check") {
+            process.stdout.write(
+              `${file.source}: check ${file.result.passed ? "passed" : "FAILED"}, ${file.result.cells.length} cells (--html draws the matrix)\n`,
+            );
+          } else if (file.kind === "target-check") {
+            process.stdout.write(`${file.source}:\n${formatTargetCheckReport(file.result)}`);
+          } else if (file.kind === "stress") {
+            process.stdout.write(`${file.source}:\n${formatStressReport(file.result)}\n`);
+          }
         }
       }
     });

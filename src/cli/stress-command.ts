@@ -9,6 +9,8 @@ import { loadExpectation } from "../clients/load/verification/expectation-module
 import { formatDurationMs } from "../report/format-number.js";
 import { formatStressReport } from "../report/stress-report.js";
 import { FAILING_VERDICTS } from "../results/stress-result.js";
+import { describeMachine, describeRun } from "../suites/run-context.js";
+import { serverOutputLines } from "../suites/server-output-lines.js";
 import { DEFAULT_READY_TIMEOUT_MS, describeExit } from "../targets/server-command.js";
 import { shellCommand } from "../targets/shell-quote.js";
 import { openTarget } from "../targets/target-session.js";
@@ -115,21 +117,27 @@ export function registerStressCommand(program: Command): void {
         hostileAddressCount: options.hostileAddresses,
         requestTimeoutMs: options.timeout,
         withServer: (run) =>
-          session.withCell(({ host, port, server }) =>
-            run({
+          session.withCell(({ host, port, server }) => {
+            if (!server) return run({ host, port });
+            let exitedAtMs: number | undefined;
+            void server.exited.then(() => {
+              exitedAtMs = performance.now();
+            });
+            return run({
               host,
               port,
-              ...(server
-                ? {
-                    pids: () => server.pids(),
-                    exitDescription: () => {
-                      const status = server.exitStatus();
-                      return status ? describeExit(status) : undefined;
-                    },
-                  }
-                : {}),
-            }),
-          ),
+              pids: () => server.pids(),
+              exitDescription: () => {
+                const status = server.exitStatus();
+                return status ? describeExit(status) : undefined;
+              },
+              exitedAtMs: () => exitedAtMs,
+              lastOutput: (count) => {
+                server.output.flush();
+                return serverOutputLines(server, server.output.last(count));
+              },
+            });
+          }),
         ...(options.json
           ? {}
           : {
@@ -140,7 +148,9 @@ export function registerStressCommand(program: Command): void {
       await session.close();
     }
     process.stdout.write(
-      options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatStressReport(result)}\n`,
+      options.json
+        ? `${JSON.stringify({ ...result, machine: describeMachine(), context: describeRun() }, null, 2)}\n`
+        : `${formatStressReport(result)}\n`,
     );
     if (result.scenarios.some((scenario) => FAILING_VERDICTS.includes(scenario.verdict))) {
       process.exitCode = EXIT_ERRORS_FOUND;

@@ -31,7 +31,8 @@ export interface ScenarioRow {
 export const LOAD_GROUP = "load runs";
 
 export function scenarioRows(file: ResultFile, sourceLabel: string = file.source): ScenarioRow[] {
-  if (file.kind === "check") return [];
+  // Checks and stress runs carry verdicts, not a latency histogram: they have no scenario row.
+  if (file.kind === "check" || file.kind === "target-check" || file.kind === "stress") return [];
   if (file.kind === "load") {
     const scenario = loadScenario(file.result as unknown as Record<string, unknown>, file.source);
     const variant = file.result.config.target;

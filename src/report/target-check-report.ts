@@ -7,6 +7,7 @@ import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
 import { PROBE_DESCRIPTIONS } from "../results/probe-name.js";
 import type {
+  ServerOutputLine,
   TargetCell,
   TargetCellFailure,
   TargetCheckResult,
@@ -63,7 +64,7 @@ function serverLines(failure: TargetCellFailure): string[] {
   if (failure.serverOutput.length > 0) {
     lines.push("  server output around then (seconds since it started):");
     for (const line of failure.serverOutput) {
-      lines.push(`    ${line.atS.toFixed(3)} ${line.stream}| ${escapeTerminalText(line.text)}`);
+      lines.push(`    ${serverOutputLineText(line)}`);
     }
   }
   return lines;
@@ -75,6 +76,11 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
   const more = bytes.offset + bytes.hex.split(" ").filter(Boolean).length < bytes.length ? " …" : "";
   const shown = bytes.hex.length > 0 ? ` ${bytes.hex}${more} | ${JSON.stringify(bytes.text)}` : "";
   return `  ${label.padEnd(8)} (${bytes.length} bytes${from})${shown}`;
+}
+
+/** One line of a server's output as reports show it: `1.234 stderr| Traceback ...`. */
+export function serverOutputLineText(line: ServerOutputLine): string {
+  return `${line.atS.toFixed(3)} ${line.stream}| ${escapeTerminalText(line.text)}`;
 }
 
 function failureLines(cell: TargetCell): string[] {

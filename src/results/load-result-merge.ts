@@ -70,12 +70,15 @@ function alignPerSecond(results: LoadResult[]): LoadResult["perSecond"] {
   };
 }
 
-/** The measured span of parts that ran side by side: first start to last end by wall clock, when known. */
-function mergedDurationS(results: LoadResult[]): number {
-  const longest = Math.max(...results.map((result) => result.durationS));
+/**
+ * The measured span (durationS, or sendingS) of parts that ran side by side: first start to last end by
+ * wall clock, when known.
+ */
+function mergedSpanS(results: LoadResult[], spanS: (result: LoadResult) => number): number {
+  const longest = Math.max(...results.map(spanS));
   if (results.some((result) => result.perSecond.startMs === undefined)) return longest;
   const starts = results.map((result) => result.perSecond.startMs as number);
-  const ends = results.map((result) => (result.perSecond.startMs as number) + result.durationS * 1000);
+  const ends = results.map((result) => (result.perSecond.startMs as number) + spanS(result) * 1000);
   return Math.round((Math.max(...ends) - Math.min(...starts)) * 1000) / 1e6;
 }
 
@@ -123,9 +126,13 @@ export function mergeLoadResults(
           },
         }
       : {}),
-    durationS: mergedDurationS(results),
+    durationS: mergedSpanS(results, (result) => result.durationS),
+    ...(results.every((result) => result.sendingS !== undefined)
+      ? { sendingS: mergedSpanS(results, (result) => result.sendingS as number) }
+      : {}),
     messages: { ...first.messages },
     errors: { ...first.errors },
+    ...(first.closedBeforeReply !== undefined ? { closedBeforeReply: first.closedBeforeReply } : {}),
     mismatches: { ...first.mismatches },
     errorSamples: [],
     perSecond: alignPerSecond(results),
@@ -145,6 +152,8 @@ export function mergeLoadResults(
       errors: addRecords(counts.errors, result.errors),
       mismatches: addRecords(counts.mismatches, result.mismatches),
     };
+    const closedBeforeReply = (counts.closedBeforeReply ?? 0) + (result.closedBeforeReply ?? 0);
+    if (closedBeforeReply > 0) counts.closedBeforeReply = closedBeforeReply;
   }
   counts.errorSamples = counts.errorSamples.slice(0, ERROR_SAMPLE_LIMIT);
   const merged = completeLoadResult(counts, latency, uncorrected);

@@ -95,6 +95,11 @@ export interface LoadResult {
   opening?: { connections: number; durationMs: number };
   /** Length of the measured phase, seconds. */
   durationS: number;
+  /**
+   * Open loop: seconds from the measured phase's start to its last write; durationS adds the wait for
+   * the last replies (a lost datagram's whole timeout). achievedRate counts over this.
+   */
+  sendingS?: number;
   messages: {
     /** Measured requests written. */
     sent: number;
@@ -116,6 +121,11 @@ export interface LoadResult {
   mismatches: Record<MismatchKind, number>;
   /** The first few error descriptions, for a human to start from. */
   errorSamples: string[];
+  /**
+   * TCP: times the server closed or reset a connection before a byte of reply came on it (each
+   * reconnection counts again); absent when none did.
+   */
+  closedBeforeReply?: number;
   throughput: {
     messagesPerSec: number;
     bytesPerSec: number;
@@ -173,14 +183,19 @@ export function completeLoadResult(
   const perSecondOf = (count: number) => (counts.durationS > 0 ? Math.round(count / counts.durationS) : 0);
   const bytes = counts.perSecond.bytes.reduce((sum, value) => sum + value, 0);
   const rate = counts.config.rate;
-  const achievedRate = rate !== undefined ? perSecondOf(counts.messages.sent) : undefined;
+  // Over the sending, not the wait for the last replies after it (a lost datagram's whole timeout).
+  const sendingS = counts.sendingS ?? counts.durationS;
+  const achievedRate =
+    rate !== undefined ? (sendingS > 0 ? Math.round(counts.messages.sent / sendingS) : 0) : undefined;
   const { cpuTimes, ...countsOnly } = counts;
   const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
   const warnings = counts.warnings.filter(
     (warning) =>
       !warning.startsWith(RATE_WARNING_PREFIX) &&
       !warning.startsWith(SATURATION_WARNING_PREFIX) &&
-      !warning.startsWith(NOTHING_VERIFIED_PREFIX),
+      !warning.startsWith(NOTHING_VERIFIED_PREFIX) &&
+      !warning.startsWith(CLOSED_BEFORE_REPLY_PREFIX) &&
+      !warning.startsWith(DATAGRAMS_LOST_PREFIX),
   );
   const saturated = cpu ? saturationWarning(cpu) : undefined;
   if (saturated !== undefined) warnings.push(saturated);
@@ -188,6 +203,13 @@ export function completeLoadResult(
     warnings.push(
       `${RATE_WARNING_PREFIX}: ${achievedRate} requests/s achieved of ${rate} asked; latency counts from the intended send times`,
     );
+  }
+  if (counts.config.transport === "udp" && counts.mismatches.lost > 0) {
+    warnings.push(datagramsLostWarning(counts));
+  }
+  const closedBeforeReply = counts.closedBeforeReply ?? 0;
+  if (closedBeforeReply >= Math.max(1, counts.config.connections * CLOSED_BEFORE_REPLY_SHARE)) {
+    warnings.push(closedBeforeReplyWarning(closedBeforeReply, counts.config.connections));
   }
   const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
   if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
@@ -215,6 +237,32 @@ export function completeLoadResult(
 
 const RATE_WARNING_PREFIX = "the server could not keep up with the asked rate";
 const NOTHING_VERIFIED_PREFIX = "no reply was verified";
+
+/** From this share of the connections closed before any reply, the driver says why a server does that. */
+const CLOSED_BEFORE_REPLY_SHARE = 0.1;
+const CLOSED_BEFORE_REPLY_PREFIX = "the server closed or reset connections before any reply";
+
+/**
+ * A server that closes connections before replying mostly refuses them at accept, at a cap: on
+ * connections, per client address (every connection of one driver, or behind one proxy, is one
+ * address), or its open-file limit. Only the server's log names the cap; this names the likely ones.
+ */
+function closedBeforeReplyWarning(closed: number, connections: number): string {
+  return `${CLOSED_BEFORE_REPLY_PREFIX} ${closed} times, with ${connections} connections asked: a server does that when it refuses connections at accept, at a cap on connections, per client address (all of this driver's connections come from one address) or on open files. Against sockbench serve: raise --max-connections (1024 by default) and --max-connections-per-address (a quarter of it), or open part of the load from another source address (--local-address 127.0.0.2); its log names the cap that refused`;
+}
+
+const DATAGRAMS_LOST_PREFIX = "datagrams lost";
+
+/** What a lost datagram cost: its own reply only, neither the schedule nor the other requests. */
+function datagramsLostWarning(counts: LoadCounts): string {
+  const { lost } = counts.mismatches;
+  const share = (lost / Math.max(1, counts.messages.sent)) * 100;
+  const pace =
+    counts.config.rate !== undefined
+      ? "the other requests went at their intended times"
+      : "each freed its place for the next request";
+  return `${DATAGRAMS_LOST_PREFIX}: ${lost} of ${counts.messages.sent} (${share.toFixed(share < 1 ? 2 : 1)}%) got no reply within ${counts.config.timeoutMs} ms and count as lost, not as latency; ${pace}. The network or the server dropped them, or the server never answered (on loopback the kernel drops one only when a receive buffer is full)`;
+}
 
 /** Every request failed: most often the server speaks another framing (or protocol) than the run. */
 function nothingVerified(config: LoadResultConfig): string {

@@ -5,6 +5,7 @@
 import { checkEncodedHistogram, HistogramDecodeError } from "./latency-histogram.js";
 import type { LoadResult } from "./load-result.js";
 import { ResultFileError } from "./result-file.js";
+import type { ResultKind } from "./result-schemas.js";
 
 /** The first inconsistency of one load result (a load file, or a bench run at `at`), as `at PATH: why`. */
 function loadResultProblem(result: LoadResult, at: string): string | undefined {
@@ -35,13 +36,12 @@ function loadResultProblem(result: LoadResult, at: string): string | undefined {
   return undefined;
 }
 
-/** Throws a ResultFileError naming the file and field unless a schema-valid load or bench result is consistent. */
-export function requireConsistentResult(
-  json: unknown,
-  kind: "load" | "bench" | "check",
-  source: string,
-): void {
-  if (kind === "check") return;
+/**
+ * Throws a ResultFileError naming the file and field unless a schema-valid load or bench result is
+ * consistent; the other kinds hold no histograms and nothing that could disagree with itself.
+ */
+export function requireConsistentResult(json: unknown, kind: ResultKind, source: string): void {
+  if (kind !== "load" && kind !== "bench") return;
   const results =
     kind === "load"
       ? [{ result: json as LoadResult, at: "" }]

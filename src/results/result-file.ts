@@ -4,6 +4,8 @@
 import type { BenchResult } from "./bench-result.js";
 import type { LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
+import type { StressResult } from "./stress-result.js";
+import type { TargetCheckResult } from "./target-check-result.js";
 
 /** One cell of `sockbench check --json`. */
 export interface CheckCellRecord {
@@ -34,7 +36,9 @@ export interface CheckResultRecord {
 export type ResultFile =
   | { kind: "load"; source: string; result: LoadResult }
   | { kind: "bench"; source: string; result: BenchResult }
-  | { kind: "check"; source: string; result: CheckResultRecord };
+  | { kind: "check"; source: string; result: CheckResultRecord }
+  | { kind: "target-check"; source: string; result: TargetCheckResult }
+  | { kind: "stress"; source: string; result: StressResult };
 
 /** invalid: the file breaks its schema (result-schemas.ts). */
 export type ResultFileErrorCode = "not-a-result" | "missing-field" | "invalid";
@@ -49,7 +53,7 @@ export class ResultFileError extends Error {
   }
 }
 
-const ALLOWED = "expected the JSON of sockbench load --out, bench or check --json";
+const ALLOWED = "expected the JSON of sockbench load --out, bench, check --json or stress --json";
 
 /** The error for a file that is no sockbench result at all: what it is (`what`), and what was expected. */
 export function notAResult(source: string, what: string): ResultFileError {
@@ -74,6 +78,11 @@ function requireLoadFigures(value: unknown, at: string, source: string): void {
 
 export function parseResultFile(json: unknown, source: string): ResultFile {
   if (!isObject(json)) throw notAResult(source, "not a JSON object");
+  // Checked against their schemas already (result-schemas.ts): the kind is all that is left to tell.
+  if (json.kind === "stress") return { kind: "stress", source, result: json as unknown as StressResult };
+  if (Array.isArray(json.cells) && typeof json.target === "string") {
+    return { kind: "target-check", source, result: json as unknown as TargetCheckResult };
+  }
   if (Array.isArray(json.cells) && typeof json.passed === "boolean") {
     json.cells.forEach((cell, index) => {
       if (!isObject(cell) || typeof cell.verdict !== "string" || typeof cell.framing !== "string") {

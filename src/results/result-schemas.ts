@@ -13,10 +13,12 @@ export const RESULT_SCHEMA_FILES = {
   load: "load-result.schema.json",
   bench: "bench-result.schema.json",
   check: "check-result.schema.json",
+  "target-check": "target-check-result.schema.json",
+  stress: "stress-result.schema.json",
 } as const;
 export type ResultKind = keyof typeof RESULT_SCHEMA_FILES;
 
-/** The $defs the three schemas share ($ref'd by file name). */
+/** The $defs the schemas share ($ref'd by file name). */
 const SHARED_SCHEMA_FILE = "result-parts.schema.json";
 
 /** A bad file lists this many violations; the rest are counted. */
@@ -58,8 +60,13 @@ function validatorOf(kind: ResultKind): ValidateFunction {
   return schemas.getSchema(RESULT_SCHEMA_FILES[kind]) as ValidateFunction;
 }
 
-/** Which result a parsed file claims to be: a check result has cells (and kind "check"), a bench result runs, a load result neither. */
+/**
+ * Which result a parsed file claims to be: a check of your server has cells and a target, the check
+ * matrix cells alone (and kind "check"), a stress run scenarios, a bench result runs, a load result none.
+ */
 export function resultKindOf(json: unknown): ResultKind {
+  if (isObject(json) && json.kind === "stress") return "stress";
+  if (isObject(json) && Array.isArray(json.cells) && typeof json.target === "string") return "target-check";
   if (isObject(json) && (json.kind === "check" || Array.isArray(json.cells))) return "check";
   if (isObject(json) && Array.isArray(json.runs)) return "bench";
   return "load";
@@ -124,8 +131,11 @@ export function resultSchemaViolations(
 export function requireValidResult(json: unknown, source: string): ResultKind {
   // Some other JSON file altogether: say so, rather than list what a load result would lack.
   if (!isObject(json)) throw notAResult(source, "not a JSON object");
-  if (json.tool !== "sockbench") throw notAResult(source, 'no "tool": "sockbench"');
   const kind = resultKindOf(json);
+  // check --server --json has never carried "tool": its shape and its schema tell it.
+  if (json.tool !== "sockbench" && kind !== "target-check") {
+    throw notAResult(source, 'no "tool": "sockbench"');
+  }
   const violations = resultSchemaViolations(json, kind);
   if (violations.length === 0) {
     requireConsistentResult(json, kind, source);

@@ -172,6 +172,50 @@ int main(int argc, char **argv) {
 }
 `;
 
+/**
+ * A one-thread selector server, length-prefixed echo, that trusts a frame's length prefix: stress's
+ * oversized frames crash it with a traceback. Its first line has characters HTML must escape.
+ */
+export const CRASHING_LENGTH_SERVER = `import selectors, socket, struct, sys
+selector = selectors.DefaultSelector()
+server = socket.socket()
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", int(sys.argv[1])))
+server.listen(128)
+server.setblocking(False)
+selector.register(server, selectors.EVENT_READ)
+buffers = {}
+print("serving <all> & sundry", flush=True)
+while True:
+    for key, _ in selector.select():
+        if key.fileobj is server:
+            client, _ = server.accept()
+            client.setblocking(False)
+            selector.register(client, selectors.EVENT_READ)
+            buffers[client] = b""
+            continue
+        client = key.fileobj
+        try:
+            data = client.recv(65536)
+        except ConnectionError:
+            data = b""
+        if not data:
+            selector.unregister(client)
+            client.close()
+            del buffers[client]
+            continue
+        buffered = buffers[client] + data
+        while len(buffered) >= 4:
+            length = struct.unpack(">I", buffered[:4])[0]
+            if length > 1 << 20:
+                raise ValueError(f"a frame of {length} bytes announced, more than 1 MiB")
+            if len(buffered) < 4 + length:
+                break
+            client.sendall(buffered[: 4 + length])
+            buffered = buffered[4 + length :]
+        buffers[client] = buffered
+`;
+
 export interface StudentFolder {
   readonly path: string;
   /** Writes `source` as `name` and returns its path. */

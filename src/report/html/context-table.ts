@@ -15,6 +15,11 @@ interface ContextFields {
 
 function describeRun(file: ResultFile): string {
   if (file.kind === "check") return `check, ${file.result.cells.length} cells`;
+  if (file.kind === "target-check")
+    return `check of ${file.result.target}, ${file.result.cells.length} cells`;
+  if (file.kind === "stress") {
+    return `stress ${file.result.target}, ${file.result.scenarios.length} scenarios`;
+  }
   if (file.kind === "bench")
     return `bench, ${file.result.profile} profile, ${file.result.runs.length} scenarios`;
   const { config } = file.result;

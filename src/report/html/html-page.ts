@@ -1,6 +1,6 @@
 // One self-contained HTML report from one or more result files (or a comparison of two): the latency
-// percentile distributions, messages/s and p99 second by second, bench matrices, the check matrix, every
-// scenario's figures and the run context. uPlot and the chart data are inlined: it opens offline.
+// percentile distributions, messages/s and p99 second by second, bench matrices, the check matrix, a
+// check of your server, a stress run, every scenario's figures and the run context. uPlot and the chart data are inlined: it opens offline.
 
 import type { ResultFile } from "../../results/result-file.js";
 import { SOCKBENCH_VERSION } from "../../version.js";
@@ -16,6 +16,8 @@ import { escapeHtml } from "./escape-html.js";
 import type { ChartSpec, PageData } from "./page-data.js";
 import { drawCharts } from "./page-script.js";
 import { scenarioTableHtml } from "./scenario-table.js";
+import { stressHtml } from "./stress-html.js";
+import { targetCheckHtml } from "./target-check-html.js";
 
 export interface HtmlReportInput {
   title: string;
@@ -41,6 +43,7 @@ td.errors, tr.errors td, tr.regression td { background: #fbd5d5; color: #8b0000;
 .verdict.fail { background: #f4a6a6; font-weight: 600; } .verdict.chance { background: #eee; }
 .check-summary.fail, .comparison-summary { font-weight: 600; }
 .chart { margin: 1rem 0; min-height: 400px; }
+pre.server-output, pre.text-report { background: #f6f6f6; padding: 0.5rem; overflow-x: auto; }
 .note { color: #555; }
 `;
 
@@ -94,6 +97,17 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       sections.push(
         section(`Check matrix${input.files.length > 1 ? `: ${label}` : ""}`, checkMatrixHtml(file.result)),
       );
+    }
+    if (file.kind === "target-check") {
+      sections.push(
+        section(
+          `Check of your server${input.files.length > 1 ? `: ${label}` : ""}`,
+          targetCheckHtml(file.result),
+        ),
+      );
+    }
+    if (file.kind === "stress") {
+      sections.push(section(`Stress${input.files.length > 1 ? `: ${label}` : ""}`, stressHtml(file.result)));
     }
   }
   if (rows.length > 0) sections.push(section("Scenarios", scenarioTableHtml(rows, input.percentiles)));

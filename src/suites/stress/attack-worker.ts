@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { framingFromSpec } from "../../framing/registry.js";
 import type { AttackThreadData, AttackThreadMessage } from "./attack-thread.js";
 import { ATTACKS } from "./attacks.js";
-import { HostilePool } from "./hostile-pool.js";
+import { HostilePool, SILENT_PROBE_MS } from "./hostile-pool.js";
 
 const data = workerData as AttackThreadData;
 const port = parentPort;
@@ -17,6 +17,8 @@ const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
 if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
 const framing = framingFromSpec(data.framing);
 const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
+// Before the attack, so that no hostile connection is held yet: does the server let these addresses in?
+const silentProbe = await pool.probeSilent(SILENT_PROBE_MS);
 const controller = new AbortController();
 // Every hostile connection waits on the one signal.
 setMaxListeners(0, controller.signal);
@@ -38,7 +40,7 @@ port.once("message", () => {
   // The attack's own loops end on the abort; the counts are final once they have.
   void running.finally(() => {
     pool.stop();
-    port.postMessage({ counts: { ...pool.counts } } satisfies AttackThreadMessage);
+    port.postMessage({ counts: { ...pool.counts, silentProbe } } satisfies AttackThreadMessage);
     port.close();
   });
 });

@@ -6,6 +6,9 @@
 import { connect } from "node:net";
 import type { Framing } from "../../framing/framing.js";
 
+/** The failure of a request whose connection the server closed before its reply. */
+export const CLOSED_BEFORE_REPLY = "closed by the server before replying";
+
 /** How the legitimate client builds request `index` and judges its reply (undefined: right). */
 export interface LegitRequests {
   request(index: number): Buffer;
@@ -82,7 +85,7 @@ export class LegitClient {
       const timer = setTimeout(() => finish(`no reply within ${timeoutMs} ms`), timeoutMs);
       socket.setNoDelay(true);
       socket.on("error", (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
-      socket.on("close", () => finish("closed by the server before replying"));
+      socket.on("close", () => finish(CLOSED_BEFORE_REPLY));
       socket.once("connect", () => {
         socket.cork();
         for (const buffer of framing.encode(request)) socket.write(buffer);

@@ -240,6 +240,12 @@ export class LoadRun implements LaneHost {
     // Requests past their timeout are counted as such first, each with its own detail, so that the
     // run-level stop below only ever catches what has not yet had its full timeout.
     for (const lane of this.lanes) lane.checkTimeout(now, timeoutUs);
+    // All of the run sent and nothing left waiting once the expired are counted (a UDP run whose last
+    // datagram was lost): it ended drained, not stopped before its amount.
+    if (!this.issuing || this.schedule?.isComplete) {
+      this.finishIfDrained();
+      if (!this.active) return;
+    }
     // Without a deadline, a server that answers nothing for a whole timeout ends the run.
     const owed = busy || this.owedSinceUs !== undefined;
     if (this.deadlineUs === undefined && owed && now - silentSinceUs >= timeoutUs) {
@@ -354,6 +360,9 @@ export class LoadRun implements LaneHost {
         config: resultConfigOf(this.config),
         opening: { connections: this.lanes.length, durationMs: Math.round(this.openingMs) },
         durationS: Math.round(durationS * 1e6) / 1e6,
+        ...(this.openLoop && stats.lastSentUs > 0
+          ? { sendingS: Math.round(this.measuredSeconds(stats.lastSentUs) * 1e6) / 1e6 }
+          : {}),
         messages: {
           sent: stats.sent,
           received: stats.received,
@@ -363,6 +372,7 @@ export class LoadRun implements LaneHost {
         errors: { ...stats.errors },
         mismatches: { ...stats.mismatches },
         errorSamples: [...stats.errorSamples],
+        ...(stats.closedBeforeReply > 0 ? { closedBeforeReply: stats.closedBeforeReply } : {}),
         perSecond: {
           startMs: Math.round(wallClockMsOf(stats.measureStartUs) * 1000) / 1000,
           messages,

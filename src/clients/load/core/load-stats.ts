@@ -50,6 +50,10 @@ export class LoadStats {
   received = 0;
   verified = 0;
   scheduled = 0;
+  /** When the last measured request was written (0: none was). */
+  lastSentUs = 0;
+  /** Connections the server closed or reset before a byte of reply came on them. */
+  closedBeforeReply = 0;
   readonly errors = zeroRecord(ERROR_KINDS);
   readonly mismatches = zeroRecord(MISMATCH_KINDS);
   readonly errorSamples: string[] = [];
@@ -95,10 +99,13 @@ export class LoadStats {
     return queue.countIntendedFrom(this.windowStartUs);
   }
 
-  /** A request was written; says whether it counts. */
-  recordSent(intendedUs: number): boolean {
+  /** A request meant for `intendedUs` was written at `sentUs`; says whether it counts. */
+  recordSent(intendedUs: number, sentUs: number): boolean {
     const measured = this.isMeasured(intendedUs);
-    if (measured) this.sent++;
+    if (measured) {
+      this.sent++;
+      this.lastSentUs = sentUs;
+    }
     return measured;
   }
 

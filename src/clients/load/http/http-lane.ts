@@ -135,7 +135,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     const sizeBytes = this.sizes.next();
     const source = this.wire.source;
     const payload = this.verifyEcho ? source.requestPayload(this.id, seq, sizeBytes) : undefined;
-    const measured = this.host.stats.recordSent(intendedUs);
+    const measured = this.host.stats.recordSent(intendedUs, now);
     if (measured) this.inFlightMeasured++;
     const exchange = new HttpExchange(this, seq, intendedUs, now, payload, measured);
     this.inFlight.add(exchange);

@@ -164,7 +164,7 @@ export class LoadConnection implements LoadLane {
       this.writer.add(source.constantFrame(this.sizes.next()));
       this.outstanding.push(seq, intendedUs, now, undefined);
     }
-    this.host.stats.recordSent(intendedUs);
+    this.host.stats.recordSent(intendedUs, now);
   }
 
   private attach(socket: Socket): void {
@@ -173,8 +173,17 @@ export class LoadConnection implements LoadLane {
     this.socket = socket;
     this.decoder = this.wire.framing.createDecoder();
     const decoder = this.decoder;
+    // Closed or reset by the server before a byte of reply: what a server refusing at accept does. A
+    // reset after the end is the same close, counted once.
+    let closeCounted = false;
+    const closedBeforeReply = () => {
+      if (closeCounted || socket.bytesRead > 0) return;
+      closeCounted = true;
+      this.host.stats.closedBeforeReply++;
+    };
     socket.on("end", () => {
       if (socket !== this.socket) return;
+      closedBeforeReply();
       const partialBytes = decoder.bufferedBytes + (this.streamCheck?.partialBytes ?? 0);
       if (partialBytes > 0) {
         this.fail("protocol", `server closed mid-frame, ${partialBytes} bytes into a reply`);
@@ -185,7 +194,9 @@ export class LoadConnection implements LoadLane {
       }
     });
     socket.on("error", (error: NodeJS.ErrnoException) => {
-      if (socket === this.socket) this.fail("reset", `connection failed: ${error.code ?? error.message}`);
+      if (socket !== this.socket) return;
+      closedBeforeReply();
+      this.fail("reset", `connection failed: ${error.code ?? error.message}`);
     });
     this.openSockets.add(socket);
     socket.once("close", () => this.openSockets.delete(socket));

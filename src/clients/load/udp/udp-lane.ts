@@ -1,7 +1,8 @@
 // One lane of a UDP load run: its own datagram socket, connected to the target (so the kernel passes it
 // only the target's datagrams), sending each request as one datagram with at most `pipelining` waiting.
 // Replies are matched by the echo header (DatagramMatcher); a request that waits a timeout is lost and
-// frees its place, so the load goes on: there is no connection to drop and reopen.
+// frees its place, so the load goes on: there is no connection to drop and reopen. Open loop sends every
+// request at its intended time, however many are waiting.
 
 import { createSocket, type Socket } from "node:dgram";
 import { formatHostPort } from "../../../host-port.js";
@@ -67,15 +68,17 @@ export class UdpLane implements LoadLane {
   pump(): void {
     const socket = this.socket;
     if (socket === undefined || this.closed !== undefined) return;
-    const limit = this.host.config.pipelining;
     const now = nowUs();
     if (this.host.openLoop) {
-      while (this.matcher.waitingCount < limit && this.due.length > 0) {
+      // Each request goes at its intended time, however many wait: a lost datagram is known only a
+      // timeout later, and the schedule must not wait that long for it (pipelining bounds closed loop).
+      while (this.due.length > 0) {
         const intendedUs = this.due.intendedUsAt(0);
         this.due.shift();
         this.send(socket, intendedUs, now);
       }
     } else {
+      const limit = this.host.config.pipelining;
       while (this.matcher.waitingCount < limit && this.host.claimRequest(now)) this.send(socket, now, now);
     }
   }
@@ -110,7 +113,7 @@ export class UdpLane implements LoadLane {
       ? source.requestPayload(this.id, this.matcher.nextSequence, sizeBytes)
       : (source.constantFrame(sizeBytes)[0] as Buffer);
     this.matcher.sent(intendedUs, now, this.verifyEcho ? payload : undefined);
-    this.host.stats.recordSent(intendedUs);
+    this.host.stats.recordSent(intendedUs, now);
     // Errors (a port-unreachable notice, most often) come as 'error' events, counted there.
     socket.send(payload);
   }
