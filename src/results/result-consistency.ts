@@ -5,7 +5,6 @@
 import { checkEncodedHistogram, HistogramDecodeError } from "./latency-histogram.js";
 import type { LoadResult } from "./load-result.js";
 import { ResultFileError } from "./result-file.js";
-import type { ResultKind } from "./result-schemas.js";
 
 /** The first inconsistency of one load result (a load file, or a bench run at `at`), as `at PATH: why`. */
 function loadResultProblem(result: LoadResult, at: string): string | undefined {
@@ -40,7 +39,7 @@ function loadResultProblem(result: LoadResult, at: string): string | undefined {
  * Throws a ResultFileError naming the file and field unless a schema-valid load or bench result is
  * consistent; the other kinds hold no histograms and nothing that could disagree with itself.
  */
-export function requireConsistentResult(json: unknown, kind: ResultKind, source: string): void {
+export function requireConsistentResult(json: unknown, kind: string, source: string): void {
   if (kind !== "load" && kind !== "bench") return;
   const results =
     kind === "load"
