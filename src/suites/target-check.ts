@@ -36,7 +36,7 @@ export interface TargetCheckOptions extends TargetCheckSettings {
  * Cells in flight at once when each has its own server: most of a cell's time is spent waiting on the
  * server's start and on sockets, and the machine has few cores to share with the servers.
  */
-export const TARGET_CELL_CONCURRENCY = 3;
+export const TARGET_CELL_CONCURRENCY = 4;
 /**
  * Cells of at least this size run one at a time, after the others: a server starved by its neighbours'
  * large messages times out where it would pass alone.

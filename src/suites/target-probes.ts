@@ -29,7 +29,7 @@ import type { TargetCheckSettings } from "./target-cell-plan.js";
 /** Requests each client of the second-client and concurrent probes sends. */
 const PROBE_REQUESTS = 8;
 /** Per request: a sequential server makes the last of the side-by-side clients wait for the others. */
-const PROBE_TIMEOUT_MS = 10_000;
+const PROBE_TIMEOUT_MS = 5000;
 /** Mid-request: how long the half request sits with the server before the reset. */
 const MID_REQUEST_WAIT_MS = 100;
 /**
