@@ -7,6 +7,7 @@ import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
+import { transportOfTarget } from "./target-scheme.js";
 
 /**
  * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via
@@ -33,9 +34,12 @@ export const MAX_SPLIT_PIECES = 64;
 const MAX_PID = 4_194_304;
 
 export interface LoadConfig {
-  /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
+  /**
+   * tcp: `HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or
+   * `http://HOST:PORT[/PATH]` (POSTs go to PATH, `/` without one); udp: `HOST:PORT` or `udp://HOST:PORT`.
+   */
   target: string;
-  /** tcp by default. */
+  /** The target's scheme's by default (`http://`, `udp://`), else tcp. */
   transport?: LoadTransportName;
   /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
   framing?: FramingName;
@@ -197,7 +201,7 @@ function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): vo
 
 /** The transport's own half of the resolved config. */
 function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): ResolvedLoadConfig {
-  const transport = config.transport ?? "tcp";
+  const transport = config.transport ?? transportOfTarget(config.target) ?? "tcp";
   if (transport === "http" || transport === "udp") {
     checkUnframedOptions(config, transport);
     return { ...common, transport };

@@ -104,13 +104,13 @@ export class LoadRun implements LaneHost {
       config.rate === undefined && config.amount !== undefined
         ? amountShare(config.amount, config.slice)
         : undefined;
-    const target = targetForTransport(config.target, config.transport);
+    const target = config.target;
     this.transport =
       config.transport === "http"
-        ? new HttpTransport(config, target, this)
+        ? new HttpTransport(config, targetForTransport(target, "http"), this)
         : config.transport === "udp"
-          ? new UdpTransport(config, target, this)
-          : new TcpTransport(config, target, this);
+          ? new UdpTransport(config, targetForTransport(target, "udp"), this)
+          : new TcpTransport(config, targetForTransport(target, "tcp"), this);
     this.lanes = this.transport.lanes;
     this.cpuMeter = new CpuMeter(1, config.serverPid);
   }

@@ -18,6 +18,8 @@ export interface HttpWire {
   readonly pool: Dispatcher;
   readonly source: RequestSource;
   readonly replyCheck: HttpReplyCheck;
+  /** What every request POSTs to: the target's path, `/` when it names none. */
+  readonly path: string;
   /** Counts a request that got no response; says what kind of error it was. */
   recordFailure(error: Error, request: string, measured: boolean): ErrorKind;
 }
@@ -139,7 +141,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
     this.inFlight.add(exchange);
     this.wire.pool.dispatch(
       {
-        path: "/",
+        path: this.wire.path,
         method: "POST",
         body: payload ?? (source.constantFrame(sizeBytes)[0] as Buffer),
         // An echo POST is safe to repeat: undici may pipeline it (and resend it when the connection

@@ -12,7 +12,7 @@ import { nowUs } from "../core/load-clock.js";
 import { connectionOptionsOf, type ResolvedHttpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource, UNFRAMED } from "../core/request-source.js";
-import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
+import { type HttpTarget, originOf, TargetConnector, TargetError } from "../core/target.js";
 import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
 
@@ -34,6 +34,7 @@ export class HttpTransport implements LoadTransport, HttpWire {
   readonly pool: Pool;
   readonly source: RequestSource;
   readonly replyCheck: HttpReplyCheck;
+  readonly path: string;
   private readonly connector: TargetConnector;
   /** Connected by open(), handed to the pool's clients as they connect; later clients get new sockets. */
   private readonly parked: Socket[] = [];
@@ -42,16 +43,17 @@ export class HttpTransport implements LoadTransport, HttpWire {
 
   constructor(
     private readonly config: ResolvedHttpLoadConfig,
-    target: LoadTarget,
+    target: HttpTarget,
     private readonly host: LaneHost,
   ) {
+    this.path = target.path;
     this.source = new RequestSource(config, UNFRAMED, host.expectation);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,
       ...connectionOptionsOf(config),
     });
-    this.pool = new Pool(formatTarget(target), {
+    this.pool = new Pool(originOf(target), {
       connections: config.slice.count,
       pipelining: config.pipelining,
       connect: (_options, callback) => this.connect(callback),
