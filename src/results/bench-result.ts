@@ -66,13 +66,26 @@ export interface BenchResult {
   partial?: boolean;
 }
 
+/**
+ * A cell's errors by kind, added over its rounds (older files: its one round): the one count every
+ * report of a bench cell shows, so that the terminal, the Markdown, the HTML and the CSV agree.
+ */
+export function benchRunErrorCounts(run: BenchRun): Record<ErrorKind, number> {
+  const rounds = run.rounds ?? [run];
+  return Object.fromEntries(
+    ERROR_KINDS.map((kind) => [kind, rounds.reduce((sum, round) => sum + round.errors[kind], 0)]),
+  ) as Record<ErrorKind, number>;
+}
+
+/** The rounds a cell's errors were counted over (older files: one). */
+export function benchRunRoundCount(run: BenchRun): number {
+  return run.rounds?.length ?? 1;
+}
+
 /** A cell's errors of the given kinds (default: all), added over its rounds (older files: its one round). */
 export function benchRunErrors(run: BenchRun, kinds: readonly ErrorKind[] = ERROR_KINDS): number {
-  const rounds = run.rounds ?? [run];
-  return rounds.reduce(
-    (sum, round) => sum + kinds.reduce((kindSum, kind) => kindSum + round.errors[kind], 0),
-    0,
-  );
+  const counts = benchRunErrorCounts(run);
+  return kinds.reduce((sum, kind) => sum + counts[kind], 0);
 }
 
 /**
