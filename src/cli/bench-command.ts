@@ -14,6 +14,7 @@ import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { describeRun } from "../suites/run-context.js";
+import { addBenchNarrowingOptions, type BenchNarrowingOptions, narrowProfile } from "./bench-narrowing.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
 import { EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
@@ -21,7 +22,7 @@ import { percentOption } from "./option-parsers.js";
 import { readResultJson, writeHtmlReport, writeOutput } from "./report-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
 
-interface BenchCliOptions extends GateCliOptions {
+interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions {
   label?: string;
   profile: BenchProfileName;
   out: string;
@@ -125,14 +126,15 @@ export function registerBenchCommand(program: Command): void {
       `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
     )
     .option("--label <name>", "name this run in its result, for compare and reports");
+  addBenchNarrowingOptions(command);
   addGateOptions(command)
     .addHelpText(
       "after",
       "\nGates judge every cell but naive's (broken by design), each on its median round.",
     )
     .action(async (options: BenchCliOptions) => {
-      const profile = BENCH_PROFILES[options.profile];
       const userServers = userBenchServers(options);
+      const profile = narrowProfile(BENCH_PROFILES[options.profile], options, userServers);
       // A missing or invalid baseline is told before minutes of benching, not after.
       const baselineJson =
         options.baseline !== undefined ? await readResultJson(options.baseline) : undefined;

@@ -30,6 +30,8 @@ export interface ScenarioRow {
   errors: Record<ErrorKind, number>;
   /** The rounds `errors` were counted over: 1 for a load run. */
   errorRounds: number;
+  /** A bench cell of the user's own server (--server, --config), not a built-in one. */
+  ownServer: boolean;
 }
 
 /** A row's errors of every kind. */
@@ -64,6 +66,7 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
         result: file.result,
         errors: file.result.errors,
         errorRounds: 1,
+        ownServer: false,
       },
     ];
   }
@@ -81,6 +84,7 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
       result,
       errors: benchRunErrorCounts(run),
       errorRounds: benchRunRoundCount(run),
+      ownServer: scenario.server !== undefined,
     };
   });
 }
