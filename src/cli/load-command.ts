@@ -76,6 +76,8 @@ export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   out?: string;
   hgrm?: string;
   percentiles?: number[];
+  bail?: number;
+  perConnection: boolean;
 }
 
 const TARGET_FORMS =
@@ -214,7 +216,17 @@ export function defineLoadCommand(command: Command): Command {
       `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
       parsePercentileList,
     )
-    .option("--label <name>", "name this run in its result, for compare and reports");
+    .option("--label <name>", "name this run in its result, for compare and reports")
+    .option(
+      "--bail <errors>",
+      "stop the load once this many errors were counted (with --workers, in any one worker); the result so far is kept, marked partial",
+      parseIntegerInRange(1, Number.MAX_SAFE_INTEGER),
+    )
+    .option(
+      "--per-connection",
+      "report each connection's verified replies (tcp, http), so that a starved connection shows",
+      false,
+    );
   addGateOptions(command);
   return addFramingOptions(command);
 }
@@ -254,6 +266,8 @@ export function loadConfigOf(target: string, options: LoadCliOptions, command: C
     ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     connectRate: options.connectRate,
     ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
+    ...(options.bail !== undefined ? { bail: options.bail } : {}),
+    ...(options.perConnection ? { perConnection: true } : {}),
   };
 }
 

@@ -6,14 +6,15 @@
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
 import type { TargetCell, TargetCheckResult } from "../results/target-check-result.js";
+import { checkFramingHintLines } from "./check-framing-hint.js";
+import { formatExactSize } from "./exact-size.js";
 import { plural } from "./format-number.js";
-import { formatSizeBytes } from "./format-size.js";
 
 /** Failing cells shown in full; the others are listed on one line. */
 const DETAILED_FAILURES = 3;
 
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatExactSize(sizeBytes);
 }
 
 export function targetCellText(cell: TargetCell): string {
@@ -27,7 +28,7 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
   const from = bytes.offset > 0 ? `, from byte ${bytes.offset}` : "";
   const more = bytes.offset + bytes.hex.split(" ").filter(Boolean).length < bytes.length ? " …" : "";
   const shown = bytes.hex.length > 0 ? ` ${bytes.hex}${more} | ${JSON.stringify(bytes.text)}` : "";
-  return `  ${label.padEnd(8)} (${bytes.length} bytes${from})${shown}`;
+  return `  ${label.padEnd(8)} (${plural(bytes.length, "byte")}${from})${shown}`;
 }
 
 function failureLines(cell: TargetCell): string[] {
@@ -99,6 +100,7 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
       `  reproduce: ${shrunk.reproduce}`,
     );
   }
+  lines.push(...checkFramingHintLines(result));
   const pace = `${plural(result.cells.length, "cell")} in ${(result.durationMs / 1000).toFixed(1)} s, ${result.cellsPerSecond} cells/s`;
   lines.push(
     result.passed

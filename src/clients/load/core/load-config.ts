@@ -100,6 +100,10 @@ export interface LoadConfig {
   label?: string;
   /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
   serverPid?: number;
+  /** Stop the load once this many errors were counted (each worker its own), as k6's and autocannon's --bail. */
+  bail?: number;
+  /** Keep each connection's verified replies in the result (tcp and http), to show a starved one. */
+  perConnection?: boolean;
 }
 
 /** What every transport keeps once resolved: defaults filled in, everything checked. */
@@ -129,6 +133,8 @@ interface ResolvedCommonConfig {
   connectRate: number;
   /** The connections of the whole load this process (or worker) opens. */
   slice: ConnectionSlice;
+  bail?: number;
+  perConnection: boolean;
 }
 
 /** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
@@ -257,6 +263,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     seed: config.seed ?? DEFAULT_SEED,
     connectRate: config.connectRate ?? DEFAULT_CONNECT_RATE,
     slice: wholeSlice(0),
+    perConnection: config.perConnection ?? false,
     ...definedOnly({
       message: config.message,
       durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
@@ -269,6 +276,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
       shard: config.shard,
       startAtMs: config.startAtMs,
       localAddress: config.localAddress,
+      bail: config.bail,
     }),
   };
   const resolved = resolveTransport(config, common);
@@ -294,6 +302,12 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
   if (resolved.serverPid !== undefined) requireInteger("server pid", resolved.serverPid, 1, MAX_PID);
+  if (resolved.bail !== undefined) requireInteger("bail (errors)", resolved.bail, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.perConnection && resolved.transport === "udp") {
+    throw new LoadConfigError(
+      "--per-connection applies to --transport tcp and http: a udp lane's replies are matched by the datagram, not counted by lane",
+    );
+  }
   resolved.slice = config.slice ?? processSliceOf(resolved);
   if (resolved.workers > resolved.slice.count) {
     throw new LoadConfigError(

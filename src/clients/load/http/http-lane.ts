@@ -109,7 +109,7 @@ export class HttpLane implements LoadLane, ExchangeOwner {
         exchange.body,
         exchange.payload,
       );
-      if (fault === undefined) stats.recordVerified(exchange.intendedUs, exchange.sentUs, now);
+      if (fault === undefined) stats.recordVerified(exchange.intendedUs, exchange.sentUs, now, this.id);
       else stats.recordMismatch(fault.kind, `${this.describe(exchange)}: ${fault.detail}`, true);
     }
     this.pump();
