@@ -43,8 +43,8 @@ export interface LoadConfig {
   transport?: LoadTransportName;
   /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
   framing?: FramingName;
-  /** eof: the end token as bytes (see parseToken). */
-  token?: Buffer;
+  /** eof: the end token, as bytes or as a string (its UTF-8 bytes: `"\n"`). */
+  token?: Buffer | string;
   /** fixed: bytes per record. */
   recordSize?: number;
   /** Largest reply accepted (tcp: a frame; http: a response body). */
@@ -222,7 +222,10 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     ...common,
     transport,
     framing: config.framing,
-    ...(config.token !== undefined ? { token: config.token } : {}),
+    // A string token is its UTF-8 bytes; anything else createFraming refuses with a FramingError.
+    ...(config.token !== undefined
+      ? { token: typeof config.token === "string" ? Buffer.from(config.token, "utf8") : config.token }
+      : {}),
     ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
