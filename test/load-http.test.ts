@@ -254,6 +254,26 @@ describe("an http:// target chooses the transport and names the path", () => {
   });
 });
 
+describe("runLoad --transport http reads every way HTTP/1.1 frames a body", () => {
+  it("chunked bodies, and a server that closes each connection after its response", async () => {
+    const chunked = await scriptedServer((body, _index, _request, response) => {
+      response.writeHead(200);
+      response.write(body.subarray(0, 10));
+      response.end(body.subarray(10));
+    });
+    const result = await runLoad(httpConfig(chunked, { amount: 200 }));
+    expect(totalErrors(result)).toBe(0);
+    expect(result.messages.verified).toBe(200);
+    const closing = await scriptedServer((body, _index, _request, response) => {
+      response.writeHead(200, { "content-length": body.length, connection: "close" });
+      response.end(body);
+    });
+    const closed = await runLoad(httpConfig(closing, { pipelining: 1, amount: 30 }));
+    expect(totalErrors(closed)).toBe(0);
+    expect(closed.messages.verified).toBe(30);
+  });
+});
+
 describe("--transport http refuses what does not apply", () => {
   it("rejects framing options, tls and unix targets, and an http:// target over tcp", async () => {
     await expect(runLoad({ ...httpConfig("127.0.0.1:9"), framing: "length" })).rejects.toThrow(

@@ -115,7 +115,7 @@ export function defineLoadCommand(command: Command): Command {
     .addOption(
       new Option(
         "--transport <name>",
-        "tcp: messages cut by --framing; http: each request a POST (to the target's path) whose body is the message (undici); udp: each request one datagram (default: the target's scheme's, http:// or udp://, else tcp)",
+        "tcp: messages cut by --framing; http: each request a POST (to the target's path) whose body is the message; udp: each request one datagram (default: the target's scheme's, http:// or udp://, else tcp)",
       ).choices(LOAD_TRANSPORTS),
     )
     .option("-c, --connections <count>", "connections", parseIntegerInRange(1, 100_000), DEFAULT_CONNECTIONS)

@@ -8,7 +8,7 @@ import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
 
 /**
- * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, undici driven); `udp`:
+ * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, sockbench's own HTTP/1.1 client driving); `udp`:
  * one message per datagram.
  */
 export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http", "udp"] as const;

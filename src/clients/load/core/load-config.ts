@@ -10,8 +10,8 @@ import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice }
 import { transportOfTarget } from "./target-scheme.js";
 
 /**
- * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via
- * undici); udp: each request one datagram, matched to its reply by the echo header, not by order.
+ * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1, pipelined
+ * on keep-alive connections); udp: each request one datagram, matched to its reply by the echo header, not by order.
  */
 export const LOAD_TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
@@ -149,7 +149,7 @@ export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
   nagle: boolean;
 }
 
-/** An http run: each request a POST, each response body one reply; undici owns the bytes. */
+/** An http run: each request a POST, each response body one reply; the HTTP lane writes the bytes. */
 export interface ResolvedHttpLoadConfig extends ResolvedCommonConfig {
   transport: "http";
 }
@@ -200,7 +200,7 @@ function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): vo
   }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
-      `--split and --nagle apply to --transport tcp: ${http ? "undici writes the HTTP requests" : "a datagram leaves whole or not at all"}`,
+      `--split and --nagle apply to --transport tcp: ${http ? "each request is written whole, head and body" : "a datagram leaves whole or not at all"}`,
     );
   }
 }

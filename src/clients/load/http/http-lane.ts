@@ -220,6 +220,8 @@ export class HttpLane implements LoadLane {
       }
       this.outstanding.shift();
       if (response.closes) {
+        // An answer, then a close the server announced: no failure to back off from.
+        this.backoff.succeeded();
         // The server ends the connection after this response: what else was pipelined on it is lost.
         if (this.outstanding.length > 0) {
           this.fail(

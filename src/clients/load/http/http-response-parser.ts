@@ -1,6 +1,7 @@
 // The responses of one HTTP/1.1 connection, cut from the bytes as they come: the status line and headers,
 // then a body of Content-Length bytes, in chunks (Transfer-Encoding: chunked), or up to the close. What it
-// keeps between reads it copies, so a read may be a view of a buffer the next read overwrites.
+// keeps between reads it copies, so a read may be a view of a buffer the next read overwrites; a response
+// it returns may be such a view too, to be read before the next push.
 
 /** A response, whole. */
 export interface HttpResponse {
