@@ -64,9 +64,15 @@ function seriesStyles(
   });
 }
 
+/**
+ * A last second measured this nearly whole counts as whole: a busy machine ends a 2 s run's window a few
+ * milliseconds short, and its second second is then no less a sample than the first.
+ */
+const WHOLE_SECOND_SLACK_S = 0.05;
+
 /** The seconds a per-second chart shows: whole seconds of the measured phase (a partial last one is left out). */
 function wholeSeconds(row: ScenarioRow): number {
-  return Math.max(1, Math.floor(row.result.durationS));
+  return Math.max(1, Math.floor(row.result.durationS + WHOLE_SECOND_SLACK_S));
 }
 
 function chartId(kind: string, groupIndex: number): string {
