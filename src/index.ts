@@ -5,13 +5,16 @@ export type { LoadConfig, ResolvedLoadConfig } from "./clients/load/core/load-co
 export { LoadConfigError } from "./clients/load/core/load-config.js";
 export { TargetError } from "./clients/load/core/target.js";
 export { runLoad as load } from "./clients/load/load-driver.js";
+export { ExpectModuleError } from "./clients/load/verification/expectation-module.js";
 export type { FramingName, FramingOptions } from "./framing/framing.js";
+export { FramingError, type FramingErrorCode } from "./framing/framing-error.js";
 export { createFraming } from "./framing/registry.js";
 export { type CheckServerOptions, check, DEFAULT_TARGET_SIZES_BYTES } from "./library/check.js";
 export { type ServeOptions, ServeOptionsError, serve } from "./library/serve.js";
-export type { FaultOptions } from "./proxy/fault-options.js";
+export { FdLimitError } from "./platform/fd-limit.js";
+export { type FaultOptions, FaultOptionsError } from "./proxy/fault-options.js";
 export { type ProxyOptions, type RunningProxy, startProxy } from "./proxy/start-proxy.js";
 export type { LoadResult } from "./results/load-result.js";
 export type { TargetCheckResult } from "./results/target-check-result.js";
 export type { RunningServer } from "./servers/server-options.js";
-export { TargetSetupError } from "./targets/target-error.js";
+export { TargetSetupError, type TargetSetupErrorCode } from "./targets/target-error.js";

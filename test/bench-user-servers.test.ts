@@ -2,11 +2,14 @@
 // built-in servers lands in the same table (its own column, in its framing's row), and a bad --server
 // or config file is a usage error naming the entry.
 
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { serverFromOption } from "../src/cli/bench-servers.js";
 import { renderBenchTables } from "../src/report/bench-report.js";
+import type { BenchResult } from "../src/results/bench-result.js";
 import { totalErrors } from "../src/results/load-result.js";
-import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
+import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
 import { runCli } from "./support/cli-process.js";
 import { EOF_ECHO_SERVER, PYTHON, studentFolder } from "./support/student-servers.js";
@@ -51,6 +54,77 @@ describe("bench with a user's server", () => {
     );
     const eofRow = tables.split("\n").find((line) => /│ eof /.test(line)) as string;
     expect(eofRow.split("│").filter((cell) => /msg\/s/.test(cell))).toHaveLength(4);
+  });
+});
+
+describe("bench narrowed to what its user came for", () => {
+  it("--own-only runs the user's server alone, at --sizes, --rounds of --round, and the HTML puts it first", {
+    timeout: 60_000,
+  }, async () => {
+    const out = folder.path;
+    const run = await runCli([
+      "bench",
+      "--profile",
+      "quick",
+      "--own-only",
+      "--server",
+      `exercise5=${PYTHON} ${exercise5} {port}`,
+      "--sizes",
+      "64,1KiB",
+      "--rounds",
+      "2",
+      "--round",
+      "300ms",
+      "--format",
+      "json,html",
+      "--out",
+      out,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    // Two cells, each counted in the progress lines: not the 31 scenarios of the quick profile.
+    expect(run.stderr).toContain("[2/2] eof framing, exercise5 server, 1 KiB");
+    const written = readdirSync(out).filter((name) => name.startsWith("bench-quick-"));
+    const json = written.find((name) => name.endsWith(".json")) as string;
+    const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;
+    expect(result.runs.map((cell) => [cell.scenario.variant, cell.scenario.size])).toEqual([
+      ["exercise5", 64],
+      ["exercise5", 1024],
+    ]);
+    expect(result.settings).toMatchObject({ rounds: 2, roundMs: 300 });
+    expect(result.runs.every((cell) => cell.rounds?.length === 2)).toBe(true);
+    const html = readFileSync(join(out, json.replace(/\.json$/, ".html")), "utf8");
+    expect(html).toContain("<h2>Your servers</h2>");
+    expect(html).toContain("eof exercise5 64 B (your server)");
+  });
+
+  it("--framings and --variants choose the built-in cells", () => {
+    const narrowed = {
+      ...BENCH_PROFILES.quick,
+      framings: ["length" as const],
+      variants: ["concurrent" as const],
+    };
+    expect(
+      benchScenarios(narrowed).map((scenario) => [scenario.framing, scenario.variant, scenario.size]),
+    ).toEqual([
+      ["length", "concurrent", 64],
+      ["length", "concurrent", 65536],
+    ]);
+  });
+
+  it.each([
+    [["--own-only"], "--own-only benches your servers only, and none is named"],
+    [
+      ["--framings", "eof,lenght"],
+      "expected framings from eof, length, fixed, naive, http, udp separated by commas",
+    ],
+    [["--variants", "threaded"], "expected variants from sequential, concurrent, cluster"],
+    [["--round", "0"], "expected a round of at least 1ms"],
+    [["--rounds", "0"], "expected a whole number from 1 to 100"],
+    [["--framings", "http", "--variants", "sequential"], "these options leave no scenario to run"],
+  ])("%j: exit 2 with a clear message", async (args, message) => {
+    const run = await runCli(["bench", "--profile", "quick", "--out", folder.path, ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 });
 

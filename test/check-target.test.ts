@@ -141,7 +141,7 @@ describe("check --server with a student's Python exercise-5 server", CLI_MATRIX,
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/FAIL 1 B split: timeout: connection 0 request \d+: no reply within 1000 ms/);
-    expect(run.stdout).toMatch(/expected \(1 bytes\) [0-9a-f]{2} \| ".*"/);
+    expect(run.stdout).toMatch(/expected \(1 byte\) [0-9a-f]{2} \| ".*"/);
     expect(run.stdout).toMatch(/received nothing/);
     expect(run.stdout).toMatch(/\d+\.\d{3} stdout\| Connected by/);
     expect(run.stdout).toMatch(

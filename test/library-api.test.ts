@@ -3,6 +3,7 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../src/targets/free-port.js";
 import {
@@ -94,4 +95,72 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
     );
     await expect(sockbench.check({ sizesBytes: [1] })).rejects.toThrow(/check needs a server/);
   }, 60_000);
+
+  it('takes a string token: load({ token: "\\n" }) against a newline-framed server', async () => {
+    const lines = await sockbench.serve({ framing: "eof", framingOptions: { token: "\n" } });
+    try {
+      const result = await sockbench.load({
+        target: `${lines.host}:${lines.port}`,
+        framing: "eof",
+        token: "\n",
+        amount: 30,
+      });
+      expect(result.messages.verified).toBe(30);
+      const notBytes = sockbench.load({
+        target: `${lines.host}:${lines.port}`,
+        framing: "eof",
+        token: 10 as unknown as string,
+        amount: 1,
+      });
+      await expect(notBytes).rejects.toThrow(sockbench.FramingError);
+      await expect(notBytes).rejects.toMatchObject({ code: "invalid-option" });
+      await expect(notBytes).rejects.toThrow(
+        'token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got number',
+      );
+    } finally {
+      await lines.close();
+    }
+  });
+
+  it("documents every error class it exports, with its name and code", async () => {
+    const documented = readFileSync(new URL("../docs/library.md", import.meta.url), "utf8");
+    const errorClasses = Object.entries(sockbench).filter(
+      ([name, value]) => name.endsWith("Error") && typeof value === "function",
+    );
+    expect(errorClasses.map(([name]) => name).sort()).toEqual([
+      "ExpectModuleError",
+      "FaultOptionsError",
+      "FdLimitError",
+      "FramingError",
+      "LoadConfigError",
+      "ServeOptionsError",
+      "TargetError",
+      "TargetSetupError",
+    ]);
+    const errorRow = (name: string) =>
+      documented.split("\n").find((line) => line.startsWith(`| \`${name}\``)) ?? "";
+    for (const [name] of errorClasses) expect(errorRow(name), name).not.toBe("");
+    // The errors load throws for a bad config, a bad target and a bad proxy carry the codes documented.
+    const thrown = [
+      await sockbench
+        .load({ target: "127.0.0.1:9", framing: "eof", amount: 1, durationMs: 1 })
+        .catch((error) => error),
+      await sockbench.load({ target: "nowhere", framing: "eof", amount: 1 }).catch((error) => error),
+      await sockbench
+        .startProxy({
+          listenHost: "127.0.0.1",
+          listenPort: 0,
+          targetHost: "127.0.0.1",
+          targetPort: 9,
+          faults: { sliceAvgBytes: -1 },
+        })
+        .catch((error) => error),
+    ] as { name: string; code: string }[];
+    for (const error of thrown) expect(errorRow(error.name), error.name).toContain(`\`${error.code}\``);
+    expect(thrown.map((error) => error.name)).toEqual([
+      "LoadConfigError",
+      "TargetError",
+      "FaultOptionsError",
+    ]);
+  });
 });

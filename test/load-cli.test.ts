@@ -183,7 +183,10 @@ describe("sockbench load", () => {
       "2",
       "-j",
     ]);
-    expect(run.stderr).toBe("");
+    // wrk's -t is threads: a bare small number is read as autocannon reads it, and said so.
+    expect(run.stderr).toBe(
+      "note: -t 2 is a timeout of 2s per request, as autocannon's -t; wrk's -t (threads) is -w 2 here (write -t 2s to silence this)\n",
+    );
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as LoadResult;
     expect(result.config).toMatchObject({
@@ -215,10 +218,37 @@ describe("sockbench load", () => {
     });
   });
 
+  it("takes the forms people type: -R 1.5k, a tcp:// target, -t with a unit (no note)", async () => {
+    const address = await cliServer(["--port", "0", "--framing", "length"]);
+    const run = await runCli([
+      "load",
+      `tcp://${address}`,
+      "--framing",
+      "length",
+      "-c",
+      "2",
+      "-R",
+      "1.5k",
+      "-d",
+      "1",
+      "-t",
+      "2s",
+      "-j",
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.config).toMatchObject({ rate: 1500, timeoutMs: 2000, transport: "tcp" });
+    expect(result.messages.verified).toBeGreaterThan(1400);
+    const bad = await runCli(["load", address, "--framing", "length", "-R", "5q"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected messages per second such as 50000, 50k or 1.5M, got "5q"');
+  });
+
   it("shows defaults in --help with their units, and refuses no target or two", async () => {
     const help = await runCli(["load", "--help"]);
     expect(help.stdout).toMatch(
-      /-t, --timeout <duration>\s+per request; also the connect timeout\s+\(default:\s+5s\)/,
+      /-t, --timeout <duration>\s+per request; also the connect timeout. A bare\s+number is seconds, as autocannon's -t \(wrk's -t\s+is threads: here -w\)\s+\(default: 5s\)/,
     );
     expect(help.stdout).toMatch(
       /-d, --duration <duration>\s+measured phase; a bare number is seconds\s+\(default:\s+10s\)/,

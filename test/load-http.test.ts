@@ -222,6 +222,58 @@ describe("runLoad --transport http counts a misbehaving server's replies", () =>
   });
 });
 
+describe("an http:// target chooses the transport and names the path", () => {
+  it("POSTs to the target's path with no transport given", async () => {
+    const base = await scriptedServer((body, _index, request, response) => {
+      if (request.url === "/api/echo") {
+        echo(body, _index, request, response);
+        return;
+      }
+      response.writeHead(404, { "content-length": 0 });
+      response.end();
+    });
+    const result = await runLoad({ target: `${base}/api/echo`, connections: 2, amount: 40 });
+    expect(result.config).toMatchObject({ transport: "http", target: `${base}/api/echo` });
+    expect(result.messages).toEqual({ sent: 40, received: 40, verified: 40 });
+    expect(totalErrors(result)).toBe(0);
+    // The root is another resource on this server: the path is not dropped on the way.
+    const root = await runLoad({ target: base, connections: 1, amount: 5 });
+    expect(root.messages.verified).toBe(0);
+  });
+
+  it("the CLI takes http://HOST:PORT/PATH without --transport", async () => {
+    const base = await scriptedServer((body, _index, request, response) => {
+      response.writeHead(request.url === "/v1" ? 200 : 404, { "content-length": body.length });
+      response.end(body);
+    });
+    const run = await runCli(["load", `${base}/v1`, "-a", "30", "-c", "2", "-j"]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as LoadResult;
+    expect(result.config).toMatchObject({ transport: "http", framing: "http" });
+    expect(result.messages.verified).toBe(30);
+  });
+});
+
+describe("runLoad --transport http reads every way HTTP/1.1 frames a body", () => {
+  it("chunked bodies, and a server that closes each connection after its response", async () => {
+    const chunked = await scriptedServer((body, _index, _request, response) => {
+      response.writeHead(200);
+      response.write(body.subarray(0, 10));
+      response.end(body.subarray(10));
+    });
+    const result = await runLoad(httpConfig(chunked, { amount: 200 }));
+    expect(totalErrors(result)).toBe(0);
+    expect(result.messages.verified).toBe(200);
+    const closing = await scriptedServer((body, _index, _request, response) => {
+      response.writeHead(200, { "content-length": body.length, connection: "close" });
+      response.end(body);
+    });
+    const closed = await runLoad(httpConfig(closing, { pipelining: 1, amount: 30 }));
+    expect(totalErrors(closed)).toBe(0);
+    expect(closed.messages.verified).toBe(30);
+  });
+});
+
 describe("--transport http refuses what does not apply", () => {
   it("rejects framing options, tls and unix targets, and an http:// target over tcp", async () => {
     await expect(runLoad({ ...httpConfig("127.0.0.1:9"), framing: "length" })).rejects.toThrow(
@@ -231,8 +283,11 @@ describe("--transport http refuses what does not apply", () => {
       /takes HOST:PORT or http:\/\/HOST:PORT/,
     );
     await expect(runLoad(httpConfig("unix:/tmp/x"))).rejects.toThrow(TargetError);
-    await expect(runLoad({ target: "http://127.0.0.1:9", framing: "length", amount: 1 })).rejects.toThrow(
-      /load it with --transport http/,
+    await expect(
+      runLoad({ target: "http://127.0.0.1:9", transport: "tcp", framing: "length", amount: 1 }),
+    ).rejects.toThrow(/load it with --transport http/);
+    await expect(runLoad(httpConfig("tcp://127.0.0.1:9"))).rejects.toThrow(
+      /--transport http takes HOST:PORT or http:\/\/HOST:PORT\[\/PATH\]/,
     );
     await expect(runLoad({ target: "127.0.0.1:9", amount: 1 })).rejects.toThrow(/needs a framing/);
   });

@@ -18,6 +18,7 @@ import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { describeRun } from "../suites/run-context.js";
+import { addBenchNarrowingOptions, type BenchNarrowingOptions, narrowProfile } from "./bench-narrowing.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
@@ -26,7 +27,7 @@ import { htmlReportText, readResultJson } from "./report-outputs.js";
 import { checkOutputDirectory, type SavedOutput, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
 
-interface BenchCliOptions extends GateCliOptions {
+interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions {
   label?: string;
   profile: BenchProfileName;
   out: string;
@@ -140,14 +141,15 @@ export function registerBenchCommand(program: Command): void {
       `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
     )
     .option("--label <name>", "name this run in its result, for compare and reports");
+  addBenchNarrowingOptions(command);
   addGateOptions(command)
     .addHelpText(
       "after",
       "\nGates judge every cell but naive's (broken by design), each on its median round.",
     )
     .action(async (options: BenchCliOptions) => {
-      const profile = BENCH_PROFILES[options.profile];
       const userServers = userBenchServers(options);
+      const profile = narrowProfile(BENCH_PROFILES[options.profile], options, userServers);
       // A missing or invalid baseline, or an --out that cannot be written, is told before minutes of benching.
       const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : undefined;
       await checkOutputDirectory("--out", options.out);

@@ -19,6 +19,7 @@ import {
   type VerifyMode,
 } from "../clients/load/core/load-config.js";
 import type { Shard } from "../clients/load/core/load-share.js";
+import { transportOfTarget } from "../clients/load/core/target-scheme.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
@@ -35,6 +36,7 @@ import {
   durationOption,
   parseIntegerInRange,
   parsePercentileList,
+  parseRatePerSecond,
   parseShardOption,
   parseSizeBytes,
   parseSizeList,
@@ -42,11 +44,12 @@ import {
 } from "./option-parsers.js";
 import { checkOutputPath, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
+import { warnOnWrkThreadCount } from "./wrk-thread-hint.js";
 
 export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   label?: string;
   target?: string;
-  transport: LoadTransportName;
+  transport?: LoadTransportName;
   connections: number;
   pipelining: number;
   size?: number;
@@ -73,9 +76,12 @@ export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   out?: string;
   hgrm?: string;
   percentiles?: number[];
+  bail?: number;
+  perConnection: boolean;
 }
 
-const TARGET_FORMS = "tcp: HOST:PORT, tls://HOST:PORT or unix:PATH; http: HOST:PORT or http://HOST:PORT";
+const TARGET_FORMS =
+  "tcp: HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT or unix:PATH; http: http://HOST:PORT[/PATH]; udp: udp://HOST:PORT";
 
 /** The target, given as autocannon takes it (`sockbench load 127.0.0.1:8080`) or with --target. */
 export function chooseTarget(positional: string | undefined, option: string | undefined): string {
@@ -109,10 +115,8 @@ export function defineLoadCommand(command: Command): Command {
     .addOption(
       new Option(
         "--transport <name>",
-        "tcp: messages cut by --framing; http: each request a POST / whose body is the message (undici); udp: each request one datagram",
-      )
-        .choices(LOAD_TRANSPORTS)
-        .default("tcp"),
+        "tcp: messages cut by --framing; http: each request a POST (to the target's path) whose body is the message; udp: each request one datagram (default: the target's scheme's, http:// or udp://, else tcp)",
+      ).choices(LOAD_TRANSPORTS),
     )
     .option("-c, --connections <count>", "connections", parseIntegerInRange(1, 100_000), DEFAULT_CONNECTIONS)
     .option(
@@ -154,11 +158,15 @@ export function defineLoadCommand(command: Command): Command {
     )
     .option(
       "-R, --rate <perSecond>",
-      "open loop: requests per second at fixed intended times (latency from those times)",
-      parseIntegerInRange(1, 10_000_000),
+      "open loop: requests per second at fixed intended times (latency from those times), e.g. 5000, 5k, 1.5M",
+      parseRatePerSecond,
     )
     .addOption(
-      durationOption("-t, --timeout <duration>", "per request; also the connect timeout", DEFAULT_TIMEOUT_MS),
+      durationOption(
+        "-t, --timeout <duration>",
+        "per request; also the connect timeout. A bare number is seconds, as autocannon's -t (wrk's -t is threads: here -w)",
+        DEFAULT_TIMEOUT_MS,
+      ),
     )
     .addOption(
       new Option(
@@ -208,19 +216,30 @@ export function defineLoadCommand(command: Command): Command {
       `latency percentiles of the table and of latencyUs.percentiles (default ${DEFAULT_PERCENTILES.join(",")})`,
       parsePercentileList,
     )
-    .option("--label <name>", "name this run in its result, for compare and reports");
+    .option("--label <name>", "name this run in its result, for compare and reports")
+    .option(
+      "--bail <errors>",
+      "stop the load once this many errors were counted (with --workers, in any one worker); the result so far is kept, marked partial",
+      parseIntegerInRange(1, Number.MAX_SAFE_INTEGER),
+    )
+    .option(
+      "--per-connection",
+      "report each connection's verified replies (tcp, http), so that a starved connection shows",
+      false,
+    );
   addGateOptions(command);
   return addFramingOptions(command);
 }
 
 /** The LoadConfig the parsed load options ask for (resolveLoadConfig judges the combination). */
 export function loadConfigOf(target: string, options: LoadCliOptions, command: Command): LoadConfig {
+  const transport = options.transport ?? transportOfTarget(target) ?? "tcp";
   // Over http and udp the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
-  const given = (name: string) => options.transport === "tcp" || command.getOptionValueSource(name) === "cli";
+  const given = (name: string) => transport === "tcp" || command.getOptionValueSource(name) === "cli";
   const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
   return {
     target,
-    transport: options.transport,
+    transport,
     ...(given("framing") ? { framing: options.framing as FramingName } : {}),
     ...(given("token") ? { token: parseToken(options.token) } : {}),
     ...(given("recordSize") ? { recordSize: options.recordSize } : {}),
@@ -247,11 +266,14 @@ export function loadConfigOf(target: string, options: LoadCliOptions, command: C
     ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
     connectRate: options.connectRate,
     ...(options.serverPid !== undefined ? { serverPid: options.serverPid } : {}),
+    ...(options.bail !== undefined ? { bail: options.bail } : {}),
+    ...(options.perConnection ? { perConnection: true } : {}),
   };
 }
 
 export function registerLoadCommand(program: Command): void {
   const command = defineLoadCommand(program.command("load"));
+  warnOnWrkThreadCount(command, process.stderr);
   command.action(async (positionalTarget: string | undefined, options: LoadCliOptions) => {
     const target = chooseTarget(positionalTarget, options.target);
     // A path that cannot be written is told now, not after the run it would have held.

@@ -95,6 +95,19 @@ export class ChunkQueue {
     if (this.cursorChunk < this.head || this.cursorStart < -this.headOffset) this.resetCursor();
   }
 
+  /** A copy of the first `maxBytes` queued bytes (all of them when fewer), without consuming them. */
+  copyFront(maxBytes: number): Buffer {
+    const out = Buffer.allocUnsafe(Math.min(maxBytes, this.byteLength));
+    let written = 0;
+    let offset = this.headOffset;
+    for (let index = this.head; written < out.length; index++) {
+      const end = Math.min(this.liveLength(index), offset + out.length - written);
+      written += this.chunkAt(index).copy(out, written, offset, end);
+      offset = 0;
+    }
+    return out;
+  }
+
   /** Reads a big-endian u32 at `offset` from the front without consuming it. */
   readUInt32BE(offset = 0): number {
     const position = this.headOffset + offset;

@@ -9,6 +9,7 @@ import type { FramePool } from "./frame-pool.js";
 import type { FramingError } from "./framing-error.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export abstract class FrameDecoder {
   protected readonly queue: ChunkQueue;
@@ -22,6 +23,26 @@ export abstract class FrameDecoder {
   /** Bytes received but not yet returned as a message. */
   get bufferedBytes(): number {
     return this.queue.length;
+  }
+
+  /** Bytes received of frames not yet returned, a header already read included. */
+  get partialFrameBytes(): number {
+    return this.readHeader().length + this.queue.length;
+  }
+
+  /**
+   * A copy of the first `maxBytes` of them, as they came: what a peer sent of a frame it never finished
+   * (a u16 prefix read as a u32 one, an eof reply without its token), to show when the wait times out.
+   */
+  partialFrame(maxBytes: number): Buffer {
+    const header = this.readHeader();
+    const body = this.queue.copyFront(Math.max(0, maxBytes - header.length));
+    return Buffer.concat([header, body]).subarray(0, maxBytes);
+  }
+
+  /** The header of the frame being received, when it was read and taken off the queue already. */
+  protected readHeader(): Buffer {
+    return EMPTY;
   }
 
   /**

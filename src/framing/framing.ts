@@ -52,8 +52,8 @@ export interface Framing {
 }
 
 export interface FramingOptions {
-  /** eof: the end-of-message token. Default `<EOF>`. */
-  token?: Buffer;
+  /** eof: the end-of-message token, as bytes or as a string (its UTF-8 bytes: `"\n"`). Default `<EOF>`. */
+  token?: Buffer | string;
   /** fixed: bytes per record. Default DEFAULT_RECORD_SIZE. */
   recordSize?: number;
   /** Largest payload a decoder accepts before it fails the stream. Default 16 MiB. */

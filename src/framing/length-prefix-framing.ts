@@ -40,6 +40,14 @@ export class LengthPrefixDecoder extends FrameDecoder {
     return start;
   }
 
+  /** The prefix of the frame whose payload is awaited, as it came. */
+  protected override readHeader(): Buffer {
+    if (this.state === "header") return super.readHeader();
+    const header = Buffer.allocUnsafe(LENGTH_HEADER_BYTES);
+    header.writeUInt32BE(this.payloadBytes);
+    return header;
+  }
+
   protected decodeNext(): Buffer | undefined {
     if (this.state === "header") {
       if (this.queue.length < LENGTH_HEADER_BYTES) return undefined;

@@ -20,7 +20,7 @@ export function createFraming(name: string, options: FramingOptions = {}): Frami
   }
   switch (name) {
     case "eof":
-      return new EofFraming(options.token ?? parseToken(DEFAULT_TOKEN), maxFrameBytes);
+      return new EofFraming(tokenBytes(options.token), maxFrameBytes);
     case "length":
       return new LengthPrefixFraming(maxFrameBytes);
     case "fixed":
@@ -33,6 +33,17 @@ export function createFraming(name: string, options: FramingOptions = {}): Frami
         `unknown framing ${JSON.stringify(name)}: choose one of ${FRAMING_NAMES.join(", ")}`,
       );
   }
+}
+
+/** The eof token as bytes: a string is its UTF-8 bytes (a library caller writes `"\n"`), absent the default. */
+function tokenBytes(token: unknown): Buffer {
+  if (token === undefined) return parseToken(DEFAULT_TOKEN);
+  if (typeof token === "string") return Buffer.from(token, "utf8");
+  if (token instanceof Uint8Array) return Buffer.from(token.buffer, token.byteOffset, token.byteLength);
+  throw new FramingError(
+    "invalid-option",
+    `token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got ${typeof token}`,
+  );
 }
 
 /** The framing a spec describes (see Framing.spec), e.g. in a cluster worker. */

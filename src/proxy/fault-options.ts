@@ -26,6 +26,9 @@ export interface FaultOptions {
 }
 
 export class FaultOptionsError extends Error {
+  override readonly name = "FaultOptionsError";
+  readonly code = "SOCKBENCH_FAULT_OPTIONS";
+
   constructor(readonly problems: string[]) {
     super(problems.join("; "));
   }

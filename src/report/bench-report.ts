@@ -8,6 +8,7 @@ import {
   type BenchRun,
   benchRunErrors,
   benchRunFindings,
+  benchRunRoundCount,
 } from "../results/bench-result.js";
 import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
@@ -89,13 +90,23 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
 }
 
 /**
+ * A cell's error count as every report shows it: its rounds' errors added (over UDP those besides loss,
+ * of the median round), labelled with the rounds they were counted over.
+ */
+export function cellErrorsText(run: BenchRun): string {
+  const rounds = benchRunRoundCount(run);
+  const over = run.scenario.framing === "udp" || rounds === 1 ? "" : ` in ${rounds} rounds`;
+  return `${plural(benchRunFindings(run), "error")}${over}`;
+}
+
+/**
  * A cell: the median round's rate (± the spread of the rounds) and p99; "broken" when no reply was
  * verified, for its figures would be zeros.
  */
 function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
   if (!run) return "-";
   const errors = benchRunFindings(run);
-  if (run.messages.verified === 0) return `broken${separator}${plural(errors, "error")}`;
+  if (run.messages.verified === 0) return `broken${separator}${cellErrorsText(run)}`;
   const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
   // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
   const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
@@ -106,7 +117,7 @@ function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separat
       ? `p50 ${formatLatencyUs(run.latencyUs.p50)} / p99 ${formatLatencyUs(run.latencyUs.p99)}${separator}loss ${(lossRatio(run) * 100).toFixed(2)}%`
       : `p99 ${formatLatencyUs(run.latencyUs.p99)}`;
   const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${saturated}${separator}${latency}${server}`;
-  return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${plural(errors, "error")}` : ""}`;
+  return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${cellErrorsText(run)}` : ""}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {
@@ -143,7 +154,7 @@ export function describeBenchSettings(result: BenchResult): string {
   return (
     `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
     `after a ${formatDurationMs(settings.warmupMs)} warm-up, ${formatCount(settings.pipelining)} pipelined per connection, ` +
-    `timeout ${formatDurationMs(settings.timeoutMs)}; ± is the farthest round from the median.`
+    `timeout ${formatDurationMs(settings.timeoutMs)}; ± is the farthest round from the median; errors are every round's, added.`
   );
 }
 

@@ -40,7 +40,7 @@ export function renderCsv(rows: ScenarioRow[], percentiles: readonly number[]): 
   const lines = rows.map((row) => {
     const { result } = row;
     const atPercentiles = latencyAtPercentiles(decodeHistogram(result.histogram), percentiles);
-    const errors = ERROR_KINDS.map((kind) => result.errors[kind]);
+    const errors = ERROR_KINDS.map((kind) => row.errors[kind]);
     return [
       row.source,
       row.framing,

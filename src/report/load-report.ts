@@ -20,15 +20,49 @@ const AUTOCANNON_COLUMNS = [
   ["99.9", "p999"],
 ] as const;
 
+/** `verified`: replies behind the figures; with none, each cell says `-`, for there is no latency to show. */
 function latencyRow(
   label: string,
   latency: LatencySummary,
   percentiles: readonly number[] | undefined,
+  verified: number,
 ): string[] {
   const atPercentiles = percentiles
     ? percentiles.map((percentile) => latency.percentiles?.[percentileKey(percentile)] ?? 0)
     : AUTOCANNON_COLUMNS.map(([, field]) => latency[field]);
-  return [label, ...[...atPercentiles, latency.mean, latency.stdev, latency.max].map(formatLatencyUs)];
+  const figures = [...atPercentiles, latency.mean, latency.stdev, latency.max];
+  if (verified === 0) return [`${label}: no reply verified`, ...figures.map(() => "-")];
+  return [label, ...figures.map(formatLatencyUs)];
+}
+
+/** Connections listed one by one up to this many; beyond, the spread and the starved ones. */
+const LISTED_CONNECTIONS = 20;
+
+/** `replies per connection: ...` (--per-connection): each connection's count, or the spread and the lowest. */
+function repliesPerConnectionLines(replies: NonNullable<LoadResult["repliesPerConnection"]>): string[] {
+  const { first, verified } = replies;
+  const named = verified.map((count, index) => ({ connection: first + index, count }));
+  if (verified.length <= LISTED_CONNECTIONS) {
+    return [
+      `replies per connection: ${named.map(({ connection, count }) => `#${connection} ${formatCount(count)}`).join(", ")}`,
+    ];
+  }
+  const sorted = [...named].sort((a, b) => a.count - b.count);
+  const median = (sorted[Math.floor(sorted.length / 2)] as { count: number }).count;
+  const starved = named.filter(({ count }) => count < median / 10);
+  return [
+    `replies per connection: min ${formatCount(sorted[0]?.count ?? 0)} (#${sorted[0]?.connection}), median ${formatCount(median)}, max ${formatCount(sorted[sorted.length - 1]?.count ?? 0)} (#${sorted[sorted.length - 1]?.connection})`,
+    ...(starved.length > 0
+      ? [
+          `starved (under a tenth of the median): ${starved
+            .slice(0, LISTED_CONNECTIONS)
+            .map(({ connection, count }) => `#${connection} ${formatCount(count)}`)
+            .join(
+              ", ",
+            )}${starved.length > LISTED_CONNECTIONS ? ` and ${starved.length - LISTED_CONNECTIONS} more (--json has each)` : ""}`,
+        ]
+      : []),
+  ];
 }
 
 /** Per-second samples as autocannon tabulates them: low percentiles, the mean and spread, the minimum. */
@@ -85,11 +119,17 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
     ],
     style: TABLE_STYLE,
   });
+  const verified = result.messages.verified;
   latency.push(
-    latencyRow(config.rate !== undefined ? "Latency (corrected)" : "Latency", result.latencyUs, percentiles),
+    latencyRow(
+      config.rate !== undefined ? "Latency (corrected)" : "Latency",
+      result.latencyUs,
+      percentiles,
+      verified,
+    ),
   );
   if (result.uncorrectedLatencyUs)
-    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles));
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles, verified));
   lines.push(latency.toString());
 
   const throughput = new Table({
@@ -125,6 +165,7 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
       `rate: ${formatCount(result.throughput.achievedRate ?? 0)} requests/s achieved of ${formatCount(config.rate)} asked (${formatCount(messages.scheduled ?? 0)} scheduled)`,
     );
   }
+  if (result.repliesPerConnection) lines.push(...repliesPerConnectionLines(result.repliesPerConnection));
   if (result.cpu) lines.push(formatCpu(result.cpu));
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return `${lines.join("\n")}\n`;

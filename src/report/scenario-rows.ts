@@ -1,7 +1,8 @@
 // Every scenario of one or more result files as a flat row: which file, which scenario, its group (the
 // chart and matrix it belongs to) and its load result. The HTML, CSV and .hgrm outputs all start here.
 
-import type { LoadResult } from "../results/load-result.js";
+import { benchRunErrorCounts, benchRunRoundCount } from "../results/bench-result.js";
+import type { ErrorKind, LoadResult } from "../results/load-result.js";
 import type { ResultFile } from "../results/result-file.js";
 import { groupRuns } from "./bench-report.js";
 import { loadScenario, scenarioKey, scenarioSizeText } from "./compare-results.js";
@@ -25,6 +26,22 @@ export interface ScenarioRow {
   /** The title of the group it is charted in: a bench size, connection count and fragmentation, or "load". */
   group: string;
   result: LoadResult;
+  /** Errors by kind: a load run's, a bench cell's added over its rounds (what its matrix cell counts). */
+  errors: Record<ErrorKind, number>;
+  /** The rounds `errors` were counted over: 1 for a load run. */
+  errorRounds: number;
+  /** A bench cell of the user's own server (--server, --config), not a built-in one. */
+  ownServer: boolean;
+}
+
+/** A row's errors of every kind. */
+export function rowErrorTotal(row: ScenarioRow): number {
+  return Object.values(row.errors).reduce((sum, count) => sum + count, 0);
+}
+
+/** The errors column's heading: it says when counts are a bench cell's rounds added. */
+export function errorsHeading(rows: readonly ScenarioRow[]): string {
+  return rows.some((row) => row.errorRounds > 1) ? "errors (all rounds)" : "errors";
 }
 
 /** The group of every load result: several load files are overlaid on one chart. */
@@ -48,6 +65,9 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
         key: scenarioKey(scenario),
         group: LOAD_GROUP,
         result: file.result,
+        errors: file.result.errors,
+        errorRounds: 1,
+        ownServer: false,
       },
     ];
   }
@@ -63,6 +83,9 @@ export function scenarioRows(file: ResultFile, sourceLabel: string = file.source
       key: scenarioKey(scenario),
       group: group?.title ?? formatSizeBytes(scenario.size),
       result,
+      errors: benchRunErrorCounts(run),
+      errorRounds: benchRunRoundCount(run),
+      ownServer: scenario.server !== undefined,
     };
   });
 }

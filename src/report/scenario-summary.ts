@@ -4,8 +4,7 @@
 import Table from "cli-table3";
 import { decodeHistogram } from "../results/latency-histogram.js";
 import { latencyAtPercentiles, percentileKey } from "../results/latency-percentiles.js";
-import { totalErrors } from "../results/load-result.js";
-import type { ScenarioRow } from "./scenario-rows.js";
+import { errorsHeading, rowErrorTotal, type ScenarioRow } from "./scenario-rows.js";
 
 export function renderScenarioSummary(rows: ScenarioRow[], percentiles: readonly number[]): string {
   const withSource = new Set(rows.map((row) => row.source)).size > 1;
@@ -16,7 +15,7 @@ export function renderScenarioSummary(rows: ScenarioRow[], percentiles: readonly
       "msg/s",
       ...percentiles.map((percentile) => `p${percentileKey(percentile)} ms`),
       "max ms",
-      "errors",
+      errorsHeading(rows),
     ],
     style: { head: [], border: [] },
   });
@@ -28,7 +27,7 @@ export function renderScenarioSummary(rows: ScenarioRow[], percentiles: readonly
       Math.round(row.result.throughput.messagesPerSec).toLocaleString("en-US"),
       ...percentiles.map((percentile) => ((atPercentiles[percentileKey(percentile)] ?? 0) / 1000).toFixed(3)),
       (row.result.latencyUs.max / 1000).toFixed(3),
-      totalErrors(row.result).toLocaleString("en-US"),
+      rowErrorTotal(row).toLocaleString("en-US"),
     ]);
   }
   return table.toString();

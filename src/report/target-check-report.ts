@@ -14,14 +14,15 @@ import type {
   TargetProbe,
 } from "../results/target-check-result.js";
 import { escapeTerminalText } from "../results/terminal-text.js";
+import { checkFramingHintLines } from "./check-framing-hint.js";
+import { formatExactSize } from "./exact-size.js";
 import { plural } from "./format-number.js";
-import { formatSizeBytes } from "./format-size.js";
 
 /** Failing cells shown in full; the others are listed on one line. */
 const DETAILED_FAILURES = 3;
 
 function sizeText(sizeBytes: number): string {
-  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatSizeBytes(sizeBytes);
+  return sizeBytes < 64 * 1024 ? `${sizeBytes} B` : formatExactSize(sizeBytes);
 }
 
 export function targetCellText(cell: TargetCell): string {
@@ -75,7 +76,7 @@ function bytesLine(label: string, bytes: ByteExcerpt | undefined): string {
   const from = bytes.offset > 0 ? `, from byte ${bytes.offset}` : "";
   const more = bytes.offset + bytes.hex.split(" ").filter(Boolean).length < bytes.length ? " …" : "";
   const shown = bytes.hex.length > 0 ? ` ${bytes.hex}${more} | ${JSON.stringify(bytes.text)}` : "";
-  return `  ${label.padEnd(8)} (${bytes.length} bytes${from})${shown}`;
+  return `  ${label.padEnd(8)} (${plural(bytes.length, "byte")}${from})${shown}`;
 }
 
 /** One line of a server's output as reports show it: `1.234 stderr| Traceback ...`. */
@@ -182,6 +183,7 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
       );
     }
   }
+  lines.push(...checkFramingHintLines(result));
   lines.push(...probeLines(result.probes ?? []));
   const failedProbes = (result.probes ?? []).filter((probe) => probe.verdict === "fail");
   const probesRun = (result.probes ?? []).filter((probe) => probe.verdict !== "skipped").length;

@@ -8,7 +8,7 @@ import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
 
 /**
- * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, undici driven); `udp`:
+ * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, sockbench's own HTTP/1.1 client driving); `udp`:
  * one message per datagram.
  */
 export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http", "udp"] as const;
@@ -66,13 +66,26 @@ export interface BenchResult {
   partial?: boolean;
 }
 
+/**
+ * A cell's errors by kind, added over its rounds (older files: its one round): the one count every
+ * report of a bench cell shows, so that the terminal, the Markdown, the HTML and the CSV agree.
+ */
+export function benchRunErrorCounts(run: BenchRun): Record<ErrorKind, number> {
+  const rounds = run.rounds ?? [run];
+  return Object.fromEntries(
+    ERROR_KINDS.map((kind) => [kind, rounds.reduce((sum, round) => sum + round.errors[kind], 0)]),
+  ) as Record<ErrorKind, number>;
+}
+
+/** The rounds a cell's errors were counted over (older files: one). */
+export function benchRunRoundCount(run: BenchRun): number {
+  return run.rounds?.length ?? 1;
+}
+
 /** A cell's errors of the given kinds (default: all), added over its rounds (older files: its one round). */
 export function benchRunErrors(run: BenchRun, kinds: readonly ErrorKind[] = ERROR_KINDS): number {
-  const rounds = run.rounds ?? [run];
-  return rounds.reduce(
-    (sum, round) => sum + kinds.reduce((kindSum, kind) => kindSum + round.errors[kind], 0),
-    0,
-  );
+  const counts = benchRunErrorCounts(run);
+  return kinds.reduce((sum, kind) => sum + counts[kind], 0);
 }
 
 /**

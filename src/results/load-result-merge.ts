@@ -96,6 +96,17 @@ function addedCpuTimes(results: LoadResult[]): CpuTimes | undefined {
   return sum;
 }
 
+/** The parts' replies per connection side by side, in connection order (the parts hold disjoint slices). */
+function mergedRepliesPerConnection(results: LoadResult[]): Pick<LoadResult, "repliesPerConnection"> {
+  const parts = results
+    .map((result) => result.repliesPerConnection)
+    .filter((part) => part !== undefined)
+    .sort((a, b) => a.first - b.first);
+  const first = parts[0];
+  if (first === undefined) return {};
+  return { repliesPerConnection: { first: first.first, verified: parts.flatMap((part) => part.verified) } };
+}
+
 /**
  * One result from several that ran side by side (workers, processes, machines), with `config` as the
  * whole run's (the first part's when not given). It checks nothing: mergeShardParts does, for files.
@@ -138,6 +149,7 @@ export function mergeLoadResults(
     perSecond: alignPerSecond(results),
     warnings: [...new Set(results.flatMap((result) => result.warnings))],
     ...(results.some((result) => result.partial) ? { partial: true } : {}),
+    ...mergedRepliesPerConnection(results),
   };
   const cpu = cpuTimes ?? addedCpuTimes(results);
   if (cpu !== undefined) counts.cpuTimes = cpu;

@@ -158,8 +158,13 @@ export interface LoadResult {
    */
   cpu?: LoadCpu;
   warnings: string[];
-  /** Set when the run was interrupted (Ctrl-C, SIGTERM, an aborted signal): durationS is the time actually run. */
+  /**
+   * Set when the run was stopped early (Ctrl-C, SIGTERM, an aborted signal, --bail): durationS is the time
+   * actually run.
+   */
   partial?: boolean;
+  /** With --per-connection (tcp, http): verified replies of each connection, from connection `first`. */
+  repliesPerConnection?: { first: number; verified: number[] };
 }
 
 /** A result keeps this many error messages (the first ones), merged results too. */
@@ -266,11 +271,14 @@ function datagramsLostWarning(counts: LoadCounts): string {
 
 /** Every request failed: most often the server speaks another framing (or protocol) than the run. */
 function nothingVerified(config: LoadResultConfig): string {
-  const cause =
-    config.transport === "http"
-      ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
-      : `the server's framing may not be ${config.framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
-  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${cause}`;
+  return `${NOTHING_VERIFIED_PREFIX}: every request failed (closed, reset, a bad frame or no answer); ${framingMismatchCause(config.framing)}`;
+}
+
+/** Why nothing at all may verify, and what to try: the framing (or protocol) the run spoke is not the server's. */
+export function framingMismatchCause(framing: string): string {
+  return framing === "http"
+    ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
+    : `the server's framing may not be ${framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
 }
 
 /** The result with its latency summaries read again at these percentiles (--percentiles). */

@@ -1,7 +1,13 @@
 // What each `sockbench bench` profile runs: the scenario matrix and how long each scenario lasts.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
-import { BENCH_FRAMINGS, BENCH_VARIANTS, type BenchScenario } from "../results/bench-result.js";
+import {
+  BENCH_FRAMINGS,
+  BENCH_VARIANTS,
+  type BenchFraming,
+  type BenchScenario,
+  type BenchVariant,
+} from "../results/bench-result.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 
 export const BENCH_PROFILE_NAMES = ["quick", "default", "full"] as const;
@@ -28,6 +34,10 @@ export interface BenchProfile {
   timeoutMs: number;
   /** Scenarios run after the matrix (say, one server holding many thousands of connections). */
   extraScenarios?: BenchScenario[];
+  /** The built-in servers' framings run (default: every one); none runs only the user's servers. */
+  framings?: readonly BenchFraming[];
+  /** The built-in server variants run (default: every one). */
+  variants?: readonly BenchVariant[];
 }
 
 /** 10,000 connections held and verified by one concurrent server, small messages, pipelining 1. */
@@ -116,5 +126,10 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
       }
     }
   }
-  return [...scenarios, ...(profile.extraScenarios ?? [])];
+  const framings = profile.framings ?? BENCH_FRAMINGS;
+  const variants = profile.variants ?? BENCH_VARIANTS;
+  return [...scenarios, ...(profile.extraScenarios ?? [])].filter(
+    (scenario) =>
+      framings.includes(scenario.framing) && (variants as readonly string[]).includes(scenario.variant),
+  );
 }

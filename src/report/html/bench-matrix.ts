@@ -2,9 +2,8 @@
 // HTML table: messages/s and p99 in each cell, shaded by speed against the group's fastest correct cell,
 // the fastest marked with a star, cells with errors in red.
 
-import type { BenchResult, BenchRun } from "../../results/bench-result.js";
-import { totalErrors } from "../../results/load-result.js";
-import { groupRuns } from "../bench-report.js";
+import { type BenchResult, type BenchRun, benchRunFindings } from "../../results/bench-result.js";
+import { cellErrorsText, groupRuns } from "../bench-report.js";
 import { escapeHtml } from "./escape-html.js";
 
 /** Background lightness (HSL %) of the slowest and of the fastest correct cell. */
@@ -15,13 +14,13 @@ function cellHtml(run: BenchRun | undefined, fastest: number, best: BenchRun | u
   if (!run) return `<td class="empty">-</td>`;
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
-  const errors = totalErrors(run);
+  const errors = benchRunFindings(run);
   const figures =
     run.messages.verified > 0
       ? `<span class="rate">${rate}</span> msg/s<br><span class="p99">p99 ${p99Ms} ms</span>`
       : "no verified reply";
   if (errors > 0) {
-    return `<td class="errors">${figures}<br><strong>${errors.toLocaleString("en-US")} errors</strong></td>`;
+    return `<td class="errors">${figures}<br><strong>${escapeHtml(cellErrorsText(run))}</strong></td>`;
   }
   const share = fastest > 0 ? run.throughput.messagesPerSec / fastest : 0;
   const lightness = Math.round(LIGHTEST - (LIGHTEST - DARKEST) * share);

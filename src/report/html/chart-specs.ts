@@ -20,6 +20,13 @@ const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b
 const VARIANT_DASHES: Record<string, number[]> = { concurrent: [], cluster: [10, 4], sequential: [2, 3] };
 /** Hex alpha of a faded (earlier) file's lines. */
 const FADED_ALPHA = "80";
+/** How much thicker the line of a user's own server is drawn than a built-in server's. */
+const OWN_SERVER_WIDTH_FACTOR = 2;
+/**
+ * Whole seconds a group's longest scenario must last to get per-second charts: with one second each
+ * line is a single dot (the quick profile's 500 ms rounds), which charts nothing.
+ */
+export const MIN_CHARTED_SECONDS = 2;
 /** A log axis cannot show 0: a latency below 1 µs is drawn at 1 µs. */
 const MIN_LATENCY_MS = 0.001;
 
@@ -44,20 +51,28 @@ function seriesStyles(
       ? (FRAMING_COLORS[row.framing] ?? PALETTE[index % PALETTE.length])
       : PALETTE[index % PALETTE.length];
     const faded = sources.length > 1 && row.source !== lastSource;
-    const label = sources.length > 1 ? `${row.source}: ${row.label}` : row.label;
+    const named = row.ownServer ? `${row.label} (your server)` : row.label;
+    const label = sources.length > 1 ? `${row.source}: ${named}` : named;
     return {
       // In a comparison, the new run's line of a regressed scenario says so in the legend.
       label: row.source === lastSource && regressed.has(row.key) ? `${label} ✗ regressed` : label,
       color: `${base}${faded ? FADED_ALPHA : ""}`,
       dash: byVariant ? (VARIANT_DASHES[row.variant] ?? []) : [],
-      width: faded ? 1.5 : 2,
+      // The user's own server is what they came for: its line stands out among the built-in ones.
+      width: (faded ? 1.5 : 2) * (row.ownServer ? OWN_SERVER_WIDTH_FACTOR : 1),
     };
   });
 }
 
+/**
+ * A last second measured this nearly whole counts as whole: a busy machine ends a 2 s run's window a few
+ * milliseconds short, and its second second is then no less a sample than the first.
+ */
+const WHOLE_SECOND_SLACK_S = 0.05;
+
 /** The seconds a per-second chart shows: whole seconds of the measured phase (a partial last one is left out). */
 function wholeSeconds(row: ScenarioRow): number {
-  return Math.max(1, Math.floor(row.result.durationS));
+  return Math.max(1, Math.floor(row.result.durationS + WHOLE_SECOND_SLACK_S));
 }
 
 function chartId(kind: string, groupIndex: number): string {
@@ -99,6 +114,7 @@ export function buildChartSpecs(
       }),
     });
     const seconds = Math.max(...members.map(wholeSeconds));
+    if (seconds < MIN_CHARTED_SECONDS) return;
     const x = Array.from({ length: seconds }, (_, index) => index + 1);
     const perSecond = (row: ScenarioRow, value: (second: number) => number | undefined) =>
       x.map((_, second) => (second < wholeSeconds(row) ? (value(second) ?? null) : null));

@@ -8,7 +8,7 @@ import type { ComparisonRow } from "../compare-results.js";
 import { type ScenarioRow, scenarioRows } from "../scenario-rows.js";
 import { benchMatricesHtml } from "./bench-matrix.js";
 import { chartLibrary } from "./chart-library.js";
-import { buildChartSpecs } from "./chart-specs.js";
+import { buildChartSpecs, MIN_CHARTED_SECONDS } from "./chart-specs.js";
 import { checkMatrixHtml } from "./check-matrix.js";
 import { comparisonTableHtml } from "./comparison-table.js";
 import { contextTableHtml } from "./context-table.js";
@@ -72,6 +72,15 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const data: PageData = { charts };
   const sections: string[] = [];
   if (input.comparison) sections.push(section("Comparison", comparisonTableHtml(input.comparison)));
+  const ownRows = rows.filter((row) => row.ownServer);
+  if (ownRows.length > 0) {
+    sections.push(
+      section(
+        "Your servers",
+        `<p class="note">Your servers' cells, first; in the charts their lines are drawn thick and marked "your server".</p>\n${scenarioTableHtml(ownRows, input.percentiles)}`,
+      ),
+    );
+  }
   if (rows.length > 0) {
     sections.push(
       section(
@@ -80,7 +89,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       ),
       section(
         "Second by second",
-        `<p class="note">Verified messages and p99 latency in each whole second of the measured phase.</p>\n${chartsHtml(charts, "second")}`,
+        `<p class="note">Verified messages and p99 latency in each whole second of the measured phase; a group whose scenarios last under ${MIN_CHARTED_SECONDS} whole seconds has none (a line would be one point): bench --round ${MIN_CHARTED_SECONDS}s draws them.</p>\n${chartsHtml(charts, "second")}`,
       ),
     );
   }

@@ -4,8 +4,7 @@
 import bytes from "bytes-iec";
 import { decodeHistogram } from "../../results/latency-histogram.js";
 import { latencyAtPercentiles, percentileKey } from "../../results/latency-percentiles.js";
-import { totalErrors } from "../../results/load-result.js";
-import type { ScenarioRow } from "../scenario-rows.js";
+import { errorsHeading, rowErrorTotal, type ScenarioRow } from "../scenario-rows.js";
 import { escapeHtml } from "./escape-html.js";
 
 /** µs as ms with three decimals: every recorded microsecond shows. */
@@ -22,12 +21,12 @@ export function scenarioTableHtml(rows: ScenarioRow[], percentiles: readonly num
     "bytes/s",
     ...percentiles.map((percentile) => `p${percentileKey(percentile)} ms`),
     "max ms",
-    "errors",
+    errorsHeading(rows),
   ];
   const body = rows.map((row) => {
     const { result } = row;
     const atPercentiles = latencyAtPercentiles(decodeHistogram(result.histogram), percentiles);
-    const errors = totalErrors(result);
+    const errors = rowErrorTotal(row);
     const cells: [string, string][] = [
       ...(withSource ? [["file", row.source] as [string, string]] : []),
       ["scenario", row.label],

@@ -8,10 +8,11 @@ import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../verification/payload-content.js";
 import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
+import { transportOfTarget } from "./target-scheme.js";
 
 /**
- * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1 via
- * undici); udp: each request one datagram, matched to its reply by the echo header, not by order.
+ * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1, pipelined
+ * on keep-alive connections); udp: each request one datagram, matched to its reply by the echo header, not by order.
  */
 export const LOAD_TRANSPORTS = ["tcp", "http", "udp"] as const;
 export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
@@ -34,14 +35,17 @@ export const MAX_SPLIT_PIECES = 64;
 const MAX_PID = 4_194_304;
 
 export interface LoadConfig {
-  /** tcp (the default): `HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or `http://HOST:PORT`. */
+  /**
+   * tcp: `HOST:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT` or `unix:PATH`; http: `HOST:PORT` or
+   * `http://HOST:PORT[/PATH]` (POSTs go to PATH, `/` without one); udp: `HOST:PORT` or `udp://HOST:PORT`.
+   */
   target: string;
-  /** tcp by default. */
+  /** The target's scheme's by default (`http://`, `udp://`), else tcp. */
   transport?: LoadTransportName;
   /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
   framing?: FramingName;
-  /** eof: the end token as bytes (see parseToken). */
-  token?: Buffer;
+  /** eof: the end token, as bytes or as a string (its UTF-8 bytes: `"\n"`). */
+  token?: Buffer | string;
   /** fixed: bytes per record. */
   recordSize?: number;
   /** Largest reply accepted (tcp: a frame; http: a response body). */
@@ -99,6 +103,10 @@ export interface LoadConfig {
   label?: string;
   /** The server's process id: its CPU time (with its descendants') is measured beside the driver's. */
   serverPid?: number;
+  /** Stop the load once this many errors were counted (each worker its own), as k6's and autocannon's --bail. */
+  bail?: number;
+  /** Keep each connection's verified replies in the result (tcp and http), to show a starved one. */
+  perConnection?: boolean;
 }
 
 /** What every transport keeps once resolved: defaults filled in, everything checked. */
@@ -129,6 +137,8 @@ interface ResolvedCommonConfig {
   connectRate: number;
   /** The connections of the whole load this process (or worker) opens. */
   slice: ConnectionSlice;
+  bail?: number;
+  perConnection: boolean;
 }
 
 /** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
@@ -143,7 +153,7 @@ export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
   nagle: boolean;
 }
 
-/** An http run: each request a POST, each response body one reply; undici owns the bytes. */
+/** An http run: each request a POST, each response body one reply; the HTTP lane writes the bytes. */
 export interface ResolvedHttpLoadConfig extends ResolvedCommonConfig {
   transport: "http";
 }
@@ -194,14 +204,14 @@ function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): vo
   }
   if ((config.splitPieces ?? 1) > 1 || config.nagle) {
     throw new LoadConfigError(
-      `--split and --nagle apply to --transport tcp: ${http ? "undici writes the HTTP requests" : "a datagram leaves whole or not at all"}`,
+      `--split and --nagle apply to --transport tcp: ${http ? "each request is written whole, head and body" : "a datagram leaves whole or not at all"}`,
     );
   }
 }
 
 /** The transport's own half of the resolved config. */
 function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): ResolvedLoadConfig {
-  const transport = config.transport ?? "tcp";
+  const transport = config.transport ?? transportOfTarget(config.target) ?? "tcp";
   if (transport === "http" || transport === "udp") {
     checkUnframedOptions(config, transport);
     return { ...common, transport };
@@ -216,7 +226,10 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     ...common,
     transport,
     framing: config.framing,
-    ...(config.token !== undefined ? { token: config.token } : {}),
+    // A string token is its UTF-8 bytes; anything else createFraming refuses with a FramingError.
+    ...(config.token !== undefined
+      ? { token: typeof config.token === "string" ? Buffer.from(config.token, "utf8") : config.token }
+      : {}),
     ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
@@ -263,6 +276,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
     seed: config.seed ?? DEFAULT_SEED,
     connectRate: config.connectRate ?? DEFAULT_CONNECT_RATE,
     slice: wholeSlice(0),
+    perConnection: config.perConnection ?? false,
     ...definedOnly({
       message: config.message,
       durationMs: config.amount === undefined ? (config.durationMs ?? DEFAULT_DURATION_MS) : undefined,
@@ -275,6 +289,7 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
       shard: config.shard,
       startAtMs: config.startAtMs,
       localAddress: config.localAddress,
+      bail: config.bail,
     }),
   };
   const resolved = resolveTransport(config, common);
@@ -300,6 +315,12 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   if (resolved.durationMs !== undefined) requireInteger("duration (ms)", resolved.durationMs, 1, 86_400_000);
   if (resolved.amount !== undefined) requireInteger("amount", resolved.amount, 1, Number.MAX_SAFE_INTEGER);
   if (resolved.serverPid !== undefined) requireInteger("server pid", resolved.serverPid, 1, MAX_PID);
+  if (resolved.bail !== undefined) requireInteger("bail (errors)", resolved.bail, 1, Number.MAX_SAFE_INTEGER);
+  if (resolved.perConnection && resolved.transport === "udp") {
+    throw new LoadConfigError(
+      "--per-connection applies to --transport tcp and http: a udp lane's replies are matched by the datagram, not counted by lane",
+    );
+  }
   resolved.slice = config.slice ?? processSliceOf(resolved);
   if (resolved.workers > resolved.slice.count) {
     throw new LoadConfigError(

@@ -89,6 +89,8 @@ export class LoadRun implements LaneHost {
   private startedAt = "";
   private openingMs = 0;
   private interrupted = false;
+  /** --bail's count was reached: the run stops as if interrupted, and says why. */
+  private bailed = false;
   private readonly onAbort = () => this.interrupt();
   /** This thread's load uses one core. */
   private readonly cpuMeter: CpuMeter;
@@ -99,18 +101,23 @@ export class LoadRun implements LaneHost {
     private readonly hooks: LoadHooks = {},
   ) {
     this.openLoop = config.rate !== undefined;
-    this.stats = new LoadStats(this.openLoop, hooks.onError);
+    this.stats = new LoadStats(
+      this.openLoop,
+      (event) => this.onError(event),
+      config.slice.first,
+      config.slice.count,
+    );
     this.remaining =
       config.rate === undefined && config.amount !== undefined
         ? amountShare(config.amount, config.slice)
         : undefined;
-    const target = targetForTransport(config.target, config.transport);
+    const target = config.target;
     this.transport =
       config.transport === "http"
-        ? new HttpTransport(config, target, this)
+        ? new HttpTransport(config, targetForTransport(target, "http"), this)
         : config.transport === "udp"
-          ? new UdpTransport(config, target, this)
-          : new TcpTransport(config, target, this);
+          ? new UdpTransport(config, targetForTransport(target, "udp"), this)
+          : new TcpTransport(config, targetForTransport(target, "tcp"), this);
     this.lanes = this.transport.lanes;
     this.cpuMeter = new CpuMeter(1, config.serverPid);
   }
@@ -161,6 +168,17 @@ export class LoadRun implements LaneHost {
     if (!this.active) return;
     this.interrupted = true;
     this.finish();
+  }
+
+  /** Every counted error: handed on, and with --bail, the run stops at the count (after the lane's turn). */
+  private onError(event: LoadErrorEvent): void {
+    this.hooks.onError?.(event);
+    const { bail } = this.config;
+    if (bail === undefined || this.bailed || !this.active) return;
+    const errors = Object.values(this.stats.errors).reduce((sum, count) => sum + count, 0);
+    if (errors < bail) return;
+    this.bailed = true;
+    setImmediate(() => this.interrupt());
   }
 
   claimRequest(now: number): boolean {
@@ -307,8 +325,9 @@ export class LoadRun implements LaneHost {
     }
     if (this.interrupted) {
       // Cut short, not failed: what was still in flight or due is left out, and said so.
+      const why = this.bailed ? `bailed at ${this.config.bail} errors (--bail)` : "interrupted";
       this.warnings.push(
-        `interrupted: the figures cover the ${this.measuredSeconds(now).toFixed(2)} s actually measured; ${unanswered + unsent} requests in flight or due were left out`,
+        `${why}: the figures cover the ${this.measuredSeconds(now).toFixed(2)} s actually measured; ${unanswered + unsent} requests in flight or due were left out`,
       );
       unanswered = 0;
       unsent = 0;
@@ -328,6 +347,8 @@ export class LoadRun implements LaneHost {
         unsent,
       );
     }
+    const starved = starvedConnectionsWarning(this.stats.repliesByLane(), this.stats.errors.timeout);
+    if (starved !== undefined && this.config.transport !== "udp") this.warnings.push(starved);
     // The result is due whatever closing does: a close that fails is reported, never waited on forever.
     const closed = this.transport.close().then(
       () => undefined,
@@ -383,6 +404,9 @@ export class LoadRun implements LaneHost {
         ...(cpuTimes ? { cpuTimes } : {}),
         warnings: this.warnings,
         ...(this.interrupted ? { partial: true } : {}),
+        ...(this.config.perConnection
+          ? { repliesPerConnection: { first: this.config.slice.first, verified: stats.repliesByLane() } }
+          : {}),
       },
       stats.latency,
       stats.uncorrectedLatency,
@@ -396,6 +420,16 @@ export class LoadRun implements LaneHost {
   private at(timeUs: number, action: () => void): void {
     this.after(Math.max(0, (timeUs - nowUs()) / 1000), action);
   }
+}
+
+/**
+ * Some connections answered and the others only timed out: most often a server that serves one
+ * connection at a time (the lab's sequential server), which the timeouts alone do not say.
+ */
+export function starvedConnectionsWarning(repliesByLane: number[], timeouts: number): string | undefined {
+  const answered = repliesByLane.filter((count) => count > 0).length;
+  if (timeouts === 0 || answered === 0 || answered === repliesByLane.length) return undefined;
+  return `only ${answered} of ${repliesByLane.length} connections got a reply, the others timed out: the server may serve one connection at a time (a sequential server); load it with -c ${answered}, or see each connection with --per-connection`;
 }
 
 /** A --server-pid that names no process is a usage error, found before any load. */

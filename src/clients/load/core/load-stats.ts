@@ -68,11 +68,22 @@ export class LoadStats {
   private pendingLatencyUs = -1;
   private pendingCount = 0;
 
+  /** Verified replies of each lane (connection) this run drives, from `firstLane`. */
+  private readonly laneReplies: Uint32Array;
+
   constructor(
     openLoop: boolean,
     private readonly onError?: (event: LoadErrorEvent) => void,
+    private readonly firstLane = 0,
+    laneCount = 0,
   ) {
     this.uncorrectedLatency = openLoop ? createLatencyHistogram() : undefined;
+    this.laneReplies = new Uint32Array(laneCount);
+  }
+
+  /** Verified replies of each lane, in lane order (lanes that report none, as UDP's, stay at 0). */
+  repliesByLane(): number[] {
+    return Array.from(this.laneReplies);
   }
 
   get measureStartUs(): number {
@@ -110,9 +121,11 @@ export class LoadStats {
   }
 
   /** A verified reply: latency from the intended send time and, in an open loop, from the write. */
-  recordVerified(intendedUs: number, sentUs: number, nowUs: number): void {
+  recordVerified(intendedUs: number, sentUs: number, nowUs: number, lane = -1): void {
     this.received++;
     this.verified++;
+    if (lane >= 0)
+      this.laneReplies[lane - this.firstLane] = (this.laneReplies[lane - this.firstLane] as number) + 1;
     const latencyUs = clampLatency(nowUs - intendedUs);
     const second = Math.floor((nowUs - this.windowStartUs) / 1e6);
     if (second > this.latencySecond) this.closeSecond(second);

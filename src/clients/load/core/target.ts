@@ -9,10 +9,21 @@ import { formatHostPort } from "../../../host-port.js";
 import { FdLimitError, fdLimitAdvice, fdsNeeded, readFdLimit } from "../../../platform/fd-limit.js";
 import { ConnectPacer } from "./connect-pacer.js";
 
-/** http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to; udp: where datagrams go. */
+/**
+ * http: a plain TCP host and port that the HTTP transport speaks HTTP/1.1 to, and the path it POSTs to;
+ * udp: where datagrams go.
+ */
 export type LoadTarget =
-  | { kind: "tcp" | "tls" | "http" | "udp"; host: string; port: number }
+  | { kind: "tcp" | "tls" | "udp"; host: string; port: number }
+  | HttpTarget
   | { kind: "unix"; path: string };
+
+export interface HttpTarget {
+  kind: "http";
+  host: string;
+  port: number;
+  path: string;
+}
 
 /** The target is written wrong or cannot be reached. */
 export class TargetError extends Error {
@@ -21,12 +32,16 @@ export class TargetError extends Error {
 }
 
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
-const TARGET_FORMS = "HOST:PORT, tls://HOST:PORT, unix:PATH, http://HOST:PORT or udp://HOST:PORT";
-const SCHEMES = { "tls://": "tls", "http://": "http", "udp://": "udp" } as const;
+const TARGET_FORMS =
+  "HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT, unix:PATH, http://HOST:PORT[/PATH] or udp://HOST:PORT";
+const SCHEMES = { "tcp://": "tcp", "tls://": "tls", "http://": "http", "udp://": "udp" } as const;
+
+/** Where an HTTP load POSTs when its target names no path. */
+const ROOT_PATH = "/";
 
 /**
- * `HOST:PORT`, `[::1]:PORT`, `tls://HOST:PORT`, `unix:PATH`, `http://HOST:PORT` (a trailing `/` allowed)
- * or `udp://HOST:PORT`.
+ * `HOST:PORT`, `[::1]:PORT`, `tcp://HOST:PORT`, `tls://HOST:PORT`, `unix:PATH`, `http://HOST:PORT` with
+ * an optional path (`http://HOST:PORT/echo`) or `udp://HOST:PORT`.
  */
 export function parseTarget(text: string): LoadTarget {
   const trimmed = text.trim();
@@ -37,47 +52,60 @@ export function parseTarget(text: string): LoadTarget {
     return { kind: "unix", path };
   }
   const scheme = (Object.keys(SCHEMES) as (keyof typeof SCHEMES)[]).find((each) => trimmed.startsWith(each));
-  let rest = scheme === undefined ? trimmed : trimmed.slice(scheme.length);
-  if (scheme === "http://" && rest.endsWith("/")) rest = rest.slice(0, -1);
+  const afterScheme = scheme === undefined ? trimmed : trimmed.slice(scheme.length);
+  const pathStart = scheme === "http://" ? afterScheme.indexOf("/") : -1;
+  const rest = pathStart === -1 ? afterScheme : afterScheme.slice(0, pathStart);
+  const path = pathStart === -1 ? ROOT_PATH : afterScheme.slice(pathStart);
   const match = HOST_PORT.exec(rest);
   const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port < 1 || port > 65535) {
+  if (!match || port < 1 || port > 65535 || /\s/.test(path)) {
     throw new TargetError(
       `expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`,
     );
   }
-  return {
-    kind: scheme === undefined ? "tcp" : SCHEMES[scheme],
-    host: (match[1] ?? match[2]) as string,
-    port,
-  };
+  const host = (match[1] ?? match[2]) as string;
+  const kind = scheme === undefined ? "tcp" : SCHEMES[scheme];
+  return kind === "http" ? { kind, host, port, path } : { kind, host, port };
 }
 
 /**
- * The target as the transport reaches it: --transport http takes `HOST:PORT` or `http://HOST:PORT`,
+ * The target as the transport reaches it: --transport http takes `HOST:PORT` or `http://HOST:PORT[/PATH]`,
  * --transport udp `HOST:PORT` or `udp://HOST:PORT`; --transport tcp takes every other form.
  */
+export function targetForTransport(text: string, transport: "http"): HttpTarget;
+export function targetForTransport(text: string, transport: "tcp" | "http" | "udp"): LoadTarget;
 export function targetForTransport(text: string, transport: "tcp" | "http" | "udp"): LoadTarget {
   const target = parseTarget(text);
   if (transport === "http" || transport === "udp") {
-    if (target.kind === "tcp" || target.kind === transport) return { ...target, kind: transport };
+    if (target.kind === transport) return target;
+    if (target.kind === "tcp" && !text.trim().startsWith("tcp://")) {
+      return transport === "http" ? { ...target, kind: "http", path: ROOT_PATH } : { ...target, kind: "udp" };
+    }
     const what = transport === "http" ? "plain HTTP/1.1" : "datagrams";
+    const forms = transport === "http" ? "http://HOST:PORT[/PATH]" : "udp://HOST:PORT";
     throw new TargetError(
-      `--transport ${transport} takes HOST:PORT or ${transport}://HOST:PORT (${what}), got ${JSON.stringify(text)}`,
+      `--transport ${transport} takes HOST:PORT or ${forms} (${what}), got ${JSON.stringify(text)}`,
     );
   }
   if (target.kind === "http" || target.kind === "udp") {
     throw new TargetError(
-      `${JSON.stringify(text)} names ${target.kind}: load it with --transport ${target.kind}`,
+      `${JSON.stringify(text)} names ${target.kind}: load it with --transport ${target.kind} (or leave --transport out: the scheme chooses it)`,
     );
   }
   return target;
 }
 
+/** The target as its user writes it; an HTTP target's path only when it is not `/`. */
 export function formatTarget(target: LoadTarget): string {
   if (target.kind === "unix") return `unix:${target.path}`;
   const scheme = target.kind === "tcp" ? "" : `${target.kind}://`;
-  return `${scheme}${formatHostPort(target.host, target.port)}`;
+  const path = target.kind === "http" && target.path !== ROOT_PATH ? target.path : "";
+  return `${scheme}${formatHostPort(target.host, target.port)}${path}`;
+}
+
+/** `http://HOST:PORT`: the origin an HTTP client connects to, without the path it requests. */
+export function originOf(target: HttpTarget): string {
+  return `http://${formatHostPort(target.host, target.port)}`;
 }
 
 export interface ConnectorOptions {

@@ -1,5 +1,5 @@
-// Whether one HTTP response answers its own request. HTTP frames each reply itself and undici hands each
-// response to the request it answers, so there is no order to check: a status other than 200 is a
+// Whether one HTTP response answers its own request. HTTP frames each reply itself and a connection
+// answers its requests in order, so the lane pairs each response with its own request: a status other than 200 is a
 // `status` mismatch, and under --verify echo a body that is not the request's payload byte for byte is
 // `corrupted`, with the detail saying how (cut short, extended, another request's body, changed bytes).
 

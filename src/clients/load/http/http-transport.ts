@@ -1,63 +1,39 @@
-// The HTTP side of a load run: one undici Pool of `connections` clients, each pipelining up to
-// `pipelining` POSTs, shared by the run's lanes. Its sockets come from the run's own connector: all of
-// them are connected before the load starts (an unreachable target fails the run, as over TCP), and the
-// pool reconnects through it after a drop. The lanes time requests out themselves (--timeout, from the
-// run's sweep), as the TCP connections do; undici's own parser timers, re-armed on every response, ran slower here.
+// The HTTP side of a load run: one keep-alive connection per lane, each pipelining up to `pipelining`
+// POSTs and reading its responses with sockbench's own HTTP/1.1 parser, all opened before the load starts
+// through the run's connector (an unreachable target fails the run, as over TCP). undici's client cost
+// about twice autocannon's CPU per request (its wasm parser's callbacks, a writev per request); bench/
+// http-compare.sh measures the two side by side.
 
-import { once } from "node:events";
-import type { Socket } from "node:net";
-import { type buildConnector, Pool } from "undici";
-import type { ErrorKind } from "../../../results/load-result.js";
-import { nowUs } from "../core/load-clock.js";
+import { DEFAULT_MAX_FRAME_BYTES } from "../../../framing/frame-decoder.js";
 import { connectionOptionsOf, type ResolvedHttpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource, UNFRAMED } from "../core/request-source.js";
-import { formatTarget, type LoadTarget, TargetConnector, TargetError } from "../core/target.js";
-import { HttpLane, type HttpWire, ResponseTimeoutError } from "./http-lane.js";
+import { type HttpTarget, TargetConnector } from "../core/target.js";
+import { HttpLane, type HttpWire } from "./http-lane.js";
 import { HttpReplyCheck } from "./http-reply-check.js";
-
-const PROTOCOL_CODES = new Set(["UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RES_EXCEEDED_MAX_SIZE"]);
-
-/** Which error kind a request's failure is (see LoadResult.errors). */
-function failureKind(error: Error): ErrorKind {
-  if (error instanceof TargetError) return "connect";
-  const code = (error as NodeJS.ErrnoException).code ?? "";
-  if (error instanceof ResponseTimeoutError) return "timeout";
-  if (error.name === "HTTPParserError" || PROTOCOL_CODES.has(code)) return "protocol";
-  return "reset";
-}
-
-function ignoreParkedError(): void {}
+import { HttpRequestHeads } from "./http-request-head.js";
 
 export class HttpTransport implements LoadTransport, HttpWire {
   readonly lanes: HttpLane[];
-  readonly pool: Pool;
   readonly source: RequestSource;
   readonly replyCheck: HttpReplyCheck;
-  private readonly connector: TargetConnector;
-  /** Connected by open(), handed to the pool's clients as they connect; later clients get new sockets. */
-  private readonly parked: Socket[] = [];
-  /** undici fails every request a broken connection held with one error: one event, counted once. */
-  private readonly countedErrors = new WeakSet<Error>();
+  readonly connector: TargetConnector;
+  readonly heads: HttpRequestHeads;
+  readonly maxBodyBytes: number;
 
   constructor(
-    private readonly config: ResolvedHttpLoadConfig,
-    target: LoadTarget,
-    private readonly host: LaneHost,
+    readonly config: ResolvedHttpLoadConfig,
+    target: HttpTarget,
+    host: LaneHost,
   ) {
     this.source = new RequestSource(config, UNFRAMED, host.expectation);
     this.replyCheck = new HttpReplyCheck(this.source.codec);
+    this.heads = new HttpRequestHeads(target);
+    this.maxBodyBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,
       ...connectionOptionsOf(config),
-    });
-    this.pool = new Pool(formatTarget(target), {
-      connections: config.slice.count,
-      pipelining: config.pipelining,
-      connect: (_options, callback) => this.connect(callback),
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      ...(config.maxFrameBytes !== undefined ? { maxResponseSize: config.maxFrameBytes } : {}),
+      sharedReadBuffer: true,
     });
     this.lanes = Array.from(
       { length: config.slice.count },
@@ -66,58 +42,16 @@ export class HttpTransport implements LoadTransport, HttpWire {
   }
 
   async open(): Promise<void> {
-    const attempts = await Promise.allSettled(
-      Array.from({ length: this.config.slice.count }, () => this.connector.open()),
-    );
-    for (const attempt of attempts) {
-      if (attempt.status === "fulfilled") this.parked.push(attempt.value.on("error", ignoreParkedError));
-    }
-    const failed = attempts.find((attempt) => attempt.status === "rejected");
-    if (failed !== undefined) {
+    try {
+      await Promise.all(this.lanes.map((lane) => lane.open()));
+    } catch (error) {
       await this.close();
-      throw failed.reason;
+      throw error;
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.lanes.map((lane) => lane.close()));
     this.connector.abort();
-    const parked = this.parked.splice(0).map((socket) => {
-      const closed = socket.closed ? Promise.resolve() : once(socket, "close");
-      socket.destroy();
-      return closed;
-    });
-    await Promise.all([...parked, this.pool.destroy()]);
-  }
-
-  recordFailure(error: Error, request: string, measured: boolean): ErrorKind {
-    const kind = failureKind(error);
-    const stats = this.host.stats;
-    if (kind === "timeout") {
-      // Like a TCP timeout, each request that waited too long counts.
-      if (measured)
-        stats.recordError("timeout", `${request}: no response within ${this.config.timeoutMs} ms`);
-    } else if (!this.countedErrors.has(error)) {
-      this.countedErrors.add(error);
-      stats.recordErrorAt(kind, `${request}: ${error.message}`, nowUs());
-    }
-    return kind;
-  }
-
-  private connect(callback: buildConnector.Callback): void {
-    let socket = this.parked.pop();
-    // A parked socket the server closed or reset meanwhile is dropped for a fresh one.
-    while (socket?.destroyed) socket = this.parked.pop();
-    if (socket !== undefined) {
-      socket.off("error", ignoreParkedError);
-      // undici expects its connector to answer later: a callback from within connect() stalls the client.
-      const parkedSocket = socket;
-      queueMicrotask(() => callback(null, parkedSocket));
-      return;
-    }
-    this.connector.open().then(
-      (fresh) => callback(null, fresh),
-      (error: Error) => callback(error, null),
-    );
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 }

@@ -10,6 +10,7 @@ import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
 import type { ResolvedTcpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadLane } from "../core/load-lane.js";
+import type { ErrorEvidence } from "../core/load-stats.js";
 import { ReconnectBackoff } from "../core/reconnect-backoff.js";
 import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
@@ -26,6 +27,12 @@ export interface TcpWire {
   readonly source: RequestSource;
   readonly connector: TargetConnector;
 }
+
+/**
+ * Bytes of an unfinished reply kept as evidence: enough to see its framing (a u16 prefix, a missing
+ * token), bounded so that a timeout of many connections does not copy megabytes each.
+ */
+const PARTIAL_EVIDENCE_BYTES = 64 * 1024;
 
 /** `1 request unanswered`, `3 requests unanswered`. */
 function unanswered(count: number): string {
@@ -114,11 +121,14 @@ export class LoadConnection implements LoadLane {
     if (this.outstanding.length === 0 || now - this.outstanding.sentUsAt(0) < timeoutUs) return;
     const measured = this.measuredUnanswered();
     if (measured > 0) {
+      const pending = this.pendingBytes();
+      const came =
+        pending > 0 ? `; ${pending} byte${pending === 1 ? "" : "s"} came that never completed a frame` : "";
       this.host.stats.recordError(
         "timeout",
-        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${unanswered(this.outstanding.length)})`,
+        `connection ${this.id} request ${this.outstanding.seqAt(0)}: no reply within ${this.host.config.timeoutMs} ms (${unanswered(this.outstanding.length)})${came}`,
         measured,
-        this.verifier.headEvidence(this.outstanding),
+        this.evidence(),
       );
     }
     this.drop();
@@ -172,7 +182,6 @@ export class LoadConnection implements LoadLane {
     if (this.wire.config.nagle) socket.setNoDelay(false);
     this.socket = socket;
     this.decoder = this.wire.framing.createDecoder();
-    const decoder = this.decoder;
     // Closed or reset by the server before a byte of reply: what a server refusing at accept does. A
     // reset after the end is the same close, counted once.
     let closeCounted = false;
@@ -184,7 +193,7 @@ export class LoadConnection implements LoadLane {
     socket.on("end", () => {
       if (socket !== this.socket) return;
       closedBeforeReply();
-      const partialBytes = decoder.bufferedBytes + (this.streamCheck?.partialBytes ?? 0);
+      const partialBytes = this.pendingBytes();
       if (partialBytes > 0) {
         this.fail("protocol", `server closed mid-frame, ${partialBytes} bytes into a reply`);
       } else if (this.outstanding.length > 0) {
@@ -258,9 +267,34 @@ export class LoadConnection implements LoadLane {
       kind,
       `connection ${this.id}: ${detail}${this.describeOldest()}`,
       nowUs(),
-      this.verifier.headEvidence(this.outstanding),
+      this.evidence(),
     );
     this.drop();
+  }
+
+  /** Bytes read of a reply not yet complete, on the fast path or in the decoder. */
+  private pendingBytes(): number {
+    return (this.decoder?.partialFrameBytes ?? 0) + (this.streamCheck?.partialBytes ?? 0);
+  }
+
+  /**
+   * What the oldest request expected and what came for it: a reply cut short, or else the bytes of a frame
+   * that never completed (a u16-prefixed reply read as u32, an eof reply without its token), beside the
+   * whole frame expected, so that the first difference falls where the framing went wrong.
+   */
+  private evidence(): ErrorEvidence {
+    const evidence = this.verifier.headEvidence(this.outstanding);
+    if (evidence.received !== undefined || this.pendingBytes() === 0) return evidence;
+    const streamCheck = this.streamCheck;
+    const received =
+      streamCheck?.isActive === true && streamCheck.partialBytes > 0
+        ? streamCheck.partialFrame().subarray(0, PARTIAL_EVIDENCE_BYTES)
+        : (this.decoder as FrameDecoder).partialFrame(PARTIAL_EVIDENCE_BYTES);
+    const expected =
+      evidence.expected !== undefined
+        ? Buffer.concat(this.wire.framing.encode(evidence.expected))
+        : undefined;
+    return { ...evidence, ...(expected !== undefined ? { expected } : {}), received };
   }
 
   /** `, oldest unanswered: request 17 (64 B payload)`, to find the request in a capture. */

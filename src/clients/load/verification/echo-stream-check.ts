@@ -90,7 +90,15 @@ export class EchoStreamCheck {
    * received (equal to those written, so taken from them), for the decoder to start from.
    */
   handOver(): Buffer {
+    const partial = this.partialFrame();
     this.failed = true;
+    this.forget();
+    return partial;
+  }
+
+  /** A copy of the bytes read of the frame now being received (equal to those written, so taken from them). */
+  partialFrame(): Buffer {
+    if (this.failed) return Buffer.alloc(0);
     const parts: Buffer[] = [];
     let position = this.segmentsStart;
     for (const segment of this.segments) {
@@ -100,7 +108,6 @@ export class EchoStreamCheck {
       position += segment.length;
       if (position >= this.matchedBytes) break;
     }
-    this.forget();
     return Buffer.concat(parts);
   }
 

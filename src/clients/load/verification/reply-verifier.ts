@@ -248,7 +248,8 @@ export class ReplyVerifier {
   /** The oldest request was answered right (also the stream check's verdict, see echo-stream-check.ts). */
   acceptOldest(queue: RequestQueue, nowUs: number): void {
     const intendedUs = queue.intendedUsAt(0);
-    if (this.isMeasured(intendedUs)) this.stats.recordVerified(intendedUs, queue.sentUsAt(0), nowUs);
+    if (this.isMeasured(intendedUs))
+      this.stats.recordVerified(intendedUs, queue.sentUsAt(0), nowUs, this.connectionId);
     queue.shift();
   }
 
