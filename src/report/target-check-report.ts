@@ -187,18 +187,22 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
   lines.push(...probeLines(result.probes ?? []));
   const failedProbes = (result.probes ?? []).filter((probe) => probe.verdict === "fail");
   const probesRun = (result.probes ?? []).filter((probe) => probe.verdict !== "skipped").length;
-  const ran = [plural(result.cells.length, "cell"), ...(probesRun > 0 ? [plural(probesRun, "probe")] : [])];
+  const hasCells = result.cells.length > 0;
+  const ran = [
+    ...(hasCells || probesRun === 0 ? [plural(result.cells.length, "cell")] : []),
+    ...(probesRun > 0 ? [plural(probesRun, "probe")] : []),
+  ];
   const pace = `${ran.join(" and ")} in ${(result.durationMs / 1000).toFixed(1)} s`;
   // Only echo and hello send the generated payloads; sum and modules build their own requests.
   const generated = result.expect === "echo" || result.expect === "hello";
   const payload = result.payload !== undefined && generated ? `, ${result.payload} payloads` : "";
   const failed = [
-    `${failing.length} of ${plural(result.cells.length, "cell")}`,
+    ...(hasCells ? [`${failing.length} of ${plural(result.cells.length, "cell")}`] : []),
     ...(probesRun > 0 ? [`${failedProbes.length} of ${plural(probesRun, "probe")}`] : []),
   ];
   lines.push(
     result.passed
-      ? `check passed: every ${probesRun > 0 ? "cell and probe" : "cell"} held (${pace}${payload})`
+      ? `check passed: every ${[...(hasCells ? ["cell"] : []), ...(probesRun > 0 ? ["probe"] : [])].join(" and ")} held (${pace}${payload})`
       : `check FAILED: ${failed.join(", ")} (${pace}${payload})`,
   );
   return `${lines.join("\n")}\n`;
