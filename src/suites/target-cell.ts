@@ -112,6 +112,8 @@ export interface ClientRunShape {
   timeoutMs: number;
   /** One client of several run side by side: its own connection ids, so its payloads are its own. */
   shard?: { index: number; count: number };
+  /** When the clients run side by side start sending, the same instant for all (ms since the epoch). */
+  startAtMs?: number;
 }
 
 export interface ClientRunOutcome {
@@ -147,6 +149,7 @@ export async function runCheckClient(
         seed: settings.seed,
         payload: settings.payload,
         ...(shape.shard !== undefined ? { shard: shape.shard } : {}),
+        ...(shape.startAtMs !== undefined ? { startAtMs: shape.startAtMs } : {}),
         ...expectationConfig(settings.choice),
       },
       {

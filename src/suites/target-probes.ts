@@ -9,12 +9,12 @@ import { EchoPayloadCodec } from "../clients/load/verification/echo-payload.js";
 import { loadExpectationModule } from "../clients/load/verification/expectation-module.js";
 import { runResetClient } from "../clients/reset-client.js";
 import { createFraming } from "../framing/registry.js";
+import type { FaultOptions } from "../proxy/fault-options.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
 import type { TargetEndpoint } from "../targets/target-session.js";
-import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceProbeCommand } from "./reproduce-command.js";
 import {
   type ClientRunOutcome,
@@ -30,6 +30,15 @@ import type { TargetCheckSettings } from "./target-cell-plan.js";
 const PROBE_REQUESTS = 8;
 /** Per request: a sequential server makes the last of the side-by-side clients wait for the others. */
 const PROBE_TIMEOUT_MS = 5000;
+/**
+ * The concurrent probe's cuts: pieces of 32 to 96 bytes a millisecond apart, so that a 1 KiB request
+ * reaches the server over some 16 reads and the clients' reads alternate at the server; without the
+ * spacing the kernel hands a reader several pieces at once and a server with one buffer for every client
+ * could go unseen.
+ */
+const INTERLEAVING_SLICES: FaultOptions = { sliceAvgBytes: 64, sliceVariationBytes: 32, sliceDelayMs: 1 };
+/** The concurrent probe's clients open their connections within this long, then send together. */
+const CLIENTS_START_AFTER_MS = 500;
 /** Mid-request: how long the half request sits with the server before the reset. */
 const MID_REQUEST_WAIT_MS = 100;
 /**
@@ -135,12 +144,15 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
         listenPort: 0,
         targetHost: endpoint.host,
         targetPort: endpoint.port,
-        faults: { ...FRAGMENTATIONS["slices-1-7"].proxyFaults, ...settings.faults },
+        faults: { ...INTERLEAVING_SLICES, ...settings.faults },
         direction: "both",
         seed: settings.seed,
       })
     : undefined;
   const startedMs = Date.now();
+  // Every client opens its connection first, then all send from one instant, so that their streams
+  // reach the server interleaved however slowly each client starts.
+  const startAtMs = startedMs + CLIENTS_START_AFTER_MS;
   try {
     const address = proxy ?? endpoint;
     const outcomes = await Promise.all(
@@ -153,6 +165,7 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
           splitPieces: 1,
           timeoutMs: settings.timeoutMs ?? PROBE_TIMEOUT_MS,
           shard: { index, count: clients },
+          startAtMs,
         });
       }),
     );
