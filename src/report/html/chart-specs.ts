@@ -68,7 +68,7 @@ function seriesStyles(
  * A last second measured this nearly whole counts as whole: a busy machine ends a 2 s run's window a few
  * milliseconds short, and its second second is then no less a sample than the first.
  */
-const WHOLE_SECOND_SLACK_S = 0.05;
+export const WHOLE_SECOND_SLACK_S = 0.05;
 
 /** The seconds a per-second chart shows: whole seconds of the measured phase (a partial last one is left out). */
 function wholeSeconds(row: ScenarioRow): number {
