@@ -28,6 +28,8 @@ const STALL_MS = 150;
 export interface ResetClientOutcome {
   /** Bytes the kernel had taken from this client when it reset. */
   writtenBytes: number;
+  /** Whether the connection opened at all. */
+  connected: boolean;
   /** Mid-reply: whether the server had stopped taking bytes (blocked writing its replies) at the reset. */
   serverBlocked: boolean;
   /** Set when the client could not do its part (no connection, no reply in time). */
@@ -39,6 +41,7 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
     const address = formatHostPort(options.host, options.port);
     const socket: Socket = connect({ host: options.host, port: options.port });
     let settled = false;
+    let connected = false;
     let serverBlocked = false;
     let poll: NodeJS.Timeout | undefined;
     const accepted = () => socket.bytesWritten - socket.writableLength;
@@ -49,7 +52,7 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
       clearInterval(poll);
       const writtenBytes = accepted();
       if (!socket.destroyed) socket.resetAndDestroy();
-      resolve({ writtenBytes, serverBlocked, ...(problem !== undefined ? { problem } : {}) });
+      resolve({ writtenBytes, connected, serverBlocked, ...(problem !== undefined ? { problem } : {}) });
     };
     const deadline = setTimeout(
       () => finish(`no connection within ${options.timeoutMs} ms`),
@@ -58,6 +61,7 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
     socket.on("error", (error) => finish(`cannot talk to ${address}: ${error.message}`));
     socket.on("close", () => finish(`${address} closed the connection first`));
     socket.once("connect", () => {
+      connected = true;
       clearTimeout(deadline);
       socket.setNoDelay(true);
       if (!options.whileServerWrites) {

@@ -82,12 +82,18 @@ export async function runTargetCheck(options: TargetCheckOptions): Promise<Targe
       return cell;
     };
     const probes: TargetProbe[] = [];
+    /** On a shared server: the probe after which it no longer took connections. */
+    let serverGoneAfter: ProbeName | undefined;
     const probeJob = (name: ProbeName) => async () => {
       if (options.singleClient) {
         return skippedProbe(name, "--single-client: the server serves one client and exits", options);
       }
+      if (serverGoneAfter !== undefined) {
+        return skippedProbe(name, `the server stopped taking connections in ${serverGoneAfter}`, options);
+      }
       options.onProbeStart?.(name);
       const probe = await session.withCell((endpoint) => runProbe(name, options, endpoint));
+      if (!session.cellsMayOverlap && probe.failure?.kind === "connect") serverGoneAfter = name;
       options.onProbeEnd?.(probe);
       return probe;
     };

@@ -281,6 +281,16 @@ async function resetThenFreshClient(
     whileServerWrites: when === "mid-reply",
     timeoutMs: RESET_CLIENT_TIMEOUT_MS,
   });
+  if (!outcome.connected) {
+    // Nothing to reset: the server was gone before this probe (on a shared server, an earlier probe's doing).
+    const failure = await survivalFailure(endpoint, settings, "before any reset");
+    const why =
+      failure?.detail ?? `the reset client could not connect: ${outcome.problem ?? "no connection"}`;
+    return failed(
+      `the server did not take a connection for this probe: ${why}`,
+      failure ?? { kind: "connect", detail: why, serverOutput: [] },
+    );
+  }
   if (when === "mid-reply") {
     what += outcome.serverBlocked
       ? " and reset once the server was blocked writing replies"
