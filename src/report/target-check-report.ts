@@ -40,7 +40,7 @@ export function probeVerdictText(probe: TargetProbe): string {
 /** One byte as a person reads it: the character, an escape for whitespace, else what kind of byte. */
 function byteName(byte: number): string {
   if (byte >= 0x20 && byte < 0x7f) return JSON.stringify(String.fromCharCode(byte));
-  const escape = { 9: '"\\t"', 10: '"\\n"', 13: '"\\r"', 0: "(NUL)" }[byte];
+  const escaped = { 9: '"\\t"', 10: '"\\n"', 13: '"\\r"', 0: "(NUL)" }[byte];
   if (escaped !== undefined) return escaped;
   if (byte >= 0xc0) return "(a UTF-8 lead byte)";
   return byte >= 0x80 ? "(a UTF-8 continuation byte)" : "(a control byte)";
