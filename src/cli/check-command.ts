@@ -4,7 +4,7 @@
 // framing that must hold did not, or naive passed a cell it must fail.
 
 import { availableParallelism } from "node:os";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
 import type { FramingName } from "../framing/framing.js";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
@@ -21,6 +21,8 @@ import { addFramingOptions, type FramingCliOptions } from "./framing-options.js"
 import {
   parseDurationMs,
   parseIntegerInRange,
+  parseListOf,
+  parseOneOf,
   parseSizeBytes,
   parseSizeList,
   percentOption,
@@ -52,37 +54,6 @@ interface CheckCliOptions extends TargetCliOptions, FramingCliOptions {
 
 /** One thread per core, up to 4: a cell's 1-byte slicing keeps its thread busy. */
 const DEFAULT_THREADS = Math.min(4, availableParallelism());
-
-function parseFragmentationList(text: string): FragmentationName[] {
-  const names = text.split(",").map((name) => name.trim());
-  const unknown = names.filter((name) => !(FRAGMENTATION_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new InvalidArgumentError(
-      `expected a comma-separated list of ${FRAGMENTATION_NAMES.join(", ")}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return [...new Set(names)] as FragmentationName[];
-}
-
-function parseProbeList(text: string): ProbeName[] {
-  const names = text.split(",").map((name) => name.trim());
-  const unknown = names.filter((name) => !(PROBE_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new InvalidArgumentError(
-      `expected a comma-separated list of ${PROBE_NAMES.join(", ")}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return [...new Set(names)] as ProbeName[];
-}
-
-function parsePayloadContent(text: string): PayloadContent {
-  if (!(PAYLOAD_CONTENTS as readonly string[]).includes(text)) {
-    throw new InvalidArgumentError(
-      `expected one of ${PAYLOAD_CONTENTS.join(", ")}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return text as PayloadContent;
-}
 
 /** Options that only make sense against a user's server. */
 const TARGET_ONLY = [
@@ -236,7 +207,7 @@ export function registerCheckCommand(program: Command): void {
     .option(
       "--fragmentations <list>",
       `which fragmentations (default all: ${FRAGMENTATION_NAMES.join(", ")})`,
-      parseFragmentationList,
+      parseListOf(FRAGMENTATION_NAMES),
     )
     .option(
       "--connections <count>",
@@ -257,12 +228,12 @@ export function registerCheckCommand(program: Command): void {
     .option(
       "--payload <content>",
       `what generated echo payloads hold: ${PAYLOAD_CONTENTS.join(", ")} (default mixed: utf8 and binary bodies with whitespace at both ends; utf8 for a text server; text: printable ASCII only)`,
-      parsePayloadContent,
+      parseOneOf(PAYLOAD_CONTENTS),
     )
     .option(
       "--probes <list>",
       `which probes run after the matrix (default all: ${PROBE_NAMES.join(", ")})`,
-      parseProbeList,
+      parseListOf(PROBE_NAMES),
     )
     .option("--no-probes", "run the matrix alone")
     .option("--no-matrix", "run the probes alone")

@@ -163,3 +163,27 @@ export function parsePercentileList(text: string): number[] {
   }
   return [...new Set(values)].sort((a, b) => a - b);
 }
+
+/** A parser of one of `allowed`, naming them all when the text is another. */
+export function parseOneOf<T extends string>(allowed: readonly T[]): (text: string) => T {
+  return (text) => {
+    if (!(allowed as readonly string[]).includes(text)) {
+      throw new InvalidArgumentError(`expected one of ${allowed.join(", ")}, got ${JSON.stringify(text)}`);
+    }
+    return text as T;
+  };
+}
+
+/** A parser of a comma-separated list drawn from `allowed` (each once, in the order given). */
+export function parseListOf<T extends string>(allowed: readonly T[]): (text: string) => T[] {
+  return (text) => {
+    const names = text.split(",").map((name) => name.trim());
+    const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) {
+      throw new InvalidArgumentError(
+        `expected a comma-separated list of ${allowed.join(", ")}, got ${JSON.stringify(text)}`,
+      );
+    }
+    return [...new Set(names)] as T[];
+  };
+}

@@ -275,6 +275,22 @@ async function judgeSurvival(
   return survivalFailure(endpoint, settings, "after the proxy reset its connections");
 }
 
+/** One client straight to the server, `amount` requests of the probes' size, one at a time. */
+export function runOneClient(
+  endpoint: TargetEndpoint,
+  settings: TargetCheckSettings,
+  amount: number,
+): Promise<ClientRunOutcome> {
+  return runCheckClient(endpoint, settings, {
+    sizesBytes: [probeSizeBytes(settings)],
+    amount,
+    connections: 1,
+    pipelining: 1,
+    splitPieces: 1,
+    timeoutMs: settings.timeoutMs ?? CELL_TIMEOUT_MS,
+  });
+}
+
 /** A fresh client straight to the server, a few small requests: undefined when all were answered. */
 export async function survivalFailure(
   endpoint: TargetEndpoint,
@@ -282,16 +298,8 @@ export async function survivalFailure(
   after: string,
 ): Promise<TargetCellFailure | undefined> {
   const startedMs = Date.now();
-  const asked = SURVIVAL_REQUESTS;
-  const outcome = await runCheckClient(endpoint, settings, {
-    sizesBytes: [probeSizeBytes(settings)],
-    amount: asked,
-    connections: 1,
-    pipelining: 1,
-    splitPieces: 1,
-    timeoutMs: settings.timeoutMs ?? CELL_TIMEOUT_MS,
-  });
-  if (clientRunPassed(outcome, asked)) return undefined;
+  const outcome = await runOneClient(endpoint, settings, SURVIVAL_REQUESTS);
+  if (clientRunPassed(outcome, SURVIVAL_REQUESTS)) return undefined;
   const failure = await clientRunFailure(outcome, endpoint.server, startedMs);
   const how = WRONG_REPLY_KINDS.has(failure.kind) ? "got a wrong reply" : "was not answered";
   return { ...failure, detail: `a fresh client ${after} ${how}: ${failure.detail}` };

@@ -15,6 +15,7 @@ import { isKnownBrokenFraming } from "../results/known-broken.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
 import type { TargetEndpoint } from "../targets/target-session.js";
+import { CELL_TIMEOUT_MS } from "./check-cell.js";
 import { reproduceProbeCommand } from "./reproduce-command.js";
 import {
   type ClientRunOutcome,
@@ -22,14 +23,13 @@ import {
   clientRunPassed,
   probeSizeBytes,
   runCheckClient,
+  runOneClient,
   survivalFailure,
 } from "./target-cell.js";
 import type { TargetCheckSettings } from "./target-cell-plan.js";
 
 /** Requests each client of the second-client and concurrent probes sends. */
 const PROBE_REQUESTS = 8;
-/** Per request: a sequential server makes the last of the side-by-side clients wait for the others. */
-const PROBE_TIMEOUT_MS = 5000;
 /**
  * The concurrent probe's cuts: pieces of 32 to 96 bytes a millisecond apart, so that a 1 KiB request
  * reaches the server over some 16 reads and the clients' reads alternate at the server; without the
@@ -96,30 +96,19 @@ const PROBES: Record<
   "reset-mid-reply": (settings, endpoint) => resetThenFreshClient(settings, endpoint, "mid-reply"),
 };
 
-function oneClient(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ClientRunOutcome> {
-  return runCheckClient(endpoint, settings, {
-    sizesBytes: [probeSizeBytes(settings)],
-    amount: PROBE_REQUESTS,
-    connections: 1,
-    pipelining: 1,
-    splitPieces: 1,
-    timeoutMs: settings.timeoutMs ?? PROBE_TIMEOUT_MS,
-  });
-}
-
 function failed(detail: string, failure: TargetCellFailure): ProbeRun {
   return { verdict: "fail", detail, failure };
 }
 
 async function secondClient(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ProbeRun> {
   let startedMs = Date.now();
-  const first = await oneClient(settings, endpoint);
+  const first = await runOneClient(endpoint, settings, PROBE_REQUESTS);
   if (!clientRunPassed(first, PROBE_REQUESTS)) {
     const failure = await clientRunFailure(first, endpoint.server, startedMs);
     return failed(`the first client was not served: ${failure.detail}`, failure);
   }
   startedMs = Date.now();
-  const second = await oneClient(settings, endpoint);
+  const second = await runOneClient(endpoint, settings, PROBE_REQUESTS);
   if (clientRunPassed(second, PROBE_REQUESTS)) {
     return {
       verdict: "pass",
@@ -163,7 +152,7 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
           connections: clients,
           pipelining: 1,
           splitPieces: 1,
-          timeoutMs: settings.timeoutMs ?? PROBE_TIMEOUT_MS,
+          timeoutMs: settings.timeoutMs ?? CELL_TIMEOUT_MS,
           shard: { index, count: clients },
           startAtMs,
         });
