@@ -2,10 +2,13 @@
 // does with its stdio, starting and stopping it end in bounded time, and the process still holding its
 // port afterwards is named (pid, port) and stopped, through the library and through `check`.
 
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { portHolders } from "../src/platform/port-holders.js";
 import { isProcessRunning } from "../src/platform/process-running.js";
+import { newServerMark, stopEscapedProcesses } from "../src/targets/escaped-processes.js";
 import { findFreePort } from "../src/targets/free-port.js";
 import { startServerCommand } from "../src/targets/server-command.js";
 import { TargetSetupError } from "../src/targets/target-error.js";
@@ -112,5 +115,30 @@ describe("check --server with a daemonizing server", { timeout: 60_000 }, () => 
       new RegExp(`pid ${pid} \\(.*\\) still held port \\d+ after the server's process group was stopped`),
     );
     expect(isProcessRunning(pid)).toBe(false);
+  });
+});
+
+describe("a process that took the port after the server's group freed it", () => {
+  it("is left alone unless it carries the server's mark: another cell's server, another sockbench's proxy", async () => {
+    const port = await findFreePort("127.0.0.1");
+    const listener = folder.write(
+      "stranger.py",
+      `import socket, sys, time\ns = socket.socket()\ns.bind(("127.0.0.1", ${port}))\ns.listen()\nprint("up", flush=True)\ntime.sleep(30)\n`,
+    );
+    const mark = newServerMark();
+    for (const marked of [false, true]) {
+      const stranger = spawn(PYTHON, [listener], {
+        stdio: ["ignore", "pipe", "ignore"],
+        env: { ...process.env, ...(marked ? { [mark.name]: mark.value } : {}) },
+      });
+      const exited = once(stranger, "exit");
+      await once(stranger.stdout as NodeJS.ReadableStream, "data");
+      // A group that is long gone: nothing of it holds the port.
+      const stopped = await stopEscapedProcesses(2 ** 22 - 1, port, 500, `${mark.name}=${mark.value}`);
+      expect(stopped.map((holder) => holder.pid)).toEqual(marked ? [stranger.pid] : []);
+      expect(isProcessRunning(stranger.pid as number)).toBe(!marked);
+      stranger.kill("SIGKILL");
+      await exited;
+    }
   });
 });

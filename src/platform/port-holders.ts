@@ -37,6 +37,11 @@ function readOrEmpty(path: string): string {
   }
 }
 
+/** Whether process `pid`'s environment holds `NAME=value` (false where it cannot be read). */
+export function environmentHolds(pid: number, entry: string): boolean {
+  return readOrEmpty(`/proc/${pid}/environ`).split("\0").includes(entry);
+}
+
 function commandOf(pid: string): string {
   const words = readOrEmpty(`/proc/${pid}/cmdline`).split("\0").filter(Boolean);
   return words.length > 0 ? words.join(" ") : readOrEmpty(`/proc/${pid}/comm`).trim();

@@ -2,7 +2,8 @@
 // group is stopped: found through /proc, named, and stopped like the group (SIGTERM, SIGKILL after the
 // grace), so that no server sockbench started is left listening with parent 1.
 
-import { type PortHolder, portHolders } from "../platform/port-holders.js";
+import { randomUUID } from "node:crypto";
+import { environmentHolds, type PortHolder, portHolders } from "../platform/port-holders.js";
 import { isProcessRunning } from "../platform/process-running.js";
 import { groupPids } from "./process-group.js";
 
@@ -16,17 +17,30 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
+/** The environment variable that marks every process of one server start, daemons it forks included. */
+export const SERVER_MARK_VARIABLE = "SOCKBENCH_SERVER_ID";
+
+/** A fresh mark for one server start: `SOCKBENCH_SERVER_ID=<uuid>`. */
+export function newServerMark(): { name: string; value: string } {
+  return { name: SERVER_MARK_VARIABLE, value: randomUUID() };
+}
+
 /**
- * Stops every process outside group `groupId` that holds a socket listening on `port`, and resolves
- * with them (none: the port was freed with the group, or /proc does not show who holds it).
+ * Stops every process outside group `groupId` that holds a socket listening on `port` and carries the
+ * server's mark (`NAME=value`) in its environment, and resolves with them (none: the port was freed with
+ * the group, or /proc does not show who holds it). The mark keeps out whatever else took the port once
+ * the group had freed it: another cell's server, or a proxy of this or another sockbench.
  */
 export async function stopEscapedProcesses(
   groupId: number,
   port: number,
   graceMs: number,
+  mark: string,
 ): Promise<PortHolder[]> {
   const members = new Set(groupPids(groupId));
-  const escaped = (portHolders(port) ?? []).filter((holder) => !members.has(holder.pid));
+  const escaped = (portHolders(port) ?? []).filter(
+    (holder) => !members.has(holder.pid) && environmentHolds(holder.pid, mark),
+  );
   if (escaped.length === 0) return [];
   for (const holder of escaped) signal(holder.pid, "SIGTERM");
   const deadline = Date.now() + graceMs;

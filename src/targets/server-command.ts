@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import type { PortHolder } from "../platform/port-holders.js";
-import { escapedMessage, stopEscapedProcesses } from "./escaped-processes.js";
+import { escapedMessage, newServerMark, stopEscapedProcesses } from "./escaped-processes.js";
 import { isPortListening } from "./listening-port.js";
 import { formatOutputLines, OutputRing } from "./output-ring.js";
 import { forgetGroup, groupPids, registerGroup, signalGroup } from "./process-group.js";
@@ -111,11 +111,14 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
   }
   const output = new OutputRing(options.outputLines);
   const startedAtMs = Date.now();
+  // Inherited by whatever the server forks: how a daemon holding the port is told from a stranger.
+  const mark = newServerMark();
   const child: ChildProcess = spawn("/bin/sh", ["-c", commandLine], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     // PYTHONUNBUFFERED: a Python server's print() reaches the ring (and --ready) as it happens.
-    env: { ...process.env, PORT: String(options.port), PYTHONUNBUFFERED: "1" },
+    // SOCKBENCH_SERVER_ID: this start's mark (escaped-processes.ts).
+    env: { ...process.env, PORT: String(options.port), PYTHONUNBUFFERED: "1", [mark.name]: mark.value },
   });
   const spawned = await Promise.race([
     once(child, "spawn").then(() => undefined),
@@ -175,7 +178,7 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     // Output still open with the group gone: a process outside it holds the pipes, and is given a
     // moment to bind the port it forked to serve, so that it shows up among the port's holders.
     const closedWithGroup = await outputClosedWithin();
-    const escaped = await stopEscapedProcesses(pid, options.port, stopGraceMs);
+    const escaped = await stopEscapedProcesses(pid, options.port, stopGraceMs, `${mark.name}=${mark.value}`);
     if (!closedWithGroup && !(await outputClosedWithin())) {
       child.stdout?.destroy();
       child.stderr?.destroy();
