@@ -4,6 +4,7 @@
 // that does not listen, fails the run before any cell (TargetSetupError: exit 2).
 
 import { findFreePort } from "./free-port.js";
+import { isPortListening } from "./listening-port.js";
 import { type RunningServerCommand, startServerCommand } from "./server-command.js";
 import { assertTargetListening } from "./target-listening.js";
 import type { TargetSpec } from "./target-spec.js";
@@ -30,17 +31,34 @@ export interface TargetSession {
   close(): Promise<void>;
 }
 
+/** Free ports tried for one start before a server's failure to bind is its own. */
+const FREE_PORT_ATTEMPTS = 3;
+
 /** Starts the server of a command target, on its fixed port or a free one. */
 export async function startTargetServer(
   spec: Extract<TargetSpec, { kind: "command" }>,
 ): Promise<RunningServerCommand> {
-  return startServerCommand({
-    command: spec.command,
-    host: spec.host,
-    port: spec.port ?? (await findFreePort(spec.host)),
-    ...(spec.readyPattern !== undefined ? { readyPattern: spec.readyPattern } : {}),
-    readyTimeoutMs: spec.readyTimeoutMs,
-  });
+  const start = async (port: number) =>
+    startServerCommand({
+      command: spec.command,
+      host: spec.host,
+      port,
+      ...(spec.readyPattern !== undefined ? { readyPattern: spec.readyPattern } : {}),
+      readyTimeoutMs: spec.readyTimeoutMs,
+    });
+  if (spec.port !== undefined) return start(spec.port);
+  for (let attempt = 1; ; attempt++) {
+    const port = await findFreePort(spec.host);
+    try {
+      return await start(port);
+    } catch (error) {
+      // A free port is only free until someone binds it: another cell's proxy or a client's ephemeral
+      // port may take it before the server does. Then the server exits with "address in use" while
+      // something else listens there, and another free port is tried.
+      const taken = (await isPortListening(port)) === true;
+      if (!taken || attempt >= FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**
