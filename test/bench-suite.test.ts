@@ -7,6 +7,7 @@ import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-repo
 import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import type { BenchScenario } from "../src/results/bench-result.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
+import type { RoundProgress } from "../src/suites/bench-cell-rounds.js";
 import { runBench, serveArguments } from "../src/suites/bench-suite.js";
 import { REFERENCE_SERVER_GLIBC_TUNABLES, startServerProcess } from "../src/suites/server-process.js";
 
@@ -66,20 +67,44 @@ describe("runBench", () => {
   it("runs every framing (and http) on every variant and shows naive breaking above 1 KiB", {
     timeout: 90_000,
   }, async () => {
-    const started: string[] = [];
-    const result = await runBench(tinyProfile, {
-      onScenarioStart: (index, total, scenario) => started.push(`${index + 1}/${total} ${scenario.framing}`),
-    });
+    const steps: RoundProgress[] = [];
+    const result = await runBench(tinyProfile, { onStep: (progress) => steps.push(progress) });
     expect(result.tool).toBe("sockbench");
     expect(result.machine.cpus).toBeGreaterThan(0);
     // 4 framings on sequential, 5 and udp on concurrent, 5 on cluster; two sizes each.
     expect(result.runs).toHaveLength(30);
-    expect(started).toEqual(expect.arrayContaining(["19/30 udp", "20/30 udp"]));
-    expect(started[29]).toBe("30/30 http");
-    expect(result.settings).toEqual({ rounds: 2, roundMs: 150, warmupMs: 0, pipelining: 1, timeoutMs: 500 });
+    // Interleaved: every cell warms, then round 1 of every cell runs before round 2 of any, in an order
+    // the seed shuffles.
+    expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 90 }, (_, index) => index));
+    expect(steps.every((step) => step.steps === 90)).toBe(true);
+    expect(steps.map((step) => step.phase)).toEqual([
+      ...Array(30).fill("warm-up"),
+      ...Array(30).fill(1),
+      ...Array(30).fill(2),
+    ]);
+    const keyOf = (step: RoundProgress) => JSON.stringify(step.scenario);
+    const firstOrder = steps.slice(30, 60).map(keyOf);
+    const secondOrder = steps.slice(60, 90).map(keyOf);
+    expect(new Set(firstOrder).size).toBe(30);
+    expect([...secondOrder].sort()).toEqual([...firstOrder].sort());
+    expect(secondOrder).not.toEqual(firstOrder);
+    expect(firstOrder).not.toEqual(steps.slice(0, 30).map(keyOf));
+    expect(result.settings).toEqual({
+      rounds: 2,
+      roundMs: 150,
+      warmupMs: 0,
+      pipelining: 1,
+      timeoutMs: 500,
+      order: "interleaved",
+      seed: 1,
+    });
     for (const run of result.runs) {
       expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(2);
       expect(run.spread).toBeGreaterThanOrEqual(0);
+      const rates = (run.rounds ?? []).map((round) => round.messagesPerSec);
+      expect(run.intervals?.messagesPerSec.low).toBe(Math.min(...rates));
+      expect(run.intervals?.messagesPerSec.high).toBe(Math.max(...rates));
+      expect(run.warmedMs).toBe(0);
     }
 
     for (const run of result.runs) {
@@ -101,8 +126,9 @@ describe("runBench", () => {
     expect(tables).toMatch(/│ udp\s+│/);
     expect(tables).toMatch(/p50 [\d.,]+ (ms|µs) \/ p99 [\d.,]+ (ms|µs)/);
     expect(tables).toMatch(/loss 0\.00%/);
-    // Rates carry their spread over the rounds; naive's cells that verified nothing read "broken".
-    expect(tables).toMatch(/msg\/s ±[\d.]+%/);
+    // Rates and p99s carry their intervals over the rounds; naive's cells that verified nothing read "broken".
+    expect(tables).toMatch(/[\d,]+ msg\/s \([\d,]+–[\d,]+\)/);
+    expect(tables).toMatch(/p99 [\d.,]+ (ms|µs) \([\d.,]+ (ms|µs)–[\d.,]+ (ms|µs)\)/);
     expect(tables).not.toMatch(/\b0 msg\/s/);
     expect(renderBenchMarkdown(result.runs)).toMatch(
       /\| framing \| sequential \| concurrent \| cluster \| boundary errors \|/,

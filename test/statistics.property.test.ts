@@ -62,7 +62,7 @@ describe("the exact U distribution", () => {
         }
         const total = choose(n + m, n);
         const distribution = exactUDistribution(n, m);
-        counts.forEach((count, u) => expect(distribution[u]).toBeCloseTo(count / total, 12));
+        for (const [u, count] of counts.entries()) expect(distribution[u]).toBeCloseTo(count / total, 12);
       }),
       { numRuns: 40 },
     );

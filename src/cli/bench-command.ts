@@ -159,14 +159,15 @@ export function registerBenchCommand(program: Command): void {
       let run: BenchResult;
       let failure: string | undefined;
       try {
-        run = await withStopSignals("stopping after the finished scenarios", (signal) =>
+        run = await withStopSignals("stopping: each cell keeps the rounds it finished", (signal) =>
           runBench(
             profile,
             {
               signal,
-              onScenarioStart: (index, total, scenario) => {
+              onStep: ({ phase, step, steps, scenario }) => {
+                const what = phase === "warm-up" ? "warm-up" : `round ${phase} of ${profile.rounds}`;
                 process.stderr.write(
-                  `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+                  `${progress}[${step + 1}/${steps}] ${what}: ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
                 );
               },
             },
