@@ -10,7 +10,7 @@ import {
   compareRuns,
   machineWarning,
 } from "../report/compare-results.js";
-import { renderComparison } from "../report/comparison-table.js";
+import { renderComparison, SEPARATE_RUNS_NOTE } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { type BenchResult, benchRunFindings } from "../results/bench-result.js";
@@ -102,6 +102,9 @@ async function gate(
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const rows = compareRuns(baseline.runs, current.runs, options);
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
+  if (!options.correctnessOnly && rows.some((row) => row.throughputTest)) {
+    process.stdout.write(`${SEPARATE_RUNS_NOTE}\n`);
+  }
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
   return regressed.length === 0;
