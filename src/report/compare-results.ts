@@ -5,11 +5,9 @@
 // variant and fragmentation), never where: two load runs against servers on different ports compare.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
-import { SIGNIFICANCE_LEVEL } from "../results/bench-significance.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { type MachineInfo, machineDifferences } from "../results/run-context.js";
-import { mannWhitneyU } from "../results/statistics/mann-whitney.js";
-import { type RatioInterval, ratioInterval } from "../results/statistics/ratio-interval.js";
+import { type ChangeTest, testChange } from "../results/statistics/change-test.js";
 import { formatCount, formatPercent } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -69,24 +67,6 @@ export interface ComparisonOptions {
   threshold: number;
   /** Judge errors only, not speed (for results from different machines). */
   correctnessOnly: boolean;
-}
-
-/**
- * How B's rounds differ from A's: the ratio B/A (Hodges-Lehmann) with its 95 % interval, and the
- * two-sided Mann-Whitney p-value. Significant at p <= 0.05.
- */
-export interface ChangeTest extends RatioInterval {
-  pValue: number;
-  significant: boolean;
-}
-
-/** The test of B's values against A's; undefined when either has fewer than 2 or a ratio cannot be taken. */
-export function testChange(a: readonly number[], b: readonly number[]): ChangeTest | undefined {
-  if (a.length < 2 || b.length < 2) return undefined;
-  const ratio = ratioInterval(a, b);
-  if (!ratio) return undefined;
-  const { pValue } = mannWhitneyU(a, b);
-  return { ...ratio, pValue, significant: pValue <= SIGNIFICANCE_LEVEL };
 }
 
 /** The geometric mean of B/A throughput over the rows both files ran with a rate above 0. */

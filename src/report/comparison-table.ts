@@ -2,7 +2,8 @@
 // its interval and p-value, ~ where the test finds none), and a geometric-mean row.
 
 import Table from "cli-table3";
-import { type ChangeTest, type ComparisonRow, geometricMeanRatio } from "./compare-results.js";
+import type { ChangeTest } from "../results/statistics/change-test.js";
+import { type ComparisonRow, geometricMeanRatio } from "./compare-results.js";
 import { formatCount, formatPercent } from "./format-number.js";
 
 /** A change as a signed percentage: +12.0%, -3.5%. */

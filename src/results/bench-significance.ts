@@ -3,10 +3,8 @@
 // tested. Pure.
 
 import type { BenchRun } from "./bench-result.js";
+import { SIGNIFICANCE_LEVEL } from "./statistics/change-test.js";
 import { mannWhitneyU } from "./statistics/mann-whitney.js";
-
-/** A difference with a p-value at or below this is significant. */
-export const SIGNIFICANCE_LEVEL = 0.05;
 
 /** Whether `faster`'s rounds beat `slower`'s significantly; undefined when either has fewer than 2 rounds. */
 export function significantlyFaster(faster: BenchRun, slower: BenchRun): boolean | undefined {

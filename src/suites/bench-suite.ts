@@ -159,7 +159,7 @@ export async function runBench(
       const own = await openUserServerCells(
         userServer,
         userServerScenarios(userServer, profile),
-        profile,
+        profile.timeoutMs,
         hooks.signal,
       );
       userSessions.push(own);

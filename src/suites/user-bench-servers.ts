@@ -82,7 +82,7 @@ export interface UserServerCells {
 export async function openUserServerCells(
   server: UserBenchServer,
   scenarios: BenchScenario[],
-  profile: BenchProfile,
+  timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<UserServerCells> {
   const spec = server.target;
@@ -135,7 +135,7 @@ export async function openUserServerCells(
               sizesBytes: [scenario.size],
               warmupMs: 0,
               durationMs,
-              timeoutMs: profile.timeoutMs,
+              timeoutMs,
               splitPieces: fragmentation.splitPieces ?? 1,
               // The server's side of the cost per message, as for the built-in servers.
               ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
