@@ -46,7 +46,11 @@ export function rate(value: number | undefined): string {
 export function verdict(row: ComparisonRow): string {
   if (!row.before || !row.after) return `only in ${row.before ? "A" : "B"}`;
   const partial = [row.before.partial ? "A" : "", row.after.partial ? "B" : ""].filter(Boolean);
-  const untested = row.throughputTest ? "" : " (untested: no rounds to test)";
+  const untested = row.throughputTest
+    ? ""
+    : row.before.rounds && row.after.rounds
+      ? " (untested: a rate of 0)"
+      : " (untested: no rounds to test)";
   const judged = `${row.regressions.join("; ") || "ok"}${untested}`;
   return partial.length > 0 ? `${judged} (${partial.join(" and ")} partial: interrupted)` : judged;
 }
