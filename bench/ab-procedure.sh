@@ -28,7 +28,7 @@ run() {
   local code=0
   "${AB[@]}" "$@" --out "$WORK/$name.json" >"$WORK/$name.out" 2>/dev/null || code=$?
   printf '%-16s exit %s  load %s\n' "$name" "$code" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  grep -E '^(~ msg/s|B is )' "$WORK/$name.out" | sed 's/^/    /'
+  grep -E '^(~ msg/s|B is [0-9])' "$WORK/$name.out" | sed 's/^/    /'
 }
 
 echo "A/A: the same server as A and B (${REPEATS} runs each, cells ${SIZES}, ${ROUNDS} rounds of ${ROUND})"
@@ -50,12 +50,12 @@ done
 
 echo
 echo "Summary (cells ${SIZES}):"
-aa_cells="$(cat "$WORK"/aa-*.out | grep -cE '^(~ msg/s|B is )' || true)"
-aa_positive="$(cat "$WORK"/aa-*.out | grep -cE '^B is ' || true)"
+aa_cells="$(cat "$WORK"/aa-*.out | grep -cE '^(~ msg/s|B is [0-9])' || true)"
+aa_positive="$(cat "$WORK"/aa-*.out | grep -cE '^B is [0-9]' || true)"
 echo "  A/A: ${aa_positive} of ${aa_cells} cells significant (false positives)"
 for fraction in $FRACTIONS; do
-  cells="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^(~ msg/s|B is )' || true)"
-  slower="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^B is .* slower' || true)"
-  faster="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^B is .* faster' || true)"
+  cells="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^(~ msg/s|B is [0-9])' || true)"
+  slower="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^B is [0-9].* slower' || true)"
+  faster="$(cat "$WORK"/ab-"$fraction"-*.out | grep -cE '^B is [0-9].* faster' || true)"
   echo "  B +${fraction} of A's CPU per message: slower in ${slower} of ${cells} cells, faster (wrong way) in ${faster}"
 done
