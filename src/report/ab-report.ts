@@ -3,10 +3,10 @@
 // in hyperfine's words ("B is 1.25 (1.21 to 1.29) times slower than A").
 
 import Table from "cli-table3";
+import type { AbCell } from "../results/ab-cell.js";
 import type { BenchRun } from "../results/bench-result.js";
 import type { ChangeTest } from "../results/statistics/change-test.js";
 import type { MedianInterval } from "../results/statistics/median-interval.js";
-import type { AbCell } from "../suites/ab-suite.js";
 import { changeText, formatPValue } from "./comparison-table.js";
 import { formatCount, formatLatencyUs, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";

@@ -3,6 +3,7 @@
 // on the same machine at the same time; per cell a test of B against A for msg/s, p99 and CPU/message.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
+import { type AbCell, testAbCell } from "../results/ab-cell.js";
 import type {
   BenchFraming,
   BenchResult,
@@ -10,7 +11,6 @@ import type {
   BenchScenario,
   BenchVariant,
 } from "../results/bench-result.js";
-import { type ChangeTest, testChange } from "../results/statistics/change-test.js";
 import { SOCKBENCH_VERSION } from "../version.js";
 import { benchRunOf, type RoundCell, type RoundProgress, runInterleavedRounds } from "./bench-cell-rounds.js";
 import { builtInLoad, serveArguments, startBuiltInServers } from "./bench-suite.js";
@@ -31,16 +31,6 @@ export interface AbPlan {
   warmupMs: number;
   timeoutMs: number;
   seed: number;
-}
-
-/** One cell's verdict: A's and B's runs, and each figure of B tested against A's (B/A ratios). */
-export interface AbCell {
-  size: number;
-  a: BenchRun;
-  b: BenchRun;
-  messagesPerSec?: ChangeTest;
-  p99Us?: ChangeTest;
-  serverUsPerMessage?: ChangeTest;
 }
 
 export interface AbOutcome {
@@ -120,37 +110,6 @@ async function openSide(
   }
 }
 
-/** B's figures against A's over the rounds (each test undefined when it cannot be taken). */
-function testCell(size: number, a: BenchRun, b: BenchRun): AbCell {
-  const figures = (
-    run: BenchRun,
-    pick: (round: NonNullable<BenchRun["rounds"]>[number]) => number | undefined,
-  ) =>
-    (run.rounds ?? []).flatMap((round) => {
-      const value = pick(round);
-      return value !== undefined ? [value] : [];
-    });
-  const cpuA = figures(a, (round) => round.serverUsPerMessage);
-  const cpuB = figures(b, (round) => round.serverUsPerMessage);
-  const messagesPerSec = testChange(
-    figures(a, (round) => round.messagesPerSec),
-    figures(b, (round) => round.messagesPerSec),
-  );
-  const p99Us = testChange(
-    figures(a, (round) => round.p99Us),
-    figures(b, (round) => round.p99Us),
-  );
-  const serverUsPerMessage = testChange(cpuA, cpuB);
-  return {
-    size,
-    a,
-    b,
-    ...(messagesPerSec ? { messagesPerSec } : {}),
-    ...(p99Us ? { p99Us } : {}),
-    ...(serverUsPerMessage ? { serverUsPerMessage } : {}),
-  };
-}
-
 /**
  * Runs A and B on every size in interleaved rounds (every cell of both sides warmed, then each round
  * of all of them in a seeded shuffle), and tests B against A per size. Every server started is stopped.
@@ -199,7 +158,7 @@ export async function runAb(
   const tested = plan.sizesBytes.flatMap((size, index) => {
     const runA = runs[index];
     const runB = runs[perSide + index];
-    return runA && runB ? [testCell(size, runA, runB)] : [];
+    return runA && runB ? [testAbCell(size, runA, runB)] : [];
   });
   return { result, cells: tested };
 }
