@@ -15,7 +15,7 @@ import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
 import type { MedianInterval } from "../results/statistics/median-interval.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
-import { formatUsPerMessage } from "./load-report.js";
+import { formatMicrosPerMessage, formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -129,16 +129,20 @@ function cellText(run: BenchRun | undefined, leaders: BenchRun[], separator: str
       ? ` ±${formatPercent(run.spread)}`
       : "";
   // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
-  const serverInterval = intervalText(intervals?.serverUsPerMessage, (us) => us.toFixed(1));
-  const server = run.cpu?.server
-    ? `${separator}server ${formatUsPerMessage(run.cpu.server)}${serverInterval}`
-    : "";
+  // With intervals, p99 and CPU show the median over the rounds (the median round's own may lie outside).
+  const serverCpu = intervals?.serverUsPerMessage
+    ? `${formatMicrosPerMessage(intervals.serverUsPerMessage.median)}${intervalText(intervals.serverUsPerMessage, (us) => us.toFixed(1))}`
+    : run.cpu?.server
+      ? formatUsPerMessage(run.cpu.server)
+      : undefined;
+  const server = serverCpu !== undefined ? `${separator}server ${serverCpu}` : "";
+  const p99Us = intervals?.p99Us.median ?? run.latencyUs.p99;
   const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
   // Over UDP the median and the loss belong beside p99: datagrams may go unanswered.
   const latency =
     run.scenario.framing === "udp"
       ? `p50 ${formatLatencyUs(run.latencyUs.p50)} / p99 ${formatLatencyUs(run.latencyUs.p99)}${separator}loss ${(lossRatio(run) * 100).toFixed(2)}%`
-      : `p99 ${formatLatencyUs(run.latencyUs.p99)}${intervalText(intervals?.p99Us, formatLatencyUs)}`;
+      : `p99 ${formatLatencyUs(p99Us)}${intervalText(intervals?.p99Us, formatLatencyUs)}`;
   const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${saturated}${separator}${latency}${server}`;
   return `${leaders.includes(run) ? "★ " : ""}${figures}${errors > 0 ? `${separator}${cellErrorsText(run)}` : ""}`;
 }
