@@ -41,6 +41,23 @@ describe("the bench table's fastest cells", () => {
     expect(group?.leaders.map((run) => run.scenario.variant)).toEqual(["cluster"]);
   });
 
+  it("shows the median p99 over the rounds beside its interval, not the median-throughput round's own", () => {
+    const run = loadRoundFixture(
+      {
+        framing: "length",
+        variant: "concurrent",
+        size: 64,
+        connections: 10,
+        pipelining: 1,
+        fragmentation: "none",
+      },
+      [100, 110, 120, 130, 140, 150, 160],
+      [900, 200, 300, 400, 500, 600, 700],
+    );
+    expect(run.latencyUs.p99).toBe(900);
+    expect(renderBenchTables([run])).toContain("p99 0.50 ms (0.20 ms–0.90 ms)");
+  });
+
   it("keeps the CPU interval only when every round measured it", () => {
     const errors = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, 0])) as BenchRun["errors"];
     const rounds = [1, 2, 3].map((index) => ({ messagesPerSec: index, p99Us: index, errors }));

@@ -13,10 +13,22 @@ export function quickBaseline(): BenchResult {
   return JSON.parse(readFileSync(path, "utf8")) as BenchResult;
 }
 
-/** A correct cell of `scenario` whose rounds ran at `rates` msg/s (p99 `p99Us` each); its median round's rate stands. */
-export function loadRoundFixture(scenario: BenchScenario, rates: number[], p99Us = 500): BenchRun {
+/**
+ * A correct cell of `scenario` whose rounds ran at `rates` msg/s with p99 `p99Us` (one for all, or one per
+ * round); its median round's rate stands, and the cell's own p99 is `p99Us`'s first.
+ */
+export function loadRoundFixture(
+  scenario: BenchScenario,
+  rates: number[],
+  p99Us: number | number[] = 500,
+): BenchRun {
   const template = quickBaseline().runs.find((run) => run.scenario.framing === "length") as BenchRun;
-  const rounds = rates.map((messagesPerSec) => ({ messagesPerSec, p99Us, errors: { ...noErrors } }));
+  const p99s = Array.isArray(p99Us) ? p99Us : rates.map(() => p99Us);
+  const rounds = rates.map((messagesPerSec, index) => ({
+    messagesPerSec,
+    p99Us: p99s[index] as number,
+    errors: { ...noErrors },
+  }));
   const sorted = [...rates].sort((a, b) => a - b);
   const median = sorted[Math.floor((sorted.length - 1) / 2)] as number;
   return {
@@ -24,7 +36,7 @@ export function loadRoundFixture(scenario: BenchScenario, rates: number[], p99Us
     scenario,
     errors: { ...noErrors },
     throughput: { ...template.throughput, messagesPerSec: median },
-    latencyUs: { ...template.latencyUs, p99: p99Us },
+    latencyUs: { ...template.latencyUs, p99: p99s[0] as number },
     rounds,
     spread: 0,
     intervals: roundIntervals(rounds),
