@@ -31,7 +31,8 @@ function serve(socket: Socket): void {
       replies.push(pending.subarray(0, frameBytes));
       pending = pending.subarray(frameBytes);
     }
-    if (replies.length > 0) socket.write(replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies));
+    if (replies.length > 0)
+      socket.write(replies.length === 1 ? (replies[0] as Buffer) : Buffer.concat(replies));
   });
   socket.on("error", () => socket.destroy());
 }

@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
 import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
 import type { BenchScenario } from "../src/results/bench-result.js";
-import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import type { RoundProgress } from "../src/suites/bench-cell-rounds.js";
+import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench, serveArguments } from "../src/suites/bench-suite.js";
 import { REFERENCE_SERVER_GLIBC_TUNABLES, startServerProcess } from "../src/suites/server-process.js";
 
