@@ -19,7 +19,7 @@ export function signed(fraction: number | undefined): string {
  */
 export const SEPARATE_RUNS_NOTE =
   "note: A and B are separate runs: the test covers the noise between rounds within each run, not a drift of the machine between the runs. " +
-  "On a 2-core machine two back-to-back runs of the same build differed by up to 2x on single cells; " +
+  "On the 2-core machine sockbench was developed on, two back-to-back quick runs of the same build differed per cell by 0.50x to 2.87x (median 30%, load average 4 to 9); " +
   "`sockbench ab` runs old and new in alternating rounds on one machine, which the test does cover.";
 
 /** A p-value as benchstat prints it: p=0.002, p=0.62. */
