@@ -3,6 +3,7 @@
 // (0 clean, 1 the run found errors, 2 usage or connection failure).
 
 import { Command, CommanderError } from "commander";
+import { registerAbCommand } from "./cli/ab-command.js";
 import { registerBenchCommand } from "./cli/bench-command.js";
 import { registerCheckCommand } from "./cli/check-command.js";
 import { surviveClosedOutput } from "./cli/closed-output.js";
@@ -34,6 +35,7 @@ registerMergeCommand(program);
 registerK8sJobCommand(program);
 registerCompareCommand(program);
 registerBenchCommand(program);
+registerAbCommand(program);
 registerCheckCommand(program);
 registerReportCommand(program);
 registerStressCommand(program);

@@ -82,7 +82,8 @@ describe("bench narrowed to what its user came for", () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     // Two cells, each counted in the progress lines: not the 31 scenarios of the quick profile.
-    expect(run.stderr).toContain("[2/2] eof framing, exercise5 server, 1 KiB");
+    expect(run.stderr).toContain("[6/6] round 2 of 2: ");
+    expect(run.stderr).toContain("warm-up: eof framing, exercise5 server, 1 KiB");
     const written = readdirSync(out).filter((name) => name.startsWith("bench-quick-"));
     const json = written.find((name) => name.endsWith(".json")) as string;
     const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;

@@ -1,7 +1,14 @@
 // The comparison of two result files: thresholds, errors gained, known-broken framings, bad files.
 
 import { describe, expect, it } from "vitest";
-import { comparableFile, compareRuns, machineWarning } from "../src/report/compare-results.js";
+import {
+  type ComparisonRow,
+  comparableFile,
+  compareRuns,
+  machineWarning,
+} from "../src/report/compare-results.js";
+import { renderComparison, verdict } from "../src/report/comparison-table.js";
+import { loadRoundFixture } from "./support/bench-fixtures.js";
 
 const comparableRuns = (json: unknown, source: string) => comparableFile(json, source).runs;
 
@@ -140,3 +147,56 @@ describe("comparing load results", () => {
 function scenarioKeyOf(json: unknown): string {
   return compareRuns(comparableRuns(json, "x"), [], options)[0]?.key ?? "";
 }
+
+describe("compare tests before it judges", () => {
+  const scenario = {
+    framing: "length",
+    variant: "concurrent",
+    size: 64,
+    connections: 10,
+    pipelining: 1,
+    fragmentation: "none",
+  } as const;
+  const cellWith = (rates: number[], p99 = 500) =>
+    comparableFile({ tool: "sockbench", runs: [loadRoundFixture(scenario, rates, p99)] }, "x").runs;
+
+  it("calls a 15 % fall within the rounds' noise ~, not a regression", () => {
+    const noisy = [800, 900, 1000, 1100, 1200, 950, 1050];
+    const rows = compareRuns(cellWith(noisy), cellWith(noisy.map((rate) => rate * 0.85)), options);
+    expect(rows[0]?.throughputTest?.significant).toBe(false);
+    expect(rows[0]?.regressions).toEqual([]);
+    expect(renderComparison(rows)).toMatch(/~ \(p=0\.\d{3}\)/);
+  });
+
+  it("reports a significant fall beyond the threshold with its interval and p-value", () => {
+    const steady = [1000, 1005, 995, 1002, 998, 1001, 999];
+    const rows = compareRuns(cellWith(steady), cellWith(steady.map((rate) => rate * 0.8)), options);
+    const test = rows[0]?.throughputTest;
+    expect(test?.significant).toBe(true);
+    expect(test?.ratio).toBeCloseTo(0.8, 2);
+    expect(test?.low).toBeLessThanOrEqual(0.8);
+    expect(test?.high).toBeGreaterThanOrEqual(0.8);
+    expect(rows[0]?.regressions).toEqual(["throughput fell 20%"]);
+    const table = renderComparison(rows);
+    expect(table).toMatch(/-20% \(-20\.\d% to -19\.\d%, p=6e-4\)/);
+    expect(table).toMatch(/geometric mean of B\/A msg\/s \(1\)\s*│[^│]*│[^│]*│ -20%/);
+  });
+
+  it("does not call a significant change within the threshold a regression", () => {
+    const steady = [1000, 1005, 995, 1002, 998, 1001, 999];
+    const rows = compareRuns(cellWith(steady), cellWith(steady.map((rate) => rate * 0.95)), options);
+    expect(rows[0]?.throughputTest?.significant).toBe(true);
+    expect(rows[0]?.regressions).toEqual([]);
+  });
+
+  it("cannot decide with three rounds each, and says that files without rounds are untested", () => {
+    const rows = compareRuns(cellWith([1000, 1001, 1002]), cellWith([500, 501, 502]), options);
+    expect(rows[0]?.throughputTest?.pValue).toBeCloseTo(0.1, 9);
+    expect(rows[0]?.regressions).toEqual([]);
+    const before = comparableRuns(benchFile([{ framing: "length", messagesPerSec: 1000, p99: 100 }]), "a");
+    const after = comparableRuns(benchFile([{ framing: "length", messagesPerSec: 800, p99: 100 }]), "b");
+    expect(verdict(compareRuns(before, after, options)[0] as ComparisonRow)).toBe(
+      "throughput fell 20% (untested: no rounds to test)",
+    );
+  });
+});

@@ -83,22 +83,24 @@ describe("stopping with a signal", () => {
     expect(run.stdout).toMatch(/verified of [\d,]+ sent/);
   });
 
-  it("bench on SIGINT keeps the scenarios that finished and writes them, marked partial", async () => {
+  it("bench on SIGINT keeps the rounds each cell finished and writes them, marked partial", async () => {
     const out = scratch();
     const bench = spawnCli(["bench", "--profile", "quick", "--out", out]);
     children.push(bench.child);
-    // Progress goes to stderr one line per scenario: the third has started once two have finished.
-    await waitFor(() => bench.stderr().includes("[3/"), 120_000);
+    // Progress goes to stderr one line per warm-up and round: once round 2 has started, every cell has
+    // finished its first round.
+    await waitFor(() => bench.stderr().includes("round 2 of 7"), 120_000);
     bench.child.kill("SIGINT");
     const run = await bench.exited;
-    expect(run.stderr).toContain("SIGINT: stopping after the finished scenarios");
+    expect(run.stderr).toContain("SIGINT: stopping: each cell keeps the rounds it finished");
     expect(run.code).toBe(0);
     const json = readdirSync(out).find((name) => name.endsWith(".json")) as string;
     const result = JSON.parse(readFileSync(join(out, json), "utf8")) as BenchResult;
     expect(result.partial).toBe(true);
     expect(result.runs.length).toBeGreaterThanOrEqual(2);
-    // Only whole scenarios: none of them was cut short.
+    // Only whole rounds: none of them was cut short, and every cell kept its first.
     expect(result.runs.every((benchRun) => benchRun.partial !== true)).toBe(true);
+    expect(result.runs.every((benchRun) => (benchRun.rounds?.length ?? 0) >= 1)).toBe(true);
     expect(readFileSync(join(out, json.replace(/\.json$/, ".md")), "utf8")).toContain("partial");
   }, 180_000);
 

@@ -10,7 +10,7 @@ import {
   compareRuns,
   machineWarning,
 } from "../report/compare-results.js";
-import { renderComparison } from "../report/comparison-table.js";
+import { renderComparison, SEPARATE_RUNS_NOTE } from "../report/comparison-table.js";
 import { plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import { type BenchResult, benchRunFindings } from "../results/bench-result.js";
@@ -102,6 +102,9 @@ async function gate(
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const rows = compareRuns(baseline.runs, current.runs, options);
   process.stdout.write(`\nAgainst ${options.baseline}:\n${renderComparison(rows)}\n`);
+  if (!options.correctnessOnly && rows.some((row) => row.throughputTest)) {
+    process.stdout.write(`${SEPARATE_RUNS_NOTE}\n`);
+  }
   const regressed = rows.filter((row) => row.regressions.length > 0);
   process.stdout.write(`${regressed.length} of ${rows.length} scenarios regressed\n`);
   return regressed.length === 0;
@@ -159,14 +162,15 @@ export function registerBenchCommand(program: Command): void {
       let run: BenchResult;
       let failure: string | undefined;
       try {
-        run = await withStopSignals("stopping after the finished scenarios", (signal) =>
+        run = await withStopSignals("stopping: each cell keeps the rounds it finished", (signal) =>
           runBench(
             profile,
             {
               signal,
-              onScenarioStart: (index, total, scenario) => {
+              onStep: ({ phase, step, steps, scenario }) => {
+                const what = phase === "warm-up" ? "warm-up" : `round ${phase} of ${profile.rounds}`;
                 process.stderr.write(
-                  `${progress}[${index + 1}/${total}] ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
+                  `${progress}[${step + 1}/${steps}] ${what}: ${scenario.framing} framing, ${scenario.variant} server, ${formatSizeBytes(scenario.size)}, ${plural(scenario.connections, "connection")}, fragmentation ${scenario.fragmentation}${progress ? "" : "\n"}`,
                 );
               },
             },

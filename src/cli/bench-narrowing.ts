@@ -21,6 +21,7 @@ export interface BenchNarrowingOptions {
   sizes?: number[];
   round?: number;
   rounds?: number;
+  seed?: number;
 }
 
 /** A comma-separated list of `allowed` names, each once. */
@@ -76,7 +77,16 @@ export function addBenchNarrowingOptions(command: Command): Command {
         "measured time of each round instead of the profile's; 2s or more draws the per-second charts",
       ).argParser(parseRoundMs),
     )
-    .option("--rounds <count>", "rounds per cell instead of the profile's", parseIntegerInRange(1, 100));
+    .option(
+      "--rounds <count>",
+      "rounds per cell instead of the profile's (6 or more for a 95% interval)",
+      parseIntegerInRange(1, 100),
+    )
+    .option(
+      "--seed <number>",
+      "seed of each round's order of cells (default 1)",
+      parseIntegerInRange(0, 2 ** 32 - 1),
+    );
 }
 
 /** The profile as the options narrow it; refuses --own-only without a server of the user's (exit 2). */
@@ -105,6 +115,7 @@ export function narrowProfile(
     ...(options.sizes !== undefined ? { sizesBytes: options.sizes } : {}),
     ...(options.round !== undefined ? { durationMs: options.round } : {}),
     ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
   };
   const scenarios =
     benchScenarios(narrowed).length +

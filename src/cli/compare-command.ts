@@ -8,7 +8,7 @@ import {
   machineWarning,
   partialWarning,
 } from "../report/compare-results.js";
-import { renderComparison } from "../report/comparison-table.js";
+import { renderComparison, SEPARATE_RUNS_NOTE } from "../report/comparison-table.js";
 import { formatCount, formatPercent, plural } from "../report/format-number.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND } from "./exit-codes.js";
@@ -56,6 +56,7 @@ export function registerCompareCommand(program: Command): void {
       process.stdout.write(
         `A: ${describeFile(before)}\nB: ${describeFile(after)}\n${renderComparison(rows)}\n`,
       );
+      if (rows.some((row) => row.throughputTest)) process.stdout.write(`${SEPARATE_RUNS_NOTE}\n`);
       const regressions = rows.filter((row) => row.regressions.length > 0);
       const compared = rows.filter((row) => row.before && row.after).length;
       process.stdout.write(

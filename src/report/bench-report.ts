@@ -10,10 +10,12 @@ import {
   benchRunFindings,
   benchRunRoundCount,
 } from "../results/bench-result.js";
+import { significantlyFaster } from "../results/bench-significance.js";
 import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
+import type { MedianInterval } from "../results/statistics/median-interval.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
-import { formatUsPerMessage } from "./load-report.js";
+import { formatMicrosPerMessage, formatUsPerMessage } from "./load-report.js";
 import { unique } from "./unique.js";
 
 export interface BenchGroup {
@@ -22,6 +24,11 @@ export interface BenchGroup {
   variants: string[];
   cell(framing: string, variant: string): BenchRun | undefined;
   best: BenchRun | undefined;
+  /**
+   * The cells marked fastest: `best`, and every correct cell it is not significantly faster than
+   * (bench-significance.ts); only `best` when the cells have no rounds to test.
+   */
+  leaders: BenchRun[];
 }
 
 /**
@@ -71,6 +78,11 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
         (hasOwnConnections(run) || run.scenario.connections === leader.scenario.connections),
     );
     const correct = members.filter((run) => benchRunErrors(run) === 0);
+    const best = correct.reduce<BenchRun | undefined>(
+      (fastest, run) =>
+        !fastest || run.throughput.messagesPerSec > fastest.throughput.messagesPerSec ? run : fastest,
+      undefined,
+    );
     const { size, connections, fragmentation } = leader.scenario;
     const own = unique(
       members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
@@ -81,10 +93,8 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
       variants: unique(members.map((run) => run.scenario.variant)),
       cell: (framing, variant) =>
         members.find((run) => run.scenario.framing === framing && run.scenario.variant === variant),
-      best: correct.reduce<BenchRun | undefined>(
-        (best, run) => (!best || run.throughput.messagesPerSec > best.throughput.messagesPerSec ? run : best),
-        undefined,
-      ),
+      best,
+      leaders: best ? correct.filter((run) => run === best || significantlyFaster(best, run) === false) : [],
     };
   });
 }
@@ -99,25 +109,42 @@ export function cellErrorsText(run: BenchRun): string {
   return `${plural(benchRunFindings(run), "error")}${over}`;
 }
 
+/** `(low–high)`: an interval's ends, in the figure's own format. */
+function intervalText(interval: MedianInterval | undefined, format: (value: number) => string): string {
+  return interval ? ` (${format(interval.low)}–${format(interval.high)})` : "";
+}
+
 /**
- * A cell: the median round's rate (± the spread of the rounds) and p99; "broken" when no reply was
- * verified, for its figures would be zeros.
+ * A cell: the median round's rate and p99, each with its 95 % interval over the rounds (older files: ±
+ * the spread of the rounds); "broken" when no reply was verified, for its figures would be zeros.
  */
-function cellText(run: BenchRun | undefined, best: BenchRun | undefined, separator: string): string {
+function cellText(run: BenchRun | undefined, leaders: BenchRun[], separator: string): string {
   if (!run) return "-";
   const errors = benchRunFindings(run);
   if (run.messages.verified === 0) return `broken${separator}${cellErrorsText(run)}`;
-  const spread = run.spread !== undefined ? ` ±${formatPercent(run.spread)}` : "";
+  const { intervals } = run;
+  const spread = intervals
+    ? intervalText(intervals.messagesPerSec, formatCount)
+    : run.spread !== undefined
+      ? ` ±${formatPercent(run.spread)}`
+      : "";
   // The server's CPU per message tells servers and framings apart even where the driver sets the pace.
-  const server = run.cpu?.server ? `${separator}server ${formatUsPerMessage(run.cpu.server)}` : "";
+  // With intervals, p99 and CPU show the median over the rounds (the median round's own may lie outside).
+  const serverCpu = intervals?.serverUsPerMessage
+    ? `${formatMicrosPerMessage(intervals.serverUsPerMessage.median)}${intervalText(intervals.serverUsPerMessage, (us) => us.toFixed(1))}`
+    : run.cpu?.server
+      ? formatUsPerMessage(run.cpu.server)
+      : undefined;
+  const server = serverCpu !== undefined ? `${separator}server ${serverCpu}` : "";
+  const p99Us = intervals?.p99Us.median ?? run.latencyUs.p99;
   const saturated = run.cpu?.driver.saturated ? " (driver saturated)" : "";
   // Over UDP the median and the loss belong beside p99: datagrams may go unanswered.
   const latency =
     run.scenario.framing === "udp"
       ? `p50 ${formatLatencyUs(run.latencyUs.p50)} / p99 ${formatLatencyUs(run.latencyUs.p99)}${separator}loss ${(lossRatio(run) * 100).toFixed(2)}%`
-      : `p99 ${formatLatencyUs(run.latencyUs.p99)}`;
+      : `p99 ${formatLatencyUs(p99Us)}${intervalText(intervals?.p99Us, formatLatencyUs)}`;
   const figures = `${formatCount(run.throughput.messagesPerSec)} msg/s${spread}${saturated}${separator}${latency}${server}`;
-  return `${run === best ? "★ " : ""}${figures}${errors > 0 ? `${separator}${cellErrorsText(run)}` : ""}`;
+  return `${leaders.includes(run) ? "★ " : ""}${figures}${errors > 0 ? `${separator}${cellErrorsText(run)}` : ""}`;
 }
 
 function errorsText(group: BenchGroup, framing: string): string {
@@ -138,7 +165,7 @@ export function renderBenchTables(runs: BenchRun[]): string {
       for (const framing of group.framings) {
         table.push([
           framing,
-          ...group.variants.map((variant) => cellText(group.cell(framing, variant), group.best, "\n")),
+          ...group.variants.map((variant) => cellText(group.cell(framing, variant), group.leaders, "\n")),
           errorsText(group, framing),
         ]);
       }
@@ -151,10 +178,18 @@ export function renderBenchTables(runs: BenchRun[]): string {
 export function describeBenchSettings(result: BenchResult): string {
   const { settings } = result;
   if (!settings) return "Cells: one round each (a file from before rounds existed).";
+  const common = `${formatCount(settings.pipelining)} pipelined per connection, timeout ${formatDurationMs(settings.timeoutMs)}`;
+  if (settings.order !== "interleaved") {
+    return (
+      `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
+      `after a ${formatDurationMs(settings.warmupMs)} warm-up, ${common}; ± is the farthest round from the median; errors are every round's, added.`
+    );
+  }
   return (
     `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
-    `after a ${formatDurationMs(settings.warmupMs)} warm-up, ${formatCount(settings.pipelining)} pipelined per connection, ` +
-    `timeout ${formatDurationMs(settings.timeoutMs)}; ± is the farthest round from the median; errors are every round's, added.`
+    `the rounds interleaved across cells in an order shuffled by seed ${settings.seed ?? 1} (a drift of the machine lands on every cell alike), ` +
+    `each cell warmed until its rate settled (at most ${formatDurationMs(settings.warmupMs)}), ${common}; ` +
+    "(low–high): the 95% interval of the median from order statistics; ★ the fastest cell without errors, and any it is not significantly faster than (Mann-Whitney U over the rounds, p ≤ 0.05); errors are every round's, added."
   );
 }
 
@@ -166,7 +201,7 @@ export function renderBenchDocument(result: BenchResult): string {
     "",
     `${result.startedAt}: sockbench ${result.version}, Node ${machine.node}, ${plural(machine.cpus, "CPU")} (${machine.cpuModel}), ${formatSizeBytes(machine.memory)} memory, ${machine.platform}.`,
     describeBenchSettings(result),
-    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors; broken: no reply verified.",
+    "Cells: messages per second (every reply verified) and p99 latency; ★ the fastest cell without errors (with interleaved rounds, and any not significantly slower); broken: no reply verified.",
     ...(result.partial
       ? ["", `Interrupted: ${plural(result.runs.length, "scenario")} finished; the others did not run.`]
       : []),
@@ -183,7 +218,7 @@ export function renderBenchMarkdown(runs: BenchRun[]): string {
       const rule = `|---|${group.variants.map(() => "---|").join("")}---|`;
       const rows = group.framings.map(
         (framing) =>
-          `| ${framing} | ${group.variants.map((variant) => cellText(group.cell(framing, variant), group.best, ", ")).join(" | ")} | ${errorsText(group, framing)} |`,
+          `| ${framing} | ${group.variants.map((variant) => cellText(group.cell(framing, variant), group.leaders, ", ")).join(" | ")} | ${errorsText(group, framing)} |`,
       );
       return [`#### ${group.title}`, "", header, rule, ...rows].join("\n");
     })

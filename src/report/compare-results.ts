@@ -1,10 +1,13 @@
-// Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained.
+// Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained. Cells
+// with rounds are tested before they are judged: a change counts only when a Mann-Whitney U test over
+// the rounds finds it (p <= 0.05) and it goes beyond the threshold.
 // A scenario is what was run (framing, sizes, connections, pipelining, rate; for bench also the server
 // variant and fragmentation), never where: two load runs against servers on different ports compare.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
 
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { type MachineInfo, machineDifferences } from "../results/run-context.js";
+import { type ChangeTest, testChange } from "../results/statistics/change-test.js";
 import { formatCount, formatPercent } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 
@@ -27,6 +30,8 @@ export interface ComparableRun {
   messagesPerSec: number;
   p99Us: number;
   errorCount: number;
+  /** A bench cell's rounds: what the tests compare. Absent from load results and older bench files. */
+  rounds?: { messagesPerSec: number[]; p99Us: number[] };
   /** A load stopped early (Ctrl-C, SIGTERM): its figures cover only the time it ran. */
   partial?: boolean;
 }
@@ -48,9 +53,12 @@ export interface ComparisonRow {
   framing: string;
   before?: ComparableRun;
   after?: ComparableRun;
-  /** Relative change, e.g. -0.12 for 12 % fewer messages per second. */
+  /** Relative change, e.g. -0.12 for 12 % fewer messages per second (tested: the test's estimate). */
   throughputChange?: number;
   p99Change?: number;
+  /** Both cells have rounds: the test of each figure, by which a change is judged. */
+  throughputTest?: ChangeTest;
+  p99Test?: ChangeTest;
   regressions: string[];
 }
 
@@ -59,6 +67,19 @@ export interface ComparisonOptions {
   threshold: number;
   /** Judge errors only, not speed (for results from different machines). */
   correctnessOnly: boolean;
+}
+
+/** The geometric mean of B/A throughput over the rows both files ran with a rate above 0. */
+export function geometricMeanRatio(
+  rows: readonly ComparisonRow[],
+): { ratio: number; count: number } | undefined {
+  const logs = rows.flatMap((row) =>
+    row.before && row.after && row.before.messagesPerSec > 0 && row.after.messagesPerSec > 0
+      ? [Math.log(row.throughputTest?.ratio ?? row.after.messagesPerSec / row.before.messagesPerSec)]
+      : [],
+  );
+  if (logs.length === 0) return undefined;
+  return { ratio: Math.exp(logs.reduce((sum, value) => sum + value, 0) / logs.length), count: logs.length };
 }
 
 /** A scenario's size in words: `64 B`, `64 B,1 KiB`, or its fixed message. */
@@ -120,6 +141,18 @@ function isMachine(value: unknown): value is MachineInfo {
   );
 }
 
+/** A bench cell's rounds' rates and p99s, when it has rounds. */
+function roundFigures(run: Record<string, unknown>, at: string, source: string): ComparableRun["rounds"] {
+  if (!Array.isArray(run.rounds)) return undefined;
+  const rounds = run.rounds as Record<string, unknown>[];
+  return {
+    messagesPerSec: rounds.map((round, index) =>
+      numberAt(round.messagesPerSec, `${at}.rounds[${index}].messagesPerSec`, source),
+    ),
+    p99Us: rounds.map((round, index) => numberAt(round.p99Us, `${at}.rounds[${index}].p99Us`, source)),
+  };
+}
+
 /** A run's error counts: of every round when it has rounds (a bench cell), else of its one run. */
 function errorRecords(run: Record<string, unknown>): Record<string, unknown>[] {
   const rounds = Array.isArray(run.rounds) ? (run.rounds as Record<string, unknown>[]) : [run];
@@ -131,6 +164,7 @@ function comparableRun(run: Record<string, unknown>, at: string, source: string)
   const latency = (run.latencyUs ?? {}) as Record<string, unknown>;
   const scenario = run.scenario as ScenarioKey | undefined;
   if (!scenario || typeof scenario.framing !== "string") fail(source, `${at}.scenario is missing`);
+  const rounds = roundFigures(run, at, source);
   let errorCount = 0;
   for (const errors of errorRecords(run)) {
     for (const [kind, count] of Object.entries(errors)) {
@@ -142,6 +176,7 @@ function comparableRun(run: Record<string, unknown>, at: string, source: string)
     messagesPerSec: numberAt(throughput.messagesPerSec, `${at}.throughput.messagesPerSec`, source),
     p99Us: numberAt(latency.p99, `${at}.latencyUs.p99`, source),
     errorCount,
+    ...(rounds ? { rounds } : {}),
     ...(run.partial === true ? { partial: true } : {}),
   };
 }
@@ -199,18 +234,31 @@ export function compareRuns(
   for (const row of rows.values()) {
     const { before: old, after: now } = row;
     if (!old || !now) continue;
-    row.throughputChange = old.messagesPerSec > 0 ? now.messagesPerSec / old.messagesPerSec - 1 : 0;
-    row.p99Change = old.p99Us > 0 ? now.p99Us / old.p99Us - 1 : 0;
+    const throughputTest =
+      old.rounds && now.rounds && testChange(old.rounds.messagesPerSec, now.rounds.messagesPerSec);
+    const p99Test = old.rounds && now.rounds && testChange(old.rounds.p99Us, now.rounds.p99Us);
+    if (throughputTest) row.throughputTest = throughputTest;
+    if (p99Test) row.p99Test = p99Test;
+    row.throughputChange = throughputTest
+      ? throughputTest.ratio - 1
+      : old.messagesPerSec > 0
+        ? now.messagesPerSec / old.messagesPerSec - 1
+        : 0;
+    row.p99Change = p99Test ? p99Test.ratio - 1 : old.p99Us > 0 ? now.p99Us / old.p99Us - 1 : 0;
     if (!isKnownBrokenFraming(row.framing) && now.errorCount > old.errorCount) {
       row.regressions.push(
         `errors rose from ${formatCount(old.errorCount)} to ${formatCount(now.errorCount)}`,
       );
     }
     if (options.correctnessOnly) continue;
-    if (row.throughputChange < -options.threshold) {
+    // With rounds, a change beyond the threshold counts only when the test finds it; a run without rounds
+    // (a load result, an older bench file) has nothing to test, and the threshold alone judges it.
+    if (row.throughputChange < -options.threshold && (throughputTest?.significant ?? !throughputTest)) {
       row.regressions.push(`throughput fell ${formatPercent(-row.throughputChange)}`);
     }
-    if (row.p99Change > options.threshold) row.regressions.push(`p99 rose ${formatPercent(row.p99Change)}`);
+    if (row.p99Change > options.threshold && (p99Test?.significant ?? !p99Test)) {
+      row.regressions.push(`p99 rose ${formatPercent(row.p99Change)}`);
+    }
   }
   return [...rows.values()];
 }

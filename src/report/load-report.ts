@@ -173,8 +173,12 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
 
 /** CPU time per verified message, microseconds, as the tables print it. */
 export function formatUsPerMessage(side: SideCpu): string {
-  if (side.usPerMessage === undefined) return "-";
-  return `${side.usPerMessage < 10 ? side.usPerMessage.toFixed(2) : side.usPerMessage.toFixed(1)} us/msg`;
+  return side.usPerMessage === undefined ? "-" : formatMicrosPerMessage(side.usPerMessage);
+}
+
+/** `6.72 us/msg`, `20.2 us/msg`. */
+export function formatMicrosPerMessage(usPerMessage: number): string {
+  return `${usPerMessage < 10 ? usPerMessage.toFixed(2) : usPerMessage.toFixed(1)} us/msg`;
 }
 
 /** ` (54% in the kernel)`: the share of a side's CPU time its system calls and the network stack took. */

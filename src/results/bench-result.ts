@@ -1,7 +1,7 @@
 // The result of `sockbench bench` (the file of --out): one load result per scenario, each with the
 // scenario it ran, and the machine it ran on.
 
-import type { BenchRound } from "./bench-rounds.js";
+import type { BenchRound, RoundIntervals } from "./bench-rounds.js";
 import { errorsBesidesLoss } from "./datagram-loss.js";
 import type { FragmentationName } from "./fragmentation-name.js";
 import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
@@ -37,6 +37,10 @@ export interface BenchRun extends LoadResult {
   rounds?: BenchRound[];
   /** The largest distance of a round's throughput from the median's, as a fraction of it. */
   spread?: number;
+  /** Each figure's median over the rounds and its 95 % interval; absent from files before intervals. */
+  intervals?: RoundIntervals;
+  /** How long the cell warmed before its first round (it stops once its rate settles). */
+  warmedMs?: number;
 }
 
 /** How each cell was run; absent from files written before rounds existed. */
@@ -44,8 +48,14 @@ export interface BenchSettings {
   rounds: number;
   /** Measured time of each round. */
   roundMs: number;
-  /** Before a cell's first round only: later rounds find the server warm. */
+  /** The most a cell warms before its first round (it stops once its rate settles); later rounds find it warm. */
   warmupMs: number;
+  /**
+   * Absent from older files, whose cells ran their rounds back to back. `interleaved`: round 1 of every
+   * cell, then round 2, each round's order shuffled by `seed`.
+   */
+  order?: "interleaved";
+  seed?: number;
   pipelining: number;
   timeoutMs: number;
 }

@@ -4,10 +4,17 @@
 
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
-import type { BenchResult, BenchRun, BenchScenario } from "../results/bench-result.js";
+import type { BenchResult, BenchScenario } from "../results/bench-result.js";
+import type { LoadResult } from "../results/load-result.js";
 import { DEFAULT_MAX_CONNECTIONS } from "../servers/server-options.js";
 import { SOCKBENCH_VERSION } from "../version.js";
-import { runCellRounds } from "./bench-cell-rounds.js";
+import {
+  benchRunOf,
+  type CellOutcome,
+  type RoundCell,
+  type RoundProgress,
+  runInterleavedRounds,
+} from "./bench-cell-rounds.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
@@ -15,17 +22,19 @@ import { recordSizeFor } from "./record-size.js";
 import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import {
+  openUserServerCells,
   probeUserServers,
-  runUserServerScenarios,
   type UserBenchServer,
+  type UserServerCells,
   userServerScenarios,
 } from "./user-bench-servers.js";
 
 export interface BenchHooks {
-  onScenarioStart?: (index: number, total: number, scenario: BenchScenario) => void;
+  /** Before each cell's warm-up and each of its rounds. */
+  onStep?: (progress: RoundProgress) => void;
   /**
-   * Aborting it (Ctrl-C) stops the bench: the scenario in progress is dropped, the result holds those
-   * that finished every round and is marked `partial`.
+   * Aborting it (Ctrl-C) stops the bench: cells that have not run every round are dropped (with
+   * interleaved rounds, usually all of them), the result holds the rest and is marked `partial`.
    */
   signal?: AbortSignal;
 }
@@ -68,16 +77,16 @@ function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
   return { framing: scenario.framing };
 }
 
-/** The scenario's rounds on the built-in server; undefined when interrupted before the last one ended. */
-async function runScenario(
+/** How the driver loads a built-in cell: one load of `durationMs` through the cell's fragmentation. */
+export function builtInLoad(
   scenario: BenchScenario,
   server: ServerProcess,
-  profile: BenchProfile,
+  timeoutMs: number,
   signal: AbortSignal | undefined,
-): Promise<BenchRun | undefined> {
+): (durationMs: number) => Promise<LoadResult> {
   const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  return withFragmentedTarget(server, fragmentation, (target) =>
-    runCellRounds(scenario, profile, signal, (warmupMs) =>
+  return (durationMs) =>
+    withFragmentedTarget(server, fragmentation, (target) =>
       runLoad(
         {
           target,
@@ -85,24 +94,24 @@ async function runScenario(
           connections: scenario.connections,
           pipelining: scenario.pipelining,
           sizesBytes: [scenario.size],
-          warmupMs,
-          durationMs: profile.durationMs,
-          timeoutMs: profile.timeoutMs,
+          warmupMs: 0,
+          durationMs,
+          timeoutMs,
           verify: "echo",
           splitPieces: fragmentation.splitPieces ?? 1,
           serverPid: server.pid,
         },
         signal ? { signal } : {},
       ),
-    ),
-  );
+    );
 }
 
 /**
- * Runs the profile's scenarios on the built-in servers, then the same sizes on each of the user's
- * servers (`userServers`), all into one result. Each user's server is started once first, so that one
- * that cannot start fails the bench before minutes of built-in cells; a failure after some cells
- * finished rejects with a BenchFailedError that holds them.
+ * Runs the profile's scenarios on the built-in servers and the same sizes on each of the user's servers
+ * (`userServers`), every cell in interleaved rounds (bench-cell-rounds.ts), all into one result. Each
+ * user's server is started once first, so that one that cannot start fails the bench before any cell; a
+ * cell that fails mid-run (its server gone) rejects with a BenchFailedError that holds the cells that
+ * finished.
  */
 export async function runBench(
   profile: BenchProfile,
@@ -121,52 +130,79 @@ export async function runBench(
       warmupMs: profile.warmupMs,
       pipelining: profile.pipelining,
       timeoutMs: profile.timeoutMs,
+      order: "interleaved",
+      seed: profile.seed,
     },
     runs: [],
   };
   await probeUserServers(userServers);
   const builtIn = benchScenarios(profile);
-  const own = userServers.map((userServer) => userServerScenarios(userServer, profile));
-  const total = builtIn.length + own.reduce((sum, scenarios) => sum + scenarios.length, 0);
-  let started = 0;
-  const onStart = (scenario: BenchScenario) => hooks.onScenarioStart?.(started++, total, scenario);
+  const servers = new Map<string, ServerProcess>();
+  const userSessions: UserServerCells[] = [];
+  const plan = {
+    rounds: profile.rounds,
+    roundMs: profile.durationMs,
+    warmupMs: profile.warmupMs,
+    seed: profile.seed,
+  };
+  let outcomes: CellOutcome[];
+  const cells: RoundCell[] = [];
   try {
-    await runBuiltInScenarios(builtIn, profile, hooks.signal, onStart, result.runs);
-    for (const [index, userServer] of userServers.entries()) {
-      if (hooks.signal?.aborted) break;
-      await runUserServerScenarios(userServer, own[index] ?? [], profile, onStart, result.runs, hooks.signal);
+    const builtInServers = await startBuiltInServers(builtIn, servers);
+    for (const [index, scenario] of builtIn.entries()) {
+      cells.push({
+        scenario,
+        load: builtInLoad(scenario, builtInServers[index] as ServerProcess, profile.timeoutMs, hooks.signal),
+      });
     }
-  } catch (error) {
-    if (result.runs.length === 0) throw error;
-    throw new BenchFailedError(error as Error, { ...result, partial: true });
+    for (const userServer of userServers) {
+      const own = await openUserServerCells(
+        userServer,
+        userServerScenarios(userServer, profile),
+        profile.timeoutMs,
+        hooks.signal,
+      );
+      userSessions.push(own);
+      cells.push(...own.cells);
+    }
+    outcomes = await runInterleavedRounds(cells, plan, hooks.signal, hooks.onStep);
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+    await Promise.all(userSessions.map((session) => session.close()));
+  }
+  let failure: Error | undefined;
+  for (const [index, outcome] of outcomes.entries()) {
+    if (outcome === undefined) continue;
+    if ("error" in outcome) {
+      failure ??= outcome.error;
+      continue;
+    }
+    result.runs.push(benchRunOf((cells[index] as RoundCell).scenario, outcome.rounds, outcome.warmedMs));
+  }
+  if (failure) {
+    if (result.runs.length === 0) throw failure;
+    throw new BenchFailedError(failure, { ...result, partial: true });
   }
   return hooks.signal?.aborted ? { ...result, partial: true } : result;
 }
 
-/** The built-in cells, each finished one pushed onto `runs` as it ends (kept should a later one fail). */
-async function runBuiltInScenarios(
-  scenarios: BenchScenario[],
-  profile: BenchProfile,
-  signal: AbortSignal | undefined,
-  onStart: (scenario: BenchScenario) => void,
-  runs: BenchRun[],
-): Promise<void> {
-  let server: ServerProcess | undefined;
-  let serverKey = "";
-  try {
-    for (const scenario of scenarios) {
-      if (signal?.aborted) break;
-      onStart(scenario);
-      const key = serveArguments(scenario).join(" ");
-      if (key !== serverKey) {
-        await server?.stop();
-        server = await startServerProcess(serveArguments(scenario));
-        serverKey = key;
-      }
-      const run = await runScenario(scenario, server as ServerProcess, profile, signal);
-      if (run) runs.push(run);
+/**
+ * Starts the built-in servers the scenarios need (one per distinct `serve` command line), each kept for
+ * the whole bench; `servers` collects them for the caller to stop.
+ */
+export async function startBuiltInServers(
+  scenarios: readonly BenchScenario[],
+  servers: Map<string, ServerProcess>,
+): Promise<ServerProcess[]> {
+  const started: ServerProcess[] = [];
+  for (const scenario of scenarios) {
+    const key = serveArguments(scenario).join(" ");
+    let server = servers.get(key);
+    if (!server) {
+      server = await startServerProcess(serveArguments(scenario));
+      servers.set(key, server);
     }
-  } finally {
-    await server?.stop();
+    started.push(server);
   }
+  return started;
 }

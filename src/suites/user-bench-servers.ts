@@ -4,11 +4,16 @@
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { FramingName } from "../framing/framing.js";
-import type { BenchRun, BenchScenario } from "../results/bench-result.js";
+import type { BenchScenario } from "../results/bench-result.js";
 import { TargetSetupError } from "../targets/target-error.js";
-import { openTarget, type TargetSession } from "../targets/target-session.js";
+import {
+  openTarget,
+  startTargetServer,
+  type TargetEndpoint,
+  type TargetSession,
+} from "../targets/target-session.js";
 import type { ExpectationSpec, ServerCommandSpec } from "../targets/target-spec.js";
-import { runCellRounds } from "./bench-cell-rounds.js";
+import type { RoundCell } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
@@ -63,53 +68,83 @@ export async function probeUserServers(servers: readonly UserBenchServer[]): Pro
   }
 }
 
+/** A user's server's cells, each with the server it loads, and how to stop those servers. */
+export interface UserServerCells {
+  cells: RoundCell[];
+  close(): Promise<void>;
+}
+
 /**
- * Runs `scenarios` (all of one server), each for the profile's rounds, the server started as its
- * --restart says, and pushes each finished cell onto `runs` in order (so that a later failure keeps
- * them). A cell `signal` stopped is left out.
+ * Starts what the user's server's cells need for interleaved rounds: under --restart per-cell on a free
+ * port, a server of its own for each cell, kept for all its rounds (so one cell's leftover state cannot
+ * spoil another's); otherwise (never, a fixed port, an address) the one server, shared by every cell.
  */
-export async function runUserServerScenarios(
+export async function openUserServerCells(
   server: UserBenchServer,
   scenarios: BenchScenario[],
-  profile: BenchProfile,
-  onScenarioStart: (scenario: BenchScenario) => void,
-  runs: BenchRun[],
+  timeoutMs: number,
   signal?: AbortSignal,
-): Promise<void> {
-  const session = await openTarget(server.target);
-  try {
-    for (const scenario of scenarios) {
-      if (signal?.aborted) break;
-      onScenarioStart(scenario);
-      const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-      const run = await session.withCell((endpoint) =>
+): Promise<UserServerCells> {
+  const spec = server.target;
+  const named = (error: unknown): Error =>
+    error instanceof TargetSetupError
+      ? new TargetSetupError(error.code, `your server ${server.name}: ${error.message}`)
+      : (error as Error);
+  // A cell whose server would not start fails alone (its load rejects): the other cells still run.
+  const endpoints: (TargetEndpoint | Error)[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const close = async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
+  if (spec.restart === "per-cell" && spec.port === undefined) {
+    for (const _ of scenarios) {
+      try {
+        const running = await startTargetServer(spec);
+        stops.push(() => running.stop());
+        endpoints.push({ host: running.host, port: running.port, server: running });
+      } catch (error) {
+        endpoints.push(named(error));
+      }
+    }
+  } else {
+    try {
+      const session = await openTarget({ ...spec, restart: "never" });
+      stops.push(() => session.close());
+      const shared = await session.withCell(async (endpoint) => endpoint);
+      for (const _ of scenarios) endpoints.push(shared);
+    } catch (error) {
+      throw named(error);
+    }
+  }
+  const cells = scenarios.map((scenario, index) => {
+    const endpoint = endpoints[index] as TargetEndpoint | Error;
+    const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
+    if (endpoint instanceof Error) return { scenario, load: () => Promise.reject(endpoint) };
+    return {
+      scenario,
+      load: (durationMs: number) =>
         withFragmentedTarget(endpoint, fragmentation, (target) =>
-          runCellRounds(scenario, profile, signal, (warmupMs) =>
-            runLoad(
-              {
-                target,
-                framing: server.framing,
-                ...(server.token !== undefined ? { token: server.token } : {}),
-                ...(server.recordSize !== undefined ? { recordSize: server.recordSize } : {}),
-                connections: scenario.connections,
-                pipelining: scenario.pipelining,
-                sizesBytes: [scenario.size],
-                warmupMs,
-                durationMs: profile.durationMs,
-                timeoutMs: profile.timeoutMs,
-                splitPieces: fragmentation.splitPieces ?? 1,
-                // The server's side of the cost per message, as for the built-in servers.
-                ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
-                ...expectationConfig(server.expect),
-              },
-              signal ? { signal } : {},
-            ),
+          runLoad(
+            {
+              target,
+              framing: server.framing,
+              ...(server.token !== undefined ? { token: server.token } : {}),
+              ...(server.recordSize !== undefined ? { recordSize: server.recordSize } : {}),
+              connections: scenario.connections,
+              pipelining: scenario.pipelining,
+              sizesBytes: [scenario.size],
+              warmupMs: 0,
+              durationMs,
+              timeoutMs,
+              splitPieces: fragmentation.splitPieces ?? 1,
+              // The server's side of the cost per message, as for the built-in servers.
+              ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
+              ...expectationConfig(server.expect),
+            },
+            signal ? { signal } : {},
           ),
         ),
-      );
-      if (run) runs.push(run);
-    }
-  } finally {
-    await session.close();
-  }
+    };
+  });
+  return { cells, close };
 }

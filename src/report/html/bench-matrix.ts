@@ -1,6 +1,6 @@
 // The framing x variant matrix of each bench group (a size, connection count and fragmentation) as an
 // HTML table: messages/s and p99 in each cell, shaded by speed against the group's fastest correct cell,
-// the fastest marked with a star, cells with errors in red.
+// the fastest (and those not significantly slower) marked with a star, cells with errors in red.
 
 import { type BenchResult, type BenchRun, benchRunFindings } from "../../results/bench-result.js";
 import { cellErrorsText, groupRuns } from "../bench-report.js";
@@ -10,7 +10,7 @@ import { escapeHtml } from "./escape-html.js";
 const LIGHTEST = 96;
 const DARKEST = 58;
 
-function cellHtml(run: BenchRun | undefined, fastest: number, best: BenchRun | undefined): string {
+function cellHtml(run: BenchRun | undefined, fastest: number, leaders: BenchRun[]): string {
   if (!run) return `<td class="empty">-</td>`;
   const rate = Math.round(run.throughput.messagesPerSec).toLocaleString("en-US");
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
@@ -24,7 +24,7 @@ function cellHtml(run: BenchRun | undefined, fastest: number, best: BenchRun | u
   }
   const share = fastest > 0 ? run.throughput.messagesPerSec / fastest : 0;
   const lightness = Math.round(LIGHTEST - (LIGHTEST - DARKEST) * share);
-  const isBest = run === best;
+  const isBest = leaders.includes(run);
   return `<td class="${isBest ? "best" : "correct"}" style="background:hsl(210 70% ${lightness}%)">${isBest ? "★ " : ""}${figures}</td>`;
 }
 
@@ -35,7 +35,7 @@ export function benchMatricesHtml(result: BenchResult): string {
       const rows = group.framings.map(
         (framing) =>
           `<tr><th scope="row">${escapeHtml(framing)}</th>${group.variants
-            .map((variant) => cellHtml(group.cell(framing, variant), fastest, group.best))
+            .map((variant) => cellHtml(group.cell(framing, variant), fastest, group.leaders))
             .join("")}</tr>`,
       );
       return [
