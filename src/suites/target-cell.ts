@@ -14,14 +14,14 @@ import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
-import type { ServerOutputLine, TargetCell, TargetCellFailure } from "../results/target-check-result.js";
-import type { OutputLine } from "../targets/output-ring.js";
+import type { TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import { describeExit, type RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
 import type { TargetChoice } from "../targets/target-spec.js";
 import { CELL_TIMEOUT_MS, cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
+import { serverOutputLines } from "./server-output-lines.js";
 import type { TargetCellPlan, TargetCheckSettings } from "./target-cell-plan.js";
 
 /**
@@ -48,14 +48,6 @@ function expectationConfig(choice: TargetChoice): Pick<LoadConfig, "verify" | "e
     : { verify: choice.expect.name };
 }
 
-function serverLines(server: RunningServerCommand, lines: OutputLine[]): ServerOutputLine[] {
-  return lines.map((line) => ({
-    atS: Math.round(line.atMs - server.startedAtMs) / 1000,
-    stream: line.stream,
-    text: line.text,
-  }));
-}
-
 function failureOf(
   event: LoadErrorEvent | undefined,
   server: RunningServerCommand | undefined,
@@ -64,7 +56,7 @@ function failureOf(
   const output =
     server === undefined
       ? []
-      : serverLines(
+      : serverOutputLines(
           server,
           event === undefined
             ? server.output.last(OUTPUT_LINES)
@@ -192,7 +184,7 @@ export async function clientRunFailure(
     return {
       kind: "connect",
       detail: outcome.thrown?.message ?? "no connection",
-      serverOutput: server === undefined ? [] : serverLines(server, server.output.last(OUTPUT_LINES)),
+      serverOutput: server === undefined ? [] : serverOutputLines(server, server.output.last(OUTPUT_LINES)),
       ...(status !== undefined ? { serverExit: describeExit(status) } : {}),
     };
   }
