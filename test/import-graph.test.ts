@@ -35,7 +35,7 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   results: ["framing", "platform"],
   framing: [],
   apps: [],
-  // What the operating system allows (the file-descriptor limit), below everything that opens sockets.
+  // The operating system: the one /proc reader, the child-process launcher, the descriptor limit.
   platform: [],
 };
 
