@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { canReadProcessCpu, readProcessTreeCpu } from "../src/clients/load/core/process-cpu.js";
+import { canReadProcessCpu, readProcessTreeCpu } from "../src/platform/process-cpu.js";
 
 function readProcessTreeCpuUs(pid: number): number | undefined {
   return readProcessTreeCpu(pid)?.cpuUs;

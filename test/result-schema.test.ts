@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeRun } from "../src/platform/run-context.js";
 import type { BenchResult } from "../src/results/bench-result.js";
 import type { LoadResult } from "../src/results/load-result.js";
 import {
@@ -17,7 +18,6 @@ import {
 } from "../src/results/result-schemas.js";
 import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
-import { describeRun } from "../src/suites/run-context.js";
 import { type RunningCli, runCli, startCli } from "./support/cli-process.js";
 
 const ROOT = new URL("../", import.meta.url);

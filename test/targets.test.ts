@@ -13,10 +13,10 @@ import {
   ExpectModuleError,
   loadExpectationModule,
 } from "../src/clients/load/verification/expectation-module.js";
+import { groupPids } from "../src/platform/process-group.js";
 import { findFreePort } from "../src/targets/free-port.js";
 import { isPortListening, procTableListensOn } from "../src/targets/listening-port.js";
 import { OutputRing } from "../src/targets/output-ring.js";
-import { groupPids } from "../src/targets/process-group.js";
 import { type RunningServerCommand, startServerCommand } from "../src/targets/server-command.js";
 import { TargetSetupError } from "../src/targets/target-error.js";
 import { openTarget } from "../src/targets/target-session.js";

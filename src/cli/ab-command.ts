@@ -3,6 +3,7 @@
 // regression check a CI job can trust: old and new side by side rather than against yesterday's file.
 
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { describeRun } from "../platform/run-context.js";
 import { renderAbCell } from "../report/ab-report.js";
 import { formatDurationMs, formatPercent, plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
@@ -14,7 +15,6 @@ import {
 } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import type { AbSide } from "../suites/ab-suite.js";
-import { describeRun } from "../suites/run-context.js";
 import { serverFromOption } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_GATE_FAILED, EXIT_USAGE } from "./exit-codes.js";
 import { parseDurationMs, parseIntegerInRange, parseSizeList, percentOption } from "./option-parsers.js";

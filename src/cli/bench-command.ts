@@ -3,6 +3,7 @@
 
 import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { describeRun } from "../platform/run-context.js";
 import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
 import {
   type ComparableFile,
@@ -17,7 +18,6 @@ import { type BenchResult, benchRunFindings } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
-import { describeRun } from "../suites/run-context.js";
 import { addBenchNarrowingOptions, type BenchNarrowingOptions, narrowProfile } from "./bench-narrowing.js";
 import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";

@@ -39,7 +39,7 @@ export function aborted(signal: AbortSignal): Promise<void> {
 
 /**
  * For the rest of the process, the first SIGINT or SIGTERM quits at once with EXIT_INTERRUPTED and a line
- * on stderr; the servers sockbench started are killed on the way out (targets/process-group.ts).
+ * on stderr; the servers sockbench started are killed on the way out (platform/process-group.ts).
  */
 export function quitOnStopSignals(): void {
   const onSignal = (name: NodeJS.Signals) => {

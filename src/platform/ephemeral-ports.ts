@@ -1,25 +1,12 @@
 // The range the kernel draws ephemeral ports from (a client's local port, a listener on port 0), from
 // /proc/sys/net/ipv4/ip_local_port_range, with Linux's default where it cannot be read.
 
-import { readFileSync } from "node:fs";
-
-export interface PortRange {
-  low: number;
-  high: number;
-}
+import { type PortRange, parsePortRange, readEphemeralPortRange } from "./proc-files.js";
 
 /** Linux's default ip_local_port_range. */
 const LINUX_DEFAULT: PortRange = { low: 32768, high: 60999 };
 
+/** The range this system uses, or the one `text` (the file's contents) gives. */
 export function ephemeralPortRange(text?: string): PortRange {
-  let source = text;
-  try {
-    source ??= readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8");
-  } catch {
-    return LINUX_DEFAULT;
-  }
-  const [low, high] = source.trim().split(/\s+/).map(Number);
-  if (low === undefined || high === undefined || !(low >= 1 && high >= low && high <= 65535))
-    return LINUX_DEFAULT;
-  return { low, high };
+  return (text === undefined ? readEphemeralPortRange() : parsePortRange(text)) ?? LINUX_DEFAULT;
 }

@@ -1,24 +1,9 @@
 // Where and how a result was made, recorded in every result file so that a report can say it: the
 // command line, the machine, and the sockbench commit when it ran from a git checkout.
 
-export interface MachineInfo {
-  /** Cores available to the process. */
-  cpus: number;
-  cpuModel: string;
-  /** Total memory, bytes. */
-  memory: number;
-  /** Node's version, e.g. v20.19.0. */
-  node: string;
-  /** e.g. "linux x64". */
-  platform: string;
-}
+import type { MachineInfo } from "../platform/run-context.js";
 
-export interface RunContext {
-  /** The command as typed, e.g. "sockbench bench --profile quick". */
-  commandLine: string;
-  /** The commit of the sockbench checkout that ran, when it ran from one. */
-  gitCommit?: string;
-}
+export type { MachineInfo, RunContext } from "../platform/run-context.js";
 
 /** What differs between two machines, as `CPU A vs B` phrases; empty when they look the same. */
 export function machineDifferences(a: MachineInfo, b: MachineInfo): string[] {

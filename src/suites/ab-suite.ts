@@ -3,6 +3,7 @@
 // on the same machine at the same time; per cell a test of B against A for msg/s, p99 and CPU/message.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
+import { describeMachine } from "../platform/run-context.js";
 import { type AbCell, testAbCell } from "../results/ab-cell.js";
 import type {
   BenchFraming,
@@ -14,7 +15,6 @@ import type {
 import { SOCKBENCH_VERSION } from "../version.js";
 import { benchRunOf, type RoundCell, type RoundProgress, runInterleavedRounds } from "./bench-cell-rounds.js";
 import { builtInLoad, serveArguments, startBuiltInServers } from "./bench-suite.js";
-import { describeMachine } from "./run-context.js";
 import type { ServerProcess } from "./server-process.js";
 import { openUserServerCells, type UserBenchServer, type UserServerCells } from "./user-bench-servers.js";
 

@@ -4,6 +4,7 @@
 
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
+import { describeMachine } from "../platform/run-context.js";
 import type { BenchResult, BenchScenario } from "../results/bench-result.js";
 import type { LoadResult } from "../results/load-result.js";
 import { DEFAULT_MAX_CONNECTIONS } from "../servers/server-options.js";
@@ -19,7 +20,6 @@ import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { recordSizeFor } from "./record-size.js";
-import { describeMachine } from "./run-context.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import {
   openUserServerCells,

@@ -3,10 +3,10 @@
 // stateful failure needs, or one probe.
 
 import { DEFAULT_TOKEN } from "../framing/token.js";
+import { shellCommand } from "../platform/shell-quote.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import type { ProbeName } from "../results/probe-name.js";
-import { shellCommand } from "../targets/shell-quote.js";
 import { targetArguments } from "../targets/target-spec.js";
 import {
   DEFAULT_CONCURRENT_CLIENTS,

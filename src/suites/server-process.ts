@@ -2,12 +2,17 @@
 // so that a measured server has its own event loop and core rather than sharing the driver's; resolves
 // once the child prints `listening on HOST:PORT`.
 
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import { builtModulePath } from "../built-module.js";
-import { forgetGroup, registerGroup } from "../targets/process-group.js";
+import { describeExit, type LaunchedProcess, launchProcess } from "../platform/launch-process.js";
+import { shellCommand } from "../platform/shell-quote.js";
 
 const START_TIMEOUT_MS = 15_000;
+/**
+ * SIGTERM to SIGKILL for a reference server, longer than the launcher's default on purpose: `sockbench
+ * serve` ends its connections up to 2 s after SIGTERM (docs/cli.md) and a cluster's primary then
+ * closes its workers: the grace leaves room for both, so a healthy server is never killed mid-shutdown.
+ */
+const REFERENCE_SERVER_STOP_GRACE_MS = 5_000;
 
 /**
  * glibc's heap setting for the reference servers sockbench starts. By default glibc hands freed memory
@@ -24,7 +29,7 @@ export interface ServerProcess {
   readonly port: number;
   /** The child's process id (for its CPU time, from /proc). */
   readonly pid: number;
-  /** Stops the server (SIGTERM, then SIGKILL after a grace) and waits for it to exit. */
+  /** Stops the server and its process group (SIGTERM, then SIGKILL after a grace) and waits for it to exit. */
   stop(): Promise<void>;
 }
 
@@ -46,59 +51,45 @@ export async function startListeningProcess(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
+  const commandLine = shellCommand([file, ...args]);
   // Its own process group, registered to be killed however sockbench exits (an uncaught error, a second
   // Ctrl-C): a reference server must never outlive the run as an orphan.
-  const child: ChildProcess = spawn(file, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env },
-    detached: true,
-  });
-  if (child.pid !== undefined) {
-    const groupId = child.pid;
-    registerGroup(groupId);
-    child.once("exit", () => forgetGroup(groupId));
+  let launched: LaunchedProcess;
+  try {
+    launched = await launchProcess({ file, args, env, stopGraceMs: REFERENCE_SERVER_STOP_GRACE_MS });
+  } catch (error) {
+    // The program could not be started (a missing or unbuilt binary).
+    throw new Error(`${commandLine} could not start: ${(error as Error).message}`);
   }
-  const commandLine = [file, ...args].join(" ");
+  const { child } = launched;
   let stdout = "";
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {
     // Keep the tail only: a server under a broken framing may log a line per connection.
     stderr = (stderr + text).slice(-4000);
   });
-  const exited = once(child, "exit");
-  const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-      stdout += text;
-      const match = /listening on (.+):(\d+)\n/.exec(stdout);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve({ host: match[1] as string, port: Number(match[2]) });
+  try {
+    const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
+      child.stdout?.setEncoding("utf8").on("data", (text: string) => {
+        stdout += text;
+        const match = /listening on (.+):(\d+)\n/.exec(stdout);
+        if (!match) return;
+        clearTimeout(timer);
+        resolve({ host: match[1] as string, port: Number(match[2]) });
+      });
+      void launched.exited.then((status) => {
+        clearTimeout(timer);
+        reject(new Error(`${commandLine} ${describeExit(status)}: ${stderr.trim()}`));
+      });
     });
-    exited.then(
-      ([code]) => {
-        clearTimeout(timer);
-        reject(new Error(`${commandLine} exited with ${code}: ${stderr.trim()}`));
-      },
-      (error: Error) => {
-        // The program could not be started (a missing or unbuilt binary).
-        clearTimeout(timer);
-        reject(new Error(`${commandLine} could not start: ${error.message}`));
-      },
-    );
-  });
-  return {
-    ...address,
-    pid: child.pid as number,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
+    return { ...address, pid: launched.pid, stop: () => launched.stop() };
+  } catch (error) {
+    // No time to be polite to a server that never listened: kill it (and its group) at once.
+    await launched.stop(0);
+    throw error;
+  }
 }

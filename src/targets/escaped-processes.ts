@@ -4,10 +4,9 @@
 
 import { randomUUID } from "node:crypto";
 import { environmentHolds, type PortHolder, portHolders } from "../platform/port-holders.js";
+import { groupPids } from "../platform/process-group.js";
 import { isProcessRunning } from "../platform/process-running.js";
-import { groupPids } from "./process-group.js";
-
-const POLL_MS = 20;
+import { stopGracefully } from "../platform/stop-gracefully.js";
 
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
@@ -42,12 +41,13 @@ export async function stopEscapedProcesses(
     (holder) => !members.has(holder.pid) && environmentHolds(holder.pid, mark),
   );
   if (escaped.length === 0) return [];
-  for (const holder of escaped) signal(holder.pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && escaped.some((holder) => isProcessRunning(holder.pid))) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  for (const holder of escaped) signal(holder.pid, "SIGKILL");
+  await stopGracefully(
+    (name) => {
+      for (const holder of escaped) signal(holder.pid, name);
+    },
+    () => escaped.some((holder) => isProcessRunning(holder.pid)),
+    graceMs,
+  );
   return escaped;
 }
 

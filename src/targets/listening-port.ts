@@ -3,20 +3,11 @@
 // and /proc/net/tcp6 (state 0A is LISTEN). Elsewhere: `lsof`, when it is installed.
 
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { listeningInodes, TCP_TABLE_PATHS } from "../platform/port-holders.js";
+import { listeningInodes, readTcpTablesAsync } from "../platform/proc-files.js";
 
 /** Whether a /proc/net/tcp{,6} table lists a socket listening on `port` (any local address). */
 export function procTableListensOn(table: string, port: number): boolean {
   return listeningInodes(table, port).length > 0;
-}
-
-async function readProcTables(): Promise<string[] | undefined> {
-  const tables = await Promise.all(
-    TCP_TABLE_PATHS.map((path) => readFile(path, "utf8").catch(() => undefined)),
-  );
-  const found = tables.filter((table): table is string => table !== undefined);
-  return found.length > 0 ? found : undefined;
 }
 
 function lsofListensOn(port: number): Promise<boolean | undefined> {
@@ -35,7 +26,7 @@ function lsofListensOn(port: number): Promise<boolean | undefined> {
  * to tell without connecting (no /proc/net/tcp, no lsof): then a server needs `--ready REGEX`.
  */
 export async function isPortListening(port: number): Promise<boolean | undefined> {
-  const tables = await readProcTables();
-  if (tables !== undefined) return tables.some((table) => procTableListensOn(table, port));
+  const tables = await readTcpTablesAsync();
+  if (tables.length > 0) return tables.some((table) => procTableListensOn(table, port));
   return lsofListensOn(port);
 }

@@ -4,17 +4,21 @@
 // ring for the report; stop() ends the whole group, SIGTERM first and SIGKILL after a grace, and then
 // any process that left the group (a daemon) but still holds the port, which it names.
 
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import {
+  DEFAULT_STOP_GRACE_MS,
+  describeExit,
+  type ExitStatus,
+  type LaunchedProcess,
+  launchProcess,
+} from "../platform/launch-process.js";
 import type { PortHolder } from "../platform/port-holders.js";
 import { escapedMessage, newServerMark, stopEscapedProcesses } from "./escaped-processes.js";
 import { isPortListening } from "./listening-port.js";
 import { formatOutputLines, OutputRing } from "./output-ring.js";
-import { forgetGroup, groupPids, registerGroup, signalGroup } from "./process-group.js";
 import { TargetSetupError } from "./target-error.js";
 
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
-export const DEFAULT_STOP_GRACE_MS = 2_000;
 /** How often the listening sockets are looked at while a server starts. */
 const READY_POLL_MS = 20;
 /** Output lines quoted when a server fails to start. */
@@ -39,11 +43,6 @@ export interface ServerCommandOptions {
   outputLines?: number;
 }
 
-export interface ExitStatus {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export interface RunningServerCommand {
   readonly host: string;
   readonly port: number;
@@ -65,10 +64,6 @@ export interface RunningServerCommand {
    * (`server-escaped`) naming it.
    */
   stop(): Promise<void>;
-}
-
-export function describeExit(status: ExitStatus): string {
-  return status.signal !== null ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
 }
 
 export function substitutePort(command: string, port: number): string {
@@ -113,28 +108,24 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
   const startedAtMs = Date.now();
   // Inherited by whatever the server forks: how a daemon holding the port is told from a stranger.
   const mark = newServerMark();
-  const child: ChildProcess = spawn("/bin/sh", ["-c", commandLine], {
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    // PYTHONUNBUFFERED: a Python server's print() reaches the ring (and --ready) as it happens.
-    // SOCKBENCH_SERVER_ID: this start's mark (escaped-processes.ts).
-    env: { ...process.env, PORT: String(options.port), PYTHONUNBUFFERED: "1", [mark.name]: mark.value },
-  });
-  const spawned = await Promise.race([
-    once(child, "spawn").then(() => undefined),
-    once(child, "error").then(([error]) => error as Error),
-  ]);
-  if (spawned !== undefined || child.pid === undefined) {
+  let launched: LaunchedProcess;
+  try {
+    launched = await launchProcess({
+      file: "/bin/sh",
+      args: ["-c", commandLine],
+      // PYTHONUNBUFFERED: a Python server's print() reaches the ring (and --ready) as it happens.
+      // SOCKBENCH_SERVER_ID: this start's mark (escaped-processes.ts).
+      env: { PORT: String(options.port), PYTHONUNBUFFERED: "1", [mark.name]: mark.value },
+      stopGraceMs,
+    });
+  } catch (error) {
     throw new TargetSetupError(
       "spawn-failed",
-      `cannot run /bin/sh for ${JSON.stringify(commandLine)}: ${spawned?.message}`,
+      `cannot run /bin/sh for ${JSON.stringify(commandLine)}: ${(error as Error).message}`,
     );
   }
-  const pid = child.pid;
-  registerGroup(pid);
-  let status: ExitStatus | undefined;
-  const exited = once(child, "exit").then(([code, signal]) => {
-    status = { code: code as number | null, signal: signal as NodeJS.Signals | null };
+  const { child, pid } = launched;
+  const exited = launched.exited.then((status) => {
     output.flush();
     return status;
   });
@@ -164,16 +155,7 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
 
   /** Stops the group, then what left it but holds the port; resolves with the latter. */
   const stopAll = async (): Promise<PortHolder[]> => {
-    if (status === undefined) {
-      signalGroup(pid, "SIGTERM");
-      const deadline = Date.now() + stopGraceMs;
-      // The leader may go first (a shell) while what it started is still ending: wait for the group.
-      while (Date.now() < deadline && groupPids(pid).length > 0) {
-        await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
-      }
-    }
-    signalGroup(pid, "SIGKILL");
-    forgetGroup(pid);
+    await launched.stop();
     await exited;
     // Output still open with the group gone: a process outside it holds the pipes, and is given a
     // moment to bind the port it forked to serve, so that it shows up among the port's holders.
@@ -222,8 +204,8 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     startedAtMs,
     readyAtMs: Date.now(),
     output,
-    pids: () => groupPids(pid),
-    exitStatus: () => status,
+    pids: launched.pids,
+    exitStatus: launched.exitStatus,
     exited,
     stop,
   };

@@ -1,7 +1,7 @@
 // Samples a server's processes from /proc while a scenario runs: resident memory (VmRSS) and open file
 // descriptors, summed over the processes, and keeps the peaks. Linux only; elsewhere it reports nothing.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { countFds, readResidentBytes } from "../../platform/proc-files.js";
 
 const SAMPLE_INTERVAL_MS = 100;
 
@@ -32,8 +32,8 @@ export class ProcessSampler {
     let openFds = 0;
     let readAny = false;
     for (const pid of this.pids()) {
-      const rss = residentBytes(pid);
-      const fds = openFileCount(pid);
+      const rss = readResidentBytes(pid);
+      const fds = countFds(pid);
       if (rss === undefined || fds === undefined) continue;
       readAny = true;
       rssBytes += rss;
@@ -43,22 +43,5 @@ export class ProcessSampler {
     this.sampled = true;
     this.peaks.peakRssBytes = Math.max(this.peaks.peakRssBytes, rssBytes);
     this.peaks.peakOpenFds = Math.max(this.peaks.peakOpenFds, openFds);
-  }
-}
-
-function residentBytes(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function openFileCount(pid: number): number | undefined {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return undefined;
   }
 }

@@ -1,8 +1,8 @@
 // Measures the CPU time of a load run's measured phase: this process's own (process.cpuUsage, which
 // counts every thread, worker threads included) and, given its pid, the server's from /proc.
 
+import { type ProcessCpu, readProcessTreeCpu } from "../../../platform/process-cpu.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
-import { type ProcessCpu, readProcessTreeCpu } from "./process-cpu.js";
 
 function driverCpu(): ProcessCpu {
   const usage = process.cpuUsage();

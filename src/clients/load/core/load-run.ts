@@ -3,6 +3,7 @@
 // plus one timeout. Every socket and timer it made is gone when its promise settles.
 
 import type { Expectation } from "../../../apps/expectation.js";
+import { readProcessTreeCpu } from "../../../platform/process-cpu.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
@@ -13,13 +14,11 @@ import { TcpTransport } from "../tcp/tcp-transport.js";
 import { UdpTransport } from "../udp/udp-transport.js";
 import { CpuMeter } from "./cpu-meter.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
-
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { amountShare, requestsOnSlice } from "./load-share.js";
 import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
-import { readProcessTreeCpu } from "./process-cpu.js";
 import { formatTarget, targetForTransport } from "./target.js";
 
 export interface LoadHooks {

@@ -6,7 +6,26 @@ import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { basename, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { MachineInfo, RunContext } from "../results/run-context.js";
+import { shellCommand } from "./shell-quote.js";
+
+export interface MachineInfo {
+  /** Cores available to the process. */
+  cpus: number;
+  cpuModel: string;
+  /** Total memory, bytes. */
+  memory: number;
+  /** Node's version, e.g. v20.19.0. */
+  node: string;
+  /** e.g. "linux x64". */
+  platform: string;
+}
+
+export interface RunContext {
+  /** The command as typed, shell-quoted so that it pastes back: "sockbench bench --profile quick". */
+  commandLine: string;
+  /** The commit of the sockbench checkout that ran, when it ran from one. */
+  gitCommit?: string;
+}
 
 export function describeMachine(): MachineInfo {
   return {
@@ -18,10 +37,9 @@ export function describeMachine(): MachineInfo {
   };
 }
 
-/** The folder holding package.json: up from src/suites/ (sources) or dist/src/suites/ (build). */
+/** The folder holding package.json: up from src/platform/ (sources) or dist/src/platform/ (build). */
 function packageRoot(): string {
-  const suites = dirname(fileURLToPath(import.meta.url));
-  const src = dirname(suites);
+  const src = dirname(dirname(fileURLToPath(import.meta.url)));
   return basename(dirname(src)) === "dist" ? resolve(src, "../..") : resolve(src, "..");
 }
 
@@ -46,11 +64,11 @@ function sockbenchCommit(): string | undefined {
   return gitCommit;
 }
 
-/** The command line as typed after `node`: "sockbench bench --profile quick". */
+/** The command line as typed after `node`, quoted for a POSIX shell: "sockbench load --ready 'up now'". */
 export function describeRun(argv: readonly string[] = process.argv): RunContext {
-  const words = ["sockbench", ...argv.slice(2)].map((word) =>
-    /^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word),
-  );
   const commit = sockbenchCommit();
-  return { commandLine: words.join(" "), ...(commit !== undefined ? { gitCommit: commit } : {}) };
+  return {
+    commandLine: shellCommand(["sockbench", ...argv.slice(2)]),
+    ...(commit !== undefined ? { gitCommit: commit } : {}),
+  };
 }

@@ -1,11 +1,11 @@
-// The processes of one server command: it runs as the leader of its own process group, so that a shell
-// wrapper and everything it started are stopped together and their pids can be listed (for CPU figures
-// from /proc/PID/stat). A group does not get the terminal's Ctrl-C, so live groups are killed when
-// sockbench exits or is interrupted.
+// The process groups of the programs sockbench starts (platform/launch-process.ts): each runs as the
+// leader of its own group, so that a shell wrapper and everything it started are stopped together and
+// their pids can be listed (for CPU figures from /proc/PID/stat). A group does not get the terminal's
+// Ctrl-C, so live groups are killed when sockbench exits or is interrupted.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readAllProcessStats } from "./proc-files.js";
 
-/** The process group ids of servers still running, to kill if sockbench goes away first. */
+/** The process group ids of programs still running, to kill if sockbench goes away first. */
 const liveGroups = new Set<number>();
 
 function killGroup(groupId: number, signal: NodeJS.Signals): void {
@@ -60,31 +60,13 @@ export function signalGroup(groupId: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * The live pids of process group `groupId`. Linux: read from /proc/PID/stat (field 5 is the group);
- * elsewhere only the leader, while it runs.
+ * The live pids of process group `groupId` (a zombie has exited: it only waits for its parent to read
+ * its status). Linux: from /proc/PID/stat; elsewhere only the leader, while it runs.
  */
 export function groupPids(groupId: number): number[] {
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return isAlive(groupId) ? [groupId] : [];
-  }
-  const pids: number[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-    } catch {
-      continue;
-    }
-    // "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and parentheses, so read after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // A zombie has exited; it only waits for its parent to read its status.
-    if (fields[0] !== "Z" && Number(fields[2]) === groupId) pids.push(Number(entry));
-  }
-  return pids;
+  const stats = readAllProcessStats();
+  if (stats === undefined) return isAlive(groupId) ? [groupId] : [];
+  return stats.filter((stat) => stat.state !== "Z" && stat.groupId === groupId).map((stat) => stat.pid);
 }
 
 function isAlive(pid: number): boolean {

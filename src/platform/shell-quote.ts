@@ -1,5 +1,5 @@
-// Quotes command-line words for a POSIX shell, so that a printed command (a failing cell's reproducer)
-// can be pasted back as it is.
+// Quotes command-line words for a POSIX shell, so that a printed command (a failing cell's reproducer,
+// the command line a result records) can be pasted back as it is.
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
