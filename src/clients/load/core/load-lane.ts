@@ -3,9 +3,9 @@
 // them. The run keeps the clock, the deadline, the open-loop schedule and the statistics for all of them.
 
 import type { Expectation } from "../../../apps/expectation.js";
+import type { RequestQueue } from "../verification/request-queue.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LoadStats } from "./load-stats.js";
-import type { RequestQueue } from "./request-queue.js";
 
 /** A lane whose connection dropped opens a new one after this pause, while the run lasts. */
 export const RECONNECT_DELAY_MS = 50;

@@ -10,14 +10,14 @@ import type { ErrorKind } from "../../../results/load-result.js";
 import { nowUs } from "../core/load-clock.js";
 import type { ResolvedTcpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadLane } from "../core/load-lane.js";
-import type { ErrorEvidence } from "../core/load-stats.js";
 import { ReconnectBackoff } from "../core/reconnect-backoff.js";
-import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
 import type { TargetConnector } from "../core/target.js";
 import { EchoStreamCheck } from "../verification/echo-stream-check.js";
+import type { ErrorEvidence } from "../verification/error-evidence.js";
 import { PayloadPool } from "../verification/payload-pool.js";
 import { ReplyVerifier } from "../verification/reply-verifier.js";
+import { RequestQueue } from "../verification/request-queue.js";
 import { BatchWriter } from "./batch-writer.js";
 
 /** What the connections of a TCP run share: the framing, the payloads and the way to the target. */

@@ -8,8 +8,8 @@ import { createSocket, type Socket } from "node:dgram";
 import { formatHostPort } from "../../../host-port.js";
 import { nowUs } from "../core/load-clock.js";
 import type { LaneHost, LoadLane } from "../core/load-lane.js";
-import { RequestQueue } from "../core/request-queue.js";
 import type { RequestSource, SizePicker } from "../core/request-source.js";
+import { RequestQueue } from "../verification/request-queue.js";
 import { DatagramMatcher } from "./datagram-matcher.js";
 
 /** What the lanes of a UDP run share: the payloads and the resolved address. */
