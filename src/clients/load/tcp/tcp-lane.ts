@@ -39,7 +39,7 @@ function unanswered(count: number): string {
   return `${count} request${count === 1 ? "" : "s"} unanswered`;
 }
 
-export class LoadConnection implements LoadLane {
+export class TcpLane implements LoadLane {
   /** Written, not yet answered, oldest first. */
   readonly outstanding = new RequestQueue();
   /** Open loop: requests whose intended send time has come, not yet written (pipelining full or reconnecting). */
