@@ -39,8 +39,27 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   platform: [],
 };
 
+/**
+ * The load driver's own layers under src/clients/load/: its folders, and the modules at its top by name.
+ * The run (core/) knows no transport (it finds them in its registry, which load-transports.ts fills), and
+ * what checks replies (verification/) knows no run.
+ */
+const LOAD_DRIVER_IMPORTS: Record<string, readonly string[]> = {
+  "load-driver.ts": ["workers", "load-transports.ts", "core", "verification"],
+  workers: ["load-transports.ts", "core", "verification"],
+  "load-transports.ts": ["tcp", "http", "udp", "core", "verification"],
+  tcp: ["core", "verification"],
+  http: ["core", "verification"],
+  udp: ["core", "verification"],
+  core: ["verification"],
+  verification: [],
+};
+const LOAD_DRIVER_ROOT = "clients/load/";
+
+// `import ... from "./x.js"`, `export ... from "./x.js"`, `import("./x.js")` and `import "./x.js"` (one
+// run for its side effects, such as registering the load's transports).
 const IMPORT_SPECIFIER =
-  /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?\bfrom\s*"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)/g;
+  /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?\bfrom\s*"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)|(?:^|\n)\s*import\s*"(\.[^"]+)"/g;
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -56,7 +75,7 @@ function importGraph(): Map<string, string[]> {
   for (const file of sourceFiles(SOURCE_ROOT)) {
     const text = readFileSync(join(SOURCE_ROOT, file), "utf8");
     const targets = [...text.matchAll(IMPORT_SPECIFIER)].map((match) => {
-      const specifier = (match[1] ?? match[2]) as string;
+      const specifier = (match[1] ?? match[2] ?? match[3]) as string;
       return relative(SOURCE_ROOT, resolve(SOURCE_ROOT, dirname(file), specifier)).replace(/\.js$/, ".ts");
     });
     graph.set(file, targets);
@@ -70,6 +89,14 @@ function layerOf(file: string): string | undefined {
   if (file === "index.ts") return "library";
   const slash = file.indexOf("/");
   return slash === -1 ? undefined : file.slice(0, slash);
+}
+
+/** A load driver module's layer: its folder under clients/load/, or its own name at the top of it. */
+function loadDriverLayerOf(file: string): string | undefined {
+  if (!file.startsWith(LOAD_DRIVER_ROOT)) return undefined;
+  const rest = file.slice(LOAD_DRIVER_ROOT.length);
+  const slash = rest.indexOf("/");
+  return slash === -1 ? rest : rest.slice(0, slash);
 }
 
 describe("the import graph of src/", () => {
@@ -102,6 +129,22 @@ describe("the import graph of src/", () => {
         if (allowed === undefined)
           throw new Error(`src/${from}/ is not a known layer: add it to ALLOWED_IMPORTS`);
         if (to !== from && !allowed.includes(to)) wrongWay.push(`${file} -> ${target}`);
+      }
+    }
+    expect(wrongWay).toEqual([]);
+  });
+
+  it("runs one way inside the load driver: core/ knows no transport, verification/ knows no run", () => {
+    const wrongWay: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = loadDriverLayerOf(file);
+      if (from === undefined) continue;
+      const allowed = LOAD_DRIVER_IMPORTS[from];
+      if (allowed === undefined)
+        throw new Error(`src/${LOAD_DRIVER_ROOT}${from} is not a known layer: add it to LOAD_DRIVER_IMPORTS`);
+      for (const target of targets) {
+        const to = loadDriverLayerOf(target);
+        if (to !== undefined && to !== from && !allowed.includes(to)) wrongWay.push(`${file} -> ${target}`);
       }
     }
     expect(wrongWay).toEqual([]);

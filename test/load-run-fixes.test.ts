@@ -8,7 +8,7 @@ import { type LoadConfig, resolveLoadConfig } from "../src/clients/load/core/loa
 import { LoadRun } from "../src/clients/load/core/load-run.js";
 import { ReconnectBackoff } from "../src/clients/load/core/reconnect-backoff.js";
 import { runLoad } from "../src/clients/load/load-driver.js";
-import type { LoadConnection } from "../src/clients/load/tcp/tcp-connection.js";
+import type { TcpLane } from "../src/clients/load/tcp/tcp-lane.js";
 import { loadExpectation } from "../src/clients/load/verification/expectation-module.js";
 import { createFraming } from "../src/framing/registry.js";
 import { echoFrame, startScriptedServer, type TestServer } from "./support/misbehaving-server.js";
@@ -128,7 +128,7 @@ describe("load run fixes", () => {
     });
     await run.open();
     const started = Date.now();
-    const connection = run.transport.lanes[0] as LoadConnection;
+    const connection = run.transport.lanes[0] as TcpLane;
     let mostOpen = 0;
     const sampler = setInterval(() => {
       mostOpen = Math.max(mostOpen, connection.openSocketCount);

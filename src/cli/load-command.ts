@@ -10,10 +10,8 @@ import {
   DEFAULT_SEED,
   DEFAULT_SIZE_BYTES,
   DEFAULT_TIMEOUT_MS,
-  LOAD_TRANSPORTS,
   type LoadConfig,
   LoadConfigError,
-  type LoadTransportName,
   MAX_SPLIT_PIECES,
   VERIFY_MODES,
   type VerifyMode,
@@ -29,6 +27,7 @@ import { formatDurationMs } from "../report/format-number.js";
 import { ProgressLine } from "../report/progress-line.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
+import { TRANSPORTS, type Transport } from "../results/transport.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
@@ -49,7 +48,7 @@ import { warnOnWrkThreadCount } from "./wrk-thread-hint.js";
 export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   label?: string;
   target?: string;
-  transport?: LoadTransportName;
+  transport?: Transport;
   connections: number;
   pipelining: number;
   size?: number;
@@ -116,7 +115,7 @@ export function defineLoadCommand(command: Command): Command {
       new Option(
         "--transport <name>",
         "tcp: messages cut by --framing; http: each request a POST (to the target's path) whose body is the message; udp: each request one datagram (default: the target's scheme's, http:// or udp://, else tcp)",
-      ).choices(LOAD_TRANSPORTS),
+      ).choices(TRANSPORTS),
     )
     .option("-c, --connections <count>", "connections", parseIntegerInRange(1, 100_000), DEFAULT_CONNECTIONS)
     .option(

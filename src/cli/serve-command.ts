@@ -6,6 +6,7 @@ import { APP_NAMES, type AppName } from "../apps/app.js";
 import type { FramingName } from "../framing/framing.js";
 import { formatHostPort, unbracketHost } from "../host-port.js";
 import { type ServeOptions, serve, serveOptionsProblem } from "../library/serve.js";
+import { TRANSPORTS, type Transport } from "../results/transport.js";
 import { defaultMaxBufferedBytes } from "../servers/buffer-budget.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import { DEFAULT_FRAME_TIMEOUT_MS, DEFAULT_MIN_RECEIVE_BYTES_PER_S } from "../servers/connection-guards.js";
@@ -16,8 +17,6 @@ import {
   DEFAULT_PORT,
   SERVER_VARIANTS,
   type ServerVariant,
-  TRANSPORTS,
-  type Transport,
 } from "../servers/server-options.js";
 import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";

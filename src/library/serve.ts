@@ -6,6 +6,7 @@ import { getApp } from "../apps/registry.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
 import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
+import type { Transport } from "../results/transport.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import {
   DEFAULT_HOST,
@@ -14,7 +15,6 @@ import {
   type ListenOptions,
   type RunningServer,
   type ServerVariant,
-  type Transport,
 } from "../servers/server-options.js";
 import { startServer, unsupportedCombination } from "../servers/start-server.js";
 

@@ -16,6 +16,7 @@ import {
   summarizeLatency,
 } from "./latency-histogram.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
+import type { Transport } from "./transport.js";
 
 export const ERROR_KINDS = ["mismatch", "timeout", "reset", "protocol", "connect"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -38,7 +39,7 @@ export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 export interface LoadResultConfig {
   target: string;
   /** Written by every run; absent from results written before HTTP existed (those are tcp). */
-  transport?: "tcp" | "http" | "udp";
+  transport?: Transport;
   /** The TCP framing, or "http" over --transport http, "udp" over --transport udp. */
   framing: string;
   connections: number;

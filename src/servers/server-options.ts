@@ -6,13 +6,6 @@ import type { Framing } from "../framing/framing.js";
 export const SERVER_VARIANTS = ["single-shot", "sequential", "concurrent", "cluster"] as const;
 export type ServerVariant = (typeof SERVER_VARIANTS)[number];
 
-/**
- * tcp: messages cut by a framing; http: one message per POST body, the reply in the response body;
- * udp: one message per datagram, the reply in one datagram back.
- */
-export const TRANSPORTS = ["tcp", "http", "udp"] as const;
-export type Transport = (typeof TRANSPORTS)[number];
-
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 65432;
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;

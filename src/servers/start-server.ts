@@ -1,10 +1,11 @@
 // Starts a server of the named variant, over TCP with a framing, over HTTP or over UDP.
 
+import type { Transport } from "../results/transport.js";
 import { defaultClusterWorkerCount, startClusterServer } from "./cluster-server.js";
 import { startConcurrentServer } from "./concurrent-server.js";
 import { startHttpServer } from "./http-server.js";
 import { startSequentialServer } from "./sequential-server.js";
-import type { AnyServerOptions, RunningServer, ServerVariant, Transport } from "./server-options.js";
+import type { AnyServerOptions, RunningServer, ServerVariant } from "./server-options.js";
 import { startSingleShotServer } from "./single-shot-server.js";
 import { startUdpServer } from "./udp-server.js";
 

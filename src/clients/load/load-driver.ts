@@ -18,6 +18,7 @@ import {
 import { type LoadHooks, LoadRun } from "./core/load-run.js";
 import { amountShare } from "./core/load-share.js";
 import { targetForTransport } from "./core/target.js";
+import "./load-transports.js";
 import { loadExpectation } from "./verification/expectation-module.js";
 import { runLoadInWorkers } from "./workers/run-in-workers.js";
 

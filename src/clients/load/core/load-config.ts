@@ -5,17 +5,11 @@ import { isIP } from "node:net";
 import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
+import type { Transport } from "../../../results/transport.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../verification/payload-content.js";
 import { amountShare, type ConnectionSlice, type Shard, shardSlice, wholeSlice } from "./load-share.js";
 import { transportOfTarget } from "./target-scheme.js";
-
-/**
- * tcp: messages cut by a framing; http: each request a POST whose body is the message (HTTP/1.1, pipelined
- * on keep-alive connections); udp: each request one datagram, matched to its reply by the echo header, not by order.
- */
-export const LOAD_TRANSPORTS = ["tcp", "http", "udp"] as const;
-export type LoadTransportName = (typeof LOAD_TRANSPORTS)[number];
 
 /** What a reply must be: the built-in expectations (src/apps/expectation.ts); `none` accepts any reply. */
 export const VERIFY_MODES = EXPECT_NAMES;
@@ -41,7 +35,7 @@ export interface LoadConfig {
    */
   target: string;
   /** The target's scheme's by default (`http://`, `udp://`), else tcp. */
-  transport?: LoadTransportName;
+  transport?: Transport;
   /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
   framing?: FramingName;
   /** eof: the end token, as bytes or as a string (its UTF-8 bytes: `"\n"`). */

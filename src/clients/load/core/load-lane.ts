@@ -1,14 +1,13 @@
 // What a load run drives, whatever the transport: C lanes, each a stream of requests with at most
-// `pipelining` unanswered (a TCP connection, or a share of the HTTP pool), and the transport that makes
-// them. The run keeps the clock, the deadline, the open-loop schedule and the statistics for all of them.
+// `pipelining` unanswered (a TCP or HTTP connection, a UDP socket), and the transport that makes them.
+// The run keeps the clock, the deadline, the open-loop schedule and the statistics for all of them; the
+// lanes share how they admit requests (pipelined-lane.ts) and, on streams, their sockets' life
+// (stream-lane.ts).
 
 import type { Expectation } from "../../../apps/expectation.js";
+import type { RequestQueue } from "../verification/request-queue.js";
 import type { ResolvedLoadConfig } from "./load-config.js";
 import type { LoadStats } from "./load-stats.js";
-import type { RequestQueue } from "./request-queue.js";
-
-/** A lane whose connection dropped opens a new one after this pause, while the run lasts. */
-export const RECONNECT_DELAY_MS = 50;
 
 /** What a lane needs from the run that owns it. */
 export interface LaneHost {

@@ -1,6 +1,7 @@
-// One load run in this thread, over either transport: opens its lanes, drives them (closed loop, or the
-// open-loop schedule), keeps the deadline, and ends by itself, whatever the server does, by the deadline
-// plus one timeout. Every socket and timer it made is gone when its promise settles.
+// One load run in this thread, over the transport its config names (found in the transport registry, so
+// that the run knows none): opens its lanes, drives them (closed loop, or the open-loop schedule), keeps
+// the deadline, and ends by itself, whatever the server does, by the deadline plus one timeout. Every
+// socket and timer it made is gone when its promise settles.
 
 import type { Expectation } from "../../../apps/expectation.js";
 import { readProcessTreeCpu } from "../../../platform/process-cpu.js";
@@ -9,9 +10,6 @@ import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
 import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
-import { HttpTransport } from "../http/http-transport.js";
-import { TcpTransport } from "../tcp/tcp-transport.js";
-import { UdpTransport } from "../udp/udp-transport.js";
 import { CpuMeter } from "./cpu-meter.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
 import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
@@ -20,6 +18,7 @@ import { amountShare, requestsOnSlice } from "./load-share.js";
 import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
 import { OpenLoopSchedule } from "./open-loop-schedule.js";
 import { formatTarget, targetForTransport } from "./target.js";
+import { createTransport } from "./transport-registry.js";
 
 export interface LoadHooks {
   /** Called about once a second while the run lasts. */
@@ -110,13 +109,7 @@ export class LoadRun implements LaneHost {
       config.rate === undefined && config.amount !== undefined
         ? amountShare(config.amount, config.slice)
         : undefined;
-    const target = config.target;
-    this.transport =
-      config.transport === "http"
-        ? new HttpTransport(config, targetForTransport(target, "http"), this)
-        : config.transport === "udp"
-          ? new UdpTransport(config, targetForTransport(target, "udp"), this)
-          : new TcpTransport(config, targetForTransport(target, "tcp"), this);
+    this.transport = createTransport(config, this);
     this.lanes = this.transport.lanes;
     this.cpuMeter = new CpuMeter(1, config.serverPid);
   }

@@ -16,17 +16,9 @@ import {
   type MismatchKind,
 } from "../../../results/load-result.js";
 import { EMPTY_SECOND_HISTOGRAM } from "../../../results/per-second-latency.js";
-import type { RequestQueue } from "./request-queue.js";
-
-/** The bytes behind an error, where there are some: what the reply should have been, and what came. */
-export interface ErrorEvidence {
-  /** The reply expected (for echo, the request itself). */
-  expected?: Buffer;
-  /** The request, where a judge decides and no exact reply is known. */
-  request?: Buffer;
-  /** What came instead; absent when nothing came. */
-  received?: Buffer;
-}
+import type { ErrorEvidence } from "../verification/error-evidence.js";
+import type { VerdictRecorder } from "../verification/reply-verifier.js";
+import type { RequestQueue } from "../verification/request-queue.js";
 
 /** One error as it is counted, for a caller that wants more than the counts (check's verdicts). */
 export interface LoadErrorEvent extends ErrorEvidence {
@@ -42,7 +34,7 @@ function zeroRecord<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }
 
-export class LoadStats {
+export class LoadStats implements VerdictRecorder {
   readonly latency: LatencyHistogram = createLatencyHistogram();
   /** Open loop only: latency from the actual write. */
   readonly uncorrectedLatency: LatencyHistogram | undefined;

@@ -7,13 +7,13 @@ import { connectionOptionsOf, type ResolvedTcpLoadConfig } from "../core/load-co
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource } from "../core/request-source.js";
 import { type LoadTarget, TargetConnector } from "../core/target.js";
-import { LoadConnection, type TcpWire } from "./tcp-connection.js";
+import { TcpLane, type TcpWire } from "./tcp-lane.js";
 
 export class TcpTransport implements LoadTransport, TcpWire {
   readonly framing: Framing;
   readonly source: RequestSource;
   readonly connector: TargetConnector;
-  readonly lanes: LoadConnection[];
+  readonly lanes: TcpLane[];
 
   constructor(
     readonly config: ResolvedTcpLoadConfig,
@@ -35,7 +35,7 @@ export class TcpTransport implements LoadTransport, TcpWire {
     });
     this.lanes = Array.from(
       { length: config.slice.count },
-      (_, index) => new LoadConnection(config.slice.first + index, host, this),
+      (_, index) => new TcpLane(config.slice.first + index, host, this),
     );
   }
 

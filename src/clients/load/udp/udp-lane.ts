@@ -7,9 +7,9 @@
 import { createSocket, type Socket } from "node:dgram";
 import { formatHostPort } from "../../../host-port.js";
 import { nowUs } from "../core/load-clock.js";
-import type { LaneHost, LoadLane } from "../core/load-lane.js";
-import { RequestQueue } from "../core/request-queue.js";
-import type { RequestSource, SizePicker } from "../core/request-source.js";
+import type { LaneHost } from "../core/load-lane.js";
+import { PipelinedLane } from "../core/pipelined-lane.js";
+import type { RequestSource } from "../core/request-source.js";
 import { DatagramMatcher } from "./datagram-matcher.js";
 
 /** What the lanes of a UDP run share: the payloads and the resolved address. */
@@ -26,23 +26,20 @@ export interface UdpWire {
  */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
-export class UdpLane implements LoadLane {
-  /** Open loop: requests whose intended send time has come, not yet sent (pipelining full). */
-  readonly due = new RequestQueue();
+export class UdpLane extends PipelinedLane<Socket> {
   private readonly matcher: DatagramMatcher;
-  private readonly sizes: SizePicker;
   private readonly verifyEcho: boolean;
   private socket: Socket | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(
-    readonly id: number,
-    private readonly host: LaneHost,
+    id: number,
+    host: LaneHost,
     private readonly wire: UdpWire,
   ) {
+    super(id, host, wire.source.sizePicker(id));
     this.verifyEcho = host.config.verify === "echo";
     this.matcher = new DatagramMatcher(id, this.verifyEcho, wire.source.codec, host.stats);
-    this.sizes = wire.source.sizePicker(id);
   }
 
   /** Creates the socket and connects it to the target (no packet leaves: UDP has no handshake). */
@@ -57,30 +54,20 @@ export class UdpLane implements LoadLane {
     return new Promise((resolve) => socket.connect(this.wire.port, this.wire.address, () => resolve()));
   }
 
-  get isBusy(): boolean {
-    return this.matcher.waitingCount > 0 || this.due.length > 0;
+  protected get inFlight(): number {
+    return this.matcher.waitingCount;
   }
 
-  enqueueDue(intendedUs: number): void {
-    this.due.push(0, intendedUs, 0, undefined);
+  protected writableSocket(): Socket | undefined {
+    return this.closed === undefined ? this.socket : undefined;
   }
 
-  pump(): void {
-    const socket = this.socket;
-    if (socket === undefined || this.closed !== undefined) return;
-    const now = nowUs();
-    if (this.host.openLoop) {
-      // Each request goes at its intended time, however many wait: a lost datagram is known only a
-      // timeout later, and the schedule must not wait that long for it (pipelining bounds closed loop).
-      while (this.due.length > 0) {
-        const intendedUs = this.due.intendedUsAt(0);
-        this.due.shift();
-        this.send(socket, intendedUs, now);
-      }
-    } else {
-      const limit = this.host.config.pipelining;
-      while (this.matcher.waitingCount < limit && this.host.claimRequest(now)) this.send(socket, now, now);
-    }
+  /**
+   * Each request goes at its intended time, however many wait: a lost datagram is known only a timeout
+   * later, and the schedule must not wait that long for it (pipelining bounds closed loop).
+   */
+  protected override openLoopLimit(): number {
+    return Number.POSITIVE_INFINITY;
   }
 
   checkTimeout(now: number, timeoutUs: number): void {
@@ -106,14 +93,13 @@ export class UdpLane implements LoadLane {
     return this.closed;
   }
 
-  private send(socket: Socket, intendedUs: number, now: number): void {
-    const sizeBytes = this.sizes.next();
+  /** One datagram, at once. */
+  protected issue(socket: Socket, intendedUs: number, now: number, sizeBytes: number): void {
     const source = this.wire.source;
     const payload = this.verifyEcho
       ? source.requestPayload(this.id, this.matcher.nextSequence, sizeBytes)
       : (source.constantFrame(sizeBytes)[0] as Buffer);
     this.matcher.sent(intendedUs, now, this.verifyEcho ? payload : undefined);
-    this.host.stats.recordSent(intendedUs, now);
     // Errors (a port-unreachable notice, most often) come as 'error' events, counted there.
     socket.send(payload);
   }

@@ -16,9 +16,18 @@
 
 import { checksReplies, type Expectation } from "../../../apps/expectation.js";
 import type { MismatchKind } from "../../../results/load-result.js";
-import type { ErrorEvidence, LoadStats } from "../core/load-stats.js";
-import type { RequestQueue } from "../core/request-queue.js";
 import type { EchoPayloadCodec } from "./echo-payload.js";
+import type { ErrorEvidence } from "./error-evidence.js";
+import type { RequestQueue } from "./request-queue.js";
+
+/** Where the verdicts go (the run's LoadStats), which also says which requests are measured. */
+export interface VerdictRecorder {
+  /** Replies received: those a merged reply carried count here too. */
+  received: number;
+  isMeasured(timeUs: number): boolean;
+  recordVerified(intendedUs: number, sentUs: number, nowUs: number, lane: number): void;
+  recordMismatch(kind: MismatchKind, detail: string, withReply: boolean, evidence?: ErrorEvidence): void;
+}
 
 /** Requests skipped by a later reply: kept until they turn up late (reordered) or time out (lost). */
 interface MissingRequest {
@@ -40,7 +49,7 @@ export class ReplyVerifier {
     private readonly connectionId: number,
     expectation: Expectation,
     private readonly codec: EchoPayloadCodec,
-    private readonly stats: LoadStats,
+    private readonly stats: VerdictRecorder,
   ) {
     this.checksReplies = checksReplies(expectation);
     this.judge = expectation.expectedReply === undefined ? expectation.judge?.bind(expectation) : undefined;

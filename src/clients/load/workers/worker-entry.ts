@@ -3,6 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
+import "../load-transports.js";
 import { loadExpectation } from "../verification/expectation-module.js";
 import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
