@@ -13,7 +13,13 @@ import { formatHostPort } from "../host-port.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
+import {
+  countedReplies,
+  ERROR_KINDS,
+  type LoadResult,
+  MISMATCH_KINDS,
+  totalErrors,
+} from "../results/load-result.js";
 import type { TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import { describeExit, type RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
@@ -157,12 +163,12 @@ export async function runCheckClient(
   }
 }
 
-/** Whether a client run got every reply it asked for, verified, and nothing else went wrong. */
+/** Whether a client run got every reply it asked for, verified (--expect none: received), and nothing else went wrong. */
 export function clientRunPassed(outcome: ClientRunOutcome, asked: number): boolean {
   return (
     outcome.result !== undefined &&
     totalErrors(outcome.result) === 0 &&
-    outcome.result.messages.verified === asked
+    countedReplies(outcome.result) === asked
   );
 }
 
@@ -232,7 +238,7 @@ async function runThroughProxy(
       size: plan.size,
       fragmentation: plan.fragmentation,
       verdict: passed ? "pass" : refusable ? "refused" : "fail",
-      messages: result?.messages.verified ?? 0,
+      messages: result !== undefined ? countedReplies(result) : 0,
       asked,
       errors,
       errorKinds: result?.errors ?? { ...NO_ERRORS, connect: 1 },

@@ -12,6 +12,7 @@ import { createFraming } from "../framing/registry.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import { countedReplies } from "../results/load-result.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
 import type { TargetEndpoint } from "../targets/target-session.js";
@@ -171,7 +172,8 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
     const note = oneAtATimeNote(
       outcomes.map((outcome) => {
         const latency = outcome.result?.latencyUs;
-        const totalMs = ((latency?.mean ?? 0) * (outcome.result?.messages.verified ?? 0)) / 1000;
+        const replies = outcome.result !== undefined ? countedReplies(outcome.result) : 0;
+        const totalMs = ((latency?.mean ?? 0) * replies) / 1000;
         const longestWaitMs = (latency?.max ?? 0) / 1000;
         return { longestWaitMs, busyMs: Math.max(0, totalMs - longestWaitMs) };
       }),
