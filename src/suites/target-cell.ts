@@ -4,7 +4,6 @@
 // needs to act: the first error's kind and bytes, the server's output around it, and a command line
 // that runs exactly this cell again.
 
-import type { LoadConfig } from "../clients/load/core/load-config.js";
 import type { LoadErrorEvent } from "../clients/load/core/load-stats.js";
 import { TargetError } from "../clients/load/core/target.js";
 import { runLoad } from "../clients/load/load-driver.js";
@@ -23,7 +22,7 @@ import {
 import type { TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import { describeExit, type RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
-import type { TargetChoice } from "../targets/target-spec.js";
+import { expectationConfig } from "../targets/target-spec.js";
 import { CELL_TIMEOUT_MS, cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
@@ -47,12 +46,6 @@ const PROBE_SIZE_BYTES = 1025;
 const ONE_READ_PROBE_BYTES = 100;
 const NO_ERRORS = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, 0])) as LoadResult["errors"];
 const NO_MISMATCHES = Object.fromEntries(MISMATCH_KINDS.map((kind) => [kind, 0])) as LoadResult["mismatches"];
-
-function expectationConfig(choice: TargetChoice): Pick<LoadConfig, "verify" | "expectModule"> {
-  return choice.expect.kind === "module"
-    ? { expectModule: choice.expect.path }
-    : { verify: choice.expect.name };
-}
 
 function failureOf(
   event: LoadErrorEvent | undefined,
@@ -148,7 +141,7 @@ export async function runCheckClient(
         payload: settings.payload,
         ...(shape.shard !== undefined ? { shard: shape.shard } : {}),
         ...(shape.startAtMs !== undefined ? { startAtMs: shape.startAtMs } : {}),
-        ...expectationConfig(settings.choice),
+        ...expectationConfig(settings.choice.expect),
       },
       {
         onError: (event) => {
