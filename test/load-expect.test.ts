@@ -1,7 +1,9 @@
-// `load --expect` and `--expect-module` as a new user meets them (the built CLI): a newline-delimited JSON
-// server in Python loaded with a module that judges its replies, passing and failing; a bad module refused
-// before any connection, with --workers too; --verify as --expect's old name; --expect none unjudged.
+// `load --expect` and `--expect-module` as a new user meets them (the built CLI): a newline-delimited
+// JSON server in Python loaded with docs/expect-module.md's module that judges its replies, passing and
+// failing; a bad module refused before any connection, with --workers too; --verify as --expect's old
+// name; --expect none unjudged.
 
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { LoadResult } from "../src/results/load-result.js";
 import { findFreePort } from "../src/targets/free-port.js";
@@ -33,22 +35,17 @@ while True:
     threading.Thread(target=serve, args=(connection,), daemon=True).start()
 `;
 
-/** Requests numbers of its own and judges each reply by its id and sum. */
-const SUM_JUDGE_MODULE = `export function request(index) {
-  return JSON.stringify({ id: index, a: index, b: 2 * index + 1 });
+/** docs/expect-module.md's sum-judge.mjs, as the page shows it: requests of its own, each reply judged by id and sum. */
+function documentedSumJudge(): string {
+  const doc = readFileSync(new URL("../docs/expect-module.md", import.meta.url), "utf8");
+  const block = /```js\n\/\/ sum-judge\.mjs\n([\s\S]*?)```/.exec(doc);
+  if (!block) throw new Error("docs/expect-module.md lost its sum-judge.mjs example");
+  return block[1] as string;
 }
-
-export function judge(reply, request) {
-  const asked = JSON.parse(request.toString());
-  const answer = JSON.parse(reply.toString());
-  const sum = asked.a + asked.b;
-  return (answer.id === asked.id && answer.sum === sum) || \`request \${asked.id} wants sum \${sum}, got \${reply}\`;
-}
-`;
 
 const folder = studentFolder();
 const serverScript = folder.write("ndjson_sum.py", NDJSON_SUM_SERVER);
-const judgeModule = folder.write("sum-judge.mjs", SUM_JUDGE_MODULE);
+const judgeModule = folder.write("sum-judge.mjs", documentedSumJudge());
 afterAll(() => folder.remove());
 const servers: RunningServerCommand[] = [];
 afterEach(async () => {
