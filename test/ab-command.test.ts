@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BenchResult } from "../src/results/bench-result.js";
 import { resultSchemaViolations } from "../src/results/result-schemas.js";
-import { runCli } from "./support/cli-process.js";
+import { CLI_PATH, runCli } from "./support/cli-process.js";
 import { PYTHON } from "./support/student-servers.js";
 
 /** A length-framed echo server that spins `argv[2]` µs per message before it replies. */
@@ -87,6 +87,18 @@ describe("sockbench ab", { timeout: 120_000 }, () => {
     expect(result.runs[1]?.intervals?.serverUsPerMessage?.median).toBeGreaterThan(1500);
   });
 
+  it("judges a command side's replies by --expect: a hello server holds hello, not the default echo", async () => {
+    const hello = `${process.execPath} ${CLI_PATH} serve --port {port} --framing length --app hello`;
+    const args = ["ab", "concurrent", hello, ...TINY, "--rounds", "2", "--warmup", "0ms"];
+    const judged = await runCli([...args, "--expect", "hello"]);
+    // The built-in side still echoes and is judged so; only the command side takes --expect.
+    expect(judged.code, judged.stdout).toBe(0);
+    expect(judged.stdout).not.toContain("errors in");
+    const echoed = await runCli(args);
+    expect(echoed.code).toBe(1);
+    expect(echoed.stdout).toMatch(/errors in B at 64 B: mismatch: corrupted/);
+  });
+
   it("calls a faster B faster and exits 0", async () => {
     const run = await runCli(["ab", server(2000), server(0), ...TINY, "--warmup", "0ms"]);
     expect(run.code, run.stderr).toBe(0);
@@ -107,6 +119,14 @@ describe("sockbench ab", { timeout: 120_000 }, () => {
     ],
     [["ab", "sequential", "concurrent", "--framing", "http"], "http has no sequential variant"],
     [["ab", "concurrent", "concurrent", "--rounds", "1"], "expected a whole number from 2 to 100"],
+    [
+      ["ab", "concurrent", "cluster", "--expect", "hello"],
+      "--expect and --expect-module judge a side given as a command; the built-in variants echo",
+    ],
+    [
+      ["ab", "concurrent", "python3 s.py {port}", "--expect-module", "missing.mjs"],
+      "missing.mjs: no such file",
+    ],
   ])("%j: exit 2 with a clear message", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

@@ -11,7 +11,7 @@ import type { BenchResult } from "../src/results/bench-result.js";
 import { totalErrors } from "../src/results/load-result.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench } from "../src/suites/bench-suite.js";
-import { runCli } from "./support/cli-process.js";
+import { CLI_PATH, runCli } from "./support/cli-process.js";
 import { EOF_ECHO_SERVER, PYTHON, studentFolder } from "./support/student-servers.js";
 
 const folder = studentFolder();
@@ -135,10 +135,35 @@ describe("bench's user-server options", { timeout: 60_000 }, () => {
     [["--server", "concurrent=python3 s.py {port}"], 'the name "concurrent" is a built-in server\'s column'],
     [["--server", "a=x", "--server", "a=y"], 'two servers are named "a"'],
     [["--config", "missing.json"], "cannot read missing.json"],
+    [["--expect", "hello"], "--expect and --expect-module judge the servers of --server"],
+    [["--server", "a=x {port}", "--expect-module", "missing.mjs"], "missing.mjs: no such file"],
   ])("%j: exit 2 with a clear message", async (args, message) => {
     const run = await runCli(["bench", "--profile", "quick", "--out", folder.path, ...args]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  it("judges --server's replies by --expect: a hello server holds hello, not the default echo", async () => {
+    const hello = `greeter=${process.execPath} ${CLI_PATH} serve --port {port} --framing eof --app hello`;
+    const args = ["bench", "--profile", "quick", "--out", folder.path, "--format", "json", "--server", hello];
+    const narrow = [
+      "--variants",
+      "concurrent",
+      "--framings",
+      "length",
+      "--sizes",
+      "64",
+      "--rounds",
+      "2",
+      "--round",
+      "150ms",
+    ];
+    const judged = await runCli([...args, ...narrow, "--expect", "hello"]);
+    expect(judged.code, judged.stdout).toBe(0);
+    expect(judged.stdout).not.toContain("errors in");
+    const echoed = await runCli([...args, ...narrow]);
+    expect(echoed.code).toBe(1);
+    expect(echoed.stdout).toMatch(/errors in eof on greeter at 64 B: mismatch: corrupted/);
   });
 
   it("names the entry of a config file that is wrong", async () => {

@@ -1,5 +1,8 @@
 // `sockbench serve` and `sockbench send` as a user runs them: output, exit codes and error messages.
 
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RunningCli, runCli, startCli } from "./support/cli-process.js";
 
@@ -46,6 +49,42 @@ describe("sockbench serve and send", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/payload contains the end token "<EOF>" at byte 3/);
     expect(server.stderr()).toBe("");
+  });
+
+  it("with --expect or --expect-module says whether each reply holds, and exits 1 when one does not", async () => {
+    const server = await serve(["--framing", "eof", "--app", "sum"]);
+    const send = (args: string[]) => runCli(["send", "--port", String(server.port), ...args, "1 2", "3 4"]);
+    const holding = await send(["--expect", "sum"]);
+    expect(holding.stdout).toBe("3\n7\n");
+    expect(holding.stderr).toBe("2 of 2 replies hold --expect sum\n");
+    expect(holding.code).toBe(0);
+    const wrong = await send(["--expect", "echo"]);
+    // The replies are printed all the same; what does not hold is said on stderr.
+    expect(wrong.stdout).toBe("3\n7\n");
+    expect(wrong.stderr).toContain('sockbench: reply 1 does not hold --expect echo: expected "1 2", got "3"');
+    expect(wrong.stderr).toContain("0 of 2 replies hold --expect echo");
+    expect(wrong.code).toBe(1);
+    const unjudged = await send(["--expect", "none"]);
+    expect(unjudged.stderr).toBe("2 replies received, not judged (--expect none)\n");
+    expect(unjudged.code).toBe(0);
+    const folder = mkdtempSync(join(tmpdir(), "sockbench-send-"));
+    try {
+      const module = join(folder, "small-sums.mjs");
+      writeFileSync(
+        module,
+        'export const judge = (reply) => Number(reply) < 5 || reply + " is 5 or more";\n',
+      );
+      const judged = await send(["--expect-module", module]);
+      expect(judged.stderr).toContain("reply 2 does not hold --expect-module");
+      expect(judged.stderr).toContain(": 7 is 5 or more");
+      expect(judged.code).toBe(1);
+      const missing = await send(["--expect-module", join(folder, "missing.mjs")]);
+      expect(missing.code).toBe(2);
+      expect(missing.stdout).toBe("");
+      expect(missing.stderr).toContain("missing.mjs: no such file");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("uses a custom token with escapes", async () => {

@@ -182,6 +182,19 @@ describe("real results validate", () => {
     expect(resultSchemaViolations(result, "load")).toEqual([]);
   });
 
+  it("a run that judges nothing (--expect none): received, verified 0, over two workers", {
+    timeout: 60_000,
+  }, async () => {
+    const result = await loadResult([...tcp(), "-c", "2", "--workers", "2", "--expect", "none"]);
+    expect(result.config.verify).toBe("none");
+    expect(result.messages).toEqual({ sent: 200, received: 200, verified: 0 });
+    expect(result.throughput.messagesPerSec).toBeGreaterThan(0);
+    expect(resultSchemaViolations(result, "load")).toEqual([]);
+    // As a file from before none stopped verifying wrote it: every reply counted as verified too.
+    const older = { ...result, messages: { ...result.messages, verified: 200 } };
+    expect(resultSchemaViolations(older, "load")).toEqual([]);
+  });
+
   it("a check result (check --framing length --sizes 0,1 --json)", { timeout: 60_000 }, async () => {
     const run = await runCli(["check", "--framing", "length", "--sizes", "0,1", "--json"]);
     expect(run.code, run.stderr).toBe(0);

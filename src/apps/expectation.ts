@@ -40,3 +40,22 @@ export const BUILT_IN_EXPECTATIONS: Record<ExpectName, Expectation> = {
 export function checksReplies(expectation: Expectation): boolean {
   return expectation.expectedReply !== undefined || expectation.judge !== undefined;
 }
+
+/**
+ * One reply to one request, judged alone (as `send` does): undefined when it holds, else what is wrong.
+ * The load driver judges a stream instead, where a wrong reply may be a merged or split one.
+ */
+export function judgeReply(
+  expectation: Expectation,
+  reply: Buffer,
+  request: Buffer,
+  index: number,
+): string | undefined {
+  if (expectation.expectedReply !== undefined) {
+    const expected = expectation.expectedReply(request, index);
+    return reply.equals(expected)
+      ? undefined
+      : `expected ${JSON.stringify(expected.toString("utf8"))}, got ${JSON.stringify(reply.toString("utf8"))}`;
+  }
+  return expectation.judge?.(reply, request, index);
+}

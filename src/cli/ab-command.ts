@@ -20,8 +20,9 @@ import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_GATE_FAILED, EXIT_U
 import { parseDurationMs, parseIntegerInRange, parseSizeList, percentOption } from "./option-parsers.js";
 import { checkOutputPath, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
+import { addExpectOptions, type ExpectCliOptions, expectGiven } from "./target-options.js";
 
-interface AbCliOptions {
+interface AbCliOptions extends ExpectCliOptions {
   framing: BenchFraming;
   sizes: number[];
   connections: number;
@@ -34,8 +35,8 @@ interface AbCliOptions {
   out?: string;
 }
 
-/** A side as given: a built-in variant's name, or a command with {port} in it. */
-function sideFrom(text: string, name: "A" | "B", framing: BenchFraming): AbSide {
+/** A side as given: a built-in variant's name, or a command with {port} in it (its replies judged as `expect` says). */
+function sideFrom(text: string, name: "A" | "B", framing: BenchFraming, expect: ExpectCliOptions): AbSide {
   if ((BENCH_VARIANTS as readonly string[]).includes(text)) {
     return { name, variant: text as (typeof BENCH_VARIANTS)[number] };
   }
@@ -45,7 +46,7 @@ function sideFrom(text: string, name: "A" | "B", framing: BenchFraming): AbSide 
       EXIT_USAGE,
     );
   }
-  const user = serverFromOption(`${name}=${text}`);
+  const user = serverFromOption(`${name}=${text}`, expect);
   return { name, user: { ...user, framing: framing as typeof user.framing } };
 }
 
@@ -66,8 +67,7 @@ function parseRoundMs(text: string): number {
 }
 
 export function registerAbCommand(program: Command): void {
-  program
-    .command("ab")
+  addExpectOptions(program.command("ab"))
     .description(
       "A/B test two servers on one machine in alternating rounds: B against A per cell, with intervals and p-values; exit 3 when B is significantly slower",
     )
@@ -120,8 +120,15 @@ export function registerAbCommand(program: Command): void {
     )
     .option("--out <file>", "write both sides' cells as a bench result (JSON) for compare and report")
     .action(async (a: string, b: string, options: AbCliOptions) => {
-      const sideA = sideFrom(a, "A", options.framing);
-      const sideB = sideFrom(b, "B", options.framing);
+      const expect = { expect: options.expect, expectModule: options.expectModule };
+      const sideA = sideFrom(a, "A", options.framing, expect);
+      const sideB = sideFrom(b, "B", options.framing, expect);
+      if (expectGiven(expect) && "variant" in sideA && "variant" in sideB) {
+        throw new CommandFailure(
+          "--expect and --expect-module judge a side given as a command; the built-in variants echo",
+          EXIT_USAGE,
+        );
+      }
       const plan = {
         framing: options.framing,
         sizesBytes: options.sizes,

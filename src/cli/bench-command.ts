@@ -26,8 +26,9 @@ import { percentOption } from "./option-parsers.js";
 import { htmlReportText, readResultJson } from "./report-outputs.js";
 import { checkOutputDirectory, type SavedOutput, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
+import { addExpectOptions, type ExpectCliOptions } from "./target-options.js";
 
-interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions {
+interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions, ExpectCliOptions {
   label?: string;
   profile: BenchProfileName;
   out: string;
@@ -136,7 +137,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--correctness-only", "with --baseline: judge errors only, not speed", false)
     .option(
       "--server <name=command>",
-      'bench your server too, as a column beside the built-in ones: "exercise5=python3 server.py {port}" (repeatable; eof, echo, 1 connection)',
+      'bench your server too, as a column beside the built-in ones: "exercise5=python3 server.py {port}" (repeatable; eof, 1 connection, replies as --expect says)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option(
@@ -144,6 +145,7 @@ export function registerBenchCommand(program: Command): void {
       `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
     )
     .option("--label <name>", "name this run in its result, for compare and reports");
+  addExpectOptions(command);
   addBenchNarrowingOptions(command);
   addGateOptions(command)
     .addHelpText(

@@ -1,6 +1,7 @@
-// The user's servers for `sockbench bench`: `--server "NAME=CMD"` (repeatable: eof framing, echo
-// replies, one connection) or a JSON config file (sockbench.config.json) listing each server's command,
-// framing, expectation and connections. Every mistake is named with the entry it is in (exit 2).
+// The user's servers for `sockbench bench`: `--server "NAME=CMD"` (repeatable: eof framing, one
+// connection, replies as --expect/--expect-module say, echo by default) or a JSON config file
+// (sockbench.config.json) listing each server's command, framing, expectation and connections. Every
+// mistake is named with the entry it is in (exit 2).
 
 import { existsSync, readFileSync } from "node:fs";
 import { FRAMING_NAMES, type FramingName } from "../framing/framing.js";
@@ -8,6 +9,7 @@ import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
 import { resolveTargetChoice, type ServerCommandSpec } from "../targets/target-spec.js";
 import { CommandFailure } from "./exit-codes.js";
+import { type ExpectCliOptions, expectGiven } from "./target-options.js";
 
 export const DEFAULT_CONFIG_FILE = "sockbench.config.json";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -108,8 +110,8 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   };
 }
 
-/** `NAME=CMD` from --server. */
-export function serverFromOption(text: string): UserBenchServer {
+/** `NAME=CMD` from --server, its replies judged as `expect` (--expect, --expect-module) says. */
+export function serverFromOption(text: string, expect: ExpectCliOptions = {}): UserBenchServer {
   const split = text.indexOf("=");
   if (split <= 0) {
     throw new CommandFailure(
@@ -117,7 +119,7 @@ export function serverFromOption(text: string): UserBenchServer {
     );
   }
   return serverFromEntry(
-    { name: text.slice(0, split).trim(), command: text.slice(split + 1) },
+    { name: text.slice(0, split).trim(), command: text.slice(split + 1), ...expect },
     `--server ${JSON.stringify(text)}`,
   );
 }
@@ -142,8 +144,16 @@ export function serversFromConfigFile(path: string): UserBenchServer[] {
 }
 
 /** The servers --server and --config name; the default config file is read when it exists and neither is given. */
-export function userBenchServers(options: { server?: string[]; config?: string }): UserBenchServer[] {
-  const fromOptions = (options.server ?? []).map(serverFromOption);
+export function userBenchServers(
+  options: { server?: string[]; config?: string } & ExpectCliOptions,
+): UserBenchServer[] {
+  const expect = { expect: options.expect, expectModule: options.expectModule };
+  if (expectGiven(expect) && (options.server ?? []).length === 0) {
+    throw new CommandFailure(
+      `--expect and --expect-module judge the servers of --server; the built-in ones echo, and a config file's servers say their own ("expect", "expectModule")`,
+    );
+  }
+  const fromOptions = (options.server ?? []).map((text) => serverFromOption(text, expect));
   const configPath =
     options.config ??
     (existsSync(DEFAULT_CONFIG_FILE) && fromOptions.length === 0 ? DEFAULT_CONFIG_FILE : undefined);

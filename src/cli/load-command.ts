@@ -1,4 +1,6 @@
 // `sockbench load`: drives a server with verified requests and reports latency, throughput and errors.
+// What a reply must be is --expect or --expect-module, as on every command that sends; --verify is
+// --expect's old name, still taken.
 
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
@@ -18,6 +20,7 @@ import {
 } from "../clients/load/core/load-config.js";
 import type { Shard } from "../clients/load/core/load-share.js";
 import { transportOfTarget } from "../clients/load/core/target-scheme.js";
+import { ExpectModuleError } from "../clients/load/verification/expectation-module.js";
 import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
 import { parseToken } from "../framing/token.js";
@@ -28,6 +31,8 @@ import { ProgressLine } from "../report/progress-line.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { totalErrors, withLatencyPercentiles } from "../results/load-result.js";
 import { TRANSPORTS, type Transport } from "../results/transport.js";
+import { TargetSetupError } from "../targets/target-error.js";
+import { type ExpectationSpec, expectationConfig } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
@@ -43,9 +48,10 @@ import {
 } from "./option-parsers.js";
 import { checkOutputPath, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
+import { addExpectOptions, type ExpectCliOptions, expectationFromOptions } from "./target-options.js";
 import { warnOnWrkThreadCount } from "./wrk-thread-hint.js";
 
-export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
+export interface LoadCliOptions extends FramingCliOptions, GateCliOptions, ExpectCliOptions {
   label?: string;
   target?: string;
   transport?: Transport;
@@ -59,7 +65,8 @@ export interface LoadCliOptions extends FramingCliOptions, GateCliOptions {
   warmup: number;
   rate?: number;
   timeout: number;
-  verify: VerifyMode;
+  /** --expect's old name. */
+  verify?: VerifyMode;
   workers: number;
   seed: number;
   insecure: boolean;
@@ -168,12 +175,9 @@ export function defineLoadCommand(command: Command): Command {
       ),
     )
     .addOption(
-      new Option(
-        "--verify <mode>",
-        "what each reply must be: echo, hello (the lab's sentence), sum (of the numbers sent), none",
-      )
-        .choices(VERIFY_MODES)
-        .default("echo"),
+      new Option("--verify <mode>", "the old name of --expect, still taken (the same values)").choices(
+        VERIFY_MODES,
+      ),
     )
     .option("-w, --workers <count>", "worker threads sharing the connections", parseIntegerInRange(1, 256), 1)
     .option("--seed <number>", "seed of the size order", parseIntegerInRange(0, 2 ** 32 - 1), DEFAULT_SEED)
@@ -226,8 +230,27 @@ export function defineLoadCommand(command: Command): Command {
       "report each connection's verified replies (tcp, http), so that a starved connection shows",
       false,
     );
+  addExpectOptions(command);
   addGateOptions(command);
   return addFramingOptions(command);
+}
+
+/** What replies must be: --expect or --expect-module, with --verify read as --expect (exit 2 when they disagree). */
+export function loadExpectationSpec(options: LoadCliOptions): ExpectationSpec {
+  const { expect, verify, expectModule } = options;
+  if (verify !== undefined && expect !== undefined && verify !== expect) {
+    throw new CommandFailure(
+      `--expect ${expect} and --verify ${verify} disagree: --verify is the old name of --expect; give one`,
+      EXIT_USAGE,
+    );
+  }
+  if (verify !== undefined && expectModule !== undefined) {
+    throw new CommandFailure(
+      "give --verify (the old name of --expect) or --expect-module, not both",
+      EXIT_USAGE,
+    );
+  }
+  return expectationFromOptions({ expect: expect ?? verify, expectModule });
 }
 
 /** The LoadConfig the parsed load options ask for (resolveLoadConfig judges the combination). */
@@ -252,7 +275,7 @@ export function loadConfigOf(target: string, options: LoadCliOptions, command: C
     warmupMs: options.warmup,
     ...(options.rate !== undefined ? { rate: options.rate } : {}),
     timeoutMs: options.timeout,
-    verify: options.verify,
+    ...expectationConfig(loadExpectationSpec(options)),
     workers: options.workers,
     seed: options.seed,
     insecure: options.insecure,
@@ -300,7 +323,9 @@ export function registerLoadCommand(program: Command): void {
         error instanceof LoadConfigError ||
         error instanceof TargetError ||
         error instanceof FramingError ||
-        error instanceof FdLimitError
+        error instanceof FdLimitError ||
+        error instanceof ExpectModuleError ||
+        error instanceof TargetSetupError
       ) {
         throw new CommandFailure(error.message, EXIT_USAGE);
       }

@@ -5,7 +5,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { Expectation } from "../apps/expectation.js";
 import { builtModulePath } from "../built-module.js";
-import { loadExpectation } from "../clients/load/verification/expectation-module.js";
 import { describeExit } from "../platform/launch-process.js";
 import { describeMachine, describeRun } from "../platform/run-context.js";
 import { shellCommand } from "../platform/shell-quote.js";
@@ -15,7 +14,7 @@ import { FAILING_VERDICTS } from "../results/stress-result.js";
 import { serverOutputLines } from "../suites/server-output-lines.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "../targets/server-command.js";
 import { openTarget } from "../targets/target-session.js";
-import type { TargetChoice } from "../targets/target-spec.js";
+import { loadExpectationOf, type TargetChoice } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
 import { durationOption, parseIntegerInRange } from "./option-parsers.js";
@@ -96,10 +95,7 @@ export function registerStressCommand(program: Command): void {
     }
     const given = (name: string) => command.getOptionValueSource(name) === "cli";
     const choice = targetChoiceFromOptions(options) ?? referenceServer(options, given);
-    const expectation = await loadExpectation({
-      verify: choice.expect.kind === "built-in" ? choice.expect.name : "none",
-      expectModule: choice.expect.kind === "module" ? choice.expect.path : undefined,
-    });
+    const expectation = await loadExpectationOf(choice.expect);
     const framing = framingFromOptions(options);
     const { runStress } = await import("../suites/stress/stress-suite.js");
     const session = await openTarget(choice.target);

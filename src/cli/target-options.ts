@@ -1,27 +1,53 @@
-// The command-line options naming the server under test, shared by check, bench and stress:
-// --target, --server, --ready, --ready-timeout, --restart, --expect and --expect-module. Validation is
-// src/targets/target-spec.ts's, so every command reports a bad combination alike (exit 2).
+// The command-line options naming the server under test, shared by check and stress: --target,
+// --server, --ready, --ready-timeout, --restart, and --expect and --expect-module, which every command
+// that sends takes (addExpectOptions). Validation is src/targets/target-spec.ts's, so every command
+// reports a bad combination alike (exit 2).
 
 import { type Command, Option } from "commander";
 import { EXPECT_NAMES } from "../apps/expectation.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "../targets/server-command.js";
 import {
   DEFAULT_RESTART,
+  type ExpectationSpec,
   RESTART_POLICIES,
+  resolveExpectation,
   resolveTargetChoice,
   type TargetChoice,
   type TargetOptionValues,
 } from "../targets/target-spec.js";
 import { type HostPort, parseDurationMs, parseHostPort } from "./option-parsers.js";
 
-export interface TargetCliOptions {
+export interface ExpectCliOptions {
+  expect?: string;
+  expectModule?: string;
+}
+
+export interface TargetCliOptions extends ExpectCliOptions {
   target?: HostPort;
   server?: string;
   ready?: string;
   readyTimeout?: number;
   restart?: string;
-  expect?: string;
-  expectModule?: string;
+}
+
+/** What a reply must be: --expect APP and --expect-module FILE.mjs, for every command that sends. */
+export function addExpectOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--expect <app>", "what a reply must be (default echo)").choices(EXPECT_NAMES))
+    .option(
+      "--expect-module <file.mjs>",
+      "a module that builds requests and judges replies (docs/expect-module.md)",
+    );
+}
+
+/** Whether --expect or --expect-module was given. */
+export function expectGiven(options: ExpectCliOptions): boolean {
+  return options.expect !== undefined || options.expectModule !== undefined;
+}
+
+/** The expectation the options ask for (echo when neither is given); throws a TargetSetupError (exit 2). */
+export function expectationFromOptions(options: ExpectCliOptions): ExpectationSpec {
+  return resolveExpectation(options);
 }
 
 /**
@@ -29,7 +55,7 @@ export interface TargetCliOptions {
  * option given without --server (--restart, --ready) can be told from one left out.
  */
 export function addTargetOptions(command: Command): Command {
-  return command
+  command
     .addOption(
       new Option(
         "--target <host:port>",
@@ -54,12 +80,8 @@ export function addTargetOptions(command: Command): Command {
         "--restart <when>",
         `restart --server for every cell, or never (default ${DEFAULT_RESTART})`,
       ).choices(RESTART_POLICIES),
-    )
-    .addOption(new Option("--expect <app>", "what a reply must be (default echo)").choices(EXPECT_NAMES))
-    .option(
-      "--expect-module <file.mjs>",
-      "a module that builds requests and judges replies (docs/expect-module.md)",
     );
+  return addExpectOptions(command);
 }
 
 /** The target options as the target layer names them. */

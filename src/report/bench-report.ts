@@ -12,6 +12,7 @@ import {
 } from "../results/bench-result.js";
 import { significantlyFaster } from "../results/bench-significance.js";
 import { lossRatio, unansweredCount } from "../results/datagram-loss.js";
+import { countedReplies } from "../results/load-result.js";
 import type { MedianInterval } from "../results/statistics/median-interval.js";
 import { formatCount, formatDurationMs, formatLatencyUs, formatPercent, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
@@ -121,7 +122,7 @@ function intervalText(interval: MedianInterval | undefined, format: (value: numb
 function cellText(run: BenchRun | undefined, leaders: BenchRun[], separator: string): string {
   if (!run) return "-";
   const errors = benchRunFindings(run);
-  if (run.messages.verified === 0) return `broken${separator}${cellErrorsText(run)}`;
+  if (countedReplies(run) === 0) return `broken${separator}${cellErrorsText(run)}`;
   const { intervals } = run;
   const spread = intervals
     ? intervalText(intervals.messagesPerSec, formatCount)

@@ -5,7 +5,14 @@ import Table from "cli-table3";
 import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
 import { percentileKey } from "../results/latency-percentiles.js";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
+import {
+  countedReplies,
+  ERROR_KINDS,
+  judgesReplies,
+  type LoadResult,
+  MISMATCH_KINDS,
+  totalErrors,
+} from "../results/load-result.js";
 import { formatCount, formatDurationMs, formatLatencyUs, plural } from "./format-number.js";
 import { formatBytesPerSecond, formatSizeBytes } from "./format-size.js";
 
@@ -20,18 +27,18 @@ const AUTOCANNON_COLUMNS = [
   ["99.9", "p999"],
 ] as const;
 
-/** `verified`: replies behind the figures; with none, each cell says `-`, for there is no latency to show. */
+/** `replies`: those behind the figures; with none, each cell says `-`, for there is no latency to show. */
 function latencyRow(
   label: string,
   latency: LatencySummary,
   percentiles: readonly number[] | undefined,
-  verified: number,
+  replies: number,
 ): string[] {
   const atPercentiles = percentiles
     ? percentiles.map((percentile) => latency.percentiles?.[percentileKey(percentile)] ?? 0)
     : AUTOCANNON_COLUMNS.map(([, field]) => latency[field]);
   const figures = [...atPercentiles, latency.mean, latency.stdev, latency.max];
-  if (verified === 0) return [`${label}: no reply verified`, ...figures.map(() => "-")];
+  if (replies === 0) return [`${label}: no reply verified`, ...figures.map(() => "-")];
   return [label, ...figures.map(formatLatencyUs)];
 }
 
@@ -88,7 +95,7 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
       ? `message ${JSON.stringify(config.message)}`
       : `${config.sizes.length === 1 ? "size" : "sizes"} ${config.sizes.map((size) => formatSizeBytes(size)).join(", ")}`;
   lines.push(
-    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, verify ${config.verify}` +
+    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, expect ${config.verify}` +
       (config.rate !== undefined
         ? `, open loop at ${formatCount(config.rate)} requests/s`
         : ", closed loop") +
@@ -119,17 +126,17 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
     ],
     style: TABLE_STYLE,
   });
-  const verified = result.messages.verified;
+  const replies = countedReplies(result);
   latency.push(
     latencyRow(
       config.rate !== undefined ? "Latency (corrected)" : "Latency",
       result.latencyUs,
       percentiles,
-      verified,
+      replies,
     ),
   );
   if (result.uncorrectedLatencyUs)
-    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles, verified));
+    latency.push(latencyRow("Latency (uncorrected)", result.uncorrectedLatencyUs, percentiles, replies));
   lines.push(latency.toString());
 
   const throughput = new Table({
@@ -157,8 +164,9 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
 
   const read = formatSizeBytes(result.perSecond.bytes.reduce((sum, value) => sum + value, 0));
   const { messages } = result;
+  const judged = judgesReplies(config);
   lines.push(
-    `${formatCount(messages.verified)} verified of ${formatCount(messages.sent)} sent (${plural(messages.received, "reply", "replies")}) in ${result.durationS.toFixed(2)} s, ${read} read; ${plural(totalErrors(result), "error")}`,
+    `${judged ? `${formatCount(messages.verified)} verified` : `${formatCount(messages.received)} received (not judged)`} of ${formatCount(messages.sent)} sent${judged ? ` (${plural(messages.received, "reply", "replies")})` : ""} in ${result.durationS.toFixed(2)} s, ${read} read; ${plural(totalErrors(result), "error")}`,
   );
   if (config.rate !== undefined) {
     lines.push(
@@ -166,12 +174,12 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
     );
   }
   if (result.repliesPerConnection) lines.push(...repliesPerConnectionLines(result.repliesPerConnection));
-  if (result.cpu) lines.push(formatCpu(result.cpu));
+  if (result.cpu) lines.push(formatCpu(result.cpu, judged));
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   return `${lines.join("\n")}\n`;
 }
 
-/** CPU time per verified message, microseconds, as the tables print it. */
+/** CPU time per counted message (countedReplies), microseconds, as the tables print it. */
 export function formatUsPerMessage(side: SideCpu): string {
   return side.usPerMessage === undefined ? "-" : formatMicrosPerMessage(side.usPerMessage);
 }
@@ -187,11 +195,11 @@ export function formatKernelShare(side: SideCpu): string {
   return ` (${Math.round((100 * side.systemUs) / side.cpuUs)}% in the kernel)`;
 }
 
-function formatCpu(cpu: LoadCpu): string {
+function formatCpu(cpu: LoadCpu, judged: boolean): string {
   const cores = cpu.driver.cores === 1 ? "1 core" : `${cpu.driver.cores} cores`;
   const driver = `driver ${formatUsPerMessage(cpu.driver)}${formatKernelShare(cpu.driver)}, ${cpu.driver.coreShare.toFixed(2)} of ${cores}${cpu.driver.saturated ? " (saturated)" : ""}`;
   const server = cpu.server
     ? `server ${formatUsPerMessage(cpu.server)}${formatKernelShare(cpu.server)}, ${cpu.server.coreShare.toFixed(2)} of a core (pid ${cpu.server.pid} and its children)`
     : "server not measured (--server-pid)";
-  return `CPU per verified message: ${driver}; ${server}`;
+  return `CPU per ${judged ? "verified" : "received"} message: ${driver}; ${server}`;
 }

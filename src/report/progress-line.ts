@@ -5,7 +5,7 @@ import type { LoadProgress } from "../results/load-progress.js";
 import { formatCount, plural } from "./format-number.js";
 
 export class ProgressLine {
-  private lastVerified = 0;
+  private lastReplies = 0;
   private lastElapsedMs = 0;
   private shown = false;
 
@@ -18,11 +18,12 @@ export class ProgressLine {
   update(progress: LoadProgress): void {
     if (!this.enabled) return;
     const intervalS = Math.max(0.001, (progress.elapsedMs - this.lastElapsedMs) / 1000);
-    const rate = Math.round((progress.verified - this.lastVerified) / intervalS);
-    this.lastVerified = progress.verified;
+    const replies = progress.judged ? progress.verified : progress.received;
+    const rate = Math.round((replies - this.lastReplies) / intervalS);
+    this.lastReplies = replies;
     this.lastElapsedMs = progress.elapsedMs;
     this.text(
-      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${formatCount(rate)} msg/s, ${formatCount(progress.verified)} verified, ${plural(progress.errors, "error")}`,
+      `${(progress.elapsedMs / 1000).toFixed(0)} s ${progress.phase}: ${formatCount(rate)} msg/s, ${formatCount(replies)} ${progress.judged ? "verified" : "received (not judged)"}, ${plural(progress.errors, "error")}`,
     );
   }
 

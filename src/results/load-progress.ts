@@ -6,6 +6,11 @@ export interface LoadProgress {
   elapsedMs: number;
   phase: "warmup" | "measure" | "drain";
   sent: number;
+  /** Replies, right or wrong (with --expect none, unjudged). */
+  received: number;
+  /** Replies judged right: 0 with --expect none. */
   verified: number;
+  /** False with --expect none: the replies are received, not judged. */
+  judged: boolean;
   errors: number;
 }

@@ -53,6 +53,7 @@ export interface LoadResultConfig {
   /** Asked requests per second (open loop); absent for a closed loop. */
   rate?: number;
   timeoutMs: number;
+  /** What replies were judged by (`--expect`): echo, hello, sum, none or an expect module's path. */
   verify: string;
   workers: number;
   seed: number;
@@ -104,9 +105,9 @@ export interface LoadResult {
   messages: {
     /** Measured requests written. */
     sent: number;
-    /** Reply frames received for measured requests (right or wrong). */
+    /** Reply frames received for measured requests (right or wrong; with --expect none, unjudged). */
     received: number;
-    /** Replies that passed verification (with --verify none: every reply matched to a request). */
+    /** Replies judged right; 0 with --expect none, which judges none (files before it counted every reply). */
     verified: number;
     /** Open loop: measured requests whose intended send time fell in the run. */
     scheduled?: number;
@@ -141,7 +142,7 @@ export interface LoadResult {
   histogram: string;
   uncorrectedHistogram?: string;
   /**
-   * Verified replies, bytes received and the p99 latency (µs, 0 without a reply) in each second of the
+   * Counted replies (see countedReplies), bytes received and the p99 latency (µs, 0 without a reply) in each second of the
    * measured phase; second i starts at the wall-clock instant startMs + 1000 i. `histograms` holds each
    * second's latency histogram (encoded like `histogram`), so that per-second latency merges. startMs,
    * p99Us and histograms are absent from results of older versions.
@@ -164,8 +165,22 @@ export interface LoadResult {
    * actually run.
    */
   partial?: boolean;
-  /** With --per-connection (tcp, http): verified replies of each connection, from connection `first`. */
+  /** With --per-connection (tcp, http): counted replies of each connection, from connection `first`. */
   repliesPerConnection?: { first: number; verified: number[] };
+}
+
+/** Whether a run judged its replies: `--expect none` takes every reply as received, unjudged. */
+export function judgesReplies(config: Pick<LoadResultConfig, "verify">): boolean {
+  return config.verify !== "none";
+}
+
+/**
+ * The replies a result's figures (throughput, latency, CPU per message) are made of: the verified ones,
+ * or with `--expect none` every reply received. Files from before `none` stopped verifying counted
+ * each reply as verified too, so they read the same.
+ */
+export function countedReplies(result: Pick<LoadResult, "config" | "messages">): number {
+  return judgesReplies(result.config) ? result.messages.verified : result.messages.received;
 }
 
 /** A result keeps this many error messages (the first ones), merged results too. */
@@ -194,7 +209,8 @@ export function completeLoadResult(
   const achievedRate =
     rate !== undefined ? (sendingS > 0 ? Math.round(counts.messages.sent / sendingS) : 0) : undefined;
   const { cpuTimes, ...countsOnly } = counts;
-  const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, counts.messages.verified) : undefined;
+  const replies = countedReplies(counts);
+  const cpu = cpuTimes ? cpuFigures(cpuTimes, counts.durationS, replies) : undefined;
   const warnings = counts.warnings.filter(
     (warning) =>
       !warning.startsWith(RATE_WARNING_PREFIX) &&
@@ -218,7 +234,7 @@ export function completeLoadResult(
     warnings.push(closedBeforeReplyWarning(closedBeforeReply, counts.config.connections));
   }
   const errorCount = ERROR_KINDS.reduce((sum, kind) => sum + counts.errors[kind], 0);
-  if (counts.messages.verified === 0 && counts.messages.sent > 0 && errorCount > 0) {
+  if (replies === 0 && counts.messages.sent > 0 && errorCount > 0) {
     warnings.push(nothingVerified(counts.config));
   }
   return {
@@ -226,7 +242,7 @@ export function completeLoadResult(
     warnings,
     ...(cpu ? { cpu } : {}),
     throughput: {
-      messagesPerSec: perSecondOf(counts.messages.verified),
+      messagesPerSec: perSecondOf(replies),
       bytesPerSec: perSecondOf(bytes),
       ...(achievedRate !== undefined ? { achievedRate } : {}),
     },

@@ -4,7 +4,6 @@
 // needs to act: the first error's kind and bytes, the server's output around it, and a command line
 // that runs exactly this cell again.
 
-import type { LoadConfig } from "../clients/load/core/load-config.js";
 import type { LoadErrorEvent } from "../clients/load/core/load-stats.js";
 import { TargetError } from "../clients/load/core/target.js";
 import { runLoad } from "../clients/load/load-driver.js";
@@ -14,11 +13,17 @@ import { describeExit } from "../platform/launch-process.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
-import { ERROR_KINDS, type LoadResult, MISMATCH_KINDS, totalErrors } from "../results/load-result.js";
+import {
+  countedReplies,
+  ERROR_KINDS,
+  type LoadResult,
+  MISMATCH_KINDS,
+  totalErrors,
+} from "../results/load-result.js";
 import type { TargetCell, TargetCellFailure } from "../results/target-check-result.js";
 import type { RunningServerCommand } from "../targets/server-command.js";
 import type { TargetEndpoint, TargetSession } from "../targets/target-session.js";
-import type { TargetChoice } from "../targets/target-spec.js";
+import { expectationConfig } from "../targets/target-spec.js";
 import { CELL_TIMEOUT_MS, cellMessageCount, cellTimeoutMs } from "./check-cell.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { reproduceCommand } from "./reproduce-command.js";
@@ -42,12 +47,6 @@ const PROBE_SIZE_BYTES = 1025;
 const ONE_READ_PROBE_BYTES = 100;
 const NO_ERRORS = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, 0])) as LoadResult["errors"];
 const NO_MISMATCHES = Object.fromEntries(MISMATCH_KINDS.map((kind) => [kind, 0])) as LoadResult["mismatches"];
-
-function expectationConfig(choice: TargetChoice): Pick<LoadConfig, "verify" | "expectModule"> {
-  return choice.expect.kind === "module"
-    ? { expectModule: choice.expect.path }
-    : { verify: choice.expect.name };
-}
 
 function failureOf(
   event: LoadErrorEvent | undefined,
@@ -143,7 +142,7 @@ export async function runCheckClient(
         payload: settings.payload,
         ...(shape.shard !== undefined ? { shard: shape.shard } : {}),
         ...(shape.startAtMs !== undefined ? { startAtMs: shape.startAtMs } : {}),
-        ...expectationConfig(settings.choice),
+        ...expectationConfig(settings.choice.expect),
       },
       {
         onError: (event) => {
@@ -158,12 +157,12 @@ export async function runCheckClient(
   }
 }
 
-/** Whether a client run got every reply it asked for, verified, and nothing else went wrong. */
+/** Whether a client run got every reply it asked for, verified (--expect none: received), and nothing else went wrong. */
 export function clientRunPassed(outcome: ClientRunOutcome, asked: number): boolean {
   return (
     outcome.result !== undefined &&
     totalErrors(outcome.result) === 0 &&
-    outcome.result.messages.verified === asked
+    countedReplies(outcome.result) === asked
   );
 }
 
@@ -233,7 +232,7 @@ async function runThroughProxy(
       size: plan.size,
       fragmentation: plan.fragmentation,
       verdict: passed ? "pass" : refusable ? "refused" : "fail",
-      messages: result?.messages.verified ?? 0,
+      messages: result !== undefined ? countedReplies(result) : 0,
       asked,
       errors,
       errorKinds: result?.errors ?? { ...NO_ERRORS, connect: 1 },

@@ -4,17 +4,17 @@
 // (state shared between clients), and clients that reset mid-request and mid-reply, each followed by a
 // fresh client that must be answered (a server whose accept loop dies with its client).
 
-import { BUILT_IN_EXPECTATIONS } from "../apps/expectation.js";
 import { EchoPayloadCodec } from "../clients/load/verification/echo-payload.js";
-import { loadExpectationModule } from "../clients/load/verification/expectation-module.js";
 import { runResetClient } from "../clients/reset-client.js";
 import { createFraming } from "../framing/registry.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import { countedReplies } from "../results/load-result.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
 import type { TargetEndpoint } from "../targets/target-session.js";
+import { loadExpectationOf } from "../targets/target-spec.js";
 import { CELL_TIMEOUT_MS } from "./check-cell.js";
 import { reproduceProbeCommand } from "./reproduce-command.js";
 import {
@@ -171,7 +171,8 @@ async function concurrentClients(settings: TargetCheckSettings, endpoint: Target
     const note = oneAtATimeNote(
       outcomes.map((outcome) => {
         const latency = outcome.result?.latencyUs;
-        const totalMs = ((latency?.mean ?? 0) * (outcome.result?.messages.verified ?? 0)) / 1000;
+        const replies = outcome.result !== undefined ? countedReplies(outcome.result) : 0;
+        const totalMs = ((latency?.mean ?? 0) * replies) / 1000;
         const longestWaitMs = (latency?.max ?? 0) / 1000;
         return { longestWaitMs, busyMs: Math.max(0, totalMs - longestWaitMs) };
       }),
@@ -220,9 +221,7 @@ async function requestPayloads(
   sizeBytes: number,
   count: number,
 ): Promise<Buffer[]> {
-  const expect = settings.choice.expect;
-  const expectation =
-    expect.kind === "module" ? await loadExpectationModule(expect.path) : BUILT_IN_EXPECTATIONS[expect.name];
+  const expectation = await loadExpectationOf(settings.choice.expect);
   const framing = framingOf(settings);
   const codec = new EchoPayloadCodec(framing.payloadAvoidsBytes, settings.payload);
   return Array.from(

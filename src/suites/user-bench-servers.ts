@@ -1,7 +1,6 @@
 // The user's servers in `sockbench bench`: each is started by its command and driven at the profile's
 // sizes through the same driver as the built-in servers, so that its rows land in the same tables.
 
-import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { FramingName } from "../framing/framing.js";
 import type { BenchScenario } from "../results/bench-result.js";
@@ -12,7 +11,7 @@ import {
   type TargetEndpoint,
   type TargetSession,
 } from "../targets/target-session.js";
-import type { ExpectationSpec, ServerCommandSpec } from "../targets/target-spec.js";
+import { type ExpectationSpec, expectationConfig, type ServerCommandSpec } from "../targets/target-spec.js";
 import type { RoundCell } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
@@ -45,10 +44,6 @@ export function userServerScenarios(server: UserBenchServer, profile: BenchProfi
         fragmentation,
       })),
   );
-}
-
-function expectationConfig(expect: ExpectationSpec): Pick<LoadConfig, "verify" | "expectModule"> {
-  return expect.kind === "module" ? { expectModule: expect.path } : { verify: expect.name };
 }
 
 /**

@@ -3,8 +3,17 @@
 // what its replies must be (`--expect`, `--expect-module`). Also renders a choice back into arguments,
 // for the command line that reproduces a failing cell.
 
-import { EXPECT_NAMES, type ExpectName } from "../apps/expectation.js";
-import { resolveExpectModulePath } from "../clients/load/verification/expectation-module.js";
+import {
+  BUILT_IN_EXPECTATIONS,
+  EXPECT_NAMES,
+  type Expectation,
+  type ExpectName,
+} from "../apps/expectation.js";
+import type { LoadConfig } from "../clients/load/core/load-config.js";
+import {
+  loadExpectationModule,
+  resolveExpectModulePath,
+} from "../clients/load/verification/expectation-module.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./server-command.js";
 import { TargetSetupError } from "./target-error.js";
 
@@ -34,6 +43,18 @@ export type TargetSpec = { kind: "address"; host: string; port: number } | Serve
 
 export type ExpectationSpec = { kind: "built-in"; name: ExpectName } | { kind: "module"; path: string };
 
+/** The load config fields that ask for `expect`. */
+export function expectationConfig(expect: ExpectationSpec): Pick<LoadConfig, "verify" | "expectModule"> {
+  return expect.kind === "module" ? { expectModule: expect.path } : { verify: expect.name };
+}
+
+/** The expectation `expect` names: a built-in one, or its module imported (ExpectModuleError when unusable). */
+export function loadExpectationOf(expect: ExpectationSpec): Promise<Expectation> {
+  return expect.kind === "module"
+    ? loadExpectationModule(expect.path)
+    : Promise.resolve(BUILT_IN_EXPECTATIONS[expect.name]);
+}
+
 export interface TargetChoice {
   target: TargetSpec;
   expect: ExpectationSpec;
@@ -54,7 +75,13 @@ function invalid(message: string): TargetSetupError {
   return new TargetSetupError("invalid-option", message);
 }
 
-function expectationOf(values: TargetOptionValues): ExpectationSpec {
+/**
+ * What replies must be, from `--expect` and `--expect-module` (echo when neither is given): the one
+ * parser of the pair, for every command that sends. Throws a TargetSetupError naming the option at fault.
+ */
+export function resolveExpectation(
+  values: Pick<TargetOptionValues, "expect" | "expectModule">,
+): ExpectationSpec {
   if (values.expect !== undefined && values.expectModule !== undefined) {
     throw invalid("give --expect or --expect-module, not both");
   }
@@ -105,7 +132,7 @@ export function resolveTargetChoice(values: TargetOptionValues): TargetChoice | 
   if (values.target !== undefined && values.target.port === 0) {
     throw invalid("--target needs the server's port (1-65535), got port 0");
   }
-  const expect = expectationOf(values);
+  const expect = resolveExpectation(values);
   if (values.server === undefined) {
     const { host, port } = values.target as { host: string; port: number };
     return { target: { kind: "address", host, port }, expect };

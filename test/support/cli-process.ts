@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
-const CLI_PATH = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+export const CLI_PATH = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 
 export interface CliResult {
   code: number | null;

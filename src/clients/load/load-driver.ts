@@ -37,8 +37,10 @@ export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promis
 }
 
 async function runResolvedLoad(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
+  // Imported and checked here, before any connection or worker: a bad expect module is a usage error up front.
+  const expectation = await loadExpectation(config);
   if (config.workers > 1) return runLoadInWorkers(config, hooks);
-  const run = new LoadRun(config, await loadExpectation(config), hooks);
+  const run = new LoadRun(config, expectation, hooks);
   await run.open();
   return run.measure();
 }

@@ -3,6 +3,7 @@
 // the fastest (and those not significantly slower) marked with a star, cells with errors in red.
 
 import { type BenchResult, type BenchRun, benchRunFindings } from "../../results/bench-result.js";
+import { countedReplies } from "../../results/load-result.js";
 import { cellErrorsText, groupRuns } from "../bench-report.js";
 import { escapeHtml } from "./escape-html.js";
 
@@ -16,7 +17,7 @@ function cellHtml(run: BenchRun | undefined, fastest: number, leaders: BenchRun[
   const p99Ms = (run.latencyUs.p99 / 1000).toFixed(2);
   const errors = benchRunFindings(run);
   const figures =
-    run.messages.verified > 0
+    countedReplies(run) > 0
       ? `<span class="rate">${rate}</span> msg/s<br><span class="p99">p99 ${p99Ms} ms</span>`
       : "no verified reply";
   if (errors > 0) {

@@ -4,6 +4,7 @@
 
 import { decodeHistogram } from "../../results/latency-histogram.js";
 import { curveInverseTails, latencyCurve } from "../../results/latency-percentiles.js";
+import { countedReplies } from "../../results/load-result.js";
 import type { ScenarioRow } from "../scenario-rows.js";
 import { unique } from "../unique.js";
 import type { ChartSeriesSpec, ChartSpec } from "./page-data.js";
@@ -98,7 +99,7 @@ export function buildChartSpecs(
       series: members.map((row, index) => {
         const style = styles[index] as Omit<ChartSeriesSpec, "values">;
         // Without a verified reply there is no latency to draw (naive's broken cells): a gap, said in the legend.
-        if (row.result.messages.verified === 0) {
+        if (countedReplies(row.result) === 0) {
           return {
             ...style,
             label: `${style.label} (no verified reply)`,

@@ -3,7 +3,7 @@
 // the deadline, and ends by itself, whatever the server does, by the deadline plus one timeout. Every
 // socket and timer it made is gone when its promise settles.
 
-import type { Expectation } from "../../../apps/expectation.js";
+import { checksReplies, type Expectation } from "../../../apps/expectation.js";
 import { readProcessTreeCpu } from "../../../platform/process-cpu.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
@@ -293,9 +293,16 @@ export class LoadRun implements LaneHost {
       elapsedMs: Math.round((now - this.startUs) / 1000),
       phase: !this.measuring ? "warmup" : this.issuing ? "measure" : "drain",
       sent: this.stats.sent,
-      verified: this.stats.verified,
+      ...this.replyCounts(),
+      judged: checksReplies(this.expectation),
       errors,
     });
+  }
+
+  /** The stats count every answer as verified; a run that judges nothing (--expect none) verified none. */
+  private replyCounts(): { received: number; verified: number } {
+    const { received, verified } = this.stats;
+    return { received, verified: checksReplies(this.expectation) ? verified : 0 };
   }
 
   private finish(): void {
@@ -378,8 +385,7 @@ export class LoadRun implements LaneHost {
           : {}),
         messages: {
           sent: stats.sent,
-          received: stats.received,
-          verified: stats.verified,
+          ...this.replyCounts(),
           ...(this.openLoop ? { scheduled: stats.scheduled } : {}),
         },
         errors: { ...stats.errors },

@@ -62,7 +62,9 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
       elapsedMs: Math.max(...latest.map((each) => each.elapsedMs)),
       phase: progress.phase,
       sent: latest.reduce((sum, each) => sum + each.sent, 0),
+      received: latest.reduce((sum, each) => sum + each.received, 0),
       verified: latest.reduce((sum, each) => sum + each.verified, 0),
+      judged: progress.judged,
       errors: latest.reduce((sum, each) => sum + each.errors, 0),
     });
   };
