@@ -63,7 +63,7 @@ describe("resolveLoadConfig", () => {
         } catch (error) {
           return (
             error instanceof LoadConfigError &&
-            error.code === "SOCKBENCH_LOAD_CONFIG" &&
+            error.code === "SOCKBENCH_ERR_LOAD_CONFIG" &&
             /connections must be a whole number/.test(error.message)
           );
         }

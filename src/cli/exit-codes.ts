@@ -1,5 +1,7 @@
 // The exit codes every command shares (docs/exit-codes.md lists them with examples).
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
+
 export const EXIT_CLEAN = 0;
 /** The run found errors; its results were still printed. */
 export const EXIT_ERRORS_FOUND = 1;
@@ -11,7 +13,9 @@ export const EXIT_GATE_FAILED = 3;
 export const EXIT_INTERRUPTED = 130;
 
 /** Thrown by a command to end with a message on stderr and the given exit code. */
-export class CommandFailure extends Error {
+export class CommandFailure extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_COMMAND";
+
   constructor(
     message: string,
     readonly exitCode: number = EXIT_USAGE,
@@ -19,3 +23,4 @@ export class CommandFailure extends Error {
     super(message);
   }
 }
+registerErrorClass(CommandFailure);

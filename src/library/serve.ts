@@ -3,6 +3,7 @@
 
 import type { AppName } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
 import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
@@ -37,10 +38,10 @@ export interface ServeOptions extends Partial<Omit<ListenOptions, "log">> {
 }
 
 /** Options that do not go together; the message names them and what is allowed. */
-export class ServeOptionsError extends Error {
-  override readonly name = "ServeOptionsError";
-  readonly code = "SOCKBENCH_SERVE_OPTIONS";
+export class ServeOptionsError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_SERVE_OPTIONS";
 }
+registerErrorClass(ServeOptionsError);
 
 /** Why the options cannot run together, or undefined. */
 export function serveOptionsProblem(options: ServeOptions): string | undefined {

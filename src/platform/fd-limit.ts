@@ -2,6 +2,7 @@
 // one message every side gives when a run needs more descriptors than the limit allows.
 
 import { readdirSync, readFileSync } from "node:fs";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 
 export interface FdLimit {
   /** What `ulimit -n` shows: descriptors this process may hold open. */
@@ -55,7 +56,7 @@ export function fdLimitAdvice(needed: number, limit: FdLimit | undefined): strin
   return `raise the file-descriptor limit${now} with \`ulimit -n ${needed}\` before starting sockbench${beyondHard}`;
 }
 
-export class FdLimitError extends Error {
-  override readonly name = "FdLimitError";
-  readonly code = "SOCKBENCH_FD_LIMIT";
+export class FdLimitError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_FD_LIMIT";
 }
+registerErrorClass(FdLimitError);

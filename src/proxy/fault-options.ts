@@ -1,6 +1,8 @@
 // The proxy's fault settings and their one validation, shared by the CLI and the library. Problems
 // name the command-line option and what it allows, since that is how most people set them.
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
+
 export const PROXY_DIRECTIONS = ["up", "down", "both"] as const;
 /** `up`: client to target; `down`: target to client. */
 export type ProxyDirection = (typeof PROXY_DIRECTIONS)[number];
@@ -25,14 +27,14 @@ export interface FaultOptions {
   resetAfterBytes?: number;
 }
 
-export class FaultOptionsError extends Error {
-  override readonly name = "FaultOptionsError";
-  readonly code = "SOCKBENCH_FAULT_OPTIONS";
+export class FaultOptionsError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_FAULT_OPTIONS";
 
   constructor(readonly problems: string[]) {
     super(problems.join("; "));
   }
 }
+registerErrorClass(FaultOptionsError);
 
 /** Every problem with `faults`, each naming the option and what it allows; empty when they make sense. */
 export function validateFaults(faults: FaultOptions): string[] {

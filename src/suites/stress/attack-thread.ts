@@ -3,6 +3,7 @@
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../built-module.js";
+import { rebuildError, type SerializedError } from "../../errors.js";
 import type { FramingSpec } from "../../framing/framing.js";
 import type { HostileCounts } from "../../results/stress-result.js";
 
@@ -17,7 +18,7 @@ export interface AttackThreadData {
   app: string;
 }
 
-export type AttackThreadMessage = { started: true } | { counts: HostileCounts };
+export type AttackThreadMessage = { started: true } | { counts: HostileCounts } | { failed: SerializedError };
 
 /** An attack gets this long after being told to stop to report, then its thread is terminated. */
 const STOP_GRACE_MS = 5000;
@@ -30,9 +31,18 @@ export class AttackThread {
 
   constructor(data: AttackThreadData) {
     this.worker = new Worker(builtModulePath(import.meta.url, "./attack-worker.js"), { workerData: data });
-    this.failed = once(this.worker, "error").then(([error]) => error as Error);
+    // The worker posts an error it caught (as its own class); one it could not catch is an "error" event.
+    const posted = new Promise<AttackThreadMessage>((resolve) => this.worker.once("message", resolve));
+    this.failed = Promise.race([
+      once(this.worker, "error").then(([error]) => error as Error),
+      posted.then((message) =>
+        "failed" in message ? rebuildError(message.failed) : new Promise<Error>(() => {}),
+      ),
+    ]);
     this.started = Promise.race([
-      once(this.worker, "message").then(() => undefined),
+      posted.then((message) =>
+        "failed" in message ? this.failed.then((error) => Promise.reject(error)) : undefined,
+      ),
       this.failed.then((error) => Promise.reject(error)),
     ]);
     this.started.catch(() => {});

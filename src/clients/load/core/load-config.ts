@@ -3,6 +3,7 @@
 
 import { isIP } from "node:net";
 import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
 import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
 import type { FramingName } from "../../../framing/framing.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
@@ -167,10 +168,18 @@ export interface ResolvedUdpLoadConfig extends ResolvedCommonConfig {
 export type ResolvedLoadConfig = ResolvedTcpLoadConfig | ResolvedHttpLoadConfig | ResolvedUdpLoadConfig;
 
 /** A load asked for something it cannot do; the message names what and what is allowed. */
-export class LoadConfigError extends Error {
-  override readonly name = "LoadConfigError";
-  readonly code = "SOCKBENCH_LOAD_CONFIG";
+export class LoadConfigError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_LOAD_CONFIG";
+
+  /** The config field the message is about (`splitPieces`), for a caller to name in its own terms. */
+  readonly option: string | undefined;
+
+  constructor(message: string, option?: string) {
+    super(message);
+    this.option = option;
+  }
 }
+registerErrorClass(LoadConfigError);
 
 function requireInteger(name: string, value: number, minimum: number, maximum: number): void {
   if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {

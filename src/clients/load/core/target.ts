@@ -5,6 +5,7 @@
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
 import { formatHostPort } from "../../../host-port.js";
 import { FdLimitError, fdLimitAdvice, fdsNeeded, readFdLimit } from "../../../platform/fd-limit.js";
 import { ConnectPacer } from "./connect-pacer.js";
@@ -26,10 +27,10 @@ export interface HttpTarget {
 }
 
 /** The target is written wrong or cannot be reached. */
-export class TargetError extends Error {
-  override readonly name = "TargetError";
-  readonly code = "SOCKBENCH_TARGET";
+export class TargetError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_TARGET";
 }
+registerErrorClass(TargetError);
 
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
 const TARGET_FORMS =
