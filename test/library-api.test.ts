@@ -113,7 +113,7 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
         amount: 1,
       });
       await expect(notBytes).rejects.toThrow(sockbench.FramingError);
-      await expect(notBytes).rejects.toMatchObject({ code: "invalid-option" });
+      await expect(notBytes).rejects.toMatchObject({ code: "SOCKBENCH_ERR_FRAMING", kind: "invalid-option" });
       await expect(notBytes).rejects.toThrow(
         'token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got number',
       );
@@ -134,6 +134,7 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
       "FramingError",
       "LoadConfigError",
       "ServeOptionsError",
+      "SockbenchError",
       "TargetError",
       "TargetSetupError",
     ]);

@@ -5,6 +5,7 @@ import { startConcurrentServer } from "./concurrent-server.js";
 import { startHttpServer } from "./http-server.js";
 import { startSequentialServer } from "./sequential-server.js";
 import type { AnyServerOptions, RunningServer, ServerVariant, Transport } from "./server-options.js";
+import { ServerStartError } from "./server-start-error.js";
 import { startSingleShotServer } from "./single-shot-server.js";
 import { startUdpServer } from "./udp-server.js";
 
@@ -26,7 +27,7 @@ export async function startServer(
   workerCount = defaultClusterWorkerCount(),
 ): Promise<RunningServer> {
   const unsupported = unsupportedCombination(variant, options.transport ?? "tcp");
-  if (unsupported) throw new Error(unsupported);
+  if (unsupported) throw new ServerStartError(unsupported);
   if (options.transport === "udp") return startUdpServer(options);
   if (variant === "cluster") return startClusterServer(options, workerCount);
   if (options.transport === "http") return startHttpServer(options);

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { builtModulePath } from "../built-module.js";
+import { ServerStartError } from "../servers/server-start-error.js";
 import { forgetGroup, registerGroup } from "../targets/process-group.js";
 
 const START_TIMEOUT_MS = 15_000;
@@ -69,7 +70,7 @@ export async function startListeningProcess(
   const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`));
+      reject(new ServerStartError(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`));
     }, START_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       stdout += text;
@@ -81,12 +82,12 @@ export async function startListeningProcess(
     exited.then(
       ([code]) => {
         clearTimeout(timer);
-        reject(new Error(`${commandLine} exited with ${code}: ${stderr.trim()}`));
+        reject(new ServerStartError(`${commandLine} exited with ${code}: ${stderr.trim()}`));
       },
       (error: Error) => {
         // The program could not be started (a missing or unbuilt binary).
         clearTimeout(timer);
-        reject(new Error(`${commandLine} could not start: ${error.message}`));
+        reject(new ServerStartError(`${commandLine} could not start: ${error.message}`));
       },
     );
   });
