@@ -46,7 +46,12 @@ describe("the bench config's schema", () => {
     [{ servers: {} }, ': expected { "servers": [ { "name": ..., "command": ... } ] }'],
     [{ servers: [3] }, " servers[0]: expected an object"],
     [
-      { servers: [{ name: "ok", command: "x" }, { name: "cpp", command: "./s", framing: "lenght" }] },
+      {
+        servers: [
+          { name: "ok", command: "x" },
+          { name: "cpp", command: "./s", framing: "lenght" },
+        ],
+      },
       ' servers[1]: "framing" must be one of eof, length, fixed, naive, got "lenght"',
     ],
     [{ servers: [{ name: "a" }] }, ' servers[0]: "command" is required, e.g. "python3 server.py {port}"'],

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { builtModulePath } from "../built-module.js";
+import { splitHostPort } from "../host-port.js";
 import { ServerStartError } from "../servers/server-start-error.js";
 import { forgetGroup, registerGroup } from "../targets/process-group.js";
 
@@ -74,10 +75,10 @@ export async function startListeningProcess(
     }, START_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (text: string) => {
       stdout += text;
-      const match = /listening on (.+):(\d+)\n/.exec(stdout);
-      if (!match) return;
+      const address = splitHostPort(/listening on (\S+)\n/.exec(stdout)?.[1] ?? "");
+      if (!address) return;
       clearTimeout(timer);
-      resolve({ host: match[1] as string, port: Number(match[2]) });
+      resolve(address);
     });
     exited.then(
       ([code]) => {

@@ -5,6 +5,7 @@
 
 import { EXPECT_NAMES, type ExpectName } from "../apps/expectation.js";
 import { resolveExpectModulePath } from "../clients/load/verification/expectation-module.js";
+import { formatHostPort } from "../host-port.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./server-command.js";
 import { TargetSetupError } from "./target-error.js";
 
@@ -133,10 +134,6 @@ export function resolveTargetChoice(values: TargetOptionValues): TargetChoice | 
     },
     expect,
   };
-}
-
-function formatHostPort(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** The command-line arguments that give `choice` again (defaults left out). */
