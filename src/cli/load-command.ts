@@ -32,6 +32,7 @@ import { describeMachine, describeRun } from "../suites/run-context.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
+import { loadConfigErrorText } from "./load-config-flags.js";
 import {
   durationOption,
   parseIntegerInRange,
@@ -297,12 +298,8 @@ export function registerLoadCommand(program: Command): void {
         }),
       );
     } catch (error) {
-      if (
-        error instanceof LoadConfigError ||
-        error instanceof TargetError ||
-        error instanceof FramingError ||
-        error instanceof FdLimitError
-      ) {
+      if (error instanceof LoadConfigError) throw new CommandFailure(loadConfigErrorText(error), EXIT_USAGE);
+      if (error instanceof TargetError || error instanceof FramingError || error instanceof FdLimitError) {
         throw new CommandFailure(error.message, EXIT_USAGE);
       }
       throw error;
