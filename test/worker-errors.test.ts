@@ -11,6 +11,7 @@ import { runLoad } from "../src/clients/load/load-driver.js";
 import { ExpectModuleError } from "../src/clients/load/verification/expectation-module.js";
 import { rebuildError, type SerializedError, SockbenchError, serializeError } from "../src/errors.js";
 import { FramingError } from "../src/framing/framing-error.js";
+import { AttackThread } from "../src/suites/stress/attack-thread.js";
 import { startTestServer } from "./support/servers.js";
 
 const folder = mkdtempSync(join(tmpdir(), "sockbench-worker-errors-"));
@@ -63,6 +64,23 @@ describe("errors across worker threads", () => {
     expect((error as LoadShareError).code).toBe("SOCKBENCH_ERR_LOAD_SHARE");
     expect(error.message).toBe("2 shards need at least 2 connections (one each), got 1");
     expect(error.stack).toContain("shardSlice");
+  });
+
+  it("a stress attack thread that cannot start rejects with its FramingError, kind included", async () => {
+    const thread = new AttackThread({
+      attack: "garbage",
+      host: "127.0.0.1",
+      port: 9,
+      sourceAddresses: [],
+      framing: { name: "fixed", recordSize: 0 },
+      maxFrameBytes: 1024,
+      connections: 1,
+      app: "echo",
+    });
+    const error = await thread.started.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FramingError);
+    expect((error as FramingError).kind).toBe("invalid-option");
+    expect(await thread.stop()).toBeUndefined();
   });
 
   it("keeps a class's own fields, and leaves an error of no registered class a plain Error", () => {

@@ -1,6 +1,5 @@
 // Runs one attack in a worker thread (attack-worker.ts) and stops it on demand, with its counts.
 
-import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../built-module.js";
 import { rebuildError, type SerializedError } from "../../errors.js";
@@ -32,19 +31,18 @@ export class AttackThread {
   constructor(data: AttackThreadData) {
     this.worker = new Worker(builtModulePath(import.meta.url, "./attack-worker.js"), { workerData: data });
     // The worker posts an error it caught (as its own class); one it could not catch is an "error" event.
-    const posted = new Promise<AttackThreadMessage>((resolve) => this.worker.once("message", resolve));
-    this.failed = Promise.race([
-      once(this.worker, "error").then(([error]) => error as Error),
-      posted.then((message) =>
-        "failed" in message ? rebuildError(message.failed) : new Promise<Error>(() => {}),
-      ),
-    ]);
-    this.started = Promise.race([
-      posted.then((message) =>
-        "failed" in message ? this.failed.then((error) => Promise.reject(error)) : undefined,
-      ),
-      this.failed.then((error) => Promise.reject(error)),
-    ]);
+    this.failed = new Promise<Error>((resolve) => {
+      this.worker.once("error", resolve);
+      this.worker.on("message", (message: AttackThreadMessage) => {
+        if ("failed" in message) resolve(rebuildError(message.failed));
+      });
+    });
+    this.started = new Promise<void>((resolve, reject) => {
+      this.worker.on("message", (message: AttackThreadMessage) => {
+        if ("started" in message) resolve();
+      });
+      void this.failed.then(reject);
+    });
     this.started.catch(() => {});
   }
 
