@@ -90,6 +90,8 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
       await reference.close();
     }
     expect(() => sockbench.serve({ transport: "http", framing: "eof" })).toThrow(sockbench.ServeOptionsError);
+    // The library names its own options; `sockbench serve` says --workers and --variant.
+    expect(() => sockbench.serve({ workers: 2 })).toThrow(/^workers applies to variant cluster only$/);
     expect(() => sockbench.serve({ variant: "sequential", transport: "http" })).toThrow(
       /--transport http runs with --variant concurrent or cluster/,
     );
