@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `sockbench` command: registers each subcommand and maps failures to DESIGN.md's exit codes
-// (0 clean, 1 the run found errors, 2 usage or connection failure).
+// (0 clean, 1 the run found errors, 2 usage or connection failure, 70 an internal error).
 
 import { Command, CommanderError } from "commander";
 import { registerAbCommand } from "./cli/ab-command.js";
@@ -8,7 +8,7 @@ import { registerBenchCommand } from "./cli/bench-command.js";
 import { registerCheckCommand } from "./cli/check-command.js";
 import { surviveClosedOutput } from "./cli/closed-output.js";
 import { registerCompareCommand } from "./cli/compare-command.js";
-import { CommandFailure, EXIT_CLEAN, EXIT_USAGE } from "./cli/exit-codes.js";
+import { EXIT_CLEAN, EXIT_USAGE, failureOf } from "./cli/exit-codes.js";
 import { registerK8sJobCommand } from "./cli/k8s-job-command.js";
 import { registerLoadCommand } from "./cli/load-command.js";
 import { registerMergeCommand } from "./cli/merge-command.js";
@@ -41,13 +41,17 @@ registerReportCommand(program);
 registerStressCommand(program);
 
 try {
+  // Test-only (docs/exit-codes.md): stands in for a bug, which no input reaches on purpose.
+  if (process.env.SOCKBENCH_TEST_INTERNAL_ERROR === "1")
+    throw new Error("SOCKBENCH_TEST_INTERNAL_ERROR is set");
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     const isHelp = error.code === "commander.helpDisplayed" || error.code === "commander.version";
     process.exitCode = isHelp || error.exitCode === 0 ? EXIT_CLEAN : EXIT_USAGE;
   } else {
-    process.stderr.write(`sockbench: ${(error as Error).message}\n`);
-    process.exitCode = error instanceof CommandFailure ? error.exitCode : EXIT_USAGE;
+    const failure = failureOf(error);
+    process.stderr.write(`sockbench: ${failure.text}\n`);
+    process.exitCode = failure.exitCode;
   }
 }

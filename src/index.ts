@@ -6,8 +6,9 @@ export { LoadConfigError } from "./clients/load/core/load-config.js";
 export { TargetError } from "./clients/load/core/target.js";
 export { runLoad as load } from "./clients/load/load-driver.js";
 export { ExpectModuleError } from "./clients/load/verification/expectation-module.js";
+export { SockbenchError } from "./errors.js";
 export type { FramingName, FramingOptions } from "./framing/framing.js";
-export { FramingError, type FramingErrorCode } from "./framing/framing-error.js";
+export { FramingError, type FramingErrorKind } from "./framing/framing-error.js";
 export { createFraming } from "./framing/registry.js";
 export { type CheckServerOptions, check, DEFAULT_TARGET_SIZES_BYTES } from "./library/check.js";
 export { type ServeOptions, ServeOptionsError, serve } from "./library/serve.js";
@@ -17,4 +18,4 @@ export { type ProxyOptions, type RunningProxy, startProxy } from "./proxy/start-
 export type { LoadResult } from "./results/load-result.js";
 export type { TargetCheckResult } from "./results/target-check-result.js";
 export type { RunningServer } from "./servers/server-options.js";
-export { TargetSetupError, type TargetSetupErrorCode } from "./targets/target-error.js";
+export { TargetSetupError, type TargetSetupErrorKind } from "./targets/target-error.js";

@@ -1,4 +1,4 @@
-// The one source of randomness of the proxy and the load driver: a tiny seedable PRNG (mulberry32), so a
+// The one source of randomness of the proxy, the load driver and the stress attacks: a tiny seedable PRNG (mulberry32), so a
 // run that found a failure can be repeated with the same `--seed`. Not for cryptography.
 
 export class SeededRandom {

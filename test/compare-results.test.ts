@@ -7,7 +7,9 @@ import {
   compareRuns,
   machineWarning,
 } from "../src/report/compare-results.js";
-import { renderComparison, verdict } from "../src/report/comparison-table.js";
+import { verdict } from "../src/report/comparison-cells.js";
+import { renderComparison } from "../src/report/comparison-table.js";
+import { comparisonTableHtml } from "../src/report/html/comparison-table.js";
 import { loadRoundFixture } from "./support/bench-fixtures.js";
 
 const comparableRuns = (json: unknown, source: string) => comparableFile(json, source).runs;
@@ -198,5 +200,30 @@ describe("compare tests before it judges", () => {
     expect(verdict(compareRuns(before, after, options)[0] as ComparisonRow)).toBe(
       "throughput fell 20% (untested: no rounds to test)",
     );
+  });
+});
+
+describe("the text and HTML comparison tables", () => {
+  it("render the same cells for one comparison, error counts included", () => {
+    const before = comparableRuns(
+      benchFile([{ framing: "eof", messagesPerSec: 1_000_000, p99: 100, mismatch: 1234 }]),
+      "a",
+    );
+    const after = comparableRuns(
+      benchFile([{ framing: "eof", messagesPerSec: 800_000, p99: 150, mismatch: 56789 }]),
+      "b",
+    );
+    const rows = compareRuns(before, after, options);
+    const html = comparisonTableHtml(rows);
+    const htmlCells = [...html.matchAll(/<td>([^<]*)<\/td>/g)].map((match) =>
+      (match[1] as string).replaceAll("&gt;", ">").replace(/^✗ /, ""),
+    );
+    const textCells = (renderComparison(rows).split("\n")[3] as string)
+      .split("│")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
+    expect(htmlCells).toEqual(textCells);
+    expect(htmlCells).toContain("1,234 → 56,789");
+    expect(htmlCells).toContain("1,000,000");
   });
 });

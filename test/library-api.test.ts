@@ -90,6 +90,8 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
       await reference.close();
     }
     expect(() => sockbench.serve({ transport: "http", framing: "eof" })).toThrow(sockbench.ServeOptionsError);
+    // The library names its own options; `sockbench serve` says --workers and --variant.
+    expect(() => sockbench.serve({ workers: 2 })).toThrow(/^workers applies to variant cluster only$/);
     expect(() => sockbench.serve({ variant: "sequential", transport: "http" })).toThrow(
       /--transport http runs with --variant concurrent or cluster/,
     );
@@ -113,7 +115,7 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
         amount: 1,
       });
       await expect(notBytes).rejects.toThrow(sockbench.FramingError);
-      await expect(notBytes).rejects.toMatchObject({ code: "invalid-option" });
+      await expect(notBytes).rejects.toMatchObject({ code: "SOCKBENCH_ERR_FRAMING", kind: "invalid-option" });
       await expect(notBytes).rejects.toThrow(
         'token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got number',
       );
@@ -134,6 +136,7 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
       "FramingError",
       "LoadConfigError",
       "ServeOptionsError",
+      "SockbenchError",
       "TargetError",
       "TargetSetupError",
     ]);

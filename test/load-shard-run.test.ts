@@ -73,7 +73,7 @@ describe("shards of one load", () => {
       startAtMs: Date.now() - 2000,
     });
     await expect(late).rejects.toThrow(
-      /the start time .* passed \d+ ms before this run was ready .*: give a later --start-at/,
+      /the start time .* passed \d+ ms before this run was ready .*: give a later startAtMs/,
     );
     await expect(late).rejects.toBeInstanceOf(LoadConfigError);
   });

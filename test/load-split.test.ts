@@ -109,7 +109,10 @@ describe("load --split", () => {
     ).rejects.toThrow(LoadConfigError);
     await expect(
       runLoad({ target: "127.0.0.1:1", transport: "http", amount: 1, splitPieces: 2 }),
-    ).rejects.toThrow(/--split and --nagle apply to --transport tcp/);
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(/^splitPieces and nagle apply to transport tcp/),
+      options: ["splitPieces", "nagle", "transport"],
+    });
   });
 
   it("the CLI takes --split 2..64 and --nagle, and names what --split allows", async () => {
@@ -133,5 +136,13 @@ describe("load --split", () => {
     const bad = await runCli(["load", "--target", "127.0.0.1:1", "--split", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--split.*expected a whole number from 2 to 64, got "1"/);
+  });
+
+  it("the CLI words the library's splitPieces as --split", async () => {
+    const http = await runCli(["load", "http://127.0.0.1:1/", "--amount", "1", "--split", "2"]);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain(
+      "sockbench: --split and --nagle apply to --transport tcp: each request is written whole, head and body",
+    );
   });
 });

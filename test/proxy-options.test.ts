@@ -24,28 +24,31 @@ describe("validateFaults", () => {
   });
 
   it.each<[FaultOptions, RegExp]>([
-    [{ sliceAvgBytes: 0 }, /--slice-avg must be a whole number of bytes, at least 1, got 0/],
-    [{ sliceAvgBytes: 1.5 }, /--slice-avg .* got 1.5/],
+    [{ sliceAvgBytes: 0 }, /sliceAvgBytes must be a whole number of bytes, at least 1, got 0/],
+    [{ sliceAvgBytes: 1.5 }, /sliceAvgBytes .* got 1.5/],
     [
       { sliceAvgBytes: 10, sliceVariationBytes: 10 },
-      /--slice-variation must be below --slice-avg \(10\).*got 10/,
+      /sliceVariationBytes must be below sliceAvgBytes \(10\).*got 10/,
     ],
-    [{ sliceAvgBytes: 10, sliceVariationBytes: 11 }, /--slice-variation must be below --slice-avg/],
-    [{ sliceAvgBytes: 10, sliceVariationBytes: -1 }, /--slice-variation .* at least 0, got -1/],
+    [{ sliceAvgBytes: 10, sliceVariationBytes: 11 }, /sliceVariationBytes must be below sliceAvgBytes/],
+    [{ sliceAvgBytes: 10, sliceVariationBytes: -1 }, /sliceVariationBytes .* at least 0, got -1/],
     [
       { sliceAvgBytes: 10, sliceDelayMs: -5 },
-      /--slice-delay must be a duration of 0 ms or more and at most 2147483647 ms, got -5 ms/,
+      /sliceDelayMs must be a duration of 0 ms or more and at most 2147483647 ms, got -5 ms/,
     ],
-    [{ sliceAvgBytes: 10, sliceDelayMs: Number.NaN }, /--slice-delay must be a duration/],
-    [{ sliceVariationBytes: 3 }, /--slice-variation needs --slice-avg/],
-    [{ sliceDelayMs: 3 }, /--slice-delay needs --slice-avg/],
-    [{ coalesceMs: 0 }, /--coalesce must be a duration above 0 ms and at most 2147483647 ms, got 0 ms/],
-    [{ latencyMs: 2 ** 31 }, /--latency must be a duration of 0 ms or more and at most 2147483647 ms/],
-    [{ latencyMs: -1 }, /--latency must be a duration of 0 ms or more/],
-    [{ jitterMs: 5 }, /--jitter must not exceed --latency \(0 ms\)/],
-    [{ latencyMs: 5, jitterMs: 6 }, /--jitter must not exceed --latency \(5 ms\).*got 6 ms/],
-    [{ bandwidthBytesPerS: 0 }, /--bandwidth must be a whole number of bytes per second, at least 1, got 0/],
-    [{ resetAfterBytes: 0 }, /--reset-after must be a whole number of bytes, at least 1, got 0/],
+    [{ sliceAvgBytes: 10, sliceDelayMs: Number.NaN }, /sliceDelayMs must be a duration/],
+    [{ sliceVariationBytes: 3 }, /sliceVariationBytes needs sliceAvgBytes/],
+    [{ sliceDelayMs: 3 }, /sliceDelayMs needs sliceAvgBytes/],
+    [{ coalesceMs: 0 }, /coalesceMs must be a duration above 0 ms and at most 2147483647 ms, got 0 ms/],
+    [{ latencyMs: 2 ** 31 }, /latencyMs must be a duration of 0 ms or more and at most 2147483647 ms/],
+    [{ latencyMs: -1 }, /latencyMs must be a duration of 0 ms or more/],
+    [{ jitterMs: 5 }, /jitterMs must not exceed latencyMs \(0 ms\)/],
+    [{ latencyMs: 5, jitterMs: 6 }, /jitterMs must not exceed latencyMs \(5 ms\).*got 6 ms/],
+    [
+      { bandwidthBytesPerS: 0 },
+      /bandwidthBytesPerS must be a whole number of bytes per second, at least 1, got 0/,
+    ],
+    [{ resetAfterBytes: 0 }, /resetAfterBytes must be a whole number of bytes, at least 1, got 0/],
   ])("refuses %o", (faults, message) => {
     const problems = validateFaults(faults);
     expect(problems).toHaveLength(1);

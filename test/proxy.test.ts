@@ -375,7 +375,7 @@ describe("startProxy", () => {
       faults: { sliceAvgBytes: 0 },
     });
     await expect(start).rejects.toBeInstanceOf(FaultOptionsError);
-    await expect(start).rejects.toThrow(/--slice-avg/);
+    await expect(start).rejects.toThrow(/^sliceAvgBytes must be a whole number of bytes, at least 1, got 0$/);
   });
 });
 

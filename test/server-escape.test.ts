@@ -62,7 +62,7 @@ describe("a server that daemonizes", () => {
     const error = await failed;
     // Its first parent exits at once; the stop that follows no longer waits on the daemon's stdout.
     expect(Date.now() - before).toBeLessThan(8000);
-    expect(error.code).toBe("server-exited");
+    expect(error.kind).toBe("server-exited");
     expect(error.message).toContain("exited with code 0 before it was ready");
     expect(error.message).toContain("stdout| daemonizing");
     expect(error.message).toContain(
@@ -87,7 +87,7 @@ describe("a server that daemonizes", () => {
     expect(await server.exited).toEqual({ code: 0, signal: null });
     expect(portHolders(port)).toEqual([{ pid, command: `${PYTHON} ${closingStdio} ${port} ${file}` }]);
     const error = await rejection(server.stop());
-    expect(error.code).toBe("server-escaped");
+    expect(error.kind).toBe("server-escaped");
     expect(error.message).toContain(
       `pid ${pid} (${PYTHON} ${closingStdio} ${port} ${file}) still held port ${port}`,
     );

@@ -135,7 +135,7 @@ describe("a server started from a command line", () => {
       `import sys\nprint("starting")\nraise SystemExit("cannot open config.ini")\n`,
     );
     const error = await setupError(start(`${PYTHON} ${script} {port}`));
-    expect(error.code).toBe("server-exited");
+    expect(error.kind).toBe("server-exited");
     expect(error.message).toMatch(/exited with code 1 before it was ready/);
     expect(error.message).toContain("stdout| starting");
     expect(error.message).toContain("stderr| cannot open config.ini");
@@ -145,7 +145,7 @@ describe("a server started from a command line", () => {
     const before = Date.now();
     const error = await setupError(start("echo no socket here; exec sleep 61.25", { readyTimeoutMs: 800 }));
     expect(Date.now() - before).toBeLessThan(8000);
-    expect(error.code).toBe("server-not-ready");
+    expect(error.kind).toBe("server-not-ready");
     expect(error.message).toMatch(/was not ready within 800 ms: port \d+ never showed up listening/);
     expect(error.message).toContain("stdout| no socket here");
     // Stopped: no process runs its command any more.
@@ -237,7 +237,7 @@ describe("a target session", () => {
   it("an address target on this machine where nothing listens is refused before any cell", async () => {
     const port = await findFreePort("127.0.0.1");
     const error = await setupError(openTarget({ kind: "address", host: "127.0.0.1", port }));
-    expect(error.code).toBe("target-unreachable");
+    expect(error.kind).toBe("target-unreachable");
     expect(error.message).toBe(
       `cannot connect to 127.0.0.1:${port}: nothing listens on port ${port} on this machine; start your server first, or give --server CMD and sockbench starts it`,
     );
@@ -392,7 +392,7 @@ describe("expectations", () => {
   ])("refuses a module %s", async (name, source, message) => {
     const error = await loadExpectationModule(folder.write(name, source)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ExpectModuleError);
-    expect((error as ExpectModuleError).code).toBe("invalid-expect-module");
+    expect((error as ExpectModuleError).code).toBe("SOCKBENCH_ERR_EXPECT_MODULE");
     expect((error as Error).message).toContain(message);
   });
 });

@@ -1,112 +1,58 @@
 // The user's servers for `sockbench bench`: `--server "NAME=CMD"` (repeatable: eof framing, one
 // connection, replies as --expect/--expect-module say, echo by default) or a JSON config file
-// (sockbench.config.json) listing each server's command, framing, expectation and connections. Every
-// mistake is named with the entry it is in (exit 2).
+// (sockbench.config.json) listing each server's command, framing, expectation and connections, checked
+// against schemas/bench-config.schema.json. Every mistake is named with the entry it is in (exit 2).
 
 import { existsSync, readFileSync } from "node:fs";
-import { FRAMING_NAMES, type FramingName } from "../framing/framing.js";
+import { registerErrorClass, SockbenchError } from "../errors.js";
+import type { FramingName } from "../framing/framing.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
 import { resolveTargetChoice, type ServerCommandSpec } from "../targets/target-spec.js";
+import { benchConfigProblem, serverEntryProblem } from "./bench-config-schema.js";
 import { CommandFailure } from "./exit-codes.js";
 import { type ExpectCliOptions, expectGiven } from "./target-options.js";
 
 export const DEFAULT_CONFIG_FILE = "sockbench.config.json";
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
-/** Entry fields a config file may set. */
-const FIELDS = [
-  "name",
-  "command",
-  "framing",
-  "token",
-  "recordSize",
-  "expect",
-  "expectModule",
-  "connections",
-  "ready",
-  "readyTimeoutMs",
-];
 
+/** A config file or --server entry that breaks the bench config's schema, or names a server twice. */
+export class BenchConfigError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_BENCH_CONFIG";
+}
+registerErrorClass(BenchConfigError);
+
+/** An entry that matches the schema (bench-config-schema.ts checked it). */
 interface ServerEntry {
-  name?: unknown;
-  command?: unknown;
-  framing?: unknown;
-  token?: unknown;
-  recordSize?: unknown;
-  expect?: unknown;
-  expectModule?: unknown;
-  connections?: unknown;
-  ready?: unknown;
-  readyTimeoutMs?: unknown;
-}
-
-function optionalString(value: unknown, where: string, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string")
-    throw new CommandFailure(`${where}: "${field}" must be a string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function optionalWhole(
-  value: unknown,
-  where: string,
-  field: string,
-  minimum: number,
-  maximum: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
-    throw new CommandFailure(
-      `${where}: "${field}" must be a whole number from ${minimum} to ${maximum}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value;
+  name: string;
+  command: string;
+  framing?: FramingName;
+  token?: string;
+  recordSize?: number;
+  expect?: string;
+  expectModule?: string;
+  connections?: number;
+  ready?: string;
+  readyTimeoutMs?: number;
 }
 
 /** One server from its entry; `where` names it in errors (`--server student=...`, `sockbench.config.json servers[1]`). */
 function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
-  const unknown = Object.keys(entry).filter((key) => !FIELDS.includes(key));
-  if (unknown.length > 0) {
-    throw new CommandFailure(
-      `${where}: unknown field ${unknown.map((key) => JSON.stringify(key)).join(", ")}; allowed: ${FIELDS.join(", ")}`,
-    );
-  }
-  const name = optionalString(entry.name, where, "name");
-  if (name === undefined || !NAME.test(name)) {
-    throw new CommandFailure(
-      `${where}: "name" must be 1 to 32 letters, digits, _ . or - (its column in the tables), got ${JSON.stringify(entry.name)}`,
-    );
-  }
-  const command = optionalString(entry.command, where, "command");
-  if (command === undefined)
-    throw new CommandFailure(`${where}: "command" is required, e.g. "python3 server.py {port}"`);
-  const framing = optionalString(entry.framing, where, "framing") ?? "eof";
-  if (!(FRAMING_NAMES as readonly string[]).includes(framing)) {
-    throw new CommandFailure(
-      `${where}: "framing" must be one of ${FRAMING_NAMES.join(", ")}, got ${JSON.stringify(framing)}`,
-    );
-  }
-  const token = optionalString(entry.token, where, "token");
-  const recordSize = optionalWhole(entry.recordSize, where, "recordSize", 1, 16 * 1024 * 1024);
-  const ready = optionalString(entry.ready, where, "ready");
-  const readyTimeoutMs = optionalWhole(entry.readyTimeoutMs, where, "readyTimeoutMs", 1, 600_000);
-  const expect = optionalString(entry.expect, where, "expect");
-  const expectModule = optionalString(entry.expectModule, where, "expectModule");
+  const { command, ready, readyTimeoutMs, expect, expectModule } = entry;
   let choice: ReturnType<typeof resolveTargetChoice>;
   try {
     choice = resolveTargetChoice({ server: command, ready, readyTimeoutMs, expect, expectModule });
   } catch (error) {
-    throw new CommandFailure(`${where}: ${(error as Error).message}`);
+    throw new BenchConfigError(`${where}: ${(error as Error).message}`);
   }
-  if (choice === undefined) throw new CommandFailure(`${where}: "command" is required`);
+  if (choice === undefined) throw new BenchConfigError(`${where}: "command" is required`);
   return {
-    name,
+    name: entry.name,
     target: choice.target as ServerCommandSpec,
-    framing: framing as FramingName,
-    token: parseToken(token ?? DEFAULT_TOKEN),
-    ...(recordSize !== undefined ? { recordSize } : {}),
+    framing: entry.framing ?? "eof",
+    token: parseToken(entry.token ?? DEFAULT_TOKEN),
+    ...(entry.recordSize !== undefined ? { recordSize: entry.recordSize } : {}),
     expect: choice.expect,
-    connections: optionalWhole(entry.connections, where, "connections", 1, 1000) ?? 1,
+    connections: entry.connections ?? 1,
   };
 }
 
@@ -114,14 +60,15 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
 export function serverFromOption(text: string, expect: ExpectCliOptions = {}): UserBenchServer {
   const split = text.indexOf("=");
   if (split <= 0) {
-    throw new CommandFailure(
+    throw new BenchConfigError(
       `--server takes NAME=COMMAND, such as --server "exercise5=python3 server.py {port}", got ${JSON.stringify(text)}`,
     );
   }
-  return serverFromEntry(
-    { name: text.slice(0, split).trim(), command: text.slice(split + 1), ...expect },
-    `--server ${JSON.stringify(text)}`,
-  );
+  const entry = { name: text.slice(0, split).trim(), command: text.slice(split + 1), ...expect };
+  const where = `--server ${JSON.stringify(text)}`;
+  const problem = serverEntryProblem(entry);
+  if (problem !== undefined) throw new BenchConfigError(`${where}: ${problem}`);
+  return serverFromEntry(entry, where);
 }
 
 /** The servers of a config file: `{ "servers": [ { "name": ..., "command": ... }, ... ] }`. */
@@ -130,17 +77,16 @@ export function serversFromConfigFile(path: string): UserBenchServer[] {
   try {
     parsed = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new CommandFailure(`cannot read ${path}: ${(error as Error).message}`);
+    throw new BenchConfigError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  const servers = (parsed as { servers?: unknown } | null)?.servers;
-  if (!Array.isArray(servers)) {
-    throw new CommandFailure(`${path}: expected { "servers": [ { "name": ..., "command": ... } ] }`);
+  const broken = benchConfigProblem(parsed);
+  if (broken !== undefined) {
+    const where = broken.entry !== undefined ? `${path} ${broken.entry}` : path;
+    throw new BenchConfigError(`${where}: ${broken.problem}`);
   }
-  return servers.map((entry, index) => {
-    const where = `${path} servers[${index}]`;
-    if (typeof entry !== "object" || entry === null) throw new CommandFailure(`${where}: expected an object`);
-    return serverFromEntry(entry as ServerEntry, where);
-  });
+  return (parsed as { servers: ServerEntry[] }).servers.map((entry, index) =>
+    serverFromEntry(entry, `${path} servers[${index}]`),
+  );
 }
 
 /** The servers --server and --config name; the default config file is read when it exists and neither is given. */
@@ -161,12 +107,12 @@ export function userBenchServers(
   const names = servers.map((server) => server.name);
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined)
-    throw new CommandFailure(
+    throw new BenchConfigError(
       `two servers are named ${JSON.stringify(repeated)}: each needs a column of its own`,
     );
   const builtIn = ["sequential", "concurrent", "cluster", "single-shot"].find((name) => names.includes(name));
   if (builtIn !== undefined)
-    throw new CommandFailure(
+    throw new BenchConfigError(
       `the name ${JSON.stringify(builtIn)} is a built-in server's column: choose another`,
     );
   return servers;

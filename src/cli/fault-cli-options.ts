@@ -15,6 +15,18 @@ export interface FaultCliOptions {
   resetAfter?: number;
 }
 
+/** The flag of each FaultOptions field, which the library names in its problems. */
+const FLAG_OF: Record<keyof FaultOptions, string> = {
+  sliceAvgBytes: "--slice-avg",
+  sliceVariationBytes: "--slice-variation",
+  sliceDelayMs: "--slice-delay",
+  coalesceMs: "--coalesce",
+  latencyMs: "--latency",
+  jitterMs: "--jitter",
+  bandwidthBytesPerS: "--bandwidth",
+  resetAfterBytes: "--reset-after",
+};
+
 /** The faults the options set (unset ones left out); throws CommandFailure when they make no sense. */
 export function faultsFromOptions(options: FaultCliOptions): FaultOptions {
   const faults: FaultOptions = {
@@ -27,7 +39,7 @@ export function faultsFromOptions(options: FaultCliOptions): FaultOptions {
     bandwidthBytesPerS: options.bandwidth,
     resetAfterBytes: options.resetAfter,
   };
-  const problems = validateFaults(faults);
+  const problems = validateFaults(faults, (field) => FLAG_OF[field]);
   if (problems.length > 0) throw new CommandFailure(problems.join("\n"));
   return Object.fromEntries(Object.entries(faults).filter(([, value]) => value !== undefined));
 }

@@ -7,6 +7,7 @@ import { MAX_SHARDS } from "../clients/load/core/load-share.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { indexedJobManifest } from "./k8s-job-manifest.js";
 import { chooseTarget, defineLoadCommand, type LoadCliOptions, loadConfigOf } from "./load-command.js";
+import { loadConfigErrorText } from "./load-config-flags.js";
 import { parseIntegerInRange, parseStartAt } from "./option-parsers.js";
 
 /** Options the Job sets on every pod itself. */
@@ -48,9 +49,10 @@ async function checkLoadArgs(loadArgs: string[], shards: number): Promise<void> 
     for (let index = 0; index < shards; index++)
       resolveLoadConfig({ ...config, shard: { index, count: shards } });
   } catch (error) {
-    if (error instanceof LoadConfigError || error instanceof TargetError) {
-      throw new CommandFailure(`load options: ${error.message}`, EXIT_USAGE);
+    if (error instanceof LoadConfigError) {
+      throw new CommandFailure(`load options: ${loadConfigErrorText(error)}`, EXIT_USAGE);
     }
+    if (error instanceof TargetError) throw new CommandFailure(`load options: ${error.message}`, EXIT_USAGE);
     throw error;
   }
 }

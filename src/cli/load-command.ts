@@ -36,6 +36,7 @@ import { type ExpectationSpec, expectationConfig } from "../targets/target-spec.
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
+import { loadConfigErrorText } from "./load-config-flags.js";
 import {
   durationOption,
   parseIntegerInRange,
@@ -319,8 +320,8 @@ export function registerLoadCommand(program: Command): void {
         }),
       );
     } catch (error) {
+      if (error instanceof LoadConfigError) throw new CommandFailure(loadConfigErrorText(error), EXIT_USAGE);
       if (
-        error instanceof LoadConfigError ||
         error instanceof TargetError ||
         error instanceof FramingError ||
         error instanceof FdLimitError ||

@@ -5,6 +5,7 @@ import bytes from "bytes-iec";
 import { InvalidArgumentError, Option } from "commander";
 import ms from "ms";
 import { parseShard, type Shard } from "../clients/load/core/load-share.js";
+import { splitHostPort } from "../host-port.js";
 import { formatDurationMs, formatPercent } from "../report/format-number.js";
 
 /** `64`, `1KiB`, `16MiB` (IEC, powers of 1024) or `1kB`, `1MB` (SI, powers of 1000) to whole bytes. */
@@ -71,12 +72,11 @@ export interface HostPort {
 
 /** `HOST:PORT`, `:PORT` (127.0.0.1) or `[::1]:PORT`. */
 export function parseHostPort(text: string): HostPort {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text.trim());
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65535) {
+  const address = splitHostPort(text);
+  if (address === undefined) {
     throw new InvalidArgumentError(`expected HOST:PORT such as 127.0.0.1:65432, got ${JSON.stringify(text)}`);
   }
-  return { host: match[1] ?? (match[2] || "127.0.0.1"), port };
+  return { host: address.host || "127.0.0.1", port: address.port };
 }
 
 /** `10%` or a bare `10`: ten percent, the fraction 0.1. */

@@ -50,6 +50,18 @@ function readPem(option: string, path: string): Buffer {
   }
 }
 
+/** The flag of each serve option a problem can name (serveOptionsProblem words them as fields). */
+const SERVE_FLAGS: Partial<Record<keyof ServeOptions | "maxFrameBytes", string>> = {
+  idleTimeoutMs: "--idle-timeout",
+  maxConnections: "--max-connections",
+  maxConnectionsPerAddress: "--max-connections-per-address",
+  maxBufferedBytes: "--max-buffered",
+  maxRequestBytes: "--max-frame",
+  maxFrameBytes: "--max-frame",
+  tls: "--tls-cert/--tls-key",
+  unixPath: "--unix",
+};
+
 export function registerServeCommand(program: Command): void {
   const command = program
     .command("serve")
@@ -157,7 +169,7 @@ export function registerServeCommand(program: Command): void {
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
     };
-    const problem = serveOptionsProblem(serveOptions);
+    const problem = serveOptionsProblem(serveOptions, (field) => SERVE_FLAGS[field] ?? `--${field}`);
     if (problem !== undefined) throw new CommandFailure(problem);
     const server = await serve(serveOptions).catch(
       explainAddressInUse(

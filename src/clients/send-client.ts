@@ -1,6 +1,7 @@
 // The lab's client, generalised: sends each message in turn and waits for its reply before the next.
 
 import { connect, type Socket } from "node:net";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import type { Framing } from "../framing/framing.js";
 import { formatHostPort } from "../host-port.js";
 
@@ -12,7 +13,10 @@ export interface SendOptions {
   timeoutMs: number;
 }
 
-export class SendError extends Error {}
+export class SendError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_SEND";
+}
+registerErrorClass(SendError);
 
 function openSocket(options: SendOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {

@@ -1,19 +1,23 @@
 // The one error type the framing layer throws: a peer or a caller broke a framing's rules or limits.
-// `code` lets callers count failures by kind; the message names the limit that was crossed.
+// `kind` lets callers count failures by kind; the message names the limit that was crossed.
 
-export type FramingErrorCode =
+import { registerErrorClass, SockbenchError } from "../errors.js";
+
+export type FramingErrorKind =
   | "frame-too-large"
   | "token-in-payload"
   | "payload-too-large"
   | "trailing-nul"
   | "invalid-option";
 
-export class FramingError extends Error {
-  readonly code: FramingErrorCode;
+export class FramingError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_FRAMING";
 
-  constructor(code: FramingErrorCode, message: string) {
+  constructor(
+    readonly kind: FramingErrorKind,
+    message: string,
+  ) {
     super(message);
-    this.name = "FramingError";
-    this.code = code;
   }
 }
+registerErrorClass(FramingError);

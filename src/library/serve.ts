@@ -3,6 +3,7 @@
 
 import type { AppName } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
 import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
@@ -37,33 +38,39 @@ export interface ServeOptions extends Partial<Omit<ListenOptions, "log">> {
 }
 
 /** Options that do not go together; the message names them and what is allowed. */
-export class ServeOptionsError extends Error {
-  override readonly name = "ServeOptionsError";
-  readonly code = "SOCKBENCH_SERVE_OPTIONS";
+export class ServeOptionsError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_SERVE_OPTIONS";
 }
+registerErrorClass(ServeOptionsError);
 
-/** Why the options cannot run together, or undefined. */
-export function serveOptionsProblem(options: ServeOptions): string | undefined {
+/**
+ * Why the options cannot run together, or undefined. An option is named by its field (`workers`;
+ * `maxFrameBytes` is framingOptions') unless `name` words it otherwise (serve-command passes its flags).
+ */
+export function serveOptionsProblem(
+  options: ServeOptions,
+  name: (field: keyof ServeOptions | "maxFrameBytes") => string = (field) => field,
+): string | undefined {
   const variant = options.variant ?? "concurrent";
   const transport = options.transport ?? "tcp";
   if (transport !== "tcp" && (options.framing !== undefined || options.framingOptions !== undefined)) {
     return `--framing, --token and --record-size apply to --transport tcp: over ${transport} each ${transport === "http" ? "POST body" : "datagram"} is one message (--max-frame still limits it)`;
   }
   if (transport === "udp" && (options.idleTimeoutMs !== undefined || options.maxConnections !== undefined)) {
-    return "--idle-timeout and --max-connections apply to --transport tcp and http: UDP has no connections";
+    return `${name("idleTimeoutMs")} and ${name("maxConnections")} apply to ${name("transport")} tcp and http: UDP has no connections`;
   }
   if (options.workers !== undefined && variant !== "cluster")
-    return "--workers applies to --variant cluster only";
+    return `${name("workers")} applies to ${name("variant")} cluster only`;
   if (
     (options.tls !== undefined || options.unixPath !== undefined) &&
     (transport !== "tcp" || variant === "cluster")
   ) {
-    return "--tls-cert/--tls-key and --unix apply to --transport tcp with --variant single-shot, sequential or concurrent";
+    return `${name("tls")} and ${name("unixPath")} apply to ${name("transport")} tcp with ${name("variant")} single-shot, sequential or concurrent`;
   }
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const perAddress = options.maxConnectionsPerAddress;
   if (perAddress !== undefined && perAddress > maxConnections) {
-    return `--max-connections-per-address ${perAddress} is above --max-connections ${maxConnections}: one address cannot hold more than the server`;
+    return `${name("maxConnectionsPerAddress")} ${perAddress} is above ${name("maxConnections")} ${maxConnections}: one address cannot hold more than the server`;
   }
   const maxFrameBytes =
     transport !== "tcp"
@@ -72,7 +79,8 @@ export function serveOptionsProblem(options: ServeOptions): string | undefined {
           ? options.framing.spec.maxFrameBytes
           : options.framingOptions?.maxFrameBytes) ?? DEFAULT_MAX_FRAME_BYTES);
   if (options.maxBufferedBytes !== undefined && options.maxBufferedBytes < maxFrameBytes) {
-    return `--max-buffered ${options.maxBufferedBytes} is below --max-frame ${maxFrameBytes}: a frame of the largest size allowed must fit in the budget`;
+    const frameField = transport !== "tcp" ? "maxRequestBytes" : "maxFrameBytes";
+    return `${name("maxBufferedBytes")} ${options.maxBufferedBytes} is below ${name(frameField)} ${maxFrameBytes}: a frame of the largest size allowed must fit in the budget`;
   }
   return unsupportedCombination(variant, transport);
 }

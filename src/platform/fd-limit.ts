@@ -1,6 +1,7 @@
 // The process's file-descriptor limit (`ulimit -n`), read where the OS shows it (Linux /proc), and the
 // one message every side gives when a run needs more descriptors than the limit allows.
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { countFds, type OpenFilesLimit, parseOpenFilesLimit, readOwnOpenFilesLimit } from "./proc-files.js";
 
 /** Descriptors a sockbench process holds besides its connections: stdio, the event loop, worker pipes, files. */
@@ -31,7 +32,7 @@ export function fdLimitAdvice(needed: number, limit: OpenFilesLimit | undefined)
   return `raise the file-descriptor limit${now} with \`ulimit -n ${needed}\` before starting sockbench${beyondHard}`;
 }
 
-export class FdLimitError extends Error {
-  override readonly name = "FdLimitError";
-  readonly code = "SOCKBENCH_FD_LIMIT";
+export class FdLimitError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_FD_LIMIT";
 }
+registerErrorClass(FdLimitError);

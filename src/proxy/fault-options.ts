@@ -1,6 +1,8 @@
 // The proxy's fault settings and their one validation, shared by the CLI and the library. Problems
 // name the command-line option and what it allows, since that is how most people set them.
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
+
 export const PROXY_DIRECTIONS = ["up", "down", "both"] as const;
 /** `up`: client to target; `down`: target to client. */
 export type ProxyDirection = (typeof PROXY_DIRECTIONS)[number];
@@ -25,49 +27,57 @@ export interface FaultOptions {
   resetAfterBytes?: number;
 }
 
-export class FaultOptionsError extends Error {
-  override readonly name = "FaultOptionsError";
-  readonly code = "SOCKBENCH_FAULT_OPTIONS";
+export class FaultOptionsError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_FAULT_OPTIONS";
 
   constructor(readonly problems: string[]) {
     super(problems.join("; "));
   }
 }
+registerErrorClass(FaultOptionsError);
 
-/** Every problem with `faults`, each naming the option and what it allows; empty when they make sense. */
-export function validateFaults(faults: FaultOptions): string[] {
+/**
+ * Every problem with `faults`, each naming the option and what it allows; empty when they make sense.
+ * An option is named by its field (`sliceAvgBytes`) unless `name` words it otherwise (the CLI's flags).
+ */
+export function validateFaults(
+  faults: FaultOptions,
+  name: (field: keyof FaultOptions) => string = (field) => field,
+): string[] {
   const problems: string[] = [];
   const check = (problem: string | undefined) => {
     if (problem) problems.push(problem);
   };
   const sliced = faults.sliceAvgBytes !== undefined;
-  check(wholeBytes("--slice-avg", faults.sliceAvgBytes, 1));
-  check(wholeBytes("--slice-variation", faults.sliceVariationBytes, 0));
-  check(durationMs("--slice-delay", faults.sliceDelayMs, false));
+  check(wholeBytes(name("sliceAvgBytes"), faults.sliceAvgBytes, 1));
+  check(wholeBytes(name("sliceVariationBytes"), faults.sliceVariationBytes, 0));
+  check(durationMs(name("sliceDelayMs"), faults.sliceDelayMs, false));
   if (!sliced) {
-    if (faults.sliceVariationBytes !== undefined) problems.push("--slice-variation needs --slice-avg");
-    if (faults.sliceDelayMs !== undefined) problems.push("--slice-delay needs --slice-avg");
+    if (faults.sliceVariationBytes !== undefined)
+      problems.push(`${name("sliceVariationBytes")} needs ${name("sliceAvgBytes")}`);
+    if (faults.sliceDelayMs !== undefined)
+      problems.push(`${name("sliceDelayMs")} needs ${name("sliceAvgBytes")}`);
   } else if (
     faults.sliceAvgBytes !== undefined &&
     faults.sliceVariationBytes !== undefined &&
     faults.sliceVariationBytes >= faults.sliceAvgBytes
   ) {
     problems.push(
-      `--slice-variation must be below --slice-avg (${faults.sliceAvgBytes}) so that no piece is empty, ` +
+      `${name("sliceVariationBytes")} must be below ${name("sliceAvgBytes")} (${faults.sliceAvgBytes}) so that no piece is empty, ` +
         `got ${faults.sliceVariationBytes}`,
     );
   }
-  check(durationMs("--coalesce", faults.coalesceMs, true));
-  check(durationMs("--latency", faults.latencyMs, false));
-  check(durationMs("--jitter", faults.jitterMs, false));
+  check(durationMs(name("coalesceMs"), faults.coalesceMs, true));
+  check(durationMs(name("latencyMs"), faults.latencyMs, false));
+  check(durationMs(name("jitterMs"), faults.jitterMs, false));
   if (faults.jitterMs !== undefined && faults.jitterMs > (faults.latencyMs ?? 0)) {
     problems.push(
-      `--jitter must not exceed --latency (${faults.latencyMs ?? 0} ms) since a delay cannot be negative, ` +
+      `${name("jitterMs")} must not exceed ${name("latencyMs")} (${faults.latencyMs ?? 0} ms) since a delay cannot be negative, ` +
         `got ${faults.jitterMs} ms`,
     );
   }
-  check(wholeBytes("--bandwidth", faults.bandwidthBytesPerS, 1, " per second"));
-  check(wholeBytes("--reset-after", faults.resetAfterBytes, 1));
+  check(wholeBytes(name("bandwidthBytesPerS"), faults.bandwidthBytesPerS, 1, " per second"));
+  check(wholeBytes(name("resetAfterBytes"), faults.resetAfterBytes, 1));
   return problems;
 }
 

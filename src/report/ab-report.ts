@@ -7,7 +7,7 @@ import type { AbCell } from "../results/ab-cell.js";
 import type { BenchRun } from "../results/bench-result.js";
 import type { ChangeTest } from "../results/statistics/change-test.js";
 import type { MedianInterval } from "../results/statistics/median-interval.js";
-import { changeText, formatPValue } from "./comparison-table.js";
+import { changeText, formatPValue } from "./comparison-cells.js";
 import { formatCount, formatLatencyUs, plural } from "./format-number.js";
 import { formatSizeBytes } from "./format-size.js";
 

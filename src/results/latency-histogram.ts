@@ -3,6 +3,7 @@
 
 import { inflateSync } from "node:zlib";
 import hdr, { type Histogram } from "hdr-histogram-js";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { DEFAULT_PERCENTILES, latencyAtPercentiles } from "./latency-percentiles.js";
 
 export type LatencyHistogram = Histogram;
@@ -32,9 +33,10 @@ const MAX_INFLATED_BYTES = 1024 * 1024;
 const HEADER_BYTES = 40;
 
 /** An encoded histogram that is not one this tool wrote (or could have): says what is wrong with it. */
-export class HistogramDecodeError extends Error {
-  override readonly name = "HistogramDecodeError";
+export class HistogramDecodeError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_HISTOGRAM_DECODE";
 }
+registerErrorClass(HistogramDecodeError);
 
 /**
  * Reads the header of a compressed HdrHistogram without building it: one that would not decode, or asks

@@ -2,6 +2,7 @@
 // process. Counts add, errors add by kind, HdrHistograms add (so a merged percentile is that of every
 // sample together), and per-second series line up by wall clock.
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { addCpuTimes, type CpuTimes, cpuTimesOf } from "./cpu-usage.js";
 import {
   createLatencyHistogram,
@@ -19,10 +20,10 @@ import {
 } from "./load-result.js";
 import { EMPTY_SECOND_HISTOGRAM, mergeSecondHistograms, p99OfEachSecond } from "./per-second-latency.js";
 
-export class MergeError extends Error {
-  override readonly name = "MergeError";
-  readonly code = "SOCKBENCH_MERGE_REFUSED";
+export class MergeError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_MERGE_REFUSED";
 }
+registerErrorClass(MergeError);
 
 function addRecords<T extends { [key: string]: number | undefined }>(a: T, b: T): T {
   const sum: { [key: string]: number | undefined } = { ...a };

@@ -1,6 +1,7 @@
 // Reads any sockbench result file (a load result, a bench result or a check result) into one tagged
 // shape, so that the report command renders whichever it is given. Pure: it takes parsed JSON.
 
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import type { BenchResult } from "./bench-result.js";
 import type { LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
@@ -41,17 +42,20 @@ export type ResultFile =
   | { kind: "stress"; source: string; result: StressResult };
 
 /** invalid: the file breaks its schema (result-schemas.ts). */
-export type ResultFileErrorCode = "not-a-result" | "missing-field" | "invalid";
+export type ResultFileErrorKind = "not-a-result" | "missing-field" | "invalid";
 
-export class ResultFileError extends Error {
-  readonly code: ResultFileErrorCode;
+export class ResultFileError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_RESULT_FILE";
 
-  constructor(code: ResultFileErrorCode, source: string, message: string) {
+  constructor(
+    readonly kind: ResultFileErrorKind,
+    source: string,
+    message: string,
+  ) {
     super(`${source}: ${message}`);
-    this.name = "ResultFileError";
-    this.code = code;
   }
 }
+registerErrorClass(ResultFileError);
 
 const ALLOWED = "expected the JSON of sockbench load --out, bench, check --json or stress --json";
 

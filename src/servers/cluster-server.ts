@@ -18,6 +18,7 @@ import { builtModulePath } from "../built-module.js";
 import { formatHostPort } from "../host-port.js";
 import { describeServer, type PrimaryMessage, type WorkerMessage } from "./cluster-protocol.js";
 import type { RunningServer, StreamServerOptions } from "./server-options.js";
+import { ServerStartError } from "./server-start-error.js";
 
 /** A worker that has not exited this long after being told to close is killed. */
 const CLOSE_GRACE_MS = 5000;
@@ -58,7 +59,7 @@ export async function startClusterServer(
     const addresses = await Promise.all(workers.map((worker) => nextMessage(worker, "listening")));
     // One that listened and died while the others were starting has no exit listener left to tell.
     const dead = workers.find(hasExited);
-    if (dead) throw new Error(`worker ${dead.process.pid} stopped while the others were starting`);
+    if (dead) throw new ServerStartError(`worker ${dead.process.pid} stopped while the others were starting`);
     const { host } = addresses[0] as { host: string };
     const pids = workers.map((worker) => worker.process.pid).join(", ");
     options.log(`cluster of ${workerCount} workers (pids ${pids}) on ${formatHostPort(host, port)}`);
@@ -135,13 +136,16 @@ function nextMessage<K extends WorkerMessage["kind"]>(
     const onMessage = (message: WorkerMessage) => {
       if (message.kind !== kind && message.kind !== "failed") return;
       stopWaiting();
-      if (message.kind === "failed") reject(new Error(`worker ${worker.process.pid}: ${message.message}`));
+      if (message.kind === "failed")
+        reject(new ServerStartError(`worker ${worker.process.pid}: ${message.message}`));
       else resolve(message as Extract<WorkerMessage, { kind: K }>);
     };
     const onExit = (code: number | null, signal: string | null) => {
       stopWaiting();
       reject(
-        new Error(`worker ${worker.process.pid} stopped while starting (${describeExit(code, signal)})`),
+        new ServerStartError(
+          `worker ${worker.process.pid} stopped while starting (${describeExit(code, signal)})`,
+        ),
       );
     };
     const stopWaiting = () => {

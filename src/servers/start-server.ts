@@ -6,6 +6,7 @@ import { startConcurrentServer } from "./concurrent-server.js";
 import { startHttpServer } from "./http-server.js";
 import { startSequentialServer } from "./sequential-server.js";
 import type { AnyServerOptions, RunningServer, ServerVariant } from "./server-options.js";
+import { ServerStartError } from "./server-start-error.js";
 import { startSingleShotServer } from "./single-shot-server.js";
 import { startUdpServer } from "./udp-server.js";
 
@@ -27,7 +28,7 @@ export async function startServer(
   workerCount = defaultClusterWorkerCount(),
 ): Promise<RunningServer> {
   const unsupported = unsupportedCombination(variant, options.transport ?? "tcp");
-  if (unsupported) throw new Error(unsupported);
+  if (unsupported) throw new ServerStartError(unsupported);
   if (options.transport === "udp") return startUdpServer(options);
   if (variant === "cluster") return startClusterServer(options, workerCount);
   if (options.transport === "http") return startHttpServer(options);

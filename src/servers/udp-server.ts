@@ -7,6 +7,7 @@ import { lookup } from "node:dns/promises";
 import { type IpFamily, maxDatagramBytes } from "../framing/datagram-limits.js";
 import { formatHostPort } from "../host-port.js";
 import type { RunningServer, UdpServerOptions } from "./server-options.js";
+import { ServerStartError } from "./server-start-error.js";
 
 /**
  * The receive buffer asked of the kernel (it caps it at net.core.rmem_max): the default 208 KiB holds
@@ -50,7 +51,7 @@ export async function startUdpServer(options: UdpServerOptions): Promise<Running
       socket.close();
       reject(
         error.code === "EADDRINUSE"
-          ? new Error(
+          ? new ServerStartError(
               `UDP port ${options.port} on ${options.host} is taken: pick another with --port (0 picks a free one)`,
             )
           : error,

@@ -4,6 +4,7 @@
 
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
+import { registerErrorClass, SockbenchError } from "../errors.js";
 import { describeMachine } from "../platform/run-context.js";
 import type { BenchResult, BenchScenario } from "../results/bench-result.js";
 import type { LoadResult } from "../results/load-result.js";
@@ -43,8 +44,8 @@ export interface BenchHooks {
  * A bench that failed after some cells finished (a user's server that stopped starting, a reference
  * server that would not start): `result` keeps them, marked partial, for the command to write.
  */
-export class BenchFailedError extends Error {
-  override readonly name = "BenchFailedError";
+export class BenchFailedError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_BENCH_FAILED";
 
   constructor(
     override readonly cause: Error,
@@ -53,6 +54,7 @@ export class BenchFailedError extends Error {
     super(cause.message);
   }
 }
+registerErrorClass(BenchFailedError);
 
 /** The `serve` arguments of a scenario's built-in server. */
 export function serveArguments(scenario: BenchScenario): string[] {

@@ -3,8 +3,10 @@
 
 import Tinypool from "tinypool";
 import { builtModulePath } from "../built-module.js";
+import { rebuildError } from "../errors.js";
 import type { CheckCell } from "../results/check-result.js";
 import type { CheckCellPlan } from "./check-cell.js";
+import type { CellOutcome } from "./check-worker.js";
 
 export interface CellRunner {
   runCell(plan: CheckCellPlan): Promise<CheckCell>;
@@ -20,7 +22,11 @@ export function cellRunnerInThreads(threads: number, cellsPerThread: number): Ce
     concurrentTasksPerWorker: cellsPerThread,
   });
   return {
-    runCell: (plan) => pool.run(plan) as Promise<CheckCell>,
+    runCell: async (plan) => {
+      const outcome = (await pool.run(plan)) as CellOutcome;
+      if ("error" in outcome) throw rebuildError(outcome.error);
+      return outcome.cell;
+    },
     close: () => pool.destroy(),
   };
 }

@@ -3,8 +3,10 @@
 // once the child prints `listening on HOST:PORT`.
 
 import { builtModulePath } from "../built-module.js";
+import { splitHostPort } from "../host-port.js";
 import { describeExit, type LaunchedProcess, launchProcess } from "../platform/launch-process.js";
 import { shellCommand } from "../platform/shell-quote.js";
+import { ServerStartError } from "../servers/server-start-error.js";
 
 const START_TIMEOUT_MS = 15_000;
 /**
@@ -59,7 +61,7 @@ export async function startListeningProcess(
     launched = await launchProcess({ file, args, env, stopGraceMs: REFERENCE_SERVER_STOP_GRACE_MS });
   } catch (error) {
     // The program could not be started (a missing or unbuilt binary).
-    throw new Error(`${commandLine} could not start: ${(error as Error).message}`);
+    throw new ServerStartError(`${commandLine} could not start: ${(error as Error).message}`);
   }
   const { child } = launched;
   let stdout = "";
@@ -71,19 +73,19 @@ export async function startListeningProcess(
   try {
     const address = await new Promise<{ host: string; port: number }>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`)),
+        () => reject(new ServerStartError(`${commandLine} did not listen within ${START_TIMEOUT_MS} ms`)),
         START_TIMEOUT_MS,
       );
       child.stdout?.setEncoding("utf8").on("data", (text: string) => {
         stdout += text;
-        const match = /listening on (.+):(\d+)\n/.exec(stdout);
-        if (!match) return;
+        const address = splitHostPort(/listening on (\S+)\n/.exec(stdout)?.[1] ?? "");
+        if (!address) return;
         clearTimeout(timer);
-        resolve({ host: match[1] as string, port: Number(match[2]) });
+        resolve(address);
       });
       void launched.exited.then((status) => {
         clearTimeout(timer);
-        reject(new Error(`${commandLine} ${describeExit(status)}: ${stderr.trim()}`));
+        reject(new ServerStartError(`${commandLine} ${describeExit(status)}: ${stderr.trim()}`));
       });
     });
     return { ...address, pid: launched.pid, stop: () => launched.stop() };

@@ -57,7 +57,7 @@ export async function probeUserServers(servers: readonly UserBenchServer[]): Pro
       session = await openTarget(server.target);
     } catch (error) {
       if (!(error instanceof TargetSetupError)) throw error;
-      throw new TargetSetupError(error.code, `your server ${server.name}: ${error.message}`);
+      throw new TargetSetupError(error.kind, `your server ${server.name}: ${error.message}`);
     }
     await session.close();
   }
@@ -83,7 +83,7 @@ export async function openUserServerCells(
   const spec = server.target;
   const named = (error: unknown): Error =>
     error instanceof TargetSetupError
-      ? new TargetSetupError(error.code, `your server ${server.name}: ${error.message}`)
+      ? new TargetSetupError(error.kind, `your server ${server.name}: ${error.message}`)
       : (error as Error);
   // A cell whose server would not start fails alone (its load rejects): the other cells still run.
   const endpoints: (TargetEndpoint | Error)[] = [];

@@ -71,7 +71,7 @@ export function substitutePort(command: string, port: number): string {
 }
 
 function startFailure(
-  code: "server-exited" | "server-not-ready",
+  kind: "server-exited" | "server-not-ready",
   headline: string,
   output: OutputRing,
   startedAtMs: number,
@@ -84,7 +84,7 @@ function startFailure(
       ? `\nits last output lines (time since start):\n${formatOutputLines(lines, startedAtMs).join("\n")}`
       : "\nit printed nothing";
   const left = escaped.holders.length > 0 ? `\n${escapedMessage(escaped.holders, escaped.port)}` : "";
-  return new TargetSetupError(code, `${headline}${quoted}${left}`);
+  return new TargetSetupError(kind, `${headline}${quoted}${left}`);
 }
 
 export async function startServerCommand(options: ServerCommandOptions): Promise<RunningServerCommand> {
@@ -187,7 +187,7 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     const escaped = await stopAll();
     if (error instanceof TargetSetupError) {
       throw startFailure(
-        error.code as "server-exited" | "server-not-ready",
+        error.kind as "server-exited" | "server-not-ready",
         `server ${JSON.stringify(commandLine)} ${error.message}`,
         output,
         startedAtMs,

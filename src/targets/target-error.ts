@@ -1,7 +1,9 @@
 // The one error the target layer throws: a target option made no sense, or the user's server could not
-// be started, never became ready or left its process group. `code` says which; every code is exit 2.
+// be started, never became ready or left its process group. `kind` says which; every kind is exit 2.
 
-export type TargetSetupErrorCode =
+import { registerErrorClass, SockbenchError } from "../errors.js";
+
+export type TargetSetupErrorKind =
   | "invalid-option"
   | "spawn-failed"
   | "server-exited"
@@ -10,12 +12,14 @@ export type TargetSetupErrorCode =
   | "target-unreachable"
   | "readiness-unknown";
 
-export class TargetSetupError extends Error {
-  readonly code: TargetSetupErrorCode;
+export class TargetSetupError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_TARGET_SETUP";
 
-  constructor(code: TargetSetupErrorCode, message: string) {
+  constructor(
+    readonly kind: TargetSetupErrorKind,
+    message: string,
+  ) {
     super(message);
-    this.name = "TargetSetupError";
-    this.code = code;
   }
 }
+registerErrorClass(TargetSetupError);

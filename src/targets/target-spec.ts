@@ -14,6 +14,7 @@ import {
   loadExpectationModule,
   resolveExpectModulePath,
 } from "../clients/load/verification/expectation-module.js";
+import { formatHostPort } from "../host-port.js";
 import { DEFAULT_READY_TIMEOUT_MS } from "./server-command.js";
 import { TargetSetupError } from "./target-error.js";
 
@@ -160,10 +161,6 @@ export function resolveTargetChoice(values: TargetOptionValues): TargetChoice | 
     },
     expect,
   };
-}
-
-function formatHostPort(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** The command-line arguments that give `choice` again (defaults left out). */

@@ -1,8 +1,8 @@
 // Runs one attack in a worker thread (attack-worker.ts) and stops it on demand, with its counts.
 
-import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../built-module.js";
+import { rebuildError, type SerializedError } from "../../errors.js";
 import type { FramingSpec } from "../../framing/framing.js";
 import type { HostileCounts } from "../../results/stress-result.js";
 
@@ -17,7 +17,7 @@ export interface AttackThreadData {
   app: string;
 }
 
-export type AttackThreadMessage = { started: true } | { counts: HostileCounts };
+export type AttackThreadMessage = { started: true } | { counts: HostileCounts } | { failed: SerializedError };
 
 /** An attack gets this long after being told to stop to report, then its thread is terminated. */
 const STOP_GRACE_MS = 5000;
@@ -30,11 +30,19 @@ export class AttackThread {
 
   constructor(data: AttackThreadData) {
     this.worker = new Worker(builtModulePath(import.meta.url, "./attack-worker.js"), { workerData: data });
-    this.failed = once(this.worker, "error").then(([error]) => error as Error);
-    this.started = Promise.race([
-      once(this.worker, "message").then(() => undefined),
-      this.failed.then((error) => Promise.reject(error)),
-    ]);
+    // The worker posts an error it caught (as its own class); one it could not catch is an "error" event.
+    this.failed = new Promise<Error>((resolve) => {
+      this.worker.once("error", resolve);
+      this.worker.on("message", (message: AttackThreadMessage) => {
+        if ("failed" in message) resolve(rebuildError(message.failed));
+      });
+    });
+    this.started = new Promise<void>((resolve, reject) => {
+      this.worker.on("message", (message: AttackThreadMessage) => {
+        if ("started" in message) resolve();
+      });
+      void this.failed.then(reject);
+    });
     this.started.catch(() => {});
   }
 

@@ -4,6 +4,7 @@
 
 import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
+import { serializeError } from "../../errors.js";
 import { framingFromSpec } from "../../framing/registry.js";
 import type { AttackThreadData, AttackThreadMessage } from "./attack-thread.js";
 import { ATTACKS } from "./attacks.js";
@@ -13,34 +14,40 @@ const data = workerData as AttackThreadData;
 const port = parentPort;
 if (!port) throw new Error("attack-worker runs as a worker thread (attack-thread.ts starts it)");
 
-const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
-if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
-const framing = framingFromSpec(data.framing);
-const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
-// Before the attack, so that no hostile connection is held yet: does the server let these addresses in?
-const silentProbe = await pool.probeSilent(SILENT_PROBE_MS);
-const controller = new AbortController();
-// Every hostile connection waits on the one signal.
-setMaxListeners(0, controller.signal);
-const running = attack.run({
-  pool,
-  framing,
-  maxFrameBytes: data.maxFrameBytes,
-  connections: data.connections,
-  app: data.app,
-  signal: controller.signal,
-});
-
-// The attack's clock starts now, not when the thread was asked for: a thread takes a while to boot.
-port.postMessage({ started: true } satisfies AttackThreadMessage);
-
-port.once("message", () => {
-  controller.abort();
-  pool.stop();
-  // The attack's own loops end on the abort; the counts are final once they have.
-  void running.finally(() => {
-    pool.stop();
-    port.postMessage({ counts: { ...pool.counts, silentProbe } } satisfies AttackThreadMessage);
-    port.close();
+try {
+  const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
+  if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
+  const framing = framingFromSpec(data.framing);
+  const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
+  // Before the attack, so that no hostile connection is held yet: does the server let these addresses in?
+  const silentProbe = await pool.probeSilent(SILENT_PROBE_MS);
+  const controller = new AbortController();
+  // Every hostile connection waits on the one signal.
+  setMaxListeners(0, controller.signal);
+  const running = attack.run({
+    pool,
+    framing,
+    maxFrameBytes: data.maxFrameBytes,
+    connections: data.connections,
+    app: data.app,
+    signal: controller.signal,
   });
-});
+
+  // The attack's clock starts now, not when the thread was asked for: a thread takes a while to boot.
+  port.postMessage({ started: true } satisfies AttackThreadMessage);
+
+  port.once("message", () => {
+    controller.abort();
+    pool.stop();
+    // The attack's own loops end on the abort; the counts are final once they have.
+    void running.finally(() => {
+      pool.stop();
+      port.postMessage({ counts: { ...pool.counts, silentProbe } } satisfies AttackThreadMessage);
+      port.close();
+    });
+  });
+} catch (error) {
+  // A structured clone would make the error a plain Error: attack-thread.ts rebuilds its class.
+  port.postMessage({ failed: serializeError(error) } satisfies AttackThreadMessage);
+  port.close();
+}

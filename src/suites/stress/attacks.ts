@@ -4,6 +4,7 @@
 import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Framing } from "../../framing/framing.js";
+import { SeededRandom } from "../../seeded-random.js";
 import type { HostilePool } from "./hostile-pool.js";
 import { resetSocket } from "./hostile-pool.js";
 
@@ -98,13 +99,12 @@ export const ATTACKS: Attack[] = [
     description: "random bytes, 4 KiB every 50 ms per connection",
     run: (context) =>
       holdSlots(context, Math.min(context.connections, 32), async (socket) => {
-        let seed = socket.localPort ?? 1;
+        // Seeded by the local port: each connection sends bytes of its own, the same in every run.
+        const random = new SeededRandom(socket.localPort ?? 1);
         while (!context.signal.aborted) {
           const bytes = Buffer.allocUnsafe(4096);
-          for (let index = 0; index < bytes.length; index++) {
-            seed = (seed * 1103515245 + 12345) >>> 0;
-            bytes[index] = seed >>> 24;
-          }
+          for (let index = 0; index < bytes.length; index += 4)
+            bytes.writeUInt32LE(random.nextUint32(), index);
           if (!context.pool.write(socket, bytes)) return;
           if (!(await pause(50, socket, context.signal))) return;
         }

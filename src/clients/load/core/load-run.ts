@@ -12,7 +12,7 @@ import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { CpuMeter } from "./cpu-meter.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
-import { LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
+import { configError, field, LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
 import { amountShare, requestsOnSlice } from "./load-share.js";
 import { type LoadErrorEvent, LoadStats } from "./load-stats.js";
@@ -139,9 +139,7 @@ export class LoadRun implements LaneHost {
     if (startAtMs !== undefined && lateMs > 0) {
       this.active = false;
       await this.transport.close();
-      throw new LoadConfigError(
-        `the start time ${new Date(startAtMs).toISOString()}${warmupMs > 0 ? ` (less ${warmupMs} ms of warmup)` : ""} passed ${Math.ceil(lateMs)} ms before this run was ready (opening its connections took ${Math.round(this.openingMs)} ms): give a later --start-at`,
-      );
+      throw configError`the start time ${new Date(startAtMs).toISOString()}${warmupMs > 0 ? ` (less ${warmupMs} ms of warmup)` : ""} passed ${Math.ceil(lateMs)} ms before this run was ready (opening its connections took ${Math.round(this.openingMs)} ms): give a later ${field("startAtMs")}`;
     }
     while (nowUs() < startUs) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, (startUs - nowUs()) / 1000)));

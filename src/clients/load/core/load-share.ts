@@ -2,6 +2,8 @@
 // manner of k6's execution segments: a part owns the connections [first, end) of the whole and every
 // other share is cut at the same fractions of the whole, so the shares add up exactly, nothing lost to rounding.
 
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
+
 /** Shard `index` (from 0, as Kubernetes' JOB_COMPLETION_INDEX counts) of `count` equal shards. */
 export interface Shard {
   index: number;
@@ -15,10 +17,10 @@ export interface ConnectionSlice {
   total: number;
 }
 
-export class LoadShareError extends Error {
-  override readonly name = "LoadShareError";
-  readonly code = "SOCKBENCH_BAD_SHARD";
+export class LoadShareError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_LOAD_SHARE";
 }
+registerErrorClass(LoadShareError);
 
 export const MAX_SHARDS = 10_000;
 

@@ -5,7 +5,8 @@
 
 import type { Socket } from "node:net";
 import { buildConnector } from "undici";
-import { formatHostPort } from "../../../host-port.js";
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
+import { formatHostPort, splitHostPort } from "../../../host-port.js";
 import { FdLimitError, fdLimitAdvice, fdsNeeded, readFdLimit } from "../../../platform/fd-limit.js";
 import { ConnectPacer } from "./connect-pacer.js";
 
@@ -26,12 +27,11 @@ export interface HttpTarget {
 }
 
 /** The target is written wrong or cannot be reached. */
-export class TargetError extends Error {
-  override readonly name = "TargetError";
-  readonly code = "SOCKBENCH_TARGET";
+export class TargetError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_TARGET";
 }
+registerErrorClass(TargetError);
 
-const HOST_PORT = /^(?:\[([^\]]+)\]|([^:/]+)):(\d{1,5})$/;
 const TARGET_FORMS =
   "HOST:PORT, tcp://HOST:PORT, tls://HOST:PORT, unix:PATH, http://HOST:PORT[/PATH] or udp://HOST:PORT";
 const SCHEMES = { "tcp://": "tcp", "tls://": "tls", "http://": "http", "udp://": "udp" } as const;
@@ -56,14 +56,13 @@ export function parseTarget(text: string): LoadTarget {
   const pathStart = scheme === "http://" ? afterScheme.indexOf("/") : -1;
   const rest = pathStart === -1 ? afterScheme : afterScheme.slice(0, pathStart);
   const path = pathStart === -1 ? ROOT_PATH : afterScheme.slice(pathStart);
-  const match = HOST_PORT.exec(rest);
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port < 1 || port > 65535 || /\s/.test(path)) {
+  const address = splitHostPort(rest);
+  if (address === undefined || address.host === "" || address.port < 1 || /\s/.test(path)) {
     throw new TargetError(
       `expected a target such as ${TARGET_FORMS} (port 1-65535), got ${JSON.stringify(text)}`,
     );
   }
-  const host = (match[1] ?? match[2]) as string;
+  const { host, port } = address;
   const kind = scheme === undefined ? "tcp" : SCHEMES[scheme];
   return kind === "http" ? { kind, host, port, path } : { kind, host, port };
 }

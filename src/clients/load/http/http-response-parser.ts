@@ -3,6 +3,8 @@
 // keeps between reads it copies, so a read may be a view of a buffer the next read overwrites; a response
 // it returns may be such a view too, to be read before the next push.
 
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
+
 /** A response, whole. */
 export interface HttpResponse {
   statusCode: number;
@@ -13,9 +15,10 @@ export interface HttpResponse {
 }
 
 /** The server broke HTTP/1.1 (or --max-frame): the connection cannot be read any further. */
-export class HttpProtocolError extends Error {
-  override readonly name = "HttpProtocolError";
+export class HttpProtocolError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_HTTP_PROTOCOL";
 }
+registerErrorClass(HttpProtocolError);
 
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");

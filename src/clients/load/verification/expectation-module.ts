@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUILT_IN_EXPECTATIONS, type Expectation } from "../../../apps/expectation.js";
+import { registerErrorClass, SockbenchError } from "../../../errors.js";
 
 type Bytes = string | Uint8Array;
 
@@ -16,14 +17,10 @@ interface ExpectModuleExports {
 }
 
 /** An expect module that cannot be used: missing, not importable, or with the wrong exports. */
-export class ExpectModuleError extends Error {
-  readonly code = "invalid-expect-module";
-
-  constructor(message: string) {
-    super(message);
-    this.name = "ExpectModuleError";
-  }
+export class ExpectModuleError extends SockbenchError {
+  static override readonly code = "SOCKBENCH_ERR_EXPECT_MODULE";
 }
+registerErrorClass(ExpectModuleError);
 
 function moduleError(path: string, problem: string): ExpectModuleError {
   return new ExpectModuleError(`--expect-module ${path}: ${problem}`);

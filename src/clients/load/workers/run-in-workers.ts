@@ -4,23 +4,21 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { builtModulePath } from "../../../built-module.js";
-import { FramingError, type FramingErrorCode } from "../../../framing/framing-error.js";
-import { FdLimitError } from "../../../platform/fd-limit.js";
+import { rebuildError, type SerializedError } from "../../../errors.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import type { LoadResult } from "../../../results/load-result.js";
 import { mergeLoadResults } from "../../../results/load-result-merge.js";
 import { CpuMeter } from "../core/cpu-meter.js";
-import { checkAmountShare, LoadConfigError, type ResolvedLoadConfig } from "../core/load-config.js";
+import { checkAmountShare, type ResolvedLoadConfig } from "../core/load-config.js";
 import { checkServerPid, type LoadHooks, resultConfigOf } from "../core/load-run.js";
 import { subSlice } from "../core/load-share.js";
-import { TargetError } from "../core/target.js";
 
 /** Messages between the driver and its workers. */
 export type WorkerReport =
   | { type: "ready" }
   | { type: "progress"; progress: LoadProgress }
   | { type: "result"; result: LoadResult }
-  | { type: "error"; name: string; message: string; code?: string };
+  | { type: "error"; error: SerializedError };
 
 /** Messages from the driver to a worker: start the measured run, or end it early (Ctrl-C). */
 export type DriverCommand = { type: "start" } | { type: "stop" };
@@ -34,15 +32,6 @@ export function splitConfig(config: ResolvedLoadConfig): ResolvedLoadConfig[] {
     checkAmountShare(config, slice, "worker");
     return { ...shared, workers: 1, slice };
   });
-}
-
-/** The error a worker ended with, as the same class when it is one of the driver's (by its name). */
-function reviveError({ name, message, code }: Extract<WorkerReport, { type: "error" }>): Error {
-  if (name === "TargetError") return new TargetError(message);
-  if (name === "LoadConfigError") return new LoadConfigError(message);
-  if (name === "FdLimitError") return new FdLimitError(message);
-  if (name === "FramingError") return new FramingError(code as FramingErrorCode, message);
-  return Object.assign(new Error(message), { name, ...(code !== undefined ? { code } : {}) });
 }
 
 export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHooks): Promise<LoadResult> {
@@ -77,7 +66,7 @@ export async function runLoadInWorkers(config: ResolvedLoadConfig, hooks: LoadHo
         if (report.type === "ready") markReady();
         else if (report.type === "progress") onProgress(index, report.progress);
         else if (report.type === "result") resolve(report.result);
-        else reject(reviveError(report));
+        else reject(rebuildError(report.error));
       });
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`load worker ${index} exited with code ${code}`)));

@@ -1,6 +1,7 @@
 // The body of one --workers thread: a LoadRun on its share of the connections, started on the driver's word.
 
 import { parentPort, workerData } from "node:worker_threads";
+import { serializeError } from "../../../errors.js";
 import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import "../load-transports.js";
@@ -39,7 +40,6 @@ try {
   const { cpu: _wholeProcess, ...result } = await run.measure();
   post({ type: "result", result });
 } catch (error) {
-  const { name, message, code } = error as Error & { code?: unknown };
-  post({ type: "error", name, message, ...(typeof code === "string" ? { code } : {}) });
+  post({ type: "error", error: serializeError(error) });
 }
 port.close();
