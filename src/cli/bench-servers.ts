@@ -4,7 +4,7 @@
 // mistake is named with the entry it is in (exit 2).
 
 import { existsSync, readFileSync } from "node:fs";
-import { FRAMING_NAMES, type FramingName } from "../framing/framing.js";
+import { createFraming, framingNames, isFramingName } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
 import { resolveTargetChoice, type ServerCommandSpec } from "../targets/target-spec.js";
@@ -81,9 +81,9 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   if (command === undefined)
     throw new CommandFailure(`${where}: "command" is required, e.g. "python3 server.py {port}"`);
   const framing = optionalString(entry.framing, where, "framing") ?? "eof";
-  if (!(FRAMING_NAMES as readonly string[]).includes(framing)) {
+  if (!isFramingName(framing)) {
     throw new CommandFailure(
-      `${where}: "framing" must be one of ${FRAMING_NAMES.join(", ")}, got ${JSON.stringify(framing)}`,
+      `${where}: "framing" must be one of ${framingNames().join(", ")}, got ${JSON.stringify(framing)}`,
     );
   }
   const token = optionalString(entry.token, where, "token");
@@ -102,9 +102,10 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   return {
     name,
     target: choice.target as ServerCommandSpec,
-    framing: framing as FramingName,
-    token: parseToken(token ?? DEFAULT_TOKEN),
-    ...(recordSize !== undefined ? { recordSize } : {}),
+    framing: createFraming(framing, {
+      token: parseToken(token ?? DEFAULT_TOKEN),
+      ...(recordSize !== undefined ? { recordSize } : {}),
+    }).spec,
     expect: choice.expect,
     connections: optionalWhole(entry.connections, where, "connections", 1, 1000) ?? 1,
   };

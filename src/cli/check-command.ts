@@ -17,7 +17,7 @@ import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-
 import { CheckHeartbeat } from "./check-heartbeat.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
-import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import { addFramingOptions, type FramingCliOptions, framingChoiceFromOptions } from "./framing-options.js";
 import {
   parseDurationMs,
   parseIntegerInRange,
@@ -148,9 +148,7 @@ async function runUserCheck(
   try {
     result = await check({
       ...targetValues,
-      framing: options.framing as FramingName,
-      token: options.token,
-      recordSize: options.recordSize,
+      framing: framingChoiceFromOptions(options),
       ...(given("maxFrame") ? { maxFrameBytes: options.maxFrame } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),

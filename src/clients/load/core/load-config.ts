@@ -3,8 +3,8 @@
 
 import { isIP } from "node:net";
 import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
-import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
-import type { FramingName } from "../../../framing/framing.js";
+import type { Framing, FramingChoice, FramingSpec } from "../../../framing/framing.js";
+import { framingFromSpec, framingNames, framingOf, payloadSizeRefusal } from "../../../framing/registry.js";
 import type { Transport } from "../../../results/transport.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../verification/payload-content.js";
@@ -36,13 +36,12 @@ export interface LoadConfig {
   target: string;
   /** The target's scheme's by default (`http://`, `udp://`), else tcp. */
   transport?: Transport;
-  /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
-  framing?: FramingName;
-  /** eof: the end token, as bytes or as a string (its UTF-8 bytes: `"\n"`). */
-  token?: Buffer | string;
-  /** fixed: bytes per record. */
-  recordSize?: number;
-  /** Largest reply accepted (tcp: a frame; http: a response body). */
+  /**
+   * tcp: how bytes become messages (required): a registered framing's name (`"eof"`), a name with its
+   * options (`{ name: "eof", token: "\n" }`) or a Framing; http takes none (a POST body is one message).
+   */
+  framing?: FramingChoice | Framing;
+  /** Largest reply accepted (tcp: a frame, over the framing's own max frame; http: a response body). */
   maxFrameBytes?: number;
   connections?: number;
   /** Requests a connection may have written and not yet answered. */
@@ -138,9 +137,8 @@ interface ResolvedCommonConfig {
 /** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
 export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
   transport: "tcp";
-  framing: FramingName;
-  token?: Buffer;
-  recordSize?: number;
+  /** The framing as data, so that a worker thread builds it again (registry's framingFromSpec). */
+  framing: FramingSpec;
   insecure: boolean;
   ca?: string | Buffer;
   splitPieces: number;
@@ -175,7 +173,7 @@ function requireInteger(name: string, value: number, minimum: number, maximum: n
 /** The tcp-only options, refused over http and udp with a message that says why. */
 function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): void {
   const http = transport === "http";
-  if (config.framing !== undefined || config.token !== undefined || config.recordSize !== undefined) {
+  if (config.framing !== undefined) {
     throw new LoadConfigError(
       `--framing, --token and --record-size apply to --transport tcp: over ${transport} ${http ? "each POST body is one message (--max-frame still limits a response body)" : "each datagram is one message"}`,
     );
@@ -214,17 +212,17 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     throw new LoadConfigError(`transport must be tcp, http or udp, got ${JSON.stringify(transport)}`);
   }
   if (config.framing === undefined) {
-    throw new LoadConfigError("--transport tcp needs a framing: eof, length, fixed or naive");
+    throw new LoadConfigError(`--transport tcp needs a framing: ${framingNames().join(", ")}`);
   }
+  // Built here so that a bad framing option is refused (a FramingError) before any socket is opened.
+  const framing = framingOf(config.framing);
   return {
     ...common,
     transport,
-    framing: config.framing,
-    // A string token is its UTF-8 bytes; anything else createFraming refuses with a FramingError.
-    ...(config.token !== undefined
-      ? { token: typeof config.token === "string" ? Buffer.from(config.token, "utf8") : config.token }
-      : {}),
-    ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+    framing:
+      config.maxFrameBytes === undefined
+        ? framing.spec
+        : framingFromSpec({ ...framing.spec, maxFrameBytes: config.maxFrameBytes }).spec,
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
     splitPieces: config.splitPieces ?? 1,
@@ -329,13 +327,11 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.sizesBytes.length === 0) throw new LoadConfigError("give at least one size");
   for (const size of resolved.sizesBytes) requireInteger("size (bytes)", size, 0, MAX_ECHO_PAYLOAD_BYTES);
-  if (resolved.transport === "tcp" && resolved.framing === "fixed") {
-    const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
-    const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
-    if (tooLarge !== undefined) {
-      throw new LoadConfigError(
-        `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
-      );
+  if (resolved.transport === "tcp") {
+    const framing = framingFromSpec(resolved.framing);
+    for (const size of resolved.sizesBytes) {
+      const refusal = payloadSizeRefusal(framing, size);
+      if (refusal !== undefined) throw new LoadConfigError(refusal);
     }
   }
   return resolved;
