@@ -4,7 +4,7 @@
 // its cells over lanes and threads.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
-import { framingNames } from "../framing/registry.js";
+import { framingNames, framingOf, framingToCarry, payloadSizeRefusal } from "../framing/registry.js";
 import type { CheckCell, CheckResult, CheckRowName } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { type CheckCellPlan, cellCost, runCheckCell, type ServerFramingFactory } from "./check-cell.js";
@@ -49,9 +49,10 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
   const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
   const plan = framings.flatMap((framing): CheckCellPlan[] => {
     if (framing !== "udp") {
-      return sizes.flatMap((size) =>
-        fragmentations.map((fragmentation) => ({ framing, size, fragmentation })),
-      );
+      // Only the sizes the framing can carry, given as the cells give it (a framing may have a hard limit).
+      return sizes
+        .filter((size) => payloadSizeRefusal(framingOf(framingToCarry(framing, size)), size) === undefined)
+        .flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation })));
     }
     // No proxy or split write cuts a datagram, and one carries at most 65,507 bytes over IPv4.
     const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;
