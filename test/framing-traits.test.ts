@@ -9,9 +9,9 @@ import { RequestSource } from "../src/clients/load/core/request-source.js";
 import { EchoPayloadCodec } from "../src/clients/load/verification/echo-payload.js";
 import type { FramingOptions } from "../src/framing/framing.js";
 import { createFraming, framingFromSpec, framingNames } from "../src/framing/registry.js";
+import { isKnownBrokenFraming } from "../src/results/known-broken.js";
 
 const FRAMING_NAMES = framingNames();
-import { isKnownBrokenFraming } from "../src/results/known-broken.js";
 
 const framingArbitrary = fc.record({
   name: fc.constantFrom(...FRAMING_NAMES),
