@@ -27,8 +27,9 @@ function argumentParser(option: FramingOptionDefinition): (text: string) => unkn
 }
 
 export function addFramingOptions(command: Command, defaultFraming = "eof"): Command {
+  const summaries = framingNames().map((name) => `${name}: ${framingDefinition(name).summary}`);
   command.addOption(
-    new Option("--framing <name>", "how bytes become messages")
+    new Option("--framing <name>", `how bytes become messages (${summaries.join("; ")})`)
       .choices(framingNames())
       .default(defaultFraming),
   );
