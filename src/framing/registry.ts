@@ -76,12 +76,17 @@ export function createFraming(name: FramingName, options: FramingOptions = {}): 
   return framingDefinition(name).create({ ...options, maxFrameBytes });
 }
 
-/** The framing a caller chose: by name, by name with options, or already built. */
-export function framingOf(choice: FramingChoice | Framing): Framing {
-  if (typeof choice === "string") return createFraming(choice);
-  if (isFraming(choice)) return choice;
+/**
+ * The framing a caller chose: by name, by name with options, or already built; with `maxFrameBytes`, that
+ * max frame instead of the choice's own (a load's --max-frame).
+ */
+export function framingOf(choice: FramingChoice | Framing, maxFrameBytes?: number): Framing {
+  const override = maxFrameBytes === undefined ? {} : { maxFrameBytes };
+  if (typeof choice === "string") return createFraming(choice, override);
+  if (isFraming(choice))
+    return maxFrameBytes === undefined ? choice : framingFromSpec({ ...choice.spec, ...override });
   const { name, ...options } = choice;
-  return createFraming(name, options);
+  return createFraming(name, { ...options, ...override });
 }
 
 function isFraming(value: object): value is Framing {

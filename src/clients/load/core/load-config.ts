@@ -215,14 +215,10 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     throw new LoadConfigError(`--transport tcp needs a framing: ${framingNames().join(", ")}`);
   }
   // Built here so that a bad framing option is refused (a FramingError) before any socket is opened.
-  const framing = framingOf(config.framing);
   return {
     ...common,
     transport,
-    framing:
-      config.maxFrameBytes === undefined
-        ? framing.spec
-        : framingFromSpec({ ...framing.spec, maxFrameBytes: config.maxFrameBytes }).spec,
+    framing: framingOf(config.framing, config.maxFrameBytes).spec,
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
     splitPieces: config.splitPieces ?? 1,
