@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { BenchConfigError, serverFromOption, serversFromConfigFile } from "../src/cli/bench-servers.js";
-import { FRAMING_NAMES } from "../src/framing/framing.js";
+import { framingNames } from "../src/framing/registry.js";
 import { studentFolder } from "./support/student-servers.js";
 
 const folder = studentFolder();
@@ -27,7 +27,7 @@ describe("the bench config's schema", () => {
     const schema = JSON.parse(
       readFileSync(new URL("../schemas/bench-config.schema.json", import.meta.url), "utf8"),
     );
-    expect(schema.$defs.server.properties.framing.enum).toEqual([...FRAMING_NAMES]);
+    expect(schema.$defs.server.properties.framing.enum).toEqual(framingNames());
   });
 
   it("reads a valid config with its defaults", () => {

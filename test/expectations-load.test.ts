@@ -96,7 +96,7 @@ describe("docs/expect-module.md's redis example", () => {
     const pings = await runLoad({
       ...base,
       target,
-      token: Buffer.from("\r\n"),
+      framing: { name: "eof", token: Buffer.from("\r\n") },
       expectModule,
       sizesBytes: [4],
     });
@@ -111,7 +111,14 @@ describe("docs/expect-module.md's redis example", () => {
     );
     const events: LoadErrorEvent[] = [];
     const wrong = await runLoad(
-      { ...base, target, token: Buffer.from("\r\n"), expectModule: echoing, sizesBytes: [4], amount: 20 },
+      {
+        ...base,
+        target,
+        framing: { name: "eof", token: Buffer.from("\r\n") },
+        expectModule: echoing,
+        sizesBytes: [4],
+        amount: 20,
+      },
       { onError: (event) => events.push(event) },
     );
     expect(wrong.messages.verified).toBe(0);

@@ -7,9 +7,18 @@ import { BUILT_IN_EXPECTATIONS } from "../src/apps/expectation.js";
 import { resolveLoadConfig } from "../src/clients/load/core/load-config.js";
 import { RequestSource } from "../src/clients/load/core/request-source.js";
 import { EchoPayloadCodec } from "../src/clients/load/verification/echo-payload.js";
-import { FRAMING_NAMES, type FramingOptions } from "../src/framing/framing.js";
-import { createFraming, framingFromSpec } from "../src/framing/registry.js";
+import type { FramingOptions } from "../src/framing/framing.js";
+import {
+  createFraming,
+  framingCliWords,
+  framingFromSpec,
+  framingNames,
+  payloadSizeRefusal,
+} from "../src/framing/registry.js";
+import { formatToken, parseToken } from "../src/framing/token.js";
 import { isKnownBrokenFraming } from "../src/results/known-broken.js";
+
+const FRAMING_NAMES = framingNames();
 
 const framingArbitrary = fc.record({
   name: fc.constantFrom(...FRAMING_NAMES),
@@ -80,5 +89,54 @@ describe("payloads that avoid the framing's bytes", () => {
     for (let seq = 0; seq < 64; seq++) {
       expect(source.requestPayload(seq, seq, 4096).includes("<")).toBe(false);
     }
+  });
+});
+
+describe("the rules a framing owns", () => {
+  it("writes its command-line words so that parsing them builds the same framing", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 8 }), (bytes) => {
+        const token = Buffer.from(bytes);
+        expect(parseToken(formatToken(token))).toEqual(token);
+      }),
+    );
+    expect(framingCliWords(createFraming("eof").spec)).toEqual(["--framing", "eof"]);
+    expect(framingCliWords(createFraming("eof", { token: "\r\n" }).spec)).toEqual([
+      "--framing",
+      "eof",
+      "--token",
+      "\\r\\n",
+    ]);
+    expect(framingCliWords(createFraming("fixed").spec)).toEqual([
+      "--framing",
+      "fixed",
+      "--record-size",
+      "1024",
+    ]);
+    expect(framingCliWords(createFraming("length", { maxFrameBytes: 10 }).spec)).toEqual([
+      "--framing",
+      "length",
+    ]);
+  });
+
+  it("says which sizes fit, and sends an over-limit sample its own decoder refuses", () => {
+    const fixed = createFraming("fixed", { recordSize: 8 });
+    expect(payloadSizeRefusal(fixed, 8)).toBeUndefined();
+    expect(payloadSizeRefusal(fixed, 9)).toBe(
+      "size 9 does not fit a fixed record of 8 bytes (--record-size)",
+    );
+    const length = createFraming("length", { maxFrameBytes: 100 });
+    expect(payloadSizeRefusal(length, 101)).toBe(
+      "size 101 does not fit the max frame of 100 bytes (--max-frame)",
+    );
+    expect(payloadSizeRefusal(createFraming("naive"), 1 << 30)).toBeUndefined();
+    for (const framing of [length, createFraming("eof", { token: "a", maxFrameBytes: 100 })]) {
+      const sample = framing.overLimitSample() as Buffer;
+      expect(() => framing.createDecoder().push(sample)).toThrow(
+        expect.objectContaining({ code: "frame-too-large" }),
+      );
+    }
+    expect(fixed.overLimitSample()).toBeUndefined();
+    expect(createFraming("naive").overLimitSample()).toBeUndefined();
   });
 });

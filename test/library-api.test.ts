@@ -98,20 +98,18 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
     await expect(sockbench.check({ sizesBytes: [1] })).rejects.toThrow(/check needs a server/);
   }, 60_000);
 
-  it('takes a string token: load({ token: "\\n" }) against a newline-framed server', async () => {
-    const lines = await sockbench.serve({ framing: "eof", framingOptions: { token: "\n" } });
+  it('takes a string token: load({ framing: { name: "eof", token: "\\n" } }) against a newline-framed server', async () => {
+    const lines = await sockbench.serve({ framing: { name: "eof", token: "\n" } });
     try {
       const result = await sockbench.load({
         target: `${lines.host}:${lines.port}`,
-        framing: "eof",
-        token: "\n",
+        framing: { name: "eof", token: "\n" },
         amount: 30,
       });
       expect(result.messages.verified).toBe(30);
       const notBytes = sockbench.load({
         target: `${lines.host}:${lines.port}`,
-        framing: "eof",
-        token: 10 as unknown as string,
+        framing: { name: "eof", token: 10 as unknown as string },
         amount: 1,
       });
       await expect(notBytes).rejects.toThrow(sockbench.FramingError);

@@ -5,14 +5,14 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LoadConfigError, resolveLoadConfig } from "../src/clients/load/core/load-config.js";
 
-const TCP_ONLY_FIELDS = ["framing", "token", "recordSize", "insecure", "ca", "splitPieces", "nagle"];
+const TCP_ONLY_FIELDS = ["framing", "insecure", "ca", "splitPieces", "nagle"];
 
 describe("resolveLoadConfig", () => {
   it("resolves a tcp run with its framing and the tcp defaults", () => {
     const config = resolveLoadConfig({ target: "127.0.0.1:1", framing: "length" });
     expect(config).toMatchObject({
       transport: "tcp",
-      framing: "length",
+      framing: { name: "length", maxFrameBytes: 16 * 1024 * 1024 },
       insecure: false,
       splitPieces: 1,
       nagle: false,
@@ -32,8 +32,8 @@ describe("resolveLoadConfig", () => {
   it("refuses every tcp-only option over http, naming it, and a tcp run without a framing", () => {
     const refusals: [Record<string, unknown>, RegExp][] = [
       [{ framing: "eof" }, /--framing, --token and --record-size apply to --transport tcp/],
-      [{ token: Buffer.from("!") }, /--framing, --token and --record-size/],
-      [{ recordSize: 8 }, /--framing, --token and --record-size/],
+      [{ framing: { name: "eof", token: Buffer.from("!") } }, /--framing, --token and --record-size/],
+      [{ framing: { name: "fixed", recordSize: 8 } }, /--framing, --token and --record-size/],
       [{ insecure: true }, /^insecure and ca apply to tls:\/\/ targets: transport http/],
       [{ ca: "PEM" }, /insecure and ca/],
       [{ splitPieces: 2 }, /^splitPieces and nagle apply to transport tcp/],

@@ -59,12 +59,11 @@ describe("runLoad against the concurrent echo server", () => {
     const server = await echoServer(framing, {}, recordSize !== undefined ? { recordSize } : {});
     const config: LoadConfig = {
       target: `127.0.0.1:${server.port}`,
-      framing,
+      framing: { name: framing, ...(recordSize !== undefined ? { recordSize } : {}) },
       connections: 4,
       pipelining: 8,
       sizesBytes: [...sizes],
       amount: 1500,
-      ...(recordSize !== undefined ? { recordSize } : {}),
     };
     const result = await runLoad(config);
     expect(totalErrors(result)).toBe(0);
@@ -77,8 +76,7 @@ describe("runLoad against the concurrent echo server", () => {
     const server = await echoServer("eof", {}, { token: parseToken("\\r\\n") });
     const result = await runLoad({
       target: `127.0.0.1:${server.port}`,
-      framing: "eof",
-      token: parseToken("\\r\\n"),
+      framing: { name: "eof", token: parseToken("\\r\\n") },
       message: Buffer.from("PING"),
       verify: "none",
       connections: 3,
@@ -256,8 +254,7 @@ describe("runLoad against the concurrent echo server", () => {
     await expect(
       runLoad({
         target: `127.0.0.1:${server.port}`,
-        framing: "fixed",
-        recordSize: 8,
+        framing: { name: "fixed", recordSize: 8 },
         sizesBytes: [9],
         amount: 1,
       }),

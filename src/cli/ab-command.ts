@@ -47,7 +47,7 @@ function sideFrom(text: string, name: "A" | "B", framing: BenchFraming, expect: 
     );
   }
   const user = serverFromOption(`${name}=${text}`, expect);
-  return { name, user: { ...user, framing: framing as typeof user.framing } };
+  return { name, user: { ...user, framing: { name: framing } } };
 }
 
 function parseFraming(text: string): BenchFraming {

@@ -5,7 +5,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { registerErrorClass, SockbenchError } from "../errors.js";
-import type { FramingName } from "../framing/framing.js";
+import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
 import { resolveTargetChoice, type ServerCommandSpec } from "../targets/target-spec.js";
@@ -25,7 +25,7 @@ registerErrorClass(BenchConfigError);
 interface ServerEntry {
   name: string;
   command: string;
-  framing?: FramingName;
+  framing?: string;
   token?: string;
   recordSize?: number;
   expect?: string;
@@ -48,9 +48,10 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   return {
     name: entry.name,
     target: choice.target as ServerCommandSpec,
-    framing: entry.framing ?? "eof",
-    token: parseToken(entry.token ?? DEFAULT_TOKEN),
-    ...(entry.recordSize !== undefined ? { recordSize: entry.recordSize } : {}),
+    framing: createFraming(entry.framing ?? "eof", {
+      token: parseToken(entry.token ?? DEFAULT_TOKEN),
+      ...(entry.recordSize !== undefined ? { recordSize: entry.recordSize } : {}),
+    }).spec,
     expect: choice.expect,
     connections: entry.connections ?? 1,
   };

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
 import type { FramingName } from "../framing/framing.js";
+import { framingOptionDefinitions } from "../framing/registry.js";
 import { describeMachine, describeRun } from "../platform/run-context.js";
 import { checkResultJson, formatCheckReport } from "../report/check-report.js";
 import { ProgressLine } from "../report/progress-line.js";
@@ -17,7 +18,7 @@ import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-
 import { CheckHeartbeat } from "./check-heartbeat.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
-import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import { addFramingOptions, type FramingCliOptions, framingChoiceFromOptions } from "./framing-options.js";
 import {
   parseDurationMs,
   parseIntegerInRange,
@@ -64,8 +65,6 @@ const TARGET_ONLY = [
   "jitter",
   "bandwidth",
   "resetAfter",
-  "token",
-  "recordSize",
   "maxFrame",
   "payload",
   "probes",
@@ -81,7 +80,9 @@ function optionName(key: string, options: CheckCliOptions): string {
 }
 
 async function runBuiltInCheck(options: CheckCliOptions, given: (key: string) => boolean): Promise<void> {
-  const misplaced = [...TARGET_ONLY, "shrink"].filter(given);
+  // Every framing's own options (--token, --record-size, ...) describe a user's server too.
+  const framingOptions = framingOptionDefinitions().map((option) => option.key);
+  const misplaced = [...TARGET_ONLY, ...framingOptions, "shrink"].filter(given);
   if (misplaced.length > 0) {
     throw new CommandFailure(
       `${misplaced.map((key) => optionName(key, options)).join(", ")} apply to a check of your server: add --target HOST:PORT or --server CMD`,
@@ -148,9 +149,7 @@ async function runUserCheck(
   try {
     result = await check({
       ...targetValues,
-      framing: options.framing as FramingName,
-      token: options.token,
-      recordSize: options.recordSize,
+      framing: framingChoiceFromOptions(options),
       ...(given("maxFrame") ? { maxFrameBytes: options.maxFrame } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),

@@ -1,45 +1,66 @@
-// The framing options that serve, send and load share, and the framing they build.
+// The framing options that serve, send, load, check and stress share: --framing, the options the
+// registered framings read (src/framing/registry.ts) and --max-frame, and the framing they build.
 
-import { type Command, Option } from "commander";
-import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
-import { FRAMING_NAMES, type Framing } from "../framing/framing.js";
-import { createFraming } from "../framing/registry.js";
-import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
-import { parseIntegerInRange, parseSizeBytes } from "./option-parsers.js";
+import type { Framing, FramingOptions } from "../framing/framing.js";
+import type { FramingOptionDefinition } from "../framing/framing-definition.js";
+import { framingDefinition, framingNames, framingOf, framingOptionDefinitions } from "../framing/registry.js";
+import { parseSizeBytes } from "./option-parsers.js";
 
 export interface FramingCliOptions {
   framing: string;
-  token: string;
-  recordSize: number;
   maxFrame: number;
+  /** Each registered framing option's parsed value, under its key (`token`: bytes, `recordSize`: a number). */
+  [option: string]: unknown;
+}
+
+/** A framing option's parser as commander wants it: a bad value is a usage error naming the option. */
+function argumentParser(option: FramingOptionDefinition): (text: string) => unknown {
+  return (text) => {
+    try {
+      return option.parseText(text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 }
 
 export function addFramingOptions(command: Command, defaultFraming = "eof"): Command {
-  return command
-    .addOption(
-      new Option("--framing <name>", "how bytes become messages")
-        .choices(FRAMING_NAMES)
-        .default(defaultFraming),
-    )
-    .option("--token <text>", "eof: end token; escapes \\r \\n \\t \\0 \\xNN", DEFAULT_TOKEN)
-    .option(
-      "--record-size <bytes>",
-      "fixed: bytes per record",
-      parseIntegerInRange(1, DEFAULT_MAX_FRAME_BYTES),
-      DEFAULT_RECORD_SIZE,
-    )
-    .addOption(
-      new Option("--max-frame <size>", "largest payload accepted, e.g. 16MiB")
-        .argParser(parseSizeBytes)
-        .default(DEFAULT_MAX_FRAME_BYTES, "16MiB"),
+  const summaries = framingNames().map((name) => `${name}: ${framingDefinition(name).summary}`);
+  command.addOption(
+    new Option("--framing <name>", `how bytes become messages (${summaries.join("; ")})`)
+      .choices(framingNames())
+      .default(defaultFraming),
+  );
+  for (const option of framingOptionDefinitions()) {
+    command.addOption(
+      new Option(option.flag, option.description)
+        .argParser(argumentParser(option))
+        .default(option.parseText(option.defaultText), option.defaultText),
     );
+  }
+  return command.addOption(
+    new Option("--max-frame <size>", "largest payload accepted, e.g. 16MiB")
+      .argParser(parseSizeBytes)
+      .default(DEFAULT_MAX_FRAME_BYTES, "16MiB"),
+  );
+}
+
+/** The framing --framing names with the options it reads (not --max-frame, which http shares). */
+export function framingChoiceFromOptions(options: FramingCliOptions): { name: string } & FramingOptions {
+  const framingOptions: Record<string, unknown> = {};
+  for (const option of framingDefinition(options.framing).options) {
+    framingOptions[option.key] = options[option.key];
+  }
+  return { name: options.framing, ...framingOptions };
+}
+
+/** Whether any framing option was typed, --framing included (over http and udp they are refused). */
+export function framingOptionGiven(given: (key: string) => boolean): boolean {
+  return given("framing") || framingOptionDefinitions().some((option) => given(option.key));
 }
 
 export function framingFromOptions(options: FramingCliOptions): Framing {
-  return createFraming(options.framing, {
-    token: parseToken(options.token),
-    recordSize: options.recordSize,
-    maxFrameBytes: options.maxFrame,
-  });
+  return framingOf({ ...framingChoiceFromOptions(options), maxFrameBytes: options.maxFrame });
 }

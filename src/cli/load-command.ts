@@ -21,9 +21,7 @@ import {
 import type { Shard } from "../clients/load/core/load-share.js";
 import { transportOfTarget } from "../clients/load/core/target-scheme.js";
 import { ExpectModuleError } from "../clients/load/verification/expectation-module.js";
-import type { FramingName } from "../framing/framing.js";
 import { FramingError } from "../framing/framing-error.js";
-import { parseToken } from "../framing/token.js";
 import { FdLimitError } from "../platform/fd-limit.js";
 import { describeMachine, describeRun } from "../platform/run-context.js";
 import { formatDurationMs } from "../report/format-number.js";
@@ -34,7 +32,12 @@ import { TRANSPORTS, type Transport } from "../results/transport.js";
 import { TargetSetupError } from "../targets/target-error.js";
 import { type ExpectationSpec, expectationConfig } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
-import { addFramingOptions, type FramingCliOptions } from "./framing-options.js";
+import {
+  addFramingOptions,
+  type FramingCliOptions,
+  framingChoiceFromOptions,
+  framingOptionGiven,
+} from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { loadConfigErrorText } from "./load-config-flags.js";
 import {
@@ -263,9 +266,7 @@ export function loadConfigOf(target: string, options: LoadCliOptions, command: C
   return {
     target,
     transport,
-    ...(given("framing") ? { framing: options.framing as FramingName } : {}),
-    ...(given("token") ? { token: parseToken(options.token) } : {}),
-    ...(given("recordSize") ? { recordSize: options.recordSize } : {}),
+    ...(framingOptionGiven(given) ? { framing: framingChoiceFromOptions(options) } : {}),
     maxFrameBytes: options.maxFrame,
     connections: options.connections,
     pipelining: options.pipelining,

@@ -20,7 +20,12 @@ import {
 } from "../servers/server-options.js";
 import { explainAddressInUse } from "./address-in-use.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
+import {
+  addFramingOptions,
+  type FramingCliOptions,
+  framingFromOptions,
+  framingOptionGiven,
+} from "./framing-options.js";
 import { durationOption, parseIntegerInRange, parsePort, parseSizeBytes } from "./option-parsers.js";
 import { withStopSignals } from "./stop-signals.js";
 
@@ -140,7 +145,7 @@ export function registerServeCommand(program: Command): void {
         ? { cert: readPem("--tls-cert", options.tlsCert), key: readPem("--tls-key", options.tlsKey) }
         : undefined;
     // Over http and udp the framing options keep their defaults unless given, and serve() refuses them.
-    const framingGiven = ["framing", "token", "recordSize"].some(given);
+    const framingGiven = framingOptionGiven(given);
     const serveOptions: ServeOptions = {
       variant: options.variant,
       transport: options.transport,

@@ -5,6 +5,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import type { Expectation } from "../apps/expectation.js";
 import { builtModulePath } from "../built-module.js";
+import { framingCliWords } from "../framing/registry.js";
 import { describeExit } from "../platform/launch-process.js";
 import { describeMachine, describeRun } from "../platform/run-context.js";
 import { shellCommand } from "../platform/shell-quote.js";
@@ -93,8 +94,7 @@ export function registerStressCommand(program: Command): void {
         `--attack ${formatDurationMs(options.attack)} must be at least twice --timeout ${formatDurationMs(options.timeout)}: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
       );
     }
-    const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const choice = targetChoiceFromOptions(options) ?? referenceServer(options, given);
+    const choice = targetChoiceFromOptions(options) ?? referenceServer(options);
     const expectation = await loadExpectationOf(choice.expect);
     const framing = framingFromOptions(options);
     const { runStress } = await import("../suites/stress/stress-suite.js");
@@ -156,10 +156,12 @@ export function registerStressCommand(program: Command): void {
 }
 
 /** No target named: the built-in concurrent server with stress's framing options, as a reference. */
-function referenceServer(options: StressCliOptions, given: (name: string) => boolean): TargetChoice {
-  const framingArguments = ["--framing", options.framing, "--max-frame", String(options.maxFrame)];
-  if (given("token")) framingArguments.push("--token", options.token);
-  if (given("recordSize")) framingArguments.push("--record-size", String(options.recordSize));
+function referenceServer(options: StressCliOptions): TargetChoice {
+  const framingArguments = [
+    ...framingCliWords(framingFromOptions(options).spec),
+    "--max-frame",
+    String(options.maxFrame),
+  ];
   const serve = [
     process.execPath,
     builtModulePath(import.meta.url, "../cli.js"),

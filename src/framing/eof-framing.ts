@@ -4,7 +4,9 @@ import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
+import type { FramingDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
+import { DEFAULT_TOKEN, formatToken, parseToken, TOKEN_OPTION } from "./token.js";
 
 /** Whether `token` starts at byte `position` of `source`, its first byte already matched. */
 function tokenRestAt(source: Buffer, position: number, token: Buffer): boolean {
@@ -87,6 +89,8 @@ export class EofFraming implements Framing {
   readonly knownBroken = false;
   readonly payloadAvoidsBytes: readonly number[];
   readonly selfDelimiting = true;
+  readonly largestPayloadBytes: number;
+  readonly largestPayloadWords: string;
   /**
    * bordered[m]: whether the token's last `length - m` bytes equal its first ones, so that a token could
    * start m bytes before a payload's end and run on into the token written after it.
@@ -100,6 +104,8 @@ export class EofFraming implements Framing {
     if (token.length === 0) throw new FramingError("invalid-option", "the eof token must not be empty");
     this.spec = { name: "eof", tokenHex: token.toString("hex"), maxFrameBytes };
     this.payloadAvoidsBytes = [token[0] as number];
+    this.largestPayloadBytes = maxFrameBytes;
+    this.largestPayloadWords = `the max frame of ${maxFrameBytes} bytes (--max-frame)`;
     this.bordered = Array.from(
       { length: token.length },
       (_, overlap) =>
@@ -124,6 +130,11 @@ export class EofFraming implements Framing {
     this.checkEncodable(payload);
     const tokenOffset = offset + payload.copy(target, offset);
     return tokenOffset + this.token.copy(target, tokenOffset);
+  }
+
+  /** A payload one byte past the max frame, with no token: the server must give up waiting for one. */
+  overLimitSample(): Buffer {
+    return Buffer.alloc(this.maxFrameBytes + 1, this.token[0] === 0x61 ? 0x62 : 0x61);
   }
 
   private checkEncodable(payload: Buffer): void {
@@ -155,3 +166,31 @@ export class EofFraming implements Framing {
     return -1;
   }
 }
+
+/** The token as bytes: a string is its UTF-8 bytes (a library caller writes `"\n"`), absent the default. */
+function tokenBytes(token: unknown): Buffer {
+  if (token === undefined) return parseToken(DEFAULT_TOKEN);
+  if (typeof token === "string") return Buffer.from(token, "utf8");
+  if (token instanceof Uint8Array) return Buffer.from(token.buffer, token.byteOffset, token.byteLength);
+  throw new FramingError(
+    "invalid-option",
+    `token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got ${typeof token}`,
+  );
+}
+
+const DEFAULT_TOKEN_HEX = parseToken(DEFAULT_TOKEN).toString("hex");
+
+export const EOF_FRAMING: FramingDefinition = {
+  name: "eof",
+  summary: "payload, then an end token",
+  options: [TOKEN_OPTION],
+  create: (options) => new EofFraming(tokenBytes(options.token), options.maxFrameBytes),
+  optionsOfSpec: ({ tokenHex, maxFrameBytes }) => ({
+    ...(tokenHex !== undefined ? { token: Buffer.from(tokenHex, "hex") } : {}),
+    ...(maxFrameBytes !== undefined ? { maxFrameBytes } : {}),
+  }),
+  cliWords: (spec) =>
+    spec.tokenHex === undefined || spec.tokenHex === DEFAULT_TOKEN_HEX
+      ? []
+      : ["--token", formatToken(Buffer.from(spec.tokenHex, "hex"))],
+};

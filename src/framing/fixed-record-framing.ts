@@ -2,9 +2,10 @@
 // Not binary-safe: trailing NULs are padding, so the receiver strips them.
 
 import { bufferView } from "./buffer-view.js";
-import { FrameDecoder } from "./frame-decoder.js";
+import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
+import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 
 export const DEFAULT_RECORD_SIZE = 1024;
@@ -37,6 +38,8 @@ export class FixedRecordFraming implements Framing {
   /** A payload ending in NUL would lose it with the padding. */
   readonly payloadAvoidsBytes: readonly number[] = [0];
   readonly selfDelimiting = true;
+  readonly largestPayloadBytes: number;
+  readonly largestPayloadWords: string;
   /** Shared padding source: padding is written as a view of it, never allocated per message. */
   private readonly zeros: Buffer;
 
@@ -49,6 +52,8 @@ export class FixedRecordFraming implements Framing {
     }
     this.zeros = Buffer.alloc(recordSize);
     this.spec = { name: "fixed", recordSize };
+    this.largestPayloadBytes = recordSize;
+    this.largestPayloadWords = `a fixed record of ${recordSize} bytes (--record-size)`;
   }
 
   createDecoder(framePool?: FramePool): FixedRecordDecoder {
@@ -72,6 +77,11 @@ export class FixedRecordFraming implements Framing {
     return end;
   }
 
+  /** No bytes can claim more than a record: every record is one. */
+  overLimitSample(): undefined {
+    return undefined;
+  }
+
   private checkEncodable(payload: Buffer): void {
     if (payload.length > this.recordSize) {
       throw new FramingError(
@@ -87,3 +97,31 @@ export class FixedRecordFraming implements Framing {
     }
   }
 }
+
+/** `--record-size`: fixed's bytes per record, at most the default max frame. */
+export const RECORD_SIZE_OPTION: FramingOptionDefinition = {
+  key: "recordSize",
+  flag: "--record-size <bytes>",
+  description: "fixed: bytes per record",
+  defaultText: String(DEFAULT_RECORD_SIZE),
+  parseText: (text) => {
+    const value = /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < 1 || value > DEFAULT_MAX_FRAME_BYTES) {
+      throw new FramingError(
+        "invalid-option",
+        `expected a whole number from 1 to ${DEFAULT_MAX_FRAME_BYTES}, got ${JSON.stringify(text)}`,
+      );
+    }
+    return value;
+  },
+};
+
+export const FIXED_FRAMING: FramingDefinition = {
+  name: "fixed",
+  summary: "records of --record-size bytes, the payload padded with NULs",
+  options: [RECORD_SIZE_OPTION],
+  create: (options) => new FixedRecordFraming(options.recordSize ?? DEFAULT_RECORD_SIZE),
+  optionsToCarry: (sizeBytes) => ({ recordSize: Math.max(DEFAULT_RECORD_SIZE, sizeBytes) }),
+  // The record size is always written: it is what a reader of the command most needs to see.
+  cliWords: (spec) => ["--record-size", String(spec.recordSize ?? DEFAULT_RECORD_SIZE)],
+};

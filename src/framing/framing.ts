@@ -1,18 +1,23 @@
-// What every framing strategy offers: a decoder per connection and a stateless encoder.
+// What every framing strategy offers: a decoder per connection, a stateless encoder, and the rules the
+// suites ask it instead of naming it (what payloads fit, what a server must refuse).
 
 import type { FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 
-export const FRAMING_NAMES = ["eof", "length", "fixed", "naive"] as const;
-export type FramingName = (typeof FRAMING_NAMES)[number];
+/** A registered framing's name (src/framing/registry.ts): eof, length, fixed, naive, or one added. */
+export type FramingName = string;
 
-/** A framing as plain JSON-safe data (name and options): the registry's framingFromSpec rebuilds it. */
+/**
+ * A framing as plain JSON-safe data (name and options): the registry's framingFromSpec rebuilds it in
+ * another thread or process. A framing added later keeps its own options here under their own keys.
+ */
 export interface FramingSpec {
-  name: FramingName;
+  readonly name: FramingName;
   /** eof: the end token's bytes, in hex. */
-  tokenHex?: string;
-  recordSize?: number;
-  maxFrameBytes?: number;
+  readonly tokenHex?: string;
+  readonly recordSize?: number;
+  readonly maxFrameBytes?: number;
+  readonly [option: string]: string | number | boolean | undefined;
 }
 
 export interface Framing {
@@ -31,6 +36,10 @@ export interface Framing {
    * fixed); naive takes each read as a message, so equal byte streams need not carry equal messages.
    */
   readonly selfDelimiting: boolean;
+  /** The largest payload it carries (fixed: its record; eof, length: the max frame; naive: no limit). */
+  readonly largestPayloadBytes: number;
+  /** That limit in words, with the option that sets it: "a fixed record of 1024 bytes (--record-size)". */
+  readonly largestPayloadWords: string;
   /**
    * A fresh decoder for one byte stream (one connection direction); with a pool, frames it copies
    * together from several reads are allocated from it (and the caller releases them to it).
@@ -49,6 +58,12 @@ export interface Framing {
    * one buffer, with no buffer made per frame. Throws as encode does.
    */
   encodeInto(payload: Buffer, target: Buffer, offset: number): number;
+  /**
+   * Bytes a server with this framing must refuse because they claim or hold more than its largest frame
+   * (length: a header claiming more; eof: a payload past the max frame with no token), or undefined when
+   * no bytes can (fixed, naive). `stress` sends it.
+   */
+  overLimitSample(): Buffer | undefined;
 }
 
 export interface FramingOptions {
@@ -58,4 +73,12 @@ export interface FramingOptions {
   recordSize?: number;
   /** Largest payload a decoder accepts before it fails the stream. Default 16 MiB. */
   maxFrameBytes?: number;
+  /** A framing added later reads its own options under their own keys. */
+  readonly [option: string]: unknown;
 }
+
+/**
+ * A framing as a caller asks for it: a registered name (`"eof"`), or a name with its options
+ * (`{ name: "eof", token: "\n" }`); the registry's createFraming builds it.
+ */
+export type FramingChoice = FramingName | ({ name: FramingName } & FramingOptions);

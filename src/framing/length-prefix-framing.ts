@@ -4,6 +4,7 @@ import type { FrameCollector } from "./frame-collector.js";
 import { FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
+import type { FramingDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 
 export const LENGTH_HEADER_BYTES = 4;
@@ -84,9 +85,16 @@ export class LengthPrefixFraming implements Framing {
   readonly knownBroken = false;
   readonly payloadAvoidsBytes: readonly number[] = [];
   readonly selfDelimiting = true;
+  readonly largestPayloadBytes: number;
+  readonly largestPayloadWords: string;
 
   constructor(readonly maxFrameBytes: number) {
     this.spec = { name: "length", maxFrameBytes };
+    this.largestPayloadBytes = Math.min(maxFrameBytes, MAX_ENCODABLE_BYTES);
+    this.largestPayloadWords =
+      maxFrameBytes < MAX_ENCODABLE_BYTES
+        ? `the max frame of ${maxFrameBytes} bytes (--max-frame)`
+        : `the 4-byte length prefix (${MAX_ENCODABLE_BYTES} bytes)`;
   }
 
   createDecoder(framePool?: FramePool): LengthPrefixDecoder {
@@ -109,4 +117,18 @@ export class LengthPrefixFraming implements Framing {
     target.writeUInt32BE(payload.length, offset);
     return offset + LENGTH_HEADER_BYTES + payload.copy(target, offset + LENGTH_HEADER_BYTES);
   }
+
+  /** A header claiming 4 GiB - 1 bytes: refused from the header alone, before any payload. */
+  overLimitSample(): Buffer | undefined {
+    if (this.maxFrameBytes >= MAX_ENCODABLE_BYTES) return undefined;
+    return Buffer.from([0xff, 0xff, 0xff, 0xff]);
+  }
 }
+
+export const LENGTH_FRAMING: FramingDefinition = {
+  name: "length",
+  summary: "a 4-byte big-endian payload length, then the payload",
+  options: [],
+  create: (options) => new LengthPrefixFraming(options.maxFrameBytes),
+  cliWords: () => [],
+};

@@ -4,6 +4,7 @@
 import { FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
+import type { FramingDefinition } from "./framing-definition.js";
 
 export const NAIVE_READ_BYTES = 1024;
 
@@ -23,6 +24,8 @@ export class NaiveFraming implements Framing {
   readonly payloadAvoidsBytes: readonly number[] = [];
   // One read is one message: where messages end depends on how the bytes were read.
   readonly selfDelimiting = false;
+  readonly largestPayloadBytes = Number.POSITIVE_INFINITY;
+  readonly largestPayloadWords = "no limit";
 
   createDecoder(framePool?: FramePool): NaiveDecoder {
     return new NaiveDecoder(framePool);
@@ -39,4 +42,17 @@ export class NaiveFraming implements Framing {
   encodeInto(payload: Buffer, target: Buffer, offset: number): number {
     return offset + payload.copy(target, offset);
   }
+
+  /** Every read is a message of its own: no bytes claim more than a server takes. */
+  overLimitSample(): undefined {
+    return undefined;
+  }
 }
+
+export const NAIVE_FRAMING: FramingDefinition = {
+  name: "naive",
+  summary: "each read is a message (known broken)",
+  options: [],
+  create: () => new NaiveFraming(),
+  cliWords: () => [],
+};

@@ -1,16 +1,71 @@
-// Builds a framing by name (or from its spec), with the defaults of DESIGN.md and its limits validated
-// up front. Adding a framing: its file, and one case here.
+// The framings sockbench knows, by name: each registers one definition (src/framing/framing-definition.ts),
+// and everything else (the CLI's --framing choices and options, configs, suites, workers) asks here.
+// Adding a framing: its file in src/framing/, and one line in BUILT_IN_FRAMINGS.
 
-import { EofFraming } from "./eof-framing.js";
-import { DEFAULT_RECORD_SIZE, FixedRecordFraming } from "./fixed-record-framing.js";
+import { EOF_FRAMING } from "./eof-framing.js";
+import { FIXED_FRAMING } from "./fixed-record-framing.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "./frame-decoder.js";
-import { FRAMING_NAMES, type Framing, type FramingOptions, type FramingSpec } from "./framing.js";
+import type { Framing, FramingChoice, FramingName, FramingOptions, FramingSpec } from "./framing.js";
+import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
-import { LengthPrefixFraming } from "./length-prefix-framing.js";
-import { NaiveFraming } from "./naive-framing.js";
-import { DEFAULT_TOKEN, parseToken } from "./token.js";
+import { LENGTH_FRAMING } from "./length-prefix-framing.js";
+import { NAIVE_FRAMING } from "./naive-framing.js";
 
-export function createFraming(name: string, options: FramingOptions = {}): Framing {
+const BUILT_IN_FRAMINGS: readonly FramingDefinition[] = [
+  EOF_FRAMING,
+  LENGTH_FRAMING,
+  FIXED_FRAMING,
+  NAIVE_FRAMING,
+];
+
+const definitions = new Map<FramingName, FramingDefinition>();
+
+/**
+ * Makes a framing known by its name, in this thread only: worker threads and child processes know the
+ * built-in ones (a framing in BUILT_IN_FRAMINGS is known everywhere).
+ */
+export function registerFraming(definition: FramingDefinition): void {
+  if (definitions.has(definition.name)) {
+    throw new FramingError(
+      "invalid-option",
+      `a framing named ${JSON.stringify(definition.name)} is already registered`,
+    );
+  }
+  definitions.set(definition.name, definition);
+}
+
+for (const definition of BUILT_IN_FRAMINGS) registerFraming(definition);
+
+/** The registered framings' names, built-in ones first. */
+export function framingNames(): FramingName[] {
+  return [...definitions.keys()];
+}
+
+export function isFramingName(name: string): boolean {
+  return definitions.has(name);
+}
+
+export function framingDefinition(name: FramingName): FramingDefinition {
+  const definition = definitions.get(name);
+  if (definition === undefined) {
+    throw new FramingError(
+      "invalid-option",
+      `unknown framing ${JSON.stringify(name)}: choose one of ${framingNames().join(", ")}`,
+    );
+  }
+  return definition;
+}
+
+/** Every option some registered framing reads, each once (framings may share one), in registration order. */
+export function framingOptionDefinitions(): FramingOptionDefinition[] {
+  const byFlag = new Map<string, FramingOptionDefinition>();
+  for (const definition of definitions.values()) {
+    for (const option of definition.options) if (!byFlag.has(option.flag)) byFlag.set(option.flag, option);
+  }
+  return [...byFlag.values()];
+}
+
+export function createFraming(name: FramingName, options: FramingOptions = {}): Framing {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1) {
     throw new FramingError(
@@ -18,37 +73,45 @@ export function createFraming(name: string, options: FramingOptions = {}): Frami
       `max frame must be a whole number of bytes >= 1, got ${maxFrameBytes}`,
     );
   }
-  switch (name) {
-    case "eof":
-      return new EofFraming(tokenBytes(options.token), maxFrameBytes);
-    case "length":
-      return new LengthPrefixFraming(maxFrameBytes);
-    case "fixed":
-      return new FixedRecordFraming(options.recordSize ?? DEFAULT_RECORD_SIZE);
-    case "naive":
-      return new NaiveFraming();
-    default:
-      throw new FramingError(
-        "invalid-option",
-        `unknown framing ${JSON.stringify(name)}: choose one of ${FRAMING_NAMES.join(", ")}`,
-      );
-  }
+  return framingDefinition(name).create({ ...options, maxFrameBytes });
 }
 
-/** The eof token as bytes: a string is its UTF-8 bytes (a library caller writes `"\n"`), absent the default. */
-function tokenBytes(token: unknown): Buffer {
-  if (token === undefined) return parseToken(DEFAULT_TOKEN);
-  if (typeof token === "string") return Buffer.from(token, "utf8");
-  if (token instanceof Uint8Array) return Buffer.from(token.buffer, token.byteOffset, token.byteLength);
-  throw new FramingError(
-    "invalid-option",
-    `token must be a string or bytes (a Buffer), such as "\\n" or "<EOF>", got ${typeof token}`,
-  );
+/**
+ * The framing a caller chose: by name, by name with options, or already built; with `maxFrameBytes`, that
+ * max frame instead of the choice's own (a load's --max-frame).
+ */
+export function framingOf(choice: FramingChoice | Framing, maxFrameBytes?: number): Framing {
+  const override = maxFrameBytes === undefined ? {} : { maxFrameBytes };
+  if (typeof choice === "string") return createFraming(choice, override);
+  if (isFraming(choice))
+    return maxFrameBytes === undefined ? choice : framingFromSpec({ ...choice.spec, ...override });
+  const { name, ...options } = choice;
+  return createFraming(name, { ...options, ...override });
+}
+
+function isFraming(value: object): value is Framing {
+  return typeof (value as Partial<Framing>).createDecoder === "function";
+}
+
+/** The framing `name` as the suites give it for payloads of up to `sizeBytes` (fixed: a record that holds them). */
+export function framingToCarry(name: FramingName, sizeBytes: number): { name: FramingName } & FramingOptions {
+  return { name, ...framingDefinition(name).optionsToCarry?.(sizeBytes) };
 }
 
 /** The framing a spec describes (see Framing.spec), e.g. in a cluster worker. */
 export function framingFromSpec(spec: FramingSpec): Framing {
-  const { name, tokenHex, recordSize, maxFrameBytes } = spec;
-  const token = tokenHex === undefined ? undefined : Buffer.from(tokenHex, "hex");
-  return createFraming(name, { token, recordSize, maxFrameBytes });
+  const { name, ...options } = spec;
+  return createFraming(name, framingDefinition(name).optionsOfSpec?.(spec) ?? options);
+}
+
+/** The command-line words that build the framing of this spec again: `--framing eof --token '\n'`. */
+export function framingCliWords(spec: FramingSpec): string[] {
+  return ["--framing", spec.name, ...framingDefinition(spec.name).cliWords(spec)];
+}
+
+/** Why a payload of `sizeBytes` cannot be carried by this framing, or undefined when it can. */
+export function payloadSizeRefusal(framing: Framing, sizeBytes: number): string | undefined {
+  return sizeBytes > framing.largestPayloadBytes
+    ? `size ${sizeBytes} does not fit ${framing.largestPayloadWords}`
+    : undefined;
 }

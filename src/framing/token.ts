@@ -1,5 +1,7 @@
-// Parses an end token written on a command line, where `\r \n \t \0 \xNN` and `\\` stand for bytes.
+// Parses an end token written on a command line, where `\r \n \t \0 \xNN` and `\\` stand for bytes,
+// writes one back the same way, and defines the `--token` option.
 
+import type { FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 
 export const DEFAULT_TOKEN = "<EOF>";
@@ -36,3 +38,28 @@ export function parseToken(text: string): Buffer {
   if (bytes.length === 0) throw new FramingError("invalid-option", "the eof token must not be empty");
   return Buffer.from(bytes);
 }
+
+const ESCAPED_BYTES = new Map<number, string>(
+  Object.entries(SIMPLE_ESCAPES).map(([letter, byte]) => [byte, letter]),
+);
+
+/** The token as parseToken reads it back: printable ASCII as is, other bytes escaped. */
+export function formatToken(token: Buffer): string {
+  let text = "";
+  for (const byte of token) {
+    const escaped = ESCAPED_BYTES.get(byte);
+    if (escaped !== undefined) text += `\\${escaped}`;
+    else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
+    else text += `\\x${byte.toString(16).padStart(2, "0")}`;
+  }
+  return text;
+}
+
+/** `--token`: eof's end token, typed with escapes. */
+export const TOKEN_OPTION: FramingOptionDefinition = {
+  key: "token",
+  flag: "--token <text>",
+  description: "eof: end token; escapes \\r \\n \\t \\0 \\xNN",
+  defaultText: DEFAULT_TOKEN,
+  parseText: parseToken,
+};

@@ -3,9 +3,8 @@
 // check --target/--server` calls it with its options.
 
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
-import { DEFAULT_RECORD_SIZE } from "../framing/fixed-record-framing.js";
-import type { FramingName } from "../framing/framing.js";
-import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
+import type { FramingChoice } from "../framing/framing.js";
+import { framingOf, payloadSizeRefusal } from "../framing/registry.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import { FRAGMENTATION_NAMES } from "../results/fragmentation-name.js";
@@ -25,10 +24,8 @@ export const DEFAULT_TARGET_SIZES_BYTES: readonly number[] = [0, 1, 1023, 1024, 
  * way), then the framing and the matrix.
  */
 export interface CheckServerOptions extends TargetOptionValues {
-  /** How the server cuts messages (default eof, with `token` as typed: escapes allowed, default `<EOF>`). */
-  framing?: FramingName;
-  token?: string;
-  recordSize?: number;
+  /** How the server cuts messages: a framing's name, or its name and options (default eof, token `<EOF>`). */
+  framing?: FramingChoice;
   /** The server's largest message: a larger size it does not answer is refused, not failed. */
   maxFrameBytes?: number;
   connections?: number;
@@ -69,15 +66,16 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
       "check needs a server: give a target (HOST:PORT) or a server command",
     );
   }
-  const framing = options.framing ?? "eof";
-  const recordSize = options.recordSize ?? DEFAULT_RECORD_SIZE;
+  let framing: ReturnType<typeof framingOf>;
+  try {
+    framing = framingOf(options.framing ?? "eof");
+  } catch (error) {
+    throw new TargetSetupError("invalid-option", (error as Error).message);
+  }
   const sizesBytes = options.sizesBytes ?? DEFAULT_TARGET_SIZES_BYTES;
-  const tooLarge = framing === "fixed" ? sizesBytes.find((size) => size > recordSize) : undefined;
-  if (tooLarge !== undefined) {
-    throw new TargetSetupError(
-      "invalid-option",
-      `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
-    );
+  for (const size of sizesBytes) {
+    const refusal = payloadSizeRefusal(framing, size);
+    if (refusal !== undefined) throw new TargetSetupError("invalid-option", refusal);
   }
   // The hello app answers text: its servers decode what they read, so by default they get valid UTF-8.
   const textApp = choice.expect.kind === "built-in" && choice.expect.name === "hello";
@@ -114,13 +112,9 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
       "nothing to check: the matrix is off and no probe is chosen",
     );
   }
-  const tokenText = options.token ?? DEFAULT_TOKEN;
   return runTargetCheck({
     choice,
-    framing,
-    tokenText,
-    token: parseToken(tokenText),
-    recordSize,
+    framing: framing.spec,
     ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
     connections: options.connections ?? 1,
     seed: options.seed ?? 1,

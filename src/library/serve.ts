@@ -5,8 +5,8 @@ import type { AppName } from "../apps/app.js";
 import { getApp } from "../apps/registry.js";
 import { registerErrorClass, SockbenchError } from "../errors.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
-import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
-import { createFraming } from "../framing/registry.js";
+import type { Framing, FramingChoice } from "../framing/framing.js";
+import { framingOf } from "../framing/registry.js";
 import type { Transport } from "../results/transport.js";
 import { defaultClusterWorkerCount } from "../servers/cluster-server.js";
 import {
@@ -24,12 +24,11 @@ export interface ServeOptions extends Partial<Omit<ListenOptions, "log">> {
   variant?: ServerVariant;
   /** Default tcp. */
   transport?: Transport;
-  /** tcp: a framing by name (with `framingOptions`) or built; default eof. Not with http. */
-  framing?: FramingName | Framing;
-  framingOptions?: FramingOptions;
+  /** tcp: a framing by name (`"length"`), by name with options (`{ name: "eof", token: "\n" }`) or built; default eof. Not with http. */
+  framing?: FramingChoice | Framing;
   /** Default echo. */
   app?: AppName;
-  /** http: the largest request body; udp: the largest request datagram (default 16 MiB; tcp takes `framingOptions.maxFrameBytes`). */
+  /** http: the largest request body; udp: the largest request datagram (default 16 MiB; tcp takes the framing's `maxFrameBytes`). */
   maxRequestBytes?: number;
   /** cluster: processes (default one per core). */
   workers?: number;
@@ -53,7 +52,7 @@ export function serveOptionsProblem(
 ): string | undefined {
   const variant = options.variant ?? "concurrent";
   const transport = options.transport ?? "tcp";
-  if (transport !== "tcp" && (options.framing !== undefined || options.framingOptions !== undefined)) {
+  if (transport !== "tcp" && options.framing !== undefined) {
     return `--framing, --token and --record-size apply to --transport tcp: over ${transport} each ${transport === "http" ? "POST body" : "datagram"} is one message (--max-frame still limits it)`;
   }
   if (transport === "udp" && (options.idleTimeoutMs !== undefined || options.maxConnections !== undefined)) {
@@ -75,9 +74,7 @@ export function serveOptionsProblem(
   const maxFrameBytes =
     transport !== "tcp"
       ? (options.maxRequestBytes ?? DEFAULT_MAX_FRAME_BYTES)
-      : ((typeof options.framing === "object"
-          ? options.framing.spec.maxFrameBytes
-          : options.framingOptions?.maxFrameBytes) ?? DEFAULT_MAX_FRAME_BYTES);
+      : (framingOf(options.framing ?? "eof").spec.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
   if (options.maxBufferedBytes !== undefined && options.maxBufferedBytes < maxFrameBytes) {
     const frameField = transport !== "tcp" ? "maxRequestBytes" : "maxFrameBytes";
     return `${name("maxBufferedBytes")} ${options.maxBufferedBytes} is below ${name(frameField)} ${maxFrameBytes}: a frame of the largest size allowed must fit in the budget`;
@@ -89,7 +86,7 @@ export function serveOptionsProblem(
 export function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const problem = serveOptionsProblem(options);
   if (problem !== undefined) throw new ServeOptionsError(problem);
-  const { variant, transport, framing, framingOptions, app, maxRequestBytes, workers, ...limits } = options;
+  const { variant, transport, framing, app, maxRequestBytes, workers, ...limits } = options;
   const listen: ListenOptions = {
     ...limits,
     host: options.host ?? DEFAULT_HOST,
@@ -122,8 +119,7 @@ export function serve(options: ServeOptions = {}): Promise<RunningServer> {
           ...listen,
           transport: "tcp",
           app: served,
-          framing:
-            typeof framing === "object" ? framing : createFraming(framing ?? "eof", framingOptions ?? {}),
+          framing: framingOf(framing ?? "eof"),
         },
     workers ?? defaultClusterWorkerCount(),
   );

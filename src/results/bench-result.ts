@@ -1,6 +1,8 @@
 // The result of `sockbench bench` (the file of --out): one load result per scenario, each with the
 // scenario it ran, and the machine it ran on.
 
+import type { FramingName } from "../framing/framing.js";
+import { framingNames } from "../framing/registry.js";
 import type { BenchRound, RoundIntervals } from "./bench-rounds.js";
 import { errorsBesidesLoss } from "./datagram-loss.js";
 import type { FragmentationName } from "./fragmentation-name.js";
@@ -8,12 +10,13 @@ import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
 
 /**
- * The TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, sockbench's own HTTP/1.1 client driving); `udp`:
+ * The built-in TCP framings; `http`: one message per POST over HTTP/1.1 (node:http served, sockbench's own HTTP/1.1 client driving); `udp`:
  * one message per datagram.
  */
-export const BENCH_FRAMINGS = ["eof", "length", "fixed", "naive", "http", "udp"] as const;
+export const BENCH_FRAMINGS: readonly BenchFraming[] = [...framingNames(), "http", "udp"];
 export const BENCH_VARIANTS = ["sequential", "concurrent", "cluster"] as const;
-export type BenchFraming = (typeof BENCH_FRAMINGS)[number];
+/** A registered framing's name, `http` or `udp`. */
+export type BenchFraming = FramingName | "http" | "udp";
 export type BenchVariant = (typeof BENCH_VARIANTS)[number];
 
 export interface BenchScenario {

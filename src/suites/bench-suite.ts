@@ -5,6 +5,7 @@
 import type { LoadConfig } from "../clients/load/core/load-config.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import { registerErrorClass, SockbenchError } from "../errors.js";
+import { framingCliWords, framingOf, framingToCarry } from "../framing/registry.js";
 import { describeMachine } from "../platform/run-context.js";
 import type { BenchResult, BenchScenario } from "../results/bench-result.js";
 import type { LoadResult } from "../results/load-result.js";
@@ -20,7 +21,6 @@ import {
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
-import { recordSizeFor } from "./record-size.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import {
   openUserServerCells,
@@ -66,17 +66,13 @@ export function serveArguments(scenario: BenchScenario): string[] {
   }
   if (scenario.framing === "http" || scenario.framing === "udp")
     return [...served, "--transport", scenario.framing];
-  if (scenario.framing === "fixed") {
-    return [...served, "--framing", "fixed", "--record-size", String(recordSizeFor(scenario.size))];
-  }
-  return [...served, "--framing", scenario.framing];
+  return [...served, ...framingCliWords(framingOf(framingToCarry(scenario.framing, scenario.size)).spec)];
 }
 
 /** How the driver speaks to the scenario's server: a TCP framing, or HTTP. */
 function transportConfig(scenario: BenchScenario): Partial<LoadConfig> {
   if (scenario.framing === "http" || scenario.framing === "udp") return { transport: scenario.framing };
-  if (scenario.framing === "fixed") return { framing: "fixed", recordSize: recordSizeFor(scenario.size) };
-  return { framing: scenario.framing };
+  return { framing: framingToCarry(scenario.framing, scenario.size) };
 }
 
 /** How the driver loads a built-in cell: one load of `durationMs` through the cell's fragmentation. */

@@ -5,7 +5,7 @@
 import { getApp } from "../apps/registry.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import type { Framing, FramingName, FramingOptions } from "../framing/framing.js";
-import { createFraming } from "../framing/registry.js";
+import { createFraming, framingToCarry } from "../framing/registry.js";
 import type { CheckCell, CheckRowName } from "../results/check-result.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
@@ -14,7 +14,6 @@ import { startServer } from "../servers/start-server.js";
 import { FRAGMENTATIONS, type Fragmentation } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
 import { naiveMustFailReason } from "./naive-expectations.js";
-import { recordSizeFor } from "./record-size.js";
 import { DEFAULT_MAX_LOSS, runUdpCheckCell } from "./udp-check-cell.js";
 
 /** Each cell moves about this many payload bytes each way, and at least one message. */
@@ -54,11 +53,6 @@ export function cellTimeoutMs(sizeBytes: number, fragmentation: Fragmentation): 
   return CELL_TIMEOUT_MS + Math.ceil(sizeBytes / 1024) * SLICED_TIMEOUT_MS_PER_KIB;
 }
 
-/** The framing settings of a cell: a fixed record holds the cell's largest message (as in bench). */
-function framingOptionsFor(framing: FramingName, sizeBytes: number): FramingOptions {
-  return framing === "fixed" ? { recordSize: recordSizeFor(sizeBytes) } : {};
-}
-
 /** One cell to run: which framing (or udp), size and fragmentation. */
 export interface CheckCellPlan {
   framing: CheckRowName;
@@ -85,8 +79,9 @@ export async function runCheckCell(
 ): Promise<CheckCell> {
   const { framing, size: sizeBytes, fragmentation: fragmentationName } = plan;
   if (framing === "udp") return runUdpCheckCell(sizeBytes, CELL_TIMEOUT_MS, plan.maxLoss ?? DEFAULT_MAX_LOSS);
-  const framingOptions = framingOptionsFor(framing, sizeBytes);
-  const serverFraming = serverFramingOf(framing, framingOptions);
+  // A fixed record holds the cell's message (as in bench).
+  const { name, ...framingOptions } = framingToCarry(framing, sizeBytes);
+  const serverFraming = serverFramingOf(name, framingOptions);
   const server = await startServer("concurrent", {
     host: "127.0.0.1",
     port: 0,
@@ -103,8 +98,7 @@ export async function runCheckCell(
     const result = await withFragmentedTarget(server, fragmentation, (target) =>
       runLoad({
         target,
-        framing,
-        ...framingOptions,
+        framing: { name, ...framingOptions },
         connections: 1,
         pipelining: fragmentation.pipelining ?? 1,
         sizesBytes: [sizeBytes],

@@ -4,7 +4,7 @@
 // its cells over lanes and threads.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
-import { FRAMING_NAMES } from "../framing/framing.js";
+import { framingNames, framingOf, framingToCarry, payloadSizeRefusal } from "../framing/registry.js";
 import type { CheckCell, CheckResult, CheckRowName } from "../results/check-result.js";
 import { FRAGMENTATION_NAMES, type FragmentationName } from "../results/fragmentation-name.js";
 import { type CheckCellPlan, cellCost, runCheckCell, type ServerFramingFactory } from "./check-cell.js";
@@ -12,10 +12,9 @@ import { type CellRunner, cellRunnerInThreads } from "./check-threads.js";
 import { DEFAULT_MAX_LOSS } from "./udp-check-cell.js";
 
 export const CHECK_SIZES_BYTES = [0, 1, 1023, 1024, 1025, 64 * 1024, 1024 * 1024] as const;
-export const CHECK_ROWS: readonly CheckRowName[] = [...FRAMING_NAMES, "udp"];
 
 export interface CheckOptions {
-  /** Rows to run: framings, and udp (default: all of them). */
+  /** Rows to run: framings, and udp (default: every registered framing, then udp). */
   framings?: readonly CheckRowName[];
   /** udp: the share of datagrams that may go unanswered (default 0). */
   maxLoss?: number;
@@ -45,14 +44,15 @@ export const DEFAULT_CHECK_CONCURRENCY = 2;
  * cells start first; the cells come back in matrix order: framing, size, fragmentation.
  */
 export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
-  const framings = options.framings ?? CHECK_ROWS;
+  const framings = options.framings ?? [...framingNames(), "udp"];
   const sizes = options.sizesBytes ?? CHECK_SIZES_BYTES;
   const fragmentations = options.fragmentations ?? FRAGMENTATION_NAMES;
   const plan = framings.flatMap((framing): CheckCellPlan[] => {
     if (framing !== "udp") {
-      return sizes.flatMap((size) =>
-        fragmentations.map((fragmentation) => ({ framing, size, fragmentation })),
-      );
+      // Only the sizes the framing can carry, given as the cells give it (a framing may have a hard limit).
+      return sizes
+        .filter((size) => payloadSizeRefusal(framingOf(framingToCarry(framing, size)), size) === undefined)
+        .flatMap((size) => fragmentations.map((fragmentation) => ({ framing, size, fragmentation })));
     }
     // No proxy or split write cuts a datagram, and one carries at most 65,507 bytes over IPv4.
     const maxLoss = options.maxLoss ?? DEFAULT_MAX_LOSS;

@@ -2,7 +2,7 @@
 // expectation, framing, payloads, size, fragmentation, connections, proxy faults and seed), the cells a
 // stateful failure needs, or one probe.
 
-import { DEFAULT_TOKEN } from "../framing/token.js";
+import { framingCliWords } from "../framing/registry.js";
 import { shellCommand } from "../platform/shell-quote.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
@@ -25,10 +25,12 @@ const FAULT_OPTIONS: [keyof FaultOptions, string, (value: number) => string][] =
 
 /** The words every reproducing command starts with: target, expectation, framing and payloads. */
 function commonWords(settings: TargetCheckSettings): string[] {
-  const words = ["sockbench", "check", ...targetArguments(settings.choice), "--framing", settings.framing];
-  if (settings.framing === "eof" && settings.tokenText !== DEFAULT_TOKEN)
-    words.push("--token", settings.tokenText);
-  if (settings.framing === "fixed") words.push("--record-size", String(settings.recordSize));
+  const words = [
+    "sockbench",
+    "check",
+    ...targetArguments(settings.choice),
+    ...framingCliWords(settings.framing),
+  ];
   if (settings.maxFrameBytes !== undefined) words.push("--max-frame", String(settings.maxFrameBytes));
   if (settings.payload !== DEFAULT_PAYLOAD) words.push("--payload", settings.payload);
   if (settings.timeoutMs !== undefined) words.push("--timeout", `${settings.timeoutMs}ms`);

@@ -2,7 +2,7 @@
 // cell's size and fragmentation. Apart from the cell runner, so that the reproducing command reads them too.
 
 import type { PayloadContent } from "../clients/load/verification/payload-content.js";
-import type { FramingName } from "../framing/framing.js";
+import type { FramingSpec } from "../framing/framing.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import type { FragmentationName } from "../results/fragmentation-name.js";
 import type { TargetChoice } from "../targets/target-spec.js";
@@ -15,12 +15,8 @@ export const DEFAULT_CONCURRENT_CLIENTS = 4;
 /** How every cell of one check talks to the user's server. */
 export interface TargetCheckSettings {
   choice: TargetChoice;
-  framing: FramingName;
-  /** eof: the token as typed on the command line (escapes and all), and as bytes. */
-  tokenText: string;
-  token: Buffer;
-  /** fixed: the server's record size. */
-  recordSize: number;
+  /** How the server cuts messages (its max frame, when given, is `maxFrameBytes` below). */
+  framing: FramingSpec;
   /** The server's largest frame, when given: a larger size it does not answer is refused, not failed. */
   maxFrameBytes?: number;
   connections: number;

@@ -8,11 +8,11 @@ import type { LoadErrorEvent } from "../clients/load/core/load-stats.js";
 import { TargetError } from "../clients/load/core/target.js";
 import { runLoad } from "../clients/load/load-driver.js";
 import { describePayloadBytes } from "../clients/load/verification/payload-content.js";
+import { framingFromSpec } from "../framing/registry.js";
 import { formatHostPort } from "../host-port.js";
 import { describeExit } from "../platform/launch-process.js";
 import { startProxy } from "../proxy/start-proxy.js";
 import { excerpt, excerptPair } from "../results/byte-excerpt.js";
-import { isKnownBrokenFraming } from "../results/known-broken.js";
 import {
   countedReplies,
   ERROR_KINDS,
@@ -127,9 +127,7 @@ export async function runCheckClient(
     const result = await runLoad(
       {
         target: formatHostPort(address.host, address.port),
-        framing: settings.framing,
-        token: settings.token,
-        recordSize: settings.recordSize,
+        framing: framingFromSpec(settings.framing),
         // The driver takes the server's answer to a refusable size, whatever the server's own limit.
         maxFrameBytes: Math.max(settings.maxFrameBytes ?? 0, ...shape.sizesBytes, 16 * 1024 * 1024),
         connections: shape.connections,
@@ -302,13 +300,11 @@ export async function survivalFailure(
  * the lab's one-read-is-one-message framing, a message one read surely holds whole.
  */
 export function probeSizeBytes(settings: TargetCheckSettings): number {
-  const fixedLimit = settings.framing === "fixed" ? settings.recordSize : Number.POSITIVE_INFINITY;
-  const oneReadLimit = isKnownBrokenFraming(settings.framing)
-    ? ONE_READ_PROBE_BYTES
-    : Number.POSITIVE_INFINITY;
+  const framing = framingFromSpec(settings.framing);
+  const oneReadLimit = framing.knownBroken ? ONE_READ_PROBE_BYTES : Number.POSITIVE_INFINITY;
   return Math.min(
     PROBE_SIZE_BYTES,
-    fixedLimit,
+    framing.largestPayloadBytes,
     oneReadLimit,
     settings.maxFrameBytes ?? Number.POSITIVE_INFINITY,
   );

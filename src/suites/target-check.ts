@@ -132,7 +132,7 @@ export async function runTargetCheck(options: TargetCheckOptions): Promise<Targe
     return {
       target: targetDescription(options),
       ...(target.kind === "command" ? { restart: target.restart } : {}),
-      framing: options.framing,
+      framing: options.framing.name,
       expect:
         options.choice.expect.kind === "module" ? options.choice.expect.path : options.choice.expect.name,
       connections: options.connections,

@@ -6,10 +6,10 @@
 
 import { EchoPayloadCodec } from "../clients/load/verification/echo-payload.js";
 import { runResetClient } from "../clients/reset-client.js";
-import { createFraming } from "../framing/registry.js";
+import type { Framing } from "../framing/framing.js";
+import { framingFromSpec } from "../framing/registry.js";
 import type { FaultOptions } from "../proxy/fault-options.js";
 import { startProxy } from "../proxy/start-proxy.js";
-import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { countedReplies } from "../results/load-result.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type { TargetCellFailure, TargetProbe } from "../results/target-check-result.js";
@@ -126,7 +126,7 @@ async function secondClient(settings: TargetCheckSettings, endpoint: TargetEndpo
 async function concurrentClients(settings: TargetCheckSettings, endpoint: TargetEndpoint): Promise<ProbeRun> {
   const clients = settings.concurrentClients;
   // The lab's one-read-is-one-message framing cannot survive cut streams: its clients go straight in.
-  const sliced = !isKnownBrokenFraming(settings.framing);
+  const sliced = !framingOf(settings).knownBroken;
   const proxy = sliced
     ? await startProxy({
         listenHost: "127.0.0.1",
@@ -230,8 +230,8 @@ async function requestPayloads(
   );
 }
 
-function framingOf(settings: TargetCheckSettings) {
-  return createFraming(settings.framing, { token: settings.token, recordSize: settings.recordSize });
+function framingOf(settings: TargetCheckSettings): Framing {
+  return framingFromSpec(settings.framing);
 }
 
 async function resetThenFreshClient(
@@ -251,7 +251,7 @@ async function resetThenFreshClient(
     const payloadBytes = Math.min(
       MID_REPLY_FRAME_BYTES,
       settings.maxFrameBytes ?? Number.POSITIVE_INFINITY,
-      settings.framing === "fixed" ? settings.recordSize : Number.POSITIVE_INFINITY,
+      framing.largestPayloadBytes,
     );
     const payloads = await requestPayloads(
       settings,

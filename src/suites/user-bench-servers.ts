@@ -2,7 +2,8 @@
 // sizes through the same driver as the built-in servers, so that its rows land in the same tables.
 
 import { runLoad } from "../clients/load/load-driver.js";
-import type { FramingName } from "../framing/framing.js";
+import type { FramingSpec } from "../framing/framing.js";
+import { framingFromSpec, payloadSizeRefusal } from "../framing/registry.js";
 import type { BenchScenario } from "../results/bench-result.js";
 import { TargetSetupError } from "../targets/target-error.js";
 import {
@@ -21,21 +22,20 @@ export interface UserBenchServer {
   /** Its column in the tables. */
   name: string;
   target: ServerCommandSpec;
-  framing: FramingName;
-  token?: Buffer;
-  recordSize?: number;
+  framing: FramingSpec;
   expect: ExpectationSpec;
   connections: number;
 }
 
 /** The scenarios of one user server: the profile's sizes and fragmentations, at its own connection count. */
 export function userServerScenarios(server: UserBenchServer, profile: BenchProfile): BenchScenario[] {
+  const framing = framingFromSpec(server.framing);
   return profile.fragmentations.flatMap((fragmentation) =>
     profile.sizesBytes
       .filter((size) => fragmentation === "none" || size <= profile.fragmentedMaxSizeBytes)
-      .filter((size) => server.framing !== "fixed" || size <= (server.recordSize ?? 1024))
+      .filter((size) => payloadSizeRefusal(framing, size) === undefined)
       .map((size) => ({
-        framing: server.framing,
+        framing: framing.name,
         variant: server.name,
         server: server.target.command,
         size,
@@ -122,9 +122,7 @@ export async function openUserServerCells(
           runLoad(
             {
               target,
-              framing: server.framing,
-              ...(server.token !== undefined ? { token: server.token } : {}),
-              ...(server.recordSize !== undefined ? { recordSize: server.recordSize } : {}),
+              framing: framingFromSpec(server.framing),
               connections: scenario.connections,
               pipelining: scenario.pipelining,
               sizesBytes: [scenario.size],

@@ -84,7 +84,7 @@ export const ATTACKS: Attack[] = [
         context.pool.write(socket, largest);
         await closedOrAborted(socket, context.signal);
       });
-      const above = aboveMaxFrame(context.framing, context.maxFrameBytes);
+      const above = context.framing.overLimitSample();
       const senders = above
         ? holdSlots(context, 4, async (socket) => {
             context.pool.write(socket, above);
@@ -199,13 +199,6 @@ function filler(framing: Framing, sizeBytes: number): Buffer {
 function unfinishedFrame(framing: Framing, payloadBytes: number): Buffer {
   const frame = Buffer.concat(framing.encode(filler(framing, payloadBytes)));
   return frame.subarray(0, frame.length - 1);
-}
-
-/** Bytes a server must refuse: a length prefix of 4 GiB - 1, or an eof payload past the largest frame. */
-function aboveMaxFrame(framing: Framing, maxFrameBytes: number): Buffer | undefined {
-  if (framing.name === "length") return Buffer.from([0xff, 0xff, 0xff, 0xff]);
-  if (framing.name === "eof") return filler(framing, maxFrameBytes + 1);
-  return undefined;
 }
 
 /** Waits `ms`; false when the socket closed or the signal aborted first. */

@@ -4,8 +4,8 @@
 import { isIP } from "node:net";
 import { EXPECT_NAMES, type ExpectName } from "../../../apps/expectation.js";
 import { registerErrorClass, SockbenchError } from "../../../errors.js";
-import { DEFAULT_RECORD_SIZE } from "../../../framing/fixed-record-framing.js";
-import type { FramingName } from "../../../framing/framing.js";
+import type { Framing, FramingChoice, FramingSpec } from "../../../framing/framing.js";
+import { framingFromSpec, framingNames, framingOf, payloadSizeRefusal } from "../../../framing/registry.js";
 import type { Transport } from "../../../results/transport.js";
 import { MAX_ECHO_CONNECTIONS, MAX_ECHO_PAYLOAD_BYTES } from "../verification/echo-payload.js";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../verification/payload-content.js";
@@ -37,13 +37,12 @@ export interface LoadConfig {
   target: string;
   /** The target's scheme's by default (`http://`, `udp://`), else tcp. */
   transport?: Transport;
-  /** tcp: how bytes become messages (required); http takes none (a POST body is one message). */
-  framing?: FramingName;
-  /** eof: the end token, as bytes or as a string (its UTF-8 bytes: `"\n"`). */
-  token?: Buffer | string;
-  /** fixed: bytes per record. */
-  recordSize?: number;
-  /** Largest reply accepted (tcp: a frame; http: a response body). */
+  /**
+   * tcp: how bytes become messages (required): a registered framing's name (`"eof"`), a name with its
+   * options (`{ name: "eof", token: "\n" }`) or a Framing; http takes none (a POST body is one message).
+   */
+  framing?: FramingChoice | Framing;
+  /** Largest reply accepted (tcp: a frame, over the framing's own max frame; http: a response body). */
   maxFrameBytes?: number;
   connections?: number;
   /** Requests a connection may have written and not yet answered. */
@@ -139,9 +138,8 @@ interface ResolvedCommonConfig {
 /** A tcp run: a framing cuts the stream; TLS and the write-shaping options apply. */
 export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
   transport: "tcp";
-  framing: FramingName;
-  token?: Buffer;
-  recordSize?: number;
+  /** The framing as data, so that a worker thread builds it again (registry's framingFromSpec). */
+  framing: FramingSpec;
   insecure: boolean;
   ca?: string | Buffer;
   splitPieces: number;
@@ -229,8 +227,7 @@ function requireInteger(name: keyof LoadConfig, value: number, minimum: number, 
 /** The tcp-only options, refused over http and udp with a message that says why. */
 function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): void {
   const http = transport === "http";
-  if (config.framing !== undefined || config.token !== undefined || config.recordSize !== undefined) {
-    // Worded as flags until the framing fields settle (framing's rework); then as fields like the rest.
+  if (config.framing !== undefined) {
     throw new LoadConfigError(
       `--framing, --token and --record-size apply to --transport tcp: over ${transport} ${http ? "each POST body is one message (--max-frame still limits a response body)" : "each datagram is one message"}`,
     );
@@ -261,17 +258,13 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     throw configError`${field("transport")} must be tcp, http or udp, got ${JSON.stringify(transport)}`;
   }
   if (config.framing === undefined) {
-    throw configError`${field("transport")} tcp needs a framing: eof, length, fixed or naive`;
+    throw configError`${field("transport")} tcp needs a framing: ${framingNames().join(", ")}`;
   }
+  // Built here so that a bad framing option is refused (a FramingError) before any socket is opened.
   return {
     ...common,
     transport,
-    framing: config.framing,
-    // A string token is its UTF-8 bytes; anything else createFraming refuses with a FramingError.
-    ...(config.token !== undefined
-      ? { token: typeof config.token === "string" ? Buffer.from(config.token, "utf8") : config.token }
-      : {}),
-    ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
+    framing: framingOf(config.framing, config.maxFrameBytes).spec,
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
     splitPieces: config.splitPieces ?? 1,
@@ -360,14 +353,11 @@ export function resolveLoadConfig(config: LoadConfig): ResolvedLoadConfig {
   }
   if (resolved.sizesBytes.length === 0) throw configError`give at least one size in ${field("sizesBytes")}`;
   for (const size of resolved.sizesBytes) requireInteger("sizesBytes", size, 0, MAX_ECHO_PAYLOAD_BYTES);
-  if (resolved.transport === "tcp" && resolved.framing === "fixed") {
-    const recordSize = resolved.recordSize ?? DEFAULT_RECORD_SIZE;
-    const tooLarge = resolved.sizesBytes.find((size) => size > recordSize);
-    if (tooLarge !== undefined) {
-      // Worded as a flag until the framing fields settle (framing's rework).
-      throw new LoadConfigError(
-        `size ${tooLarge} does not fit a fixed record of ${recordSize} bytes (--record-size)`,
-      );
+  if (resolved.transport === "tcp") {
+    const framing = framingFromSpec(resolved.framing);
+    for (const size of resolved.sizesBytes) {
+      const refusal = payloadSizeRefusal(framing, size);
+      if (refusal !== undefined) throw new LoadConfigError(refusal);
     }
   }
   return resolved;

@@ -40,7 +40,7 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     target: formatTarget(targetForTransport(config.target, config.transport)),
     transport: config.transport,
     // Over http the framing is HTTP/1.1's own and over udp the datagram's: rows beside the TCP framings.
-    framing: config.transport === "tcp" ? config.framing : config.transport,
+    framing: config.transport === "tcp" ? config.framing.name : config.transport,
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,

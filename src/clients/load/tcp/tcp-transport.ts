@@ -2,7 +2,7 @@
 // one through the same connector (plain TCP, TLS or a Unix socket).
 
 import type { Framing } from "../../../framing/framing.js";
-import { createFraming } from "../../../framing/registry.js";
+import { framingFromSpec } from "../../../framing/registry.js";
 import { connectionOptionsOf, type ResolvedTcpLoadConfig } from "../core/load-config.js";
 import type { LaneHost, LoadTransport } from "../core/load-lane.js";
 import { RequestSource } from "../core/request-source.js";
@@ -20,11 +20,7 @@ export class TcpTransport implements LoadTransport, TcpWire {
     target: LoadTarget,
     host: LaneHost,
   ) {
-    this.framing = createFraming(config.framing, {
-      ...(config.token !== undefined ? { token: config.token } : {}),
-      ...(config.recordSize !== undefined ? { recordSize: config.recordSize } : {}),
-      ...(config.maxFrameBytes !== undefined ? { maxFrameBytes: config.maxFrameBytes } : {}),
-    });
+    this.framing = framingFromSpec(config.framing);
     this.source = new RequestSource(config, this.framing, host.expectation);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,

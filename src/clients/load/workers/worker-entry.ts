@@ -20,7 +20,6 @@ function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
   return {
     ...config,
     ...message,
-    ...(config.token !== undefined ? { token: asBuffer(config.token) } : {}),
     ...(config.ca !== undefined && typeof config.ca !== "string" ? { ca: asBuffer(config.ca) } : {}),
   };
 }
