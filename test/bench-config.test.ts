@@ -38,7 +38,7 @@ describe("the bench config's schema", () => {
       }),
     );
     const [server] = serversFromConfigFile(path);
-    expect(server).toMatchObject({ name: "cpp", framing: "length", connections: 10 });
+    expect(server).toMatchObject({ name: "cpp", framing: { name: "length" }, connections: 10 });
   });
 
   it.each([
@@ -80,6 +80,6 @@ describe("the bench config's schema", () => {
     expect(() => serverFromOption("a b=python3 s.py {port}")).toThrow(
       '--server "a b=python3 s.py {port}": "name" must be 1 to 32 letters, digits, _ . or - (its column in the tables), got "a b"',
     );
-    expect(serverFromOption("ok=python3 s.py {port}")).toMatchObject({ name: "ok", framing: "eof" });
+    expect(serverFromOption("ok=python3 s.py {port}")).toMatchObject({ name: "ok", framing: { name: "eof" } });
   });
 });
