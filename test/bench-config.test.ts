@@ -80,6 +80,9 @@ describe("the bench config's schema", () => {
     expect(() => serverFromOption("a b=python3 s.py {port}")).toThrow(
       '--server "a b=python3 s.py {port}": "name" must be 1 to 32 letters, digits, _ . or - (its column in the tables), got "a b"',
     );
-    expect(serverFromOption("ok=python3 s.py {port}")).toMatchObject({ name: "ok", framing: { name: "eof" } });
+    expect(serverFromOption("ok=python3 s.py {port}")).toMatchObject({
+      name: "ok",
+      framing: { name: "eof" },
+    });
   });
 });
