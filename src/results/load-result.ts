@@ -8,6 +8,7 @@ import {
   SATURATION_WARNING_PREFIX,
   saturationWarning,
 } from "./cpu-usage.js";
+import type { FramingFields } from "./framing-fields.js";
 import {
   decodeHistogram,
   encodeHistogram,
@@ -36,11 +37,12 @@ export const MISMATCH_KINDS = [
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
-export interface LoadResultConfig {
+/** Its framings as framingFields records them (results/framing-fields.ts). */
+export interface LoadResultConfig extends FramingFields {
   target: string;
   /** Written by every run; absent from results written before HTTP existed (those are tcp). */
   transport?: Transport;
-  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp. */
+  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp; "module" for a framing module. */
   framing: string;
   connections: number;
   pipelining: number;
