@@ -217,6 +217,73 @@ describe("a framing module as the request framing: netstrings to a Python server
   });
 });
 
+describe("a framing module in bench and stress", () => {
+  const server = `${PYTHON} ${netstringEcho} {port}`;
+
+  it("bench --server verifies a netstring server framed by the module, and fails it under eof", async () => {
+    const args = [
+      "bench",
+      "--profile",
+      "quick",
+      "--own-only",
+      "--server",
+      `netstring=${server}`,
+      "--sizes",
+      "64",
+      "--rounds",
+      "2",
+      "--round",
+      "150ms",
+      "--format",
+      "json",
+      "--out",
+      folder.path,
+    ];
+    const framed = await runCli([...args, "--framing-module", netstring]);
+    expect(framed.code, framed.stdout + framed.stderr).toBe(0);
+    expect(framed.stdout).not.toContain("errors in");
+    const unframed = await runCli(args);
+    expect(unframed.code).toBe(1);
+    expect(unframed.stdout).toMatch(/errors in eof on netstring/);
+  }, 120_000);
+
+  it("stress's legitimate client and attack threads speak the module", async () => {
+    const run = await runCli([
+      "stress",
+      "--server",
+      server,
+      "--framing-module",
+      netstring,
+      "--scenarios",
+      "slowloris,app-input",
+      "--hostile-connections",
+      "8",
+      "--baseline",
+      "1s",
+      "--attack",
+      "2s",
+      "--timeout",
+      "1s",
+      "--json",
+    ]);
+    const report = JSON.parse(run.stdout) as {
+      framing: string;
+      framingModule: string;
+      scenarios: { verdict: string }[];
+    };
+    expect(report.framing).toBe("module");
+    expect(report.framingModule).toBe(netstring);
+    expect(report.scenarios.map((scenario) => scenario.verdict)).toEqual(["kept serving", "skipped"]);
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it("stress refuses a framing module without your server: the reference server speaks built-in framings", async () => {
+    const run = await runCli(["stress", "--framing-module", netstring]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("need your server (--target or --server)");
+  });
+});
+
 describe("a framing module that cannot be used is a usage error naming what it lacks", () => {
   const decoder = "export function createDecoder() { return { push: () => [] }; }\n";
   const encoder = "export function encode(payload) { return payload; }\n";
