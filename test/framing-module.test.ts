@@ -1,11 +1,14 @@
 // Framing modules and reply framings (docs/framing-module.md), through the CLI as a user runs them: the
 // page's modules are read from the page itself. A RESP reply decoder lets check and load judge redis's
 // ECHO (a bulk reply is two lines, which no line framing reads as one); a netstring module frames the
-// requests of a Python server that speaks it, in worker threads too; a module that lacks an export is
-// refused up front, naming what it lacks.
+// requests of a Python server that speaks it, in worker threads too, and in bench and stress; a module that
+// lacks an export is refused up front, naming what it lacks; and the wrapper itself, without I/O.
 
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { FramingError } from "../src/framing/framing-error.js";
+import { rememberFramingModule } from "../src/framing/module-framing.js";
+import { framingCliWords, framingFromSpec, framingNames, framingOf } from "../src/framing/registry.js";
 import type { LoadResult } from "../src/results/load-result.js";
 import type { TargetCheckResult } from "../src/results/target-check-result.js";
 import { findFreePort } from "../src/targets/free-port.js";
@@ -333,5 +336,45 @@ describe("a framing module that cannot be used is a usage error naming what it l
     ]);
     expect(replies.code).toBe(2);
     expect(replies.stderr).toContain("give --reply-framing or --reply-framing-module, not both");
+  });
+});
+
+describe("the module framing's wrapper", () => {
+  const exports = {
+    name: "halves",
+    encode: (payload: Uint8Array) => [new Uint8Array([payload.length]), payload],
+    createDecoder: () => ({
+      push(chunk: Uint8Array): Uint8Array[] {
+        if (chunk[0] === 0xff) throw new Error("0xff is no length");
+        return chunk.length > 1 ? [chunk.subarray(1)] : [];
+      },
+    }),
+  };
+
+  it("is built from its spec only once its module is loaded in the thread", () => {
+    const path = "/nowhere/halves.mjs";
+    expect(() => framingFromSpec({ name: "module", path })).toThrow(
+      "the framing module /nowhere/halves.mjs is not loaded in this thread",
+    );
+    rememberFramingModule(path, exports, "./halves.mjs");
+    const framing = framingOf({ name: "module", path: "./halves.mjs" });
+    expect(framing.spec).toEqual({ name: "module", path });
+    expect(framingCliWords(framing.spec, "reply")).toEqual(["--reply-framing-module", path]);
+    expect(Buffer.concat(framing.encode(Buffer.from("hi")))).toEqual(Buffer.from([2, 0x68, 0x69]));
+    expect(framing.frameBytes(5)).toBe(6);
+    expect(framingNames()).not.toContain("module");
+  });
+
+  it("keeps the bytes of a frame not yet complete, and turns a decoder's throw into a FramingError", () => {
+    rememberFramingModule("/nowhere/halves2.mjs", exports);
+    const decoder = framingFromSpec({ name: "module", path: "/nowhere/halves2.mjs" }).createDecoder();
+    expect(decoder.push(Buffer.from([7]))).toEqual([]);
+    expect(decoder.partialFrame(10)).toEqual(Buffer.from([7]));
+    expect(decoder.push(Buffer.from([1, 0x61]))).toEqual([Buffer.from("a")]);
+    expect(decoder.partialFrameBytes).toBe(0);
+    expect(() => decoder.push(Buffer.from([0xff]))).toThrow(FramingError);
+    expect(() => decoder.push(Buffer.from([1, 0x61]))).toThrow(
+      "the framing module halves (/nowhere/halves2.mjs) refused the stream: 0xff is no length",
+    );
   });
 });
