@@ -182,17 +182,12 @@ export interface CorpusVerdict {
  */
 const CHECKS_AT_ONCE = 4;
 
-/**
- * Runs `check --server` on each server (a server listed twice is checked twice), its `checkOptions` added, a
- * few at a time, in the order given.
- */
+/** Runs `check --server` on each server, its `checkOptions` added, a few at a time, in the order given. */
 export async function checkCorpus(
   servers: readonly CorpusServer[],
   buildFolder: string,
 ): Promise<CorpusVerdict[]> {
-  const commands = new Map<CorpusServer, string>();
-  for (const server of new Set(servers)) commands.set(server, corpusCommand(server, buildFolder));
-  const jobs = servers.map((server) => [server, commands.get(server) as string] as const);
+  const jobs = servers.map((server) => [server, corpusCommand(server, buildFolder)] as const);
   const verdicts: CorpusVerdict[] = [];
   let next = 0;
   await Promise.all(
