@@ -45,7 +45,8 @@ function verdicts(result: TargetCheckResult): Record<string, string> {
   );
 }
 
-// Each cell starts a Python server; on a loaded 2-core machine a start alone can take seconds.
+// Each cell starts a Python server; on a loaded 2-core machine a start alone can take seconds (the start has
+// its own --ready-timeout: a 1 s --timeout is per reply, which a loopback echo gives in milliseconds).
 const CLI_MATRIX = { timeout: 180_000 };
 
 describe("check --server with a student's Python exercise-5 server", CLI_MATRIX, () => {
@@ -92,7 +93,7 @@ describe("check --server with a student's Python exercise-5 server", CLI_MATRIX,
       "--sizes",
       "0,1,100",
       "--timeout",
-      "2s",
+      "1s",
     ]);
     expect(code).toBe(1);
     const cells = verdicts(result);
@@ -165,7 +166,7 @@ describe("check --server with the lab's other servers", CLI_MATRIX, () => {
       "--fragmentations",
       "none,split",
       "--timeout",
-      "2s",
+      "1s",
       "--no-shrink",
       "--single-client",
     ]);
@@ -192,7 +193,7 @@ describe("check --server with the lab's other servers", CLI_MATRIX, () => {
       "--fragmentations",
       "none",
       "--timeout",
-      "2s",
+      "1s",
       "--no-shrink",
     ]);
     expect(verdicts(result)["5 none"]).toBe("pass");
@@ -247,6 +248,8 @@ describe("check --server with the lab's other servers", CLI_MATRIX, () => {
       "0,1000,70000",
       "--fragmentations",
       "none,slices-1-7,split",
+      // The frame limit is the matrix's business; the probes of a correct server are the corpus's.
+      "--no-probes",
     ]);
     const cells = verdicts(result);
     for (const size of [0, 1000]) {

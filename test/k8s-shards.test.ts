@@ -173,7 +173,7 @@ describe("four shards as local processes, merged", () => {
   async function runShards(loadArgs: string[]): Promise<{ parts: LoadResult[]; paths: string[] }> {
     const started = performance.now();
     await runCli(["--version"]);
-    let startInS = Math.max(8, Math.ceil((6 * (performance.now() - started)) / 1000));
+    let startInS = Math.max(3, Math.ceil((6 * (performance.now() - started)) / 1000));
     for (let attempt = 1; ; attempt++, startInS *= 2) {
       echo.bySource.clear();
       const { container } = await printJob([

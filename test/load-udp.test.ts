@@ -136,9 +136,15 @@ describe("load --transport udp", () => {
     await expect(
       runLoad({ target: server.target, transport: "udp", sizesBytes: [65_508], amount: 10 }),
     ).rejects.toBeInstanceOf(LoadConfigError);
-    // Give a stray datagram time to arrive: none may.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(server.received()).toBe(0);
+    // A datagram of our own, sent after the refusals, comes back once the server has read all that came
+    // before it: by then a stray datagram of the refused runs would have been counted.
+    const marker = createSocket("udp4");
+    closers.push(() => new Promise<void>((resolve) => marker.close(() => resolve())));
+    const echoed = new Promise((resolve) => marker.once("message", resolve));
+    const [host, port] = server.target.split(":") as [string, string];
+    marker.send("marker", Number(port), host);
+    await echoed;
+    expect(server.received()).toBe(1);
   });
 
   it("carries 65,527 bytes over IPv6, one more than IPv4 allows and no more", async () => {

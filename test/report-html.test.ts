@@ -1,46 +1,28 @@
-// The HTML reports in a real browser (Debian's chromium through playwright-core), made from real runs on
-// 127.0.0.1: a tiny bench, two loads (the second through a 20 ms proxy), a small check. Each page must
-// load offline without a console error, draw every chart with one line per scenario, and show the numbers
-// of its JSON; a screenshot of each lands in test-output/screenshots/ (gitignored).
+// The HTML reports in a real browser (Debian's chromium through playwright-core), made from result files of
+// real runs on 127.0.0.1, committed in test/fixtures/reports/ (scripts/report-fixtures.mjs makes them): a
+// tiny bench, two loads (the second through a 20 ms proxy), a small check. Each page must load offline
+// without a console error, draw every chart with one line per scenario, and show the numbers of its JSON;
+// a screenshot of each lands in test-output/screenshots/ (gitignored).
 
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProxy } from "../src/proxy/start-proxy.js";
-import { checkResultJson } from "../src/report/check-report.js";
 import { loadScenario, scenarioKey } from "../src/report/compare-results.js";
 import { WHOLE_SECOND_SLACK_S } from "../src/report/html/chart-specs.js";
 import type { BenchResult } from "../src/results/bench-result.js";
 import { type LoadResult, totalErrors } from "../src/results/load-result.js";
 import type { CheckResultRecord } from "../src/results/result-file.js";
-import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
-import { runBench } from "../src/suites/bench-suite.js";
-import { runCheck } from "../src/suites/check-suite.js";
 import { launchBrowser, type ReportBrowser } from "./support/browser.js";
 import { runCli } from "./support/cli-process.js";
-import { startTestServer, type TestServer } from "./support/servers.js";
 
 const SCREENSHOTS = join(import.meta.dirname, "..", "test-output", "screenshots");
-
-/**
- * Two sizes (naive breaks at 2 KiB: red cells), one round of a second of load each: too short for
- * per-second charts. (Three rounds, as the quick profile runs, drew the same charts in three times the time.)
- */
-const tinyProfile: BenchProfile = {
-  ...BENCH_PROFILES.quick,
-  sizesBytes: [64, 2048],
-  connectionCounts: [2],
-  warmupMs: 0,
-  rounds: 1,
-  durationMs: 1000,
-  timeoutMs: 500,
-};
+const FIXTURES = join(import.meta.dirname, "fixtures", "reports");
+const FILES = ["a.json", "b.json", "bench.json", "check.json"];
 
 let directory: string;
 let browser: ReportBrowser;
-let server: TestServer;
 let bench: BenchResult;
 let loadA: LoadResult;
 let loadB: LoadResult;
@@ -52,64 +34,25 @@ async function cli(args: string[], expectedCode = 0): Promise<string> {
   return result.stdout;
 }
 
-/** A load through a proxy on `port` (0: any) that delays each chunk by latencyMs; returns the proxy's port. */
-async function loadThroughProxy(port: number, latencyMs: number, out: string): Promise<number> {
-  const proxy = await startProxy({
-    listenHost: "127.0.0.1",
-    listenPort: port,
-    targetHost: "127.0.0.1",
-    targetPort: server.port,
-    faults: latencyMs > 0 ? { latencyMs } : {},
-  });
-  try {
-    await cli([
-      "load",
-      "--target",
-      `127.0.0.1:${proxy.port}`,
-      "--framing",
-      "length",
-      "--connections",
-      "2",
-      "--size",
-      "64",
-      "--duration",
-      "2s",
-      "--out",
-      out,
-    ]);
-  } finally {
-    await proxy.close();
-  }
-  return proxy.port;
+async function readResult<T>(name: string): Promise<T> {
+  return JSON.parse(await readFile(join(directory, name), "utf8")) as T;
 }
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "sockbench-report-"));
   await mkdir(SCREENSHOTS, { recursive: true });
-  server = await startTestServer("concurrent");
+  // Copies: the pages are written beside the files they render.
+  await Promise.all(FILES.map((name) => copyFile(join(FIXTURES, name), join(directory, name))));
   // A and B share the proxy's address, so that compare sees one scenario; B's proxy adds 20 ms each way.
-  const port = await loadThroughProxy(0, 0, join(directory, "a.json"));
-  await loadThroughProxy(port, 20, join(directory, "b.json"));
-  loadA = JSON.parse(await readFile(join(directory, "a.json"), "utf8"));
-  loadB = JSON.parse(await readFile(join(directory, "b.json"), "utf8"));
-
-  bench = await runBench(tinyProfile);
-  await writeFile(join(directory, "bench.json"), JSON.stringify(bench));
-  const checkResult = await runCheck({
-    framings: ["length", "naive"],
-    sizesBytes: [1, 1025],
-    fragmentations: ["none", "slices-1"],
-  });
-  check = checkResultJson(checkResult, { startedAt: new Date().toISOString() });
-  await writeFile(join(directory, "check.json"), JSON.stringify(check));
+  loadA = await readResult("a.json");
+  loadB = await readResult("b.json");
+  bench = await readResult("bench.json");
+  check = await readResult("check.json");
   browser = await launchBrowser();
-  // 28 bench scenarios with a server process for each framing and variant: about 40 s on a quiet 2-core
-  // machine, more when other suites share it.
-}, 600_000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 

@@ -138,9 +138,13 @@ describe("protocol errors and bad peers", () => {
     const message = Buffer.concat(framing.encode(printablePayload(MiB)));
     const sentBytes = 128 * MiB;
     for (let offset = 0; offset < sentBytes; offset += message.length) peer.write(message);
-    // Give the server time to read everything it would read without backpressure.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(receivedBytes).toBeGreaterThan(0);
+    // Until the server stops reading: the count holds still for 300 ms. Without backpressure it would
+    // read all 128 MiB (well within the deadline) and hold still only then.
+    let settled = { bytes: -1, sinceMs: Date.now() };
+    await waitFor(() => {
+      if (receivedBytes !== settled.bytes) settled = { bytes: receivedBytes, sinceMs: Date.now() };
+      return receivedBytes > 0 && Date.now() - settled.sinceMs >= 300;
+    }, 10_000);
     expect(receivedBytes).toBeLessThan(32 * MiB);
     peer.destroy();
   });
@@ -179,7 +183,13 @@ describe("variant behaviour", () => {
     );
     first.write(Buffer.concat(framing.encode(Buffer.from("first"))));
     expect(await firstReply).toBe("first<EOF>");
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // One more round trip with the first client: a server that served the second beside it would have
+    // answered "second", sent before either, by the time this comes back.
+    const againReply = new Promise<string>((resolve) =>
+      first.once("data", (chunk: Buffer) => resolve(String(chunk))),
+    );
+    first.write(Buffer.concat(framing.encode(Buffer.from("again"))));
+    expect(await againReply).toBe("again<EOF>");
     expect(secondReplies).toEqual([]);
     first.end();
     await waitFor(() => secondReplies.length > 0);

@@ -85,7 +85,18 @@ describe("stopping with a signal", () => {
 
   it("bench on SIGINT keeps the rounds each cell finished and writes them, marked partial", async () => {
     const out = scratch();
-    const bench = spawnCli(["bench", "--profile", "quick", "--out", out]);
+    // Three cells (one framing, one size, every variant): enough to keep several, and quick to reach round 2.
+    const bench = spawnCli([
+      "bench",
+      "--profile",
+      "quick",
+      "--framings",
+      "length",
+      "--sizes",
+      "64",
+      "--out",
+      out,
+    ]);
     children.push(bench.child);
     // Progress goes to stderr one line per warm-up and round: once round 2 has started, every cell has
     // finished its first round.
