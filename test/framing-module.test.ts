@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FramingError } from "../src/framing/framing-error.js";
 import { rememberFramingModule } from "../src/framing/module-framing.js";
 import { framingCliWords, framingFromSpec, framingNames, framingOf } from "../src/framing/registry.js";
+import { framingFields, framingWords } from "../src/results/framing-fields.js";
 import type { LoadResult } from "../src/results/load-result.js";
 import type { TargetCheckResult } from "../src/results/target-check-result.js";
 import { findFreePort } from "../src/targets/free-port.js";
@@ -363,6 +364,9 @@ describe("the module framing's wrapper", () => {
     expect(Buffer.concat(framing.encode(Buffer.from("hi")))).toEqual(Buffer.from([2, 0x68, 0x69]));
     expect(framing.frameBytes(5)).toBe(6);
     expect(framingNames()).not.toContain("module");
+    expect(framingWords(framingFields({ name: "eof" }, framing.spec))).toBe(
+      `eof framing, replies cut by module ${path}`,
+    );
   });
 
   it("keeps the bytes of a frame not yet complete, and turns a decoder's throw into a FramingError", () => {

@@ -23,3 +23,13 @@ export function framingFields(framing: FramingSpec, replyFraming?: FramingSpec):
     ...(typeof replyFraming?.path === "string" ? { replyFramingModule: replyFraming.path } : {}),
   };
 }
+
+/** The framings in a report's words: `eof framing`, `module framing (/x/netstring.mjs)`, `eof framing, replies cut by ...`. */
+export function framingWords(fields: FramingFields): string {
+  const named = (name: string, path: string | undefined) => (path !== undefined ? `${name} ${path}` : name);
+  const replies =
+    fields.replyFraming !== undefined
+      ? `, replies cut by ${named(fields.replyFraming, fields.replyFramingModule)}`
+      : "";
+  return `${named(fields.framing, fields.framingModule)} framing${replies}`;
+}
