@@ -170,6 +170,30 @@ describe("docs/framing-module.md's redis ECHO example", () => {
   });
 });
 
+describe("a built-in reply framing", () => {
+  it("cuts replies with its own framing and the options as given: raw requests in, CR LF lines out", async () => {
+    const redis = await startRedis();
+    const run = await runCli([
+      "send",
+      "--port",
+      String(redis.port),
+      "--framing",
+      "naive",
+      "--reply-framing",
+      "eof",
+      "--token",
+      "\\r\\n",
+      "--expect-module",
+      folder.write("pong.mjs", 'export const judge = (reply) => reply.toString() === "+PONG";\n'),
+      "PING\r\n",
+      "PING\r\n",
+    ]);
+    expect(run.stdout).toBe("+PONG\n+PONG\n");
+    expect(run.stderr).toContain("2 of 2 replies hold");
+    expect(run.code).toBe(0);
+  });
+});
+
 describe("a framing module as the request framing: netstrings to a Python server", () => {
   it("check passes every cell and probe", async () => {
     const { code, result } = await checkJson([
@@ -321,6 +345,12 @@ describe("a framing module that cannot be used is a usage error naming what it l
     const run = await runCli(["check", "--target", "127.0.0.1:9", "--reply-framing-module", "nowhere.mjs"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--reply-framing-module nowhere\.mjs: no such file/);
+  });
+
+  it("check's built-in matrix refuses a framing module: it runs sockbench's own servers", async () => {
+    const run = await runCli(["check", "--framing-module", netstring]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--framing-module apply to a check of your server");
   });
 
   it("refuses --framing with --framing-module, and --reply-framing with --reply-framing-module", async () => {
