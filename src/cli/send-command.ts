@@ -41,51 +41,47 @@ export function registerSendCommand(program: Command): void {
     .addOption(
       durationOption("-t, --timeout <duration>", "wait this long to connect and for each reply", 5000),
     );
-  addExpectOptions(addFramingModuleOptions(addFramingOptions(command))).action(
-    async (messages: string[], options: SendCliOptions) => {
-      const framings = await framingsFromOptions(
-        options,
-        (key) => command.getOptionValueSource(key) === "cli",
+  addExpectOptions(addFramingModuleOptions(addFramingOptions(command)));
+  command.action(async (messages: string[], options: SendCliOptions) => {
+    const framings = await framingsFromOptions(options, (key) => command.getOptionValueSource(key) === "cli");
+    // Judged only when asked: without --expect, send prints whatever comes, as the lab's client did.
+    const spec = expectGiven(options) ? expectationFromOptions(options) : undefined;
+    const expectation = spec !== undefined ? await loadExpectationOf(spec) : undefined;
+    const named = spec?.kind === "module" ? `--expect-module ${spec.path}` : `--expect ${spec?.name}`;
+    const requests = messages.map((message) => Buffer.from(message));
+    let replies = 0;
+    let wrong = 0;
+    try {
+      await sendMessages(
+        requests,
+        {
+          host: options.host,
+          port: options.port,
+          ...framings,
+          timeoutMs: options.timeout,
+        },
+        (reply) => {
+          process.stdout.write(`${reply.toString("utf8")}\n`);
+          const verdict =
+            expectation !== undefined
+              ? judgeReply(expectation, reply, requests[replies] as Buffer, replies)
+              : undefined;
+          replies++;
+          if (verdict === undefined) return;
+          wrong++;
+          process.stderr.write(`sockbench: reply ${replies} does not hold ${named}: ${verdict}\n`);
+        },
       );
-      // Judged only when asked: without --expect, send prints whatever comes, as the lab's client did.
-      const spec = expectGiven(options) ? expectationFromOptions(options) : undefined;
-      const expectation = spec !== undefined ? await loadExpectationOf(spec) : undefined;
-      const named = spec?.kind === "module" ? `--expect-module ${spec.path}` : `--expect ${spec?.name}`;
-      const requests = messages.map((message) => Buffer.from(message));
-      let replies = 0;
-      let wrong = 0;
-      try {
-        await sendMessages(
-          requests,
-          {
-            host: options.host,
-            port: options.port,
-            ...framings,
-            timeoutMs: options.timeout,
-          },
-          (reply) => {
-            process.stdout.write(`${reply.toString("utf8")}\n`);
-            const verdict =
-              expectation !== undefined
-                ? judgeReply(expectation, reply, requests[replies] as Buffer, replies)
-                : undefined;
-            replies++;
-            if (verdict === undefined) return;
-            wrong++;
-            process.stderr.write(`sockbench: reply ${replies} does not hold ${named}: ${verdict}\n`);
-          },
-        );
-      } catch (error) {
-        if (error instanceof SendError) throw new CommandFailure(error.message);
-        throw error;
-      }
-      if (expectation === undefined) return;
-      process.stderr.write(
-        checksReplies(expectation)
-          ? `${replies - wrong} of ${plural(replies, "reply", "replies")} hold ${named}\n`
-          : `${plural(replies, "reply", "replies")} received, not judged (${named})\n`,
-      );
-      if (wrong > 0) process.exitCode = EXIT_ERRORS_FOUND;
-    },
-  );
+    } catch (error) {
+      if (error instanceof SendError) throw new CommandFailure(error.message);
+      throw error;
+    }
+    if (expectation === undefined) return;
+    process.stderr.write(
+      checksReplies(expectation)
+        ? `${replies - wrong} of ${plural(replies, "reply", "replies")} hold ${named}\n`
+        : `${plural(replies, "reply", "replies")} received, not judged (${named})\n`,
+    );
+    if (wrong > 0) process.exitCode = EXIT_ERRORS_FOUND;
+  });
 }

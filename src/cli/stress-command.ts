@@ -90,87 +90,83 @@ export function registerStressCommand(program: Command): void {
       durationOption("--timeout <duration>", "a legitimate request unanswered this long failed", 2000),
     )
     .option("--json", "print the result as JSON");
-  addFramingModuleOptions(addFramingOptions(addTargetOptions(command))).action(
-    async (options: StressCliOptions) => {
-      quitOnStopSignals();
-      if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");
-      if (options.timeout <= 0) throw new CommandFailure("--timeout must be above 0 ms");
-      if (options.attack < 2 * options.timeout) {
-        // In the units the options take (a bare 1 is 1s), not the milliseconds they were parsed into.
-        throw new CommandFailure(
-          `--attack ${formatDurationMs(options.attack)} must be at least twice --timeout ${formatDurationMs(options.timeout)}: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
-        );
-      }
-      const targetChoice = targetChoiceFromOptions(options);
-      const moduleGiven = [options.framingModule, options.replyFraming, options.replyFramingModule];
-      if (targetChoice === undefined && moduleGiven.some((value) => value !== undefined)) {
-        throw new CommandFailure(
-          "--framing-module, --reply-framing and --reply-framing-module need your server (--target or --server): the reference server speaks the built-in framings, its replies framed as its requests",
-        );
-      }
-      const choice = targetChoice ?? referenceServer(options);
-      const expectation = await loadExpectationOf(choice.expect);
-      const framings = await framingsFromOptions(
-        options,
-        (key) => command.getOptionValueSource(key) === "cli",
+  addFramingModuleOptions(addFramingOptions(addTargetOptions(command)));
+  command.action(async (options: StressCliOptions) => {
+    quitOnStopSignals();
+    if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");
+    if (options.timeout <= 0) throw new CommandFailure("--timeout must be above 0 ms");
+    if (options.attack < 2 * options.timeout) {
+      // In the units the options take (a bare 1 is 1s), not the milliseconds they were parsed into.
+      throw new CommandFailure(
+        `--attack ${formatDurationMs(options.attack)} must be at least twice --timeout ${formatDurationMs(options.timeout)}: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
       );
-      const { runStress } = await import("../suites/stress/stress-suite.js");
-      const session = await openTarget(choice.target);
-      let result: Awaited<ReturnType<typeof runStress>>;
-      try {
-        result = await runStress({
-          target: describeTarget(choice),
-          ...framings,
-          maxFrameBytes: options.maxFrame,
-          app: expectation.name,
-          requests: legitRequests(expectation),
-          scenarios: options.scenarios ?? [...SCENARIO_NAMES],
-          baselineMs: options.baseline,
-          attackMs: options.attack,
-          hostileConnections: options.hostileConnections,
-          hostileAddressCount: options.hostileAddresses,
-          requestTimeoutMs: options.timeout,
-          withServer: (run) =>
-            session.withCell(({ host, port, server }) => {
-              if (!server) return run({ host, port });
-              let exitedAtMs: number | undefined;
-              void server.exited.then(() => {
-                exitedAtMs = performance.now();
-              });
-              return run({
-                host,
-                port,
-                pids: () => server.pids(),
-                exitDescription: () => {
-                  const status = server.exitStatus();
-                  return status ? describeExit(status) : undefined;
-                },
-                exitedAtMs: () => exitedAtMs,
-                lastOutput: (count) => {
-                  server.output.flush();
-                  return serverOutputLines(server, server.output.last(count));
-                },
-              });
+    }
+    const targetChoice = targetChoiceFromOptions(options);
+    const moduleGiven = [options.framingModule, options.replyFraming, options.replyFramingModule];
+    if (targetChoice === undefined && moduleGiven.some((value) => value !== undefined)) {
+      throw new CommandFailure(
+        "--framing-module, --reply-framing and --reply-framing-module need your server (--target or --server): the reference server speaks the built-in framings, its replies framed as its requests",
+      );
+    }
+    const choice = targetChoice ?? referenceServer(options);
+    const expectation = await loadExpectationOf(choice.expect);
+    const framings = await framingsFromOptions(options, (key) => command.getOptionValueSource(key) === "cli");
+    const { runStress } = await import("../suites/stress/stress-suite.js");
+    const session = await openTarget(choice.target);
+    let result: Awaited<ReturnType<typeof runStress>>;
+    try {
+      result = await runStress({
+        target: describeTarget(choice),
+        ...framings,
+        maxFrameBytes: options.maxFrame,
+        app: expectation.name,
+        requests: legitRequests(expectation),
+        scenarios: options.scenarios ?? [...SCENARIO_NAMES],
+        baselineMs: options.baseline,
+        attackMs: options.attack,
+        hostileConnections: options.hostileConnections,
+        hostileAddressCount: options.hostileAddresses,
+        requestTimeoutMs: options.timeout,
+        withServer: (run) =>
+          session.withCell(({ host, port, server }) => {
+            if (!server) return run({ host, port });
+            let exitedAtMs: number | undefined;
+            void server.exited.then(() => {
+              exitedAtMs = performance.now();
+            });
+            return run({
+              host,
+              port,
+              pids: () => server.pids(),
+              exitDescription: () => {
+                const status = server.exitStatus();
+                return status ? describeExit(status) : undefined;
+              },
+              exitedAtMs: () => exitedAtMs,
+              lastOutput: (count) => {
+                server.output.flush();
+                return serverOutputLines(server, server.output.last(count));
+              },
+            });
+          }),
+        ...(options.json
+          ? {}
+          : {
+              onScenario: (scenario) => process.stderr.write(`${scenario.scenario}: ${scenario.verdict}\n`),
             }),
-          ...(options.json
-            ? {}
-            : {
-                onScenario: (scenario) => process.stderr.write(`${scenario.scenario}: ${scenario.verdict}\n`),
-              }),
-        });
-      } finally {
-        await session.close();
-      }
-      process.stdout.write(
-        options.json
-          ? `${JSON.stringify({ ...result, machine: describeMachine(), context: describeRun() }, null, 2)}\n`
-          : `${formatStressReport(result)}\n`,
-      );
-      if (result.scenarios.some((scenario) => FAILING_VERDICTS.includes(scenario.verdict))) {
-        process.exitCode = EXIT_ERRORS_FOUND;
-      }
-    },
-  );
+      });
+    } finally {
+      await session.close();
+    }
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify({ ...result, machine: describeMachine(), context: describeRun() }, null, 2)}\n`
+        : `${formatStressReport(result)}\n`,
+    );
+    if (result.scenarios.some((scenario) => FAILING_VERDICTS.includes(scenario.verdict))) {
+      process.exitCode = EXIT_ERRORS_FOUND;
+    }
+  });
 }
 
 /** No target named: the built-in concurrent server with stress's framing options, as a reference. */
