@@ -119,7 +119,7 @@ class WrappedModuleDecoder extends FrameDecoder {
       frames = this.inner.push(chunk);
     } catch (error) {
       this.failed = new FramingError(
-        "invalid-option",
+        "malformed-frame",
         `${this.label} refused the stream: ${(error as Error).message}`,
       );
       throw this.failed;
@@ -134,14 +134,16 @@ class WrappedModuleDecoder extends FrameDecoder {
     if (frames.length > 0) {
       this.pending.length = 0;
       this.pendingBytes = 0;
-    } else if (this.pendingBytes < MAX_KEPT_PARTIAL_BYTES) {
-      // The caller's read buffer may be reused: keep a copy.
-      this.pending.push(Buffer.from(chunk.subarray(0, MAX_KEPT_PARTIAL_BYTES - this.pendingBytes)));
+    } else {
+      // A copy: the caller's read buffer may be reused.
+      const room = MAX_KEPT_PARTIAL_BYTES - this.pendingBytes;
+      if (room > 0) this.pending.push(Buffer.from(chunk.subarray(0, room)));
+      this.pendingBytes += chunk.length;
     }
-    if (frames.length === 0) this.pendingBytes += chunk.length;
     return frames.map(asBuffer);
   }
 
+  /** Never called: push hands every chunk to the user's decoder instead of queueing it. */
   protected decodeNext(): undefined {
     return undefined;
   }
