@@ -140,9 +140,12 @@ export class LineFraming implements Framing {
     return endingOffset + this.endingBytes.copy(target, endingOffset);
   }
 
-  /** A line one byte past the max frame, with no ending: the server must give up waiting for one. */
+  /**
+   * A line past the max frame with no ending (one byte more than a max-frame line and its ending's CR
+   * could be): the server must give up waiting for one.
+   */
   overLimitSample(): Buffer {
-    return Buffer.alloc(this.maxFrameBytes + 1, 0x61);
+    return Buffer.alloc(this.maxFrameBytes + this.endingBytes.length, 0x61);
   }
 }
 
