@@ -79,14 +79,14 @@ describe("length framing options", () => {
     const u16 = createFraming("length", { lengthBytes: 2, lengthEndian: "little", maxFrameBytes: 100 });
     const over = failureOf(u16.createDecoder(), Buffer.from("6500", "hex"));
     expect(over.error.message).toBe("length prefix 101 exceeds max frame 100");
-    expect(over.error.code).toBe("frame-too-large");
+    expect(over.error.kind).toBe("frame-too-large");
     expect(over.atByte).toBe(1);
     const counted = createFraming("length", { lengthBytes: 2, lengthCounts: "frame", maxFrameBytes: 100 });
     expect(failureOf(counted.createDecoder(), Buffer.from("0067", "hex")).error.message).toBe(
       "length prefix 103 (a payload of 101 bytes) exceeds max frame 100",
     );
     const below = failureOf(counted.createDecoder(), Buffer.from("0001", "hex"));
-    expect(below.error.code).toBe("malformed-frame");
+    expect(below.error.kind).toBe("malformed-frame");
     expect(below.error.message).toMatch(/below the 2 bytes of the prefix it counts/);
     // A frame of exactly max frame bytes passes; its header says 102 with the prefix counted.
     expect(
@@ -187,7 +187,7 @@ describe("varint framing", () => {
   it("refuses a varint not in its shortest form and one longer than max frame's, malformed", () => {
     const framing = createFraming("varint");
     const padded = failureOf(framing.createDecoder(), Buffer.from("8200", "hex"));
-    expect(padded.error.code).toBe("malformed-frame");
+    expect(padded.error.kind).toBe("malformed-frame");
     expect(padded.error.message).toMatch(/ends in a 0 byte: not the shortest form of 2/);
     // 16 MiB takes 4 varint bytes: a fifth continuation is refused at the fifth byte, never read to 10.
     const endless = failureOf(framing.createDecoder(), Buffer.alloc(12, 0x80));
@@ -231,7 +231,7 @@ describe("line framing", () => {
         /without the CR before it/,
       );
       const { error } = failureOf(crlf.createDecoder(), bytes);
-      expect(error.code).toBe("malformed-frame");
+      expect(error.kind).toBe("malformed-frame");
     }
   });
 

@@ -141,7 +141,7 @@ describe("the rules a framing owns", () => {
     for (const framing of [length, createFraming("eof", { token: "a", maxFrameBytes: 100 })]) {
       const sample = framing.overLimitSample() as Buffer;
       expect(() => framing.createDecoder().push(sample)).toThrow(
-        expect.objectContaining({ code: "frame-too-large" }),
+        expect.objectContaining({ kind: "frame-too-large" }),
       );
     }
     expect(fixed.overLimitSample()).toBeUndefined();
