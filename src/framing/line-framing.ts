@@ -183,6 +183,8 @@ export const LINE_ENDING_OPTION: FramingOptionDefinition = {
 export const LINE_FRAMING: FramingDefinition = {
   name: "line",
   summary: "the payload, then LF (or CR LF with --line-ending crlf)",
+  // Its cost is its codec's: bench runs it on the concurrent variant alone.
+  benchVariants: "concurrent",
   options: [LINE_ENDING_OPTION],
   create: (options) =>
     new LineFraming(

@@ -171,6 +171,8 @@ export class VarintFraming implements Framing {
 export const VARINT_FRAMING: FramingDefinition = {
   name: "varint",
   summary: "the payload length as a protobuf varint (writeDelimitedTo), then the payload",
+  // Its cost is its codec's: bench runs it on the concurrent variant alone.
+  benchVariants: "concurrent",
   options: [],
   create: (options) => new VarintFraming(options.maxFrameBytes),
   cliWords: () => [],
