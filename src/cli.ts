@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `sockbench` command: registers each subcommand and maps failures to DESIGN.md's exit codes
+// The `sockbench` command: registers each subcommand and maps failures to the exit codes of docs/exit-codes.md
 // (0 clean, 1 the run found errors, 2 usage or connection failure, 70 an internal error).
 
 import { Command, CommanderError } from "commander";

@@ -51,7 +51,7 @@ it("an amount run whose server died after one reply ends one timeout later", {
       timeoutMs: 1000,
     });
     expect(Date.now() - startedMs).toBeLessThan(5000);
-    expect(result.messages.verified).toBe(1);
+    expect(result.messages).toMatchObject({ received: 1, verified: 0 });
     expect(result.errors.connect).toBeGreaterThan(0);
     expect(result.warnings.join("\n")).toMatch(/no reply for 1000 ms/);
   } finally {

@@ -1,6 +1,6 @@
 // Buffers of frames a decoder copied together from several reads, handed back once nothing reads them
 // any more, for the next frame of the same size. A fresh 64 KiB buffer per frame, freed by the garbage
-// collector, was a quarter of the concurrent server's CPU per 64 KiB echo (bench/cost.ts's case).
+// collector, was a large share of the concurrent server's CPU per 64 KiB echo (docs/design.md).
 
 /** Smaller frames are cut from node's 8 KiB slab, cheap to allocate: pooling them would only fill the pool. */
 export const MIN_POOLED_FRAME_BYTES = 8 * 1024;

@@ -5,7 +5,7 @@
 /**
  * Bytes one connection may hand to its decoder in one turn of the event loop: four of libuv's 64 KiB
  * reads. A share of one read paused and resumed the connection after nearly every read of 64 KiB
- * messages (two epoll_ctl calls each): 15% more server CPU per message in bench/cost.ts's 64 KiB case.
+ * messages (two epoll_ctl calls each), which cost measurably more server CPU per message (docs/design.md).
  */
 export const FAIR_SHARE_BYTES = 256 * 1024;
 

@@ -30,10 +30,10 @@ const MAX_CELL_MESSAGES = 32;
  */
 export const CELL_TIMEOUT_MS = 5000;
 /**
- * Sliced cells wait longer for a large reply: this much more per KiB of payload (64 KiB: 24 s, 1 MiB:
- * about 5 min). Generous on purpose: on a loaded 2-core machine (load average 6) 150 ms per KiB let a
- * correct eof cell of 64 KiB time out while 1 MiB cells sliced to 1 byte held the CPU. A correct framing
- * must not fail for being slow; a broken one fails on its first wrong reply anyway.
+ * Sliced cells wait longer for a large reply: this much more per KiB of payload. Generous on purpose: on
+ * a loaded machine a tighter allowance let a correct eof cell of 64 KiB time out while 1 MiB cells sliced
+ * to 1 byte held the CPU. A correct framing must not fail for being slow; a broken one fails on its first
+ * wrong reply anyway.
  */
 const SLICED_TIMEOUT_MS_PER_KIB = 300;
 

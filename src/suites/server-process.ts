@@ -19,9 +19,9 @@ const REFERENCE_SERVER_STOP_GRACE_MS = 5_000;
 /**
  * glibc's heap setting for the reference servers sockbench starts. By default glibc hands freed memory
  * at the top of its heap back to the kernel past 128 KiB, and the next allocation faults fresh zeroed
- * pages back in: a Node server turning over 64 KiB buffers (node's reads, frames, replies) paid 4 to 8
- * page faults per message, and fixed framing's 64 KiB records cost 200 to 219 us of server CPU each,
- * 77 to 81 us with the threshold at 256 MiB (`load --server-pid`, 10 connections, alternating). A
+ * pages back in: a Node server turning over 64 KiB buffers (node's reads, frames, replies) paid several
+ * page faults per message, and the 64 KiB cells measured glibc rather than the framing (the figures:
+ * docs/design.md, "Why the driver's buffers are these sizes"). A
  * GLIBC_TUNABLES already set is kept; other C libraries ignore the variable.
  */
 export const REFERENCE_SERVER_GLIBC_TUNABLES = "glibc.malloc.trim_threshold=268435456";

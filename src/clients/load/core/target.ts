@@ -132,8 +132,8 @@ export interface ConnectorOptions {
 export type SocketReader = (socket: Socket, chunk: Buffer) => void;
 
 /**
- * Four times libuv's own 64 KiB read, so that one read takes in several 64 KiB replies (driver CPU per
- * verified 64 KiB message: 36 us with 64 KiB, 26 us with 256 KiB, 25 us with 1 MiB).
+ * Four times libuv's own 64 KiB read, so that one read takes in several 64 KiB replies; a larger buffer
+ * gained nothing more (the figures: docs/design.md, "Why the driver's buffers are these sizes").
  */
 const SHARED_READ_BUFFER_BYTES = 256 * 1024;
 

@@ -1,6 +1,6 @@
 // Buffers of verified echo requests, kept for the connection's next requests of the same size. A fresh
 // 64 KiB payload per request outlives a scavenge, and the old generation then needs a mark-compact to
-// free it: one every 30 ms in the driver's profile at 64 KiB, a sixth of its time.
+// free it, often enough to be a large share of the driver's time (docs/design.md has the profile).
 
 export class PayloadPool {
   private readonly spare: Buffer[] = [];
