@@ -9,9 +9,6 @@ import type { Framing, FramingOptions, FramingSpec } from "./framing.js";
 import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 
-/** The default prefix's width: 4 bytes. */
-export const LENGTH_HEADER_BYTES = 4;
-
 export type LengthPrefixBytes = 1 | 2 | 4 | 8;
 export type LengthEndian = "big" | "little";
 /** What the prefix counts: the payload alone, or the frame (the prefix's own bytes too). */
@@ -277,7 +274,7 @@ function oneOf<T extends string | number>(flag: string, allowed: readonly T[], v
 }
 
 /** `--length-bytes`: the prefix's width. */
-export const LENGTH_BYTES_OPTION: FramingOptionDefinition = {
+const LENGTH_BYTES_OPTION: FramingOptionDefinition = {
   key: "lengthBytes",
   flag: "--length-bytes <bytes>",
   description: "length: prefix width in bytes: 1, 2, 4 or 8",
@@ -286,7 +283,7 @@ export const LENGTH_BYTES_OPTION: FramingOptionDefinition = {
 };
 
 /** `--length-endian`: the prefix's byte order. */
-export const LENGTH_ENDIAN_OPTION: FramingOptionDefinition = {
+const LENGTH_ENDIAN_OPTION: FramingOptionDefinition = {
   key: "lengthEndian",
   flag: "--length-endian <order>",
   description: "length: prefix byte order: big or little",
@@ -295,7 +292,7 @@ export const LENGTH_ENDIAN_OPTION: FramingOptionDefinition = {
 };
 
 /** `--length-counts`: whether the prefix counts its own bytes. */
-export const LENGTH_COUNTS_OPTION: FramingOptionDefinition = {
+const LENGTH_COUNTS_OPTION: FramingOptionDefinition = {
   key: "lengthCounts",
   flag: "--length-counts <what>",
   description: "length: what the prefix counts: payload, or frame (the prefix's own bytes too)",

@@ -15,7 +15,7 @@ const CR = 0x0d;
 
 export type LineEnding = "lf" | "crlf";
 const LINE_ENDINGS: readonly LineEnding[] = ["lf", "crlf"];
-export const DEFAULT_LINE_ENDING: LineEnding = "lf";
+const DEFAULT_LINE_ENDING: LineEnding = "lf";
 
 const ENDING_BYTES: Record<LineEnding, Buffer> = {
   lf: Buffer.from([LF]),
@@ -172,7 +172,7 @@ function lineEndingOf(value: unknown): LineEnding {
 }
 
 /** `--line-ending`: what ends a line. */
-export const LINE_ENDING_OPTION: FramingOptionDefinition = {
+const LINE_ENDING_OPTION: FramingOptionDefinition = {
   key: "lineEnding",
   flag: "--line-ending <ending>",
   description: "line: what ends a message: lf or crlf",

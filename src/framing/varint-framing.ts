@@ -10,14 +10,14 @@ import type { FramingDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 
 /** The bytes the varint of `value` takes. */
-export function varintBytes(value: number): number {
+function varintBytes(value: number): number {
   let bytes = 1;
   for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++;
   return bytes;
 }
 
 /** Writes the varint of `value` at `offset` and returns the offset after it. */
-export function writeVarint(value: number, target: Buffer, offset: number): number {
+function writeVarint(value: number, target: Buffer, offset: number): number {
   let position = offset;
   let rest = value;
   while (rest >= 0x80) {
