@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { registerErrorClass, SockbenchError } from "../errors.js";
+import type { Framing } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
@@ -28,11 +29,32 @@ interface ServerEntry {
   framing?: string;
   token?: string;
   recordSize?: number;
+  lengthBytes?: number;
+  lengthEndian?: string;
+  lengthCounts?: string;
+  lineEnding?: string;
   expect?: string;
   expectModule?: string;
   connections?: number;
   ready?: string;
   readyTimeoutMs?: number;
+}
+
+/** The entry's framing with the options it gives; a value the framing refuses is named with the entry. */
+function frameEntry(entry: ServerEntry, where: string): Framing {
+  const { token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding } = entry;
+  try {
+    return createFraming(entry.framing ?? "eof", {
+      token: parseToken(token ?? DEFAULT_TOKEN),
+      ...(recordSize !== undefined ? { recordSize } : {}),
+      ...(lengthBytes !== undefined ? { lengthBytes } : {}),
+      ...(lengthEndian !== undefined ? { lengthEndian } : {}),
+      ...(lengthCounts !== undefined ? { lengthCounts } : {}),
+      ...(lineEnding !== undefined ? { lineEnding } : {}),
+    });
+  } catch (error) {
+    throw new BenchConfigError(`${where}: ${(error as Error).message}`);
+  }
 }
 
 /** One server from its entry; `where` names it in errors (`--server student=...`, `sockbench.config.json servers[1]`). */
@@ -48,10 +70,7 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   return {
     name: entry.name,
     target: choice.target as ServerCommandSpec,
-    framing: createFraming(entry.framing ?? "eof", {
-      token: parseToken(entry.token ?? DEFAULT_TOKEN),
-      ...(entry.recordSize !== undefined ? { recordSize: entry.recordSize } : {}),
-    }).spec,
+    framing: frameEntry(entry, where).spec,
     expect: choice.expect,
     connections: entry.connections ?? 1,
   };

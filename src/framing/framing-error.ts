@@ -8,7 +8,8 @@ export type FramingErrorKind =
   | "token-in-payload"
   | "payload-too-large"
   | "trailing-nul"
-  | "invalid-option";
+  | "invalid-option"
+  | "malformed-frame";
 
 export class FramingError extends SockbenchError {
   static override readonly code = "SOCKBENCH_ERR_FRAMING";
