@@ -2,7 +2,6 @@
 // Wire bytes are built here from the formats' definitions, independently of every codec under test,
 // so that verifying a decoder or an encoder against them checks it rather than itself.
 
-import { LENGTH_HEADER_BYTES } from "../src/framing/length-prefix-framing.js";
 import { NAIVE_READ_BYTES } from "../src/framing/naive-framing.js";
 
 export type ScenarioName = "small" | "large" | "huge";
@@ -28,10 +27,11 @@ export const SCENARIOS: readonly Scenario[] = [
 ];
 
 /**
- * How frames look on the wire. Ours: u32be (length), newline (eof with the token "\n", the peers'
- * delimiter), fixed (records of frameBytes), raw (naive). The peers' length prefix is an unsigned varint.
+ * How frames look on the wire. Ours: u32be (length), u16le and u32le (length with --length-bytes and
+ * --length-endian), varint (varint, and the length peers' prefix), newline (line, and eof with the token
+ * "\n", the peers' delimiter), fixed (records of frameBytes), raw (naive).
  */
-export type WireFormat = "u32be" | "varint" | "newline" | "fixed" | "raw";
+export type WireFormat = "u32be" | "u16le" | "u32le" | "varint" | "newline" | "fixed" | "raw";
 
 /** Printable ASCII without "\n" or NUL, different in every frame, so a misplaced byte shows. */
 export function makePayloads(count: number, frameBytes: number): Buffer[] {
@@ -58,8 +58,18 @@ function varint(value: number): Buffer {
 function frameOnWire(format: WireFormat, payload: Buffer, recordBytes: number): Buffer[] {
   switch (format) {
     case "u32be": {
-      const header = Buffer.alloc(LENGTH_HEADER_BYTES);
+      const header = Buffer.alloc(4);
       header.writeUInt32BE(payload.length);
+      return [header, payload];
+    }
+    case "u16le": {
+      const header = Buffer.alloc(2);
+      header.writeUInt16LE(payload.length);
+      return [header, payload];
+    }
+    case "u32le": {
+      const header = Buffer.alloc(4);
+      header.writeUInt32LE(payload.length);
       return [header, payload];
     }
     case "varint":

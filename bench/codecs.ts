@@ -9,12 +9,16 @@
 //   printed beside, unranked).
 // - encoding, frames/s: an encoder that passes the payload through (views) works per frame, whatever the
 //   frame's size; bytes/s is printed only for encoders that copy.
-// - length: ours is a 4-byte big-endian prefix; it-length-prefixed and length-prefixed-stream use an
-//   unsigned varint prefix (1-4 bytes here). Each decodes its own format.
-// - eof: ours runs with the token "\n" here (default `<EOF>`), the delimiter of split2 and node:readline.
-//   Those two hand over strings (they decode UTF-8), ours Buffers; it-length-prefixed hands over
-//   Uint8ArrayLists (views, never a copy), ours one contiguous Buffer per frame.
-// - fixed and naive have no peers: their rows are ours alone.
+// - length: ours is a 4-byte big-endian prefix; protobufjs, it-length-prefixed and length-prefixed-stream
+//   use an unsigned varint prefix (1-4 bytes here). Each decodes its own format. The varint rows run the
+//   same peers on the same bytes as ours: like for like.
+// - eof and line: ours run with "\n" here (eof's token; line's default ending), the delimiter of split2
+//   and node:readline. Those two hand over strings (they decode UTF-8), ours Buffers; it-length-prefixed
+//   hands over Uint8ArrayLists (views, never a copy), ours one contiguous Buffer per frame.
+// - protobufjs has no streaming reader: it is driven as its users drive one over a socket, whole frames
+//   read from the bytes at hand and a frame that needs more gathered until it can be read.
+// - length u32le and u16le (--length-endian little, --length-bytes 2), fixed and naive have no peers:
+//   their rows are ours alone; a u16 prefix carries no 1 MiB or 16 MiB frame, so it has no large rows.
 // - a peer whose single verification pass does not finish within VERIFY_BUDGET_MS is reported as skipped
 //   rather than timed: split2 re-splits its whole pending line on every chunk, so its cost grows with the
 //   square of the frame size (minutes for 16 MiB).
@@ -588,10 +592,10 @@ async function main(): Promise<void> {
   }
   console.log(`machine at start: ${startMachine}; at end: load average ${os.loadavg()[0]?.toFixed(2)}`);
   console.log(
-    `MB/s = 10^6 payload bytes per second, best of ${ROUNDS} rounds of ${TASK_TIME_MS} ms. Length prefix: ours 4 bytes big-endian, the peers' a varint.`,
+    `MB/s = 10^6 payload bytes per second, best of ${ROUNDS} rounds of ${TASK_TIME_MS} ms. Length prefix: ours 4 bytes big-endian, the peers' a varint (the varint rows: ours a varint too).`,
   );
   console.log(
-    'eof runs with the token "\\n" here, the delimiter of split2 and node:readline (which hand over strings).',
+    'eof runs with the token "\\n" here and line with its LF, the delimiter of split2 and node:readline (which hand over strings).',
   );
   console.log(
     "Frames handed over: ours a contiguous Buffer (a copy when it spans chunks), it-length-prefixed a Uint8ArrayList of views (never a copy), ranked in its contiguous variant (list.subarray()).",

@@ -41,6 +41,29 @@ describe("the bench config's schema", () => {
     expect(server).toMatchObject({ name: "cpp", framing: { name: "length" }, connections: 10 });
   });
 
+  it("takes the length and line framings' options, and names the entry when one is out of range", () => {
+    const path = folder.write(
+      "options.json",
+      JSON.stringify({
+        servers: [
+          { name: "u16", command: "./s {port}", framing: "length", lengthBytes: 2, lengthEndian: "little" },
+          { name: "redis", command: "./r {port}", framing: "line", lineEnding: "crlf" },
+        ],
+      }),
+    );
+    const [u16, redis] = serversFromConfigFile(path);
+    expect(u16?.framing).toEqual({
+      name: "length",
+      maxFrameBytes: 16 * 1024 * 1024,
+      lengthBytes: 2,
+      lengthEndian: "little",
+    });
+    expect(redis?.framing).toEqual({ name: "line", maxFrameBytes: 16 * 1024 * 1024, lineEnding: "crlf" });
+    expect(
+      problemOf({ servers: [{ name: "a", command: "./s", framing: "length", lengthBytes: 3 }] }),
+    ).toMatch(/servers\[0\].*lengthBytes/);
+  });
+
   it.each([
     [[], ': expected { "servers": [ { "name": ..., "command": ... } ] }'],
     [{ servers: {} }, ': expected { "servers": [ { "name": ..., "command": ... } ] }'],
@@ -52,7 +75,7 @@ describe("the bench config's schema", () => {
           { name: "cpp", command: "./s", framing: "lenght" },
         ],
       },
-      ' servers[1]: "framing" must be one of eof, length, fixed, naive, got "lenght"',
+      ' servers[1]: "framing" must be one of eof, length, fixed, naive, varint, line, got "lenght"',
     ],
     [{ servers: [{ name: "a" }] }, ' servers[0]: "command" is required, e.g. "python3 server.py {port}"'],
     [
@@ -61,7 +84,7 @@ describe("the bench config's schema", () => {
     ],
     [
       { servers: [{ name: "a", command: "x", conections: 2 }] },
-      ' servers[0]: unknown field "conections"; allowed: name, command, framing, token, recordSize, framingModule, replyFraming, replyFramingModule, expect, expectModule, connections, ready, readyTimeoutMs',
+      ' servers[0]: unknown field "conections"; allowed: name, command, framing, token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding, framingModule, replyFraming, replyFramingModule, expect, expectModule, connections, ready, readyTimeoutMs',
     ],
     [
       { servers: [{ name: "a", command: "x", connections: 0 }] },

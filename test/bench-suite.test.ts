@@ -49,9 +49,13 @@ describe("bench profiles", () => {
     expect(tenThousand).toContain("--max-connections-per-address 10000");
   });
 
-  it("quick is 29 scenarios and default 58 (http has no sequential variant, udp only concurrent up to one datagram)", () => {
-    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(29);
-    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(58);
+  it("quick is 33 scenarios and default 66 (http has no sequential variant, udp only concurrent up to one datagram, varint and line only concurrent)", () => {
+    expect(benchScenarios(BENCH_PROFILES.quick)).toHaveLength(33);
+    expect(benchScenarios(BENCH_PROFILES.default)).toHaveLength(66);
+    const added = benchScenarios(BENCH_PROFILES.full).filter(
+      (s) => s.framing === "varint" || s.framing === "line",
+    );
+    expect(new Set(added.map((s) => s.variant))).toEqual(new Set(["concurrent"]));
     const udp = benchScenarios(BENCH_PROFILES.full).filter((s) => s.framing === "udp");
     expect(new Set(udp.map((s) => `${s.variant} ${s.fragmentation}`))).toEqual(new Set(["concurrent none"]));
     expect(new Set(udp.map((s) => s.size))).toEqual(new Set([64, 1024]));
@@ -71,24 +75,24 @@ describe("runBench", () => {
     const result = await runBench(tinyProfile, { onStep: (progress) => steps.push(progress) });
     expect(result.tool).toBe("sockbench");
     expect(result.machine.cpus).toBeGreaterThan(0);
-    // 4 framings on sequential, 5 and udp on concurrent, 5 on cluster; two sizes each.
-    expect(result.runs).toHaveLength(30);
+    // 4 framings on sequential, 7 and udp on concurrent, 5 on cluster; two sizes each.
+    expect(result.runs).toHaveLength(34);
     // Interleaved: every cell warms, then round 1 of every cell runs before round 2 of any, in an order
     // the seed shuffles.
-    expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 90 }, (_, index) => index));
-    expect(steps.every((step) => step.steps === 90)).toBe(true);
+    expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 102 }, (_, index) => index));
+    expect(steps.every((step) => step.steps === 102)).toBe(true);
     expect(steps.map((step) => step.phase)).toEqual([
-      ...Array(30).fill("warm-up"),
-      ...Array(30).fill(1),
-      ...Array(30).fill(2),
+      ...Array(34).fill("warm-up"),
+      ...Array(34).fill(1),
+      ...Array(34).fill(2),
     ]);
     const keyOf = (step: RoundProgress) => JSON.stringify(step.scenario);
-    const firstOrder = steps.slice(30, 60).map(keyOf);
-    const secondOrder = steps.slice(60, 90).map(keyOf);
-    expect(new Set(firstOrder).size).toBe(30);
+    const firstOrder = steps.slice(34, 68).map(keyOf);
+    const secondOrder = steps.slice(68, 102).map(keyOf);
+    expect(new Set(firstOrder).size).toBe(34);
     expect([...secondOrder].sort()).toEqual([...firstOrder].sort());
     expect(secondOrder).not.toEqual(firstOrder);
-    expect(firstOrder).not.toEqual(steps.slice(0, 30).map(keyOf));
+    expect(firstOrder).not.toEqual(steps.slice(0, 34).map(keyOf));
     expect(result.settings).toEqual({
       rounds: 2,
       roundMs: 150,

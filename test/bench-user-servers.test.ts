@@ -119,7 +119,7 @@ describe("bench narrowed to what its user came for", () => {
     [["--own-only"], "--own-only benches your servers only, and none is named"],
     [
       ["--framings", "eof,lenght"],
-      "expected framings from eof, length, fixed, naive, http, udp separated by commas",
+      "expected framings from eof, length, fixed, naive, varint, line, http, udp separated by commas",
     ],
     [["--variants", "threaded"], "expected variants from sequential, concurrent, cluster"],
     [["--round", "0"], "expected a round of at least 1ms"],
@@ -182,7 +182,7 @@ describe("bench's user-server options", { timeout: 60_000 }, () => {
     const run = await runCli(["bench", "--config", config, "--out", folder.path]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      `${config} servers[1]: "framing" must be one of eof, length, fixed, naive, got "lenght"`,
+      `${config} servers[1]: "framing" must be one of eof, length, fixed, naive, varint, line, got "lenght"`,
     );
   });
 });

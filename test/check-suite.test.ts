@@ -60,15 +60,18 @@ function cellOf(cells: CheckCell[], framing: FramingName, size: number, fragment
 }
 
 describe("check suite", () => {
-  it("eof, length and fixed pass; naive fails where it must", async () => {
+  it("eof, length, fixed, varint and line pass; naive fails where it must", async () => {
     // On two worker threads (from dist/), as the CLI runs it.
     const result = await runCheck({
       sizesBytes: [1, 1025],
       fragmentations: ["none", "slices-1"],
       threads: 2,
     });
-    // Four framings at two sizes under two fragmentations, and udp at both sizes (no proxy cuts a datagram).
-    expect(result.cells).toHaveLength(4 * 2 * 2 + 2);
+    // Six framings at two sizes under two fragmentations, and udp at both sizes (no proxy cuts a datagram).
+    expect(result.cells).toHaveLength(6 * 2 * 2 + 2);
+    expect(new Set(result.cells.map((cell) => cell.framing))).toEqual(
+      new Set(["eof", "length", "fixed", "naive", "varint", "line", "udp"]),
+    );
     for (const cell of result.cells.filter((candidate) => candidate.framing !== "naive")) {
       expect(cell, `${cell.framing} ${cell.size} ${cell.fragmentation}`).toMatchObject({
         passed: true,
@@ -190,7 +193,7 @@ describe("sockbench check", () => {
     expect(result.stdout).not.toMatch(/FAIL|unexpected pass/);
     expect(result.stdout).toMatch(/│ udp\s+│ 1,025 B\s+│ pass/);
     expect(result.stdout).toContain(
-      "check passed: 145 cells; eof, length and fixed held everywhere, naive failed wherever it must; udp kept every boundary and lost 0 of 5,000 datagrams",
+      "check passed: 215 cells; eof, length, fixed, varint and line held everywhere, naive failed wherever it must; udp kept every boundary and lost 0 of 5,000 datagrams",
     );
   }, 180_000);
 });

@@ -126,6 +126,11 @@ describe("bulk cut for every framing", () => {
       createFraming("eof", { token: Buffer.from("\n") }),
       createFraming("eof"),
       createFraming("fixed", { recordSize: 16 }),
+      createFraming("length", { lengthBytes: 2, lengthEndian: "little", lengthCounts: "frame" }),
+      createFraming("length", { lengthBytes: 8 }),
+      createFraming("varint"),
+      createFraming("line"),
+      createFraming("line", { lineEnding: "crlf" }),
     );
     fc.assert(
       fc.property(

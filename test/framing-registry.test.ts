@@ -111,7 +111,7 @@ describe("a framing registered from outside src/framing", () => {
   afterAll(() => server.close());
 
   it("is named beside the built-in ones and written back as command-line words", () => {
-    expect(framingNames()).toEqual(["eof", "length", "fixed", "naive", TOY]);
+    expect(framingNames()).toEqual(["eof", "length", "fixed", "naive", "varint", "line", TOY]);
     expect(framingCliWords(framingOf({ name: TOY, maxFrameBytes: 100 }).spec)).toEqual(["--framing", TOY]);
     expect(() => registerFraming(BYTE_LENGTH_FRAMING)).toThrow(/already registered/);
   });

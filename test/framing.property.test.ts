@@ -4,7 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Framing } from "../src/framing/framing.js";
-import { createFraming } from "../src/framing/registry.js";
+import { FramingError } from "../src/framing/framing-error.js";
+import { createFraming, framingNames } from "../src/framing/registry.js";
 import { encodeForWrite, JOIN_LIMIT_BYTES } from "../src/framing/write-batch.js";
 import { chunk, chunkingArbitrary, cutBySizes, decodeChunks, encodeAll } from "./support/chunking.js";
 
@@ -24,6 +25,141 @@ describe("length framing", () => {
       fc.property(fc.array(anyBytes, { maxLength: 20 }), chunkingArbitrary, (messages, chunking) => {
         const framing = createFraming("length");
         return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Any length prefix format: width, byte order and what it counts. */
+const lengthFormatArbitrary = fc.record({
+  lengthBytes: fc.constantFrom(1, 2, 4, 8),
+  lengthEndian: fc.constantFrom("big", "little"),
+  lengthCounts: fc.constantFrom("payload", "frame"),
+});
+
+describe("length framing, any width, byte order and count", () => {
+  it("decodes any messages the width can describe under any chunking", () => {
+    fc.assert(
+      fc.property(
+        lengthFormatArbitrary,
+        fc.array(anyBytes, { maxLength: 20 }),
+        chunkingArbitrary,
+        (format, messages, chunking) => {
+          const framing = createFraming("length", format);
+          const carried = messages.filter((message) => message.length <= framing.largestPayloadBytes);
+          return roundTrips(framing, carried, chunk(encodeAll(framing, carried), chunking));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("refuses from the header alone any length above max frame, whatever the chunking", () => {
+    fc.assert(
+      fc.property(
+        lengthFormatArbitrary,
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 50 }),
+        chunkingArbitrary,
+        (format, maxFrameBytes, excessBytes, chunking) => {
+          const framing = createFraming("length", { ...format, maxFrameBytes });
+          // A valid frame first, then a header claiming more than max frame and no payload.
+          const header = createFraming("length", { ...format, maxFrameBytes: 1 << 20 }).encode(
+            Buffer.alloc(maxFrameBytes + excessBytes),
+          )[0] as Buffer;
+          const stream = Buffer.concat([encodeAll(framing, [Buffer.from("ok")]), header]);
+          const decoder = framing.createDecoder();
+          expect(() => decodeChunks(decoder, chunk(stream, chunking))).toThrowError(/exceeds max frame/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("varint framing", () => {
+  it("decodes any messages, of every varint width, under any chunking", () => {
+    const sized = fc.oneof(
+      anyBytes,
+      fc.integer({ min: 120, max: 20_000 }).map((size) => new Uint8Array(size).fill(7)),
+    );
+    fc.assert(
+      fc.property(fc.array(sized, { maxLength: 12 }), chunkingArbitrary, (messages, chunking) => {
+        const framing = createFraming("varint");
+        return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses any varint above max frame, longer than max frame's or not in its shortest form, however cut", () => {
+    // A varint of `value` padded with `extraBytes` continuation groups of 0 (not the shortest form).
+    const varintOf = (value: number, extraBytes: number): Buffer => {
+      const bytes: number[] = [];
+      let rest = value;
+      do {
+        bytes.push(rest % 128);
+        rest = Math.floor(rest / 128);
+      } while (rest > 0);
+      for (let extra = 0; extra < extraBytes; extra++) bytes.push(0);
+      return Buffer.from(bytes.map((byte, index) => (index < bytes.length - 1 ? byte | 0x80 : byte)));
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.nat(200_000),
+        fc.nat(3),
+        chunkingArbitrary,
+        (maxFrameBytes, value, extraBytes, chunking) => {
+          const framing = createFraming("varint", { maxFrameBytes });
+          const header = varintOf(value, extraBytes);
+          const stream = Buffer.concat([header, Buffer.alloc(Math.min(value, maxFrameBytes), 1)]);
+          const decode = () => decodeChunks(framing.createDecoder(), chunk(stream, chunking));
+          if (value <= maxFrameBytes && extraBytes === 0) expect(decode()).toHaveLength(1);
+          else expect(decode).toThrow(FramingError);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("line framing", () => {
+  it("decodes any messages free of LF (CRs included) under any chunking, with LF or CR LF endings", () => {
+    const noLf = fc
+      .uint8Array({ maxLength: 200 })
+      .map((bytes) => bytes.map((byte) => (byte === 0x0a ? 0x0d : byte)));
+    fc.assert(
+      fc.property(
+        fc.constantFrom("lf", "crlf"),
+        fc.array(noLf, { maxLength: 20 }),
+        chunkingArbitrary,
+        (lineEnding, messages, chunking) => {
+          const framing = createFraming("line", { lineEnding });
+          return roundTrips(framing, messages, chunk(encodeAll(framing, messages), chunking));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("the prefix and line framings' over-limit samples", () => {
+  it("are refused by the framing's own decoder, however they are cut", () => {
+    const options = fc.record({
+      name: fc.constantFrom("length", "varint", "line"),
+      maxFrameBytes: fc.integer({ min: 1, max: 3000 }),
+      lengthBytes: fc.constantFrom(1, 2, 4, 8),
+      lengthCounts: fc.constantFrom("payload", "frame"),
+      lineEnding: fc.constantFrom("lf", "crlf"),
+    });
+    fc.assert(
+      fc.property(options, chunkingArbitrary, (drawn, chunking) => {
+        const framing = createFraming(drawn.name, drawn);
+        const sample = framing.overLimitSample();
+        if (sample === undefined) return;
+        expect(() => decodeChunks(framing.createDecoder(), chunk(sample, chunking))).toThrow(FramingError);
       }),
       { numRuns: 300 },
     );
@@ -166,6 +302,11 @@ describe("encoding", () => {
     createFraming("eof", { token: Buffer.from(token) }),
     createFraming("fixed", { recordSize: 64 }),
     createFraming("naive"),
+    createFraming("length", { lengthBytes: 1, lengthCounts: "frame" }),
+    createFraming("length", { lengthBytes: 8, lengthEndian: "little" }),
+    createFraming("varint"),
+    createFraming("line"),
+    createFraming("line", { lineEnding: "crlf" }),
   ];
 
   it("eof refuses exactly the payloads in which, followed by the token, a token starts before their end", () => {
@@ -224,7 +365,7 @@ describe("encodeForWrite", () => {
   it("writes what encode returns, joined or as parts, and never copies a frame that is its payload", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom("length", "eof", "fixed", "naive" as const),
+        fc.constantFrom(...framingNames()),
         fc.array(fc.integer({ min: 1, max: 40_000 }), { minLength: 1, maxLength: 4 }),
         (name, sizes) => {
           const framing = createFraming(name, { recordSize: 40_000 });

@@ -152,7 +152,7 @@ describe("fixed framing", () => {
 describe("registry", () => {
   it("names the framings it knows when asked for another", () => {
     expect(() => createFraming("xml")).toThrowError(
-      'unknown framing "xml": choose one of eof, length, fixed, naive',
+      'unknown framing "xml": choose one of eof, length, fixed, naive, varint, line',
     );
   });
 

@@ -205,7 +205,7 @@ describe("real results validate", () => {
   });
 
   it("a small bench result, as the bench command writes it", { timeout: 300_000 }, async () => {
-    // One size, two short rounds: every framing on every variant (14 cells), naive's errors included.
+    // One size, two short rounds: every framing on its variants (17 cells), naive's errors included.
     const tinyProfile: BenchProfile = {
       ...BENCH_PROFILES.quick,
       sizesBytes: [64],
@@ -218,8 +218,8 @@ describe("real results validate", () => {
     const result: BenchResult = JSON.parse(
       JSON.stringify({ ...run, label: "schema test", context: describeRun(["node", "cli.js", "bench"]) }),
     );
-    // sequential: 4 framings; concurrent: 5 and udp; cluster: 5.
-    expect(result.runs).toHaveLength(15);
+    // sequential: 4 framings; concurrent: 7 (varint and line run there only) and udp; cluster: 5.
+    expect(result.runs).toHaveLength(17);
     expect(result.runs[0]?.rounds).toHaveLength(2);
     expect(result.runs.some((cell) => cell.cpu?.server !== undefined)).toBe(true);
     expect(resultSchemaViolations(result, "bench")).toEqual([]);

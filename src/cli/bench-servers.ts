@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { framingModuleChoice } from "../clients/load/verification/framing-module.js";
 import { registerErrorClass, SockbenchError } from "../errors.js";
-import type { FramingSpec } from "../framing/framing.js";
+import type { Framing, FramingSpec } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
@@ -31,6 +31,10 @@ interface ServerEntry {
   framing?: string;
   token?: string;
   recordSize?: number;
+  lengthBytes?: number;
+  lengthEndian?: string;
+  lengthCounts?: string;
+  lineEnding?: string;
   framingModule?: string;
   replyFraming?: string;
   replyFramingModule?: string;
@@ -39,6 +43,23 @@ interface ServerEntry {
   connections?: number;
   ready?: string;
   readyTimeoutMs?: number;
+}
+
+/** The framing `name` with the options the entry gives; a value the framing refuses is named with the entry. */
+function frameEntry(entry: ServerEntry, name: string, where: string): Framing {
+  const { token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding } = entry;
+  try {
+    return createFraming(name, {
+      token: parseToken(token ?? DEFAULT_TOKEN),
+      ...(recordSize !== undefined ? { recordSize } : {}),
+      ...(lengthBytes !== undefined ? { lengthBytes } : {}),
+      ...(lengthEndian !== undefined ? { lengthEndian } : {}),
+      ...(lengthCounts !== undefined ? { lengthCounts } : {}),
+      ...(lineEnding !== undefined ? { lineEnding } : {}),
+    });
+  } catch (error) {
+    throw new BenchConfigError(`${where}: ${(error as Error).message}`);
+  }
 }
 
 /** One server from its entry; `where` names it in errors (`--server student=...`, `sockbench.config.json servers[1]`). */
@@ -57,11 +78,11 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
   if (entry.replyFramingModule !== undefined && entry.replyFraming !== undefined) {
     throw new BenchConfigError(`${where}: give "replyFraming" or "replyFramingModule", not both`);
   }
-  const replyFraming = framingOfEntry(entry, entry.replyFraming, entry.replyFramingModule);
+  const replyFraming = framingOfEntry(entry, entry.replyFraming, entry.replyFramingModule, where);
   return {
     name: entry.name,
     target: choice.target as ServerCommandSpec,
-    framing: framingOfEntry(entry, entry.framing ?? "eof", entry.framingModule) as FramingSpec,
+    framing: framingOfEntry(entry, entry.framing ?? "eof", entry.framingModule, where) as FramingSpec,
     ...(replyFraming !== undefined ? { replyFraming } : {}),
     expect: choice.expect,
     connections: entry.connections ?? 1,
@@ -70,19 +91,16 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
 
 /**
  * A framing of an entry as a spec: a module by its absolute path (imported before the bench runs), else
- * the built-in `name` with the entry's token and record size, or undefined when it names neither.
+ * the built-in `name` with the entry's options, or undefined when it names neither.
  */
 function framingOfEntry(
   entry: ServerEntry,
   name: string | undefined,
   modulePath: string | undefined,
+  where: string,
 ): FramingSpec | undefined {
   if (modulePath !== undefined) return framingModuleChoice(resolve(modulePath));
-  if (name === undefined) return undefined;
-  return createFraming(name, {
-    token: parseToken(entry.token ?? DEFAULT_TOKEN),
-    ...(entry.recordSize !== undefined ? { recordSize: entry.recordSize } : {}),
-  }).spec;
+  return name === undefined ? undefined : frameEntry(entry, name, where).spec;
 }
 
 /** What every --server entry takes from the command line: its expectation and framing modules. */

@@ -186,7 +186,8 @@ export class ChunkQueue {
     return true;
   }
 
-  private byteAt(offset: number): number {
+  /** The byte at `offset` from the front, without consuming it (a decoder peeking at a header). */
+  byteAt(offset: number): number {
     let position = offset + this.headOffset;
     for (let index = this.head; index < this.chunks.length; index++) {
       const length = this.liveLength(index);

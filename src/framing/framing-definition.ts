@@ -37,6 +37,11 @@ export interface FramingDefinition {
    * 1024 bytes or the size, whichever is larger); without it, the defaults.
    */
   optionsToCarry?(sizeBytes: number): FramingOptions;
+  /**
+   * The server variants `bench` runs it on: every one (the default, the lab's framings), or the concurrent
+   * one only, for a framing whose cost is its codec's, which the variant does not change.
+   */
+  readonly benchVariants?: "every" | "concurrent";
   /** The words after `--framing NAME` that build it again (options at their defaults may be left out). */
   cliWords(spec: FramingSpec): string[];
 }

@@ -4,7 +4,7 @@
 import type { FrameDecoder } from "./frame-decoder.js";
 import type { FramePool } from "./frame-pool.js";
 
-/** A registered framing's name (src/framing/registry.ts): eof, length, fixed, naive, or one added. */
+/** A registered framing's name (src/framing/registry.ts): eof, length, fixed, naive, varint, line, or one added. */
 export type FramingName = string;
 
 /**

@@ -9,14 +9,18 @@ import type { Framing, FramingChoice, FramingName, FramingOptions, FramingSpec }
 import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
 import { LENGTH_FRAMING } from "./length-prefix-framing.js";
+import { LINE_FRAMING } from "./line-framing.js";
 import { MODULE_FRAMING } from "./module-framing.js";
 import { NAIVE_FRAMING } from "./naive-framing.js";
+import { VARINT_FRAMING } from "./varint-framing.js";
 
 const BUILT_IN_FRAMINGS: readonly FramingDefinition[] = [
   EOF_FRAMING,
   LENGTH_FRAMING,
   FIXED_FRAMING,
   NAIVE_FRAMING,
+  VARINT_FRAMING,
+  LINE_FRAMING,
 ];
 
 const definitions = new Map<FramingName, FramingDefinition>();

@@ -82,7 +82,11 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
   } catch (error) {
     throw new TargetSetupError("invalid-option", (error as Error).message);
   }
-  const sizesBytes = options.sizesBytes ?? DEFAULT_TARGET_SIZES_BYTES;
+  // The default sizes leave out those the framing cannot carry (64 KiB under a 2-byte length prefix);
+  // a size asked for by name is refused instead.
+  const sizesBytes =
+    options.sizesBytes ??
+    DEFAULT_TARGET_SIZES_BYTES.filter((size) => payloadSizeRefusal(framing, size) === undefined);
   for (const size of sizesBytes) {
     const refusal = payloadSizeRefusal(framing, size);
     if (refusal !== undefined) throw new TargetSetupError("invalid-option", refusal);

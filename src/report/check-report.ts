@@ -69,12 +69,26 @@ export function formatCheckReport(result: CheckResult): string {
     udpCells.length > 0
       ? `; udp kept every boundary and lost ${formatCount(udpLost)} of ${plural(udpAsked, "datagram")}`
       : "";
+  const framings = unique(result.cells.filter((cell) => cell.framing !== "udp").map((cell) => cell.framing));
+  const held = framings.filter((framing) => !isKnownBrokenFraming(framing));
+  const broken = framings.filter(isKnownBrokenFraming);
+  const verdicts = [
+    ...(held.length > 0 ? [`${wordList(held)} held everywhere`] : []),
+    ...(broken.length > 0
+      ? [`${wordList(broken)} failed wherever ${broken.length === 1 ? "it" : "they"} must`]
+      : []),
+  ];
   lines.push(
     result.passed
-      ? `check passed: ${plural(counted, "cell")}; eof, length and fixed held everywhere, naive failed wherever it must${udp}`
+      ? `check passed: ${[plural(counted, "cell"), verdicts.join(", ")].filter(Boolean).join("; ")}${udp}`
       : `check FAILED: ${formatCount(blocking.length)} of ${plural(counted, "cell")}`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function wordList(words: readonly string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 }
 
 /** Where and when a check ran, recorded in its JSON. */

@@ -1,6 +1,7 @@
 // The result of a load run, as docs/result-format.md lays it out (the JSON of --json and --out);
 // src/results/load-result-merge.ts adds results up.
 
+import { framingDefinition, framingNames } from "../framing/registry.js";
 import {
   type CpuTimes,
   cpuFigures,
@@ -297,7 +298,16 @@ function nothingVerified(config: LoadResultConfig): string {
 export function framingMismatchCause(framing: string): string {
   return framing === "http"
     ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
-    : `the server's framing may not be ${framing}: give the one it speaks with --framing eof, length, fixed or naive (eof: and its --token), or --transport http for an HTTP server`;
+    : `the server's framing may not be ${framing}: give the one it speaks with --framing ${framingChoicesText()}, or --transport http for an HTTP server`;
+}
+
+/** The registered framings with their options' flags: `eof (--token), length (--length-bytes, ...), ..., naive`. */
+function framingChoicesText(): string {
+  const choices = framingNames().map((name) => {
+    const flags = framingDefinition(name).options.map((option) => option.flag.split(" ")[0]);
+    return flags.length > 0 ? `${name} (${flags.join(", ")})` : name;
+  });
+  return `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
 }
 
 /** The result with its latency summaries read again at these percentiles (--percentiles). */

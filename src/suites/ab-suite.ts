@@ -3,6 +3,7 @@
 // on the same machine at the same time; per cell a test of B against A for msg/s, p99 and CPU/message.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
+import { framingNames } from "../framing/registry.js";
 import { describeMachine } from "../platform/run-context.js";
 import { type AbCell, testAbCell } from "../results/ab-cell.js";
 import type {
@@ -59,7 +60,7 @@ function sideScenario(side: AbSide, plan: AbPlan, size: number): BenchScenario {
 export function abPlanProblem(sides: readonly AbSide[], plan: AbPlan): string | undefined {
   for (const side of sides) {
     if ("user" in side && (plan.framing === "http" || plan.framing === "udp")) {
-      return `${side.name} is a command, and a command's server is driven over a TCP framing (eof, length, fixed, naive), not ${plan.framing}`;
+      return `${side.name} is a command, and a command's server is driven over a TCP framing (${framingNames().join(", ")}), not ${plan.framing}`;
     }
     if ("variant" in side && side.variant === "sequential" && plan.framing === "http") {
       return "http has no sequential variant: node:http serves every connection at once";

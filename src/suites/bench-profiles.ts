@@ -1,6 +1,7 @@
 // What each `sockbench bench` profile runs: the scenario matrix and how long each scenario lasts.
 
 import { maxDatagramBytes } from "../framing/datagram-limits.js";
+import { framingDefinition, isFramingName } from "../framing/registry.js";
 import {
   BENCH_FRAMINGS,
   BENCH_VARIANTS,
@@ -44,6 +45,16 @@ export interface BenchProfile {
   framings?: readonly BenchFraming[];
   /** The built-in server variants run (default: every one). */
   variants?: readonly BenchVariant[];
+}
+
+/**
+ * Whether bench runs `framing` on `variant`: http, udp and the lab's framings on every variant, a framing
+ * whose definition says its cost is its codec's (varint, line) on the concurrent one only (the default
+ * profile: 66 cells instead of 82).
+ */
+function benchesOn(framing: BenchFraming, variant: BenchVariant): boolean {
+  if (variant === "concurrent" || !isFramingName(framing)) return true;
+  return (framingDefinition(framing).benchVariants ?? "every") === "every";
 }
 
 /** 10,000 connections held and verified by one concurrent server, small messages, pipelining 1. */
@@ -117,6 +128,7 @@ export function benchScenarios(profile: BenchProfile): BenchScenario[] {
           if (framing === "http" && (variant === "sequential" || fragmentation !== "none")) continue;
           // UDP is served by the concurrent variant only, no proxy cuts a datagram, and one datagram
           // carries at most 65,507 bytes over IPv4 (so not 64 KiB; bench runs on 127.0.0.1).
+          if (!benchesOn(framing, variant)) continue;
           if (
             framing === "udp" &&
             (variant !== "concurrent" || fragmentation !== "none" || size > maxDatagramBytes(4))
