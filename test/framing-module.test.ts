@@ -37,7 +37,7 @@ const echoCommand = documentedModule("echo-command.mjs");
 const netstring = documentedModule("netstring.mjs");
 
 const REDIS = "redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no";
-const INLINE = ["--framing", "eof", "--token", "\\r\\n"];
+const INLINE = ["--framing", "line", "--line-ending", "crlf"];
 
 /** A netstring echo server (`5:hello,` back for `5:hello,`), one thread per client. */
 const NETSTRING_ECHO_SERVER = `import socketserver
@@ -120,7 +120,7 @@ describe("docs/framing-module.md's redis ECHO example", () => {
     ]);
     expect(passing.result.cells.map((cell) => cell.verdict)).toEqual(Array(6).fill("pass"));
     expect(passing.code).toBe(0);
-    expect(passing.result.framing).toBe("eof");
+    expect(passing.result.framing).toBe("line");
     expect(passing.result.replyFraming).toBe("module");
     expect(passing.result.replyFramingModule).toBe(respReply);
 
