@@ -298,7 +298,7 @@ function nothingVerified(config: LoadResultConfig): string {
 export function framingMismatchCause(framing: string): string {
   return framing === "http"
     ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
-    : `the server's framing may not be ${framing}: give the one it speaks with --framing ${framingChoicesText()}, or --transport http for an HTTP server`;
+    : `the server's framing may not be ${framing}: give the one it speaks with --framing ${framingChoicesText()} (or --framing-module, docs/framing-module.md; --reply-framing or --reply-framing-module when its replies are framed otherwise), or --transport http for an HTTP server`;
 }
 
 /** The registered framings with their options' flags: `eof (--token), length (--length-bytes, ...), ..., naive`. */
