@@ -6,6 +6,7 @@
 
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { serversFromConfigFile } from "../src/cli/bench-servers.js";
 import { FramingError } from "../src/framing/framing-error.js";
 import { rememberFramingModule } from "../src/framing/module-framing.js";
 import { framingCliWords, framingFromSpec, framingNames, framingOf } from "../src/framing/registry.js";
@@ -274,6 +275,20 @@ describe("a framing module in bench and stress", () => {
     expect(unframed.code).toBe(1);
     expect(unframed.stdout).toMatch(/errors in eof on netstring/);
   }, 120_000);
+
+  it("a bench config entry takes framingModule and replyFramingModule, but not framing beside framingModule", () => {
+    const config = (entry: object) =>
+      folder.write("bench.json", JSON.stringify({ servers: [{ name: "ns", command: server, ...entry }] }));
+    const [framed] = serversFromConfigFile(config({ framingModule: netstring, replyFraming: "line" }));
+    expect(framed?.framing).toEqual({ name: "module", path: netstring });
+    expect(framed?.replyFraming?.name).toBe("line");
+    const [replies] = serversFromConfigFile(config({ replyFramingModule: respReply }));
+    expect(replies?.framing.name).toBe("eof");
+    expect(replies?.replyFraming).toEqual({ name: "module", path: respReply });
+    expect(() => serversFromConfigFile(config({ framing: "length", framingModule: netstring }))).toThrow(
+      'servers[0]: give "framing" or "framingModule", not both',
+    );
+  });
 
   it("stress's legitimate client and attack threads speak the module", async () => {
     const run = await runCli([
