@@ -195,6 +195,51 @@ describe("a built-in reply framing", () => {
   });
 });
 
+/** Echoes each LF line back with a 4-byte big-endian length prefix instead of its LF. */
+const LINE_IN_LENGTH_OUT_SERVER = `import socketserver
+import struct
+import sys
+
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        buffered = b""
+        while True:
+            data = self.request.recv(65536)
+            if not data:
+                return
+            buffered += data
+            while b"\\n" in buffered:
+                line, buffered = buffered.split(b"\\n", 1)
+                self.request.sendall(struct.pack(">I", len(line)) + line)
+
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer.daemon_threads = True
+with socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Echo) as server:
+    server.serve_forever()
+`;
+
+describe("a built-in reply framing under load: lines in, length-prefixed echoes out", () => {
+  it("verifies every echo cut by the reply framing, and none without it", async () => {
+    const script = folder.write("line_in_length_out.py", LINE_IN_LENGTH_OUT_SERVER);
+    const server = await startServerCommand({
+      command: `${PYTHON} ${script} {port}`,
+      host: "127.0.0.1",
+      port: await findFreePort("127.0.0.1"),
+    });
+    running.push(server);
+    const common = [`127.0.0.1:${server.port}`, "--framing", "line", "-c", "2", "-p", "4", "-a", "400"];
+    const sizes = ["--sizes", "0,10,2000"];
+    const { code, result } = await loadJson([...common, ...sizes, "--reply-framing", "length"]);
+    expect(code).toBe(0);
+    expect(result.messages.verified).toBe(400);
+    expect(result.config.replyFraming).toBe("length");
+    // Framed alike, the reply stream would have to equal the request stream: every reply differs.
+    const alike = await loadJson([...common, "--sizes", "10", "--bail", "1", "--timeout", "1s"]);
+    expect(alike.code).toBe(1);
+    expect(alike.result.messages.verified).toBe(0);
+  });
+});
+
 describe("a framing module as the request framing: netstrings to a Python server", () => {
   it("check passes every cell and probe", async () => {
     const { code, result } = await checkJson([
