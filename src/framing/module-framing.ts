@@ -234,7 +234,7 @@ export const MODULE_FRAMING: FramingDefinition = {
       throw new FramingError(
         "invalid-option",
         typeof path === "string"
-          ? `the framing module ${path} is not loaded in this thread: load it (loadFramingModule) before building its framing`
+          ? `the framing module ${path} is not loaded in this thread: import it first (loadFramingModules)`
           : 'a framing module needs its path: { name: "module", path: "./framing.mjs" }',
       );
     }

@@ -28,9 +28,7 @@ export function framingModuleChoice(path: string): { name: string; path: string 
 }
 
 /** The path of the module a framing choice, spec or framing names, or undefined for a built-in one. */
-export function framingModulePathOf(
-  choice: FramingChoice | Framing | FramingSpec | undefined,
-): string | undefined {
+function framingModulePathOf(choice: FramingChoice | Framing | FramingSpec | undefined): string | undefined {
   if (choice === undefined || typeof choice === "string") return undefined;
   const spec = (typeof choice.createDecoder === "function" ? (choice as Framing).spec : choice) as {
     name: string;
@@ -44,7 +42,7 @@ export function framingModulePathOf(
  * exports and remembers them in this thread; resolves to its absolute path. A FramingModuleError says
  * what is wrong: no such file, not importable, or which export is missing or of the wrong type.
  */
-export async function loadFramingModule(path: string, flag = "--framing-module"): Promise<string> {
+async function loadFramingModule(path: string, flag = "--framing-module"): Promise<string> {
   const problem = (text: string) => new FramingModuleError(`${flag} ${path}: ${text}`);
   const absolute = resolve(path);
   if (!/\.(mjs|js)$/.test(absolute)) throw problem("expected a JavaScript module file ending in .mjs or .js");
