@@ -6,6 +6,7 @@ export { LoadConfigError } from "./clients/load/core/load-config.js";
 export { TargetError } from "./clients/load/core/target.js";
 export { runLoad as load } from "./clients/load/load-driver.js";
 export { ExpectModuleError } from "./clients/load/verification/expectation-module.js";
+export { FramingModuleError } from "./clients/load/verification/framing-module.js";
 export { SockbenchError } from "./errors.js";
 export type { Framing, FramingChoice, FramingName, FramingOptions, FramingSpec } from "./framing/framing.js";
 export type { FramingDefinition, FramingOptionDefinition } from "./framing/framing-definition.js";

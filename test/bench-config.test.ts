@@ -84,7 +84,7 @@ describe("the bench config's schema", () => {
     ],
     [
       { servers: [{ name: "a", command: "x", conections: 2 }] },
-      ' servers[0]: unknown field "conections"; allowed: name, command, framing, token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding, expect, expectModule, connections, ready, readyTimeoutMs',
+      ' servers[0]: unknown field "conections"; allowed: name, command, framing, token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding, framingModule, replyFraming, replyFramingModule, expect, expectModule, connections, ready, readyTimeoutMs',
     ],
     [
       { servers: [{ name: "a", command: "x", connections: 0 }] },

@@ -132,6 +132,7 @@ describe('import { load, serve, startProxy, check } from "sockbench"', () => {
       "FaultOptionsError",
       "FdLimitError",
       "FramingError",
+      "FramingModuleError",
       "LoadConfigError",
       "ServeOptionsError",
       "SockbenchError",

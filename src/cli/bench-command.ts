@@ -3,6 +3,7 @@
 
 import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { describeRun } from "../platform/run-context.js";
 import { describeBenchSettings, renderBenchDocument, renderBenchTables } from "../report/bench-report.js";
 import {
@@ -19,16 +20,16 @@ import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { DEFAULT_PERCENTILES } from "../results/latency-percentiles.js";
 import { BENCH_PROFILE_NAMES, BENCH_PROFILES, type BenchProfileName } from "../suites/bench-profiles.js";
 import { addBenchNarrowingOptions, type BenchNarrowingOptions, narrowProfile } from "./bench-narrowing.js";
-import { DEFAULT_CONFIG_FILE, userBenchServers } from "./bench-servers.js";
+import { DEFAULT_CONFIG_FILE, type ServerOptionDefaults, userBenchServers } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_USAGE } from "./exit-codes.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { percentOption } from "./option-parsers.js";
 import { htmlReportText, readResultJson } from "./report-outputs.js";
 import { checkOutputDirectory, type SavedOutput, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
-import { addExpectOptions, type ExpectCliOptions } from "./target-options.js";
+import { addExpectOptions } from "./target-options.js";
 
-interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions, ExpectCliOptions {
+interface BenchCliOptions extends GateCliOptions, BenchNarrowingOptions, ServerOptionDefaults {
   label?: string;
   profile: BenchProfileName;
   out: string;
@@ -145,7 +146,15 @@ export function registerBenchCommand(program: Command): void {
       `your servers with framing, expect and connections (default ${DEFAULT_CONFIG_FILE} if it exists)`,
     )
     .option("--label <name>", "name this run in its result, for compare and reports");
-  addExpectOptions(command);
+  addExpectOptions(command)
+    .option(
+      "--framing-module <file.mjs>",
+      "frame the --server servers' messages with your module (docs/framing-module.md)",
+    )
+    .option(
+      "--reply-framing-module <file.mjs>",
+      "cut the --server servers' replies with your module's decoder",
+    );
   addBenchNarrowingOptions(command);
   addGateOptions(command)
     .addHelpText(
@@ -154,6 +163,8 @@ export function registerBenchCommand(program: Command): void {
     )
     .action(async (options: BenchCliOptions) => {
       const userServers = userBenchServers(options);
+      // Imported and checked here, before any server starts: the scenarios build each server's framing.
+      for (const server of userServers) await loadFramingModules(server);
       const profile = narrowProfile(BENCH_PROFILES[options.profile], options, userServers);
       // A missing or invalid baseline, or an --out that cannot be written, is told before minutes of benching.
       const baseline = options.baseline !== undefined ? await readBaseline(options.baseline) : undefined;

@@ -4,8 +4,10 @@
 // against schemas/bench-config.schema.json. Every mistake is named with the entry it is in (exit 2).
 
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { framingModuleChoice } from "../clients/load/verification/framing-module.js";
 import { registerErrorClass, SockbenchError } from "../errors.js";
-import type { Framing } from "../framing/framing.js";
+import type { Framing, FramingSpec } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
@@ -33,6 +35,9 @@ interface ServerEntry {
   lengthEndian?: string;
   lengthCounts?: string;
   lineEnding?: string;
+  framingModule?: string;
+  replyFraming?: string;
+  replyFramingModule?: string;
   expect?: string;
   expectModule?: string;
   connections?: number;
@@ -40,11 +45,11 @@ interface ServerEntry {
   readyTimeoutMs?: number;
 }
 
-/** The entry's framing with the options it gives; a value the framing refuses is named with the entry. */
-function frameEntry(entry: ServerEntry, where: string): Framing {
+/** The framing `name` with the options the entry gives; a value the framing refuses is named with the entry. */
+function frameEntry(entry: ServerEntry, name: string, where: string): Framing {
   const { token, recordSize, lengthBytes, lengthEndian, lengthCounts, lineEnding } = entry;
   try {
-    return createFraming(entry.framing ?? "eof", {
+    return createFraming(name, {
       token: parseToken(token ?? DEFAULT_TOKEN),
       ...(recordSize !== undefined ? { recordSize } : {}),
       ...(lengthBytes !== undefined ? { lengthBytes } : {}),
@@ -67,24 +72,59 @@ function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
     throw new BenchConfigError(`${where}: ${(error as Error).message}`);
   }
   if (choice === undefined) throw new BenchConfigError(`${where}: "command" is required`);
+  if (entry.framingModule !== undefined && entry.framing !== undefined) {
+    throw new BenchConfigError(`${where}: give "framing" or "framingModule", not both`);
+  }
+  if (entry.replyFramingModule !== undefined && entry.replyFraming !== undefined) {
+    throw new BenchConfigError(`${where}: give "replyFraming" or "replyFramingModule", not both`);
+  }
+  const replyFraming = framingOfEntry(entry, entry.replyFraming, entry.replyFramingModule, where);
   return {
     name: entry.name,
     target: choice.target as ServerCommandSpec,
-    framing: frameEntry(entry, where).spec,
+    framing: framingOfEntry(entry, entry.framing ?? "eof", entry.framingModule, where) as FramingSpec,
+    ...(replyFraming !== undefined ? { replyFraming } : {}),
     expect: choice.expect,
     connections: entry.connections ?? 1,
   };
 }
 
-/** `NAME=CMD` from --server, its replies judged as `expect` (--expect, --expect-module) says. */
-export function serverFromOption(text: string, expect: ExpectCliOptions = {}): UserBenchServer {
+/**
+ * A framing of an entry as a spec: a module by its absolute path (imported before the bench runs), else
+ * the built-in `name` with the entry's options, or undefined when it names neither.
+ */
+function framingOfEntry(
+  entry: ServerEntry,
+  name: string | undefined,
+  modulePath: string | undefined,
+  where: string,
+): FramingSpec | undefined {
+  if (modulePath !== undefined) return framingModuleChoice(resolve(modulePath));
+  return name === undefined ? undefined : frameEntry(entry, name, where).spec;
+}
+
+/** What every --server entry takes from the command line: its expectation and framing modules. */
+export interface ServerOptionDefaults extends ExpectCliOptions {
+  framingModule?: string;
+  replyFramingModule?: string;
+}
+
+/**
+ * `NAME=CMD` from --server, its replies judged as `expect` (--expect, --expect-module) says and framed
+ * as --framing-module and --reply-framing-module say (eof without).
+ */
+export function serverFromOption(text: string, expect: ServerOptionDefaults = {}): UserBenchServer {
   const split = text.indexOf("=");
   if (split <= 0) {
     throw new BenchConfigError(
       `--server takes NAME=COMMAND, such as --server "exercise5=python3 server.py {port}", got ${JSON.stringify(text)}`,
     );
   }
-  const entry = { name: text.slice(0, split).trim(), command: text.slice(split + 1), ...expect };
+  const entry = {
+    name: text.slice(0, split).trim(),
+    command: text.slice(split + 1),
+    ...Object.fromEntries(Object.entries(expect).filter(([, value]) => value !== undefined)),
+  };
   const where = `--server ${JSON.stringify(text)}`;
   const problem = serverEntryProblem(entry);
   if (problem !== undefined) throw new BenchConfigError(`${where}: ${problem}`);
@@ -111,12 +151,25 @@ export function serversFromConfigFile(path: string): UserBenchServer[] {
 
 /** The servers --server and --config name; the default config file is read when it exists and neither is given. */
 export function userBenchServers(
-  options: { server?: string[]; config?: string } & ExpectCliOptions,
+  options: { server?: string[]; config?: string } & ServerOptionDefaults,
 ): UserBenchServer[] {
-  const expect = { expect: options.expect, expectModule: options.expectModule };
+  const expect = {
+    expect: options.expect,
+    expectModule: options.expectModule,
+    framingModule: options.framingModule,
+    replyFramingModule: options.replyFramingModule,
+  };
   if (expectGiven(expect) && (options.server ?? []).length === 0) {
     throw new CommandFailure(
       `--expect and --expect-module judge the servers of --server; the built-in ones echo, and a config file's servers say their own ("expect", "expectModule")`,
+    );
+  }
+  if (
+    (options.framingModule !== undefined || options.replyFramingModule !== undefined) &&
+    (options.server ?? []).length === 0
+  ) {
+    throw new CommandFailure(
+      `--framing-module and --reply-framing-module frame the servers of --server; the built-in ones speak the built-in framings, and a config file's servers say their own ("framingModule", "replyFramingModule")`,
     );
   }
   const fromOptions = (options.server ?? []).map((text) => serverFromOption(text, expect));

@@ -18,7 +18,13 @@ import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-
 import { CheckHeartbeat } from "./check-heartbeat.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
 import { faultsFromOptions } from "./fault-cli-options.js";
-import { addFramingOptions, type FramingCliOptions, framingChoiceFromOptions } from "./framing-options.js";
+import {
+  addFramingModuleOptions,
+  addFramingOptions,
+  type FramingCliOptions,
+  framingChoiceFromOptions,
+  replyFramingChoiceFromOptions,
+} from "./framing-options.js";
 import {
   parseDurationMs,
   parseIntegerInRange,
@@ -71,6 +77,9 @@ const TARGET_ONLY = [
   "matrix",
   "singleClient",
   "clients",
+  "framingModule",
+  "replyFraming",
+  "replyFramingModule",
 ] as const;
 
 /** The option as typed: `--no-probes` for a negated one. */
@@ -145,11 +154,13 @@ async function runUserCheck(
   // In a CI log (stdout not a terminal) a line per cell and probe as it ends shows where a run is.
   const logLine = process.stdout.isTTY ? undefined : (line: string) => heartbeat.say(line);
   const { check } = await import("../library/check.js");
+  const replyFraming = replyFramingChoiceFromOptions(options);
   let result: Awaited<ReturnType<typeof check>>;
   try {
     result = await check({
       ...targetValues,
-      framing: framingChoiceFromOptions(options),
+      framing: framingChoiceFromOptions(options, given),
+      ...(replyFraming !== undefined ? { replyFraming } : {}),
       ...(given("maxFrame") ? { maxFrameBytes: options.maxFrame } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -259,7 +270,7 @@ export function registerCheckCommand(program: Command): void {
       ),
     )
     .option("--json", "print only the JSON result", false);
-  addTargetOptions(addFramingOptions(command, "eof"));
+  addTargetOptions(addFramingModuleOptions(addFramingOptions(command, "eof")));
   command.action(async (options: CheckCliOptions) => {
     quitOnStopSignals();
     const given = (key: string) => command.getOptionValueSource(key) === "cli";

@@ -1,16 +1,24 @@
 // The framing options that serve, send, load, check and stress share: --framing, the options the
-// registered framings read (src/framing/registry.ts) and --max-frame, and the framing they build.
+// registered framings read (src/framing/registry.ts) and --max-frame, and the framing they build; and
+// those of every command that sends but serve (addFramingModuleOptions): --framing-module, and the reply
+// framing, --reply-framing and --reply-framing-module.
 
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { framingModuleChoice, loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/frame-decoder.js";
-import type { Framing, FramingOptions } from "../framing/framing.js";
+import type { Framing, FramingChoice, FramingOptions } from "../framing/framing.js";
 import type { FramingOptionDefinition } from "../framing/framing-definition.js";
 import { framingDefinition, framingNames, framingOf, framingOptionDefinitions } from "../framing/registry.js";
+import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { parseSizeBytes } from "./option-parsers.js";
 
 export interface FramingCliOptions {
   framing: string;
   maxFrame: number;
+  /** --framing-module, --reply-framing, --reply-framing-module (not on serve). */
+  framingModule?: string;
+  replyFraming?: string;
+  replyFramingModule?: string;
   /** Each registered framing option's parsed value, under its key (`token`: bytes, `recordSize`: a number). */
   [option: string]: unknown;
 }
@@ -47,20 +55,93 @@ export function addFramingOptions(command: Command, defaultFraming = "eof"): Com
   );
 }
 
-/** The framing --framing names with the options it reads (not --max-frame, which http shares). */
-export function framingChoiceFromOptions(options: FramingCliOptions): { name: string } & FramingOptions {
+/**
+ * A framing module for requests and a reply framing (by name or module), on every command that sends
+ * (serve takes none: its replies are framed as its requests).
+ */
+export function addFramingModuleOptions(command: Command): Command {
+  return command
+    .option(
+      "--framing-module <file.mjs>",
+      "frame requests (and replies) with your module's encode and createDecoder, instead of --framing (docs/framing-module.md)",
+    )
+    .addOption(
+      new Option(
+        "--reply-framing <name>",
+        "cut replies with this framing (its options as given: --token, ...) instead of the request framing",
+      ).choices(framingNames()),
+    )
+    .option(
+      "--reply-framing-module <file.mjs>",
+      "cut replies with your module's decoder (a RESP reply to an inline command: docs/framing-module.md)",
+    );
+}
+
+/** The built-in framing `name` with the framing options as given (not --max-frame, which http shares). */
+function builtInChoice(name: string, options: FramingCliOptions): { name: string } & FramingOptions {
   const framingOptions: Record<string, unknown> = {};
-  for (const option of framingDefinition(options.framing).options) {
-    framingOptions[option.key] = options[option.key];
+  for (const option of framingDefinition(name).options) framingOptions[option.key] = options[option.key];
+  return { name, ...framingOptions };
+}
+
+/**
+ * The request framing the options name: --framing-module's module, else --framing with the options it
+ * reads (not --max-frame, which http shares). `given` tells a typed --framing from its default: with
+ * --framing-module too, a usage error.
+ */
+export function framingChoiceFromOptions(
+  options: FramingCliOptions,
+  given: (key: string) => boolean = () => false,
+): FramingChoice {
+  if (options.framingModule === undefined) return builtInChoice(options.framing, options);
+  if (given("framing")) {
+    throw new CommandFailure(
+      `give --framing or --framing-module, not both: the module frames the requests (got --framing ${options.framing})`,
+      EXIT_USAGE,
+    );
   }
-  return { name: options.framing, ...framingOptions };
+  return framingModuleChoice(options.framingModule);
+}
+
+/** The reply framing the options name, or undefined when replies are framed as requests. */
+export function replyFramingChoiceFromOptions(options: FramingCliOptions): FramingChoice | undefined {
+  if (options.replyFraming !== undefined && options.replyFramingModule !== undefined) {
+    throw new CommandFailure(
+      "give --reply-framing or --reply-framing-module, not both: either cuts the replies",
+      EXIT_USAGE,
+    );
+  }
+  if (options.replyFramingModule !== undefined) return framingModuleChoice(options.replyFramingModule);
+  return options.replyFraming !== undefined ? builtInChoice(options.replyFraming, options) : undefined;
 }
 
 /** Whether any framing option was typed, --framing included (over http and udp they are refused). */
 export function framingOptionGiven(given: (key: string) => boolean): boolean {
-  return given("framing") || framingOptionDefinitions().some((option) => given(option.key));
+  return (
+    given("framing") ||
+    given("framingModule") ||
+    framingOptionDefinitions().some((option) => given(option.key))
+  );
 }
 
+/**
+ * The request framing and the reply framing (absent: the same) the options name, built with --max-frame;
+ * framing modules are imported first (a FramingModuleError when one cannot be used).
+ */
+export async function framingsFromOptions(
+  options: FramingCliOptions,
+  given: (key: string) => boolean = () => false,
+): Promise<{ framing: Framing; replyFraming?: Framing }> {
+  const framing = framingChoiceFromOptions(options, given);
+  const replyFraming = replyFramingChoiceFromOptions(options);
+  await loadFramingModules({ framing, replyFraming });
+  return {
+    framing: framingOf(framing, options.maxFrame),
+    ...(replyFraming !== undefined ? { replyFraming: framingOf(replyFraming, options.maxFrame) } : {}),
+  };
+}
+
+/** The framing --framing names, built with --max-frame (serve's: a built-in one). */
 export function framingFromOptions(options: FramingCliOptions): Framing {
-  return framingOf({ ...framingChoiceFromOptions(options), maxFrameBytes: options.maxFrame });
+  return framingOf({ ...builtInChoice(options.framing, options), maxFrameBytes: options.maxFrame });
 }

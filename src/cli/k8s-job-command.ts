@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { LoadConfigError, resolveLoadConfig } from "../clients/load/core/load-config.js";
 import { MAX_SHARDS } from "../clients/load/core/load-share.js";
+import { FramingModuleError, loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import { indexedJobManifest } from "./k8s-job-manifest.js";
 import { chooseTarget, defineLoadCommand, type LoadCliOptions, loadConfigOf } from "./load-command.js";
@@ -46,11 +47,16 @@ async function checkLoadArgs(loadArgs: string[], shards: number): Promise<void> 
   const { TargetError, targetForTransport } = await import("../clients/load/core/target.js");
   try {
     targetForTransport(config.target, config.transport ?? "tcp");
+    // Each pod imports a framing module by the same path: it is checked here as the pods will.
+    await loadFramingModules(config);
     for (let index = 0; index < shards; index++)
       resolveLoadConfig({ ...config, shard: { index, count: shards } });
   } catch (error) {
     if (error instanceof LoadConfigError) {
       throw new CommandFailure(`load options: ${loadConfigErrorText(error)}`, EXIT_USAGE);
+    }
+    if (error instanceof FramingModuleError) {
+      throw new CommandFailure(`load options: ${error.message}`, EXIT_USAGE);
     }
     if (error instanceof TargetError) throw new CommandFailure(`load options: ${error.message}`, EXIT_USAGE);
     throw error;

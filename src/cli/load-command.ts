@@ -21,6 +21,7 @@ import {
 import type { Shard } from "../clients/load/core/load-share.js";
 import { transportOfTarget } from "../clients/load/core/target-scheme.js";
 import { ExpectModuleError } from "../clients/load/verification/expectation-module.js";
+import { FramingModuleError } from "../clients/load/verification/framing-module.js";
 import { FramingError } from "../framing/framing-error.js";
 import { FdLimitError } from "../platform/fd-limit.js";
 import { describeMachine, describeRun } from "../platform/run-context.js";
@@ -33,10 +34,12 @@ import { TargetSetupError } from "../targets/target-error.js";
 import { type ExpectationSpec, expectationConfig } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_USAGE } from "./exit-codes.js";
 import {
+  addFramingModuleOptions,
   addFramingOptions,
   type FramingCliOptions,
   framingChoiceFromOptions,
   framingOptionGiven,
+  replyFramingChoiceFromOptions,
 } from "./framing-options.js";
 import { addGateOptions, type GateCliOptions, gatesFromOptions, judgeRun } from "./gate-options.js";
 import { loadConfigErrorText } from "./load-config-flags.js";
@@ -236,7 +239,7 @@ export function defineLoadCommand(command: Command): Command {
     );
   addExpectOptions(command);
   addGateOptions(command);
-  return addFramingOptions(command);
+  return addFramingModuleOptions(addFramingOptions(command));
 }
 
 /** What replies must be: --expect or --expect-module, with --verify read as --expect (exit 2 when they disagree). */
@@ -261,12 +264,15 @@ export function loadExpectationSpec(options: LoadCliOptions): ExpectationSpec {
 export function loadConfigOf(target: string, options: LoadCliOptions, command: Command): LoadConfig {
   const transport = options.transport ?? transportOfTarget(target) ?? "tcp";
   // Over http and udp the framing options keep their defaults unless given, and resolveLoadConfig refuses them.
-  const given = (name: string) => transport === "tcp" || command.getOptionValueSource(name) === "cli";
+  const typed = (name: string) => command.getOptionValueSource(name) === "cli";
+  const given = (name: string) => transport === "tcp" || typed(name);
+  const replyFraming = replyFramingChoiceFromOptions(options);
   const sizes = options.sizes ?? (options.size !== undefined ? [options.size] : undefined);
   return {
     target,
     transport,
-    ...(framingOptionGiven(given) ? { framing: framingChoiceFromOptions(options) } : {}),
+    ...(framingOptionGiven(given) ? { framing: framingChoiceFromOptions(options, typed) } : {}),
+    ...(replyFraming !== undefined ? { replyFraming } : {}),
     maxFrameBytes: options.maxFrame,
     connections: options.connections,
     pipelining: options.pipelining,
@@ -327,6 +333,7 @@ export function registerLoadCommand(program: Command): void {
         error instanceof FramingError ||
         error instanceof FdLimitError ||
         error instanceof ExpectModuleError ||
+        error instanceof FramingModuleError ||
         error instanceof TargetSetupError
       ) {
         throw new CommandFailure(error.message, EXIT_USAGE);

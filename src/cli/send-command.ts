@@ -9,7 +9,12 @@ import { plural } from "../report/format-number.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../servers/server-options.js";
 import { loadExpectationOf } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
+import {
+  addFramingModuleOptions,
+  addFramingOptions,
+  type FramingCliOptions,
+  framingsFromOptions,
+} from "./framing-options.js";
 import { durationOption, parsePort } from "./option-parsers.js";
 import {
   addExpectOptions,
@@ -36,7 +41,9 @@ export function registerSendCommand(program: Command): void {
     .addOption(
       durationOption("-t, --timeout <duration>", "wait this long to connect and for each reply", 5000),
     );
-  addExpectOptions(addFramingOptions(command)).action(async (messages: string[], options: SendCliOptions) => {
+  addExpectOptions(addFramingModuleOptions(addFramingOptions(command)));
+  command.action(async (messages: string[], options: SendCliOptions) => {
+    const framings = await framingsFromOptions(options, (key) => command.getOptionValueSource(key) === "cli");
     // Judged only when asked: without --expect, send prints whatever comes, as the lab's client did.
     const spec = expectGiven(options) ? expectationFromOptions(options) : undefined;
     const expectation = spec !== undefined ? await loadExpectationOf(spec) : undefined;
@@ -50,7 +57,7 @@ export function registerSendCommand(program: Command): void {
         {
           host: options.host,
           port: options.port,
-          framing: framingFromOptions(options),
+          ...framings,
           timeoutMs: options.timeout,
         },
         (reply) => {

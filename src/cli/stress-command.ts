@@ -17,7 +17,13 @@ import { DEFAULT_READY_TIMEOUT_MS } from "../targets/server-command.js";
 import { openTarget } from "../targets/target-session.js";
 import { loadExpectationOf, type TargetChoice } from "../targets/target-spec.js";
 import { CommandFailure, EXIT_ERRORS_FOUND } from "./exit-codes.js";
-import { addFramingOptions, type FramingCliOptions, framingFromOptions } from "./framing-options.js";
+import {
+  addFramingModuleOptions,
+  addFramingOptions,
+  type FramingCliOptions,
+  framingFromOptions,
+  framingsFromOptions,
+} from "./framing-options.js";
 import { durationOption, parseIntegerInRange } from "./option-parsers.js";
 import { quitOnStopSignals } from "./stop-signals.js";
 import { addTargetOptions, type TargetCliOptions, targetChoiceFromOptions } from "./target-options.js";
@@ -84,7 +90,8 @@ export function registerStressCommand(program: Command): void {
       durationOption("--timeout <duration>", "a legitimate request unanswered this long failed", 2000),
     )
     .option("--json", "print the result as JSON");
-  addFramingOptions(addTargetOptions(command)).action(async (options: StressCliOptions) => {
+  addFramingModuleOptions(addFramingOptions(addTargetOptions(command)));
+  command.action(async (options: StressCliOptions) => {
     quitOnStopSignals();
     if (options.attack <= 0) throw new CommandFailure("--attack must be above 0 ms");
     if (options.timeout <= 0) throw new CommandFailure("--timeout must be above 0 ms");
@@ -94,16 +101,23 @@ export function registerStressCommand(program: Command): void {
         `--attack ${formatDurationMs(options.attack)} must be at least twice --timeout ${formatDurationMs(options.timeout)}: the verdict is judged on the attack's second half, which must outlast a request's timeout`,
       );
     }
-    const choice = targetChoiceFromOptions(options) ?? referenceServer(options);
+    const targetChoice = targetChoiceFromOptions(options);
+    const moduleGiven = [options.framingModule, options.replyFraming, options.replyFramingModule];
+    if (targetChoice === undefined && moduleGiven.some((value) => value !== undefined)) {
+      throw new CommandFailure(
+        "--framing-module, --reply-framing and --reply-framing-module need your server (--target or --server): the reference server speaks the built-in framings, its replies framed as its requests",
+      );
+    }
+    const choice = targetChoice ?? referenceServer(options);
     const expectation = await loadExpectationOf(choice.expect);
-    const framing = framingFromOptions(options);
+    const framings = await framingsFromOptions(options, (key) => command.getOptionValueSource(key) === "cli");
     const { runStress } = await import("../suites/stress/stress-suite.js");
     const session = await openTarget(choice.target);
     let result: Awaited<ReturnType<typeof runStress>>;
     try {
       result = await runStress({
         target: describeTarget(choice),
-        framing,
+        ...framings,
         maxFrameBytes: options.maxFrame,
         app: expectation.name,
         requests: legitRequests(expectation),

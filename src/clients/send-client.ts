@@ -9,6 +9,8 @@ export interface SendOptions {
   host: string;
   port: number;
   framing: Framing;
+  /** How replies are cut, when not as requests are (default: `framing`). */
+  replyFraming?: Framing;
   /** How long to wait for the connection and for each reply. */
   timeoutMs: number;
 }
@@ -47,7 +49,7 @@ export async function sendMessages(
   // Encode everything first: a message the framing cannot carry is refused before anything is sent.
   const encoded = messages.map((message) => options.framing.encode(message));
   const socket = await openSocket(options);
-  const decoder = options.framing.createDecoder();
+  const decoder = (options.replyFraming ?? options.framing).createDecoder();
   const replies: Buffer[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;

@@ -10,6 +10,7 @@ import type { FramingDefinition, FramingOptionDefinition } from "./framing-defin
 import { FramingError } from "./framing-error.js";
 import { LENGTH_FRAMING } from "./length-prefix-framing.js";
 import { LINE_FRAMING } from "./line-framing.js";
+import { MODULE_FRAMING } from "./module-framing.js";
 import { NAIVE_FRAMING } from "./naive-framing.js";
 import { VARINT_FRAMING } from "./varint-framing.js";
 
@@ -29,7 +30,7 @@ const definitions = new Map<FramingName, FramingDefinition>();
  * built-in ones (a framing in BUILT_IN_FRAMINGS is known everywhere).
  */
 export function registerFraming(definition: FramingDefinition): void {
-  if (definitions.has(definition.name)) {
+  if (definitions.has(definition.name) || definition.name === MODULE_FRAMING.name) {
     throw new FramingError(
       "invalid-option",
       `a framing named ${JSON.stringify(definition.name)} is already registered`,
@@ -49,8 +50,12 @@ export function isFramingName(name: string): boolean {
   return definitions.has(name);
 }
 
+/**
+ * A framing's definition; besides the registered ones, `module` (a framing module, module-framing.ts),
+ * which a spec or choice names with its path but `--framing` does not offer.
+ */
 export function framingDefinition(name: FramingName): FramingDefinition {
-  const definition = definitions.get(name);
+  const definition = name === MODULE_FRAMING.name ? MODULE_FRAMING : definitions.get(name);
   if (definition === undefined) {
     throw new FramingError(
       "invalid-option",
@@ -108,9 +113,14 @@ export function framingFromSpec(spec: FramingSpec): Framing {
   return createFraming(name, framingDefinition(name).optionsOfSpec?.(spec) ?? options);
 }
 
-/** The command-line words that build the framing of this spec again: `--framing eof --token '\n'`. */
-export function framingCliWords(spec: FramingSpec): string[] {
-  return ["--framing", spec.name, ...framingDefinition(spec.name).cliWords(spec)];
+/**
+ * The command-line words that build the framing of this spec again: `--framing eof --token '\n'`, or
+ * `--framing-module /path/resp.mjs`; for a reply framing, `--reply-framing ...`.
+ */
+export function framingCliWords(spec: FramingSpec, side: "request" | "reply" = "request"): string[] {
+  const prefix = side === "reply" ? "--reply-framing" : "--framing";
+  const words = framingDefinition(spec.name).cliWords(spec);
+  return spec.name === MODULE_FRAMING.name ? [`${prefix}-module`, ...words] : [prefix, spec.name, ...words];
 }
 
 /** Why a payload of `sizeBytes` cannot be carried by this framing, or undefined when it can. */

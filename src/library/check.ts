@@ -2,6 +2,7 @@
 // under every fragmentation, through the fault proxy), with the command line's defaults; `sockbench
 // check --target/--server` calls it with its options.
 
+import { loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { PAYLOAD_CONTENTS, type PayloadContent } from "../clients/load/verification/payload-content.js";
 import type { FramingChoice } from "../framing/framing.js";
 import { framingOf, payloadSizeRefusal } from "../framing/registry.js";
@@ -24,8 +25,13 @@ export const DEFAULT_TARGET_SIZES_BYTES: readonly number[] = [0, 1, 1023, 1024, 
  * way), then the framing and the matrix.
  */
 export interface CheckServerOptions extends TargetOptionValues {
-  /** How the server cuts messages: a framing's name, or its name and options (default eof, token `<EOF>`). */
+  /**
+   * How the server cuts messages: a framing's name, or its name and options (default eof, token `<EOF>`),
+   * or a framing module, `{ name: "module", path: "./framing.mjs" }` (docs/framing-module.md).
+   */
   framing?: FramingChoice;
+  /** How the server's replies are cut, when not as its requests are (a name, options or a module). */
+  replyFraming?: FramingChoice;
   /** The server's largest message: a larger size it does not answer is refused, not failed. */
   maxFrameBytes?: number;
   connections?: number;
@@ -66,9 +72,13 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
       "check needs a server: give a target (HOST:PORT) or a server command",
     );
   }
+  // A framing module is imported (and checked: a FramingModuleError) before any server starts.
+  await loadFramingModules(options);
   let framing: ReturnType<typeof framingOf>;
+  let replyFraming: ReturnType<typeof framingOf> | undefined;
   try {
     framing = framingOf(options.framing ?? "eof");
+    replyFraming = options.replyFraming !== undefined ? framingOf(options.replyFraming) : undefined;
   } catch (error) {
     throw new TargetSetupError("invalid-option", (error as Error).message);
   }
@@ -119,6 +129,7 @@ export async function check(options: CheckServerOptions): Promise<TargetCheckRes
   return runTargetCheck({
     choice,
     framing: framing.spec,
+    ...(replyFraming !== undefined ? { replyFraming: replyFraming.spec } : {}),
     ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
     connections: options.connections ?? 1,
     seed: options.seed ?? 1,

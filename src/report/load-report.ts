@@ -3,6 +3,7 @@
 
 import Table from "cli-table3";
 import type { LoadCpu, SideCpu } from "../results/cpu-usage.js";
+import { framingWords } from "../results/framing-fields.js";
 import type { LatencySummary } from "../results/latency-histogram.js";
 import { percentileKey } from "../results/latency-percentiles.js";
 import {
@@ -95,7 +96,7 @@ export function formatLoadReport(result: LoadResult, percentiles?: readonly numb
       ? `message ${JSON.stringify(config.message)}`
       : `${config.sizes.length === 1 ? "size" : "sizes"} ${config.sizes.map((size) => formatSizeBytes(size)).join(", ")}`;
   lines.push(
-    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : `${config.framing} framing`}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, expect ${config.verify}` +
+    `sockbench load ${config.target}${config.label !== undefined ? ` (${config.label})` : ""}: ${config.transport === "http" ? "HTTP/1.1 POST" : config.transport === "udp" ? "one datagram per message" : framingWords(config)}, ${plural(config.connections, "connection")} x ${formatCount(config.pipelining)} pipelined, ${load}, ${payload}, expect ${config.verify}` +
       (config.rate !== undefined
         ? `, open loop at ${formatCount(config.rate)} requests/s`
         : ", closed loop") +

@@ -4,6 +4,7 @@
 // went down. The HTML page (html/stress-html.ts) shows the same columns and headline.
 
 import Table from "cli-table3";
+import { framingWords } from "../results/framing-fields.js";
 import type { LegitPhase, StressResult, StressScenarioResult } from "../results/stress-result.js";
 import { escapeTerminalText } from "../results/terminal-text.js";
 import { formatSizeBytes } from "./format-size.js";
@@ -51,7 +52,7 @@ export function stressRowCells(scenario: StressScenarioResult): string[] {
 /** What was run, in one sentence. */
 export function stressHeadline(result: StressResult): string {
   return (
-    `stress ${result.target}: ${result.framing} framing, ${result.app} app; per scenario ${result.baselineMs} ms ` +
+    `stress ${result.target}: ${framingWords(result)}, ${result.app} app; per scenario ${result.baselineMs} ms ` +
     `alone, then ${result.attackMs} ms beside up to ${result.hostileConnections} hostile connections from ` +
     `${result.hostileAddresses[0]}..${result.hostileAddresses.at(-1)}`
   );

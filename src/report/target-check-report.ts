@@ -5,6 +5,7 @@
 
 import Table from "cli-table3";
 import type { ByteExcerpt } from "../results/byte-excerpt.js";
+import { framingWords } from "../results/framing-fields.js";
 import { PROBE_DESCRIPTIONS } from "../results/probe-name.js";
 import type {
   ServerOutputLine,
@@ -132,7 +133,7 @@ export function formatTargetCheckReport(result: TargetCheckResult): string {
         ? " (one server for all cells)"
         : "";
   const lines = [
-    `check of ${result.target}${restart}: ${result.framing} framing, expect ${result.expect}, ${result.connections} connection${result.connections === 1 ? "" : "s"}, seed ${result.seed}`,
+    `check of ${result.target}${restart}: ${framingWords(result)}, expect ${result.expect}, ${result.connections} connection${result.connections === 1 ? "" : "s"}, seed ${result.seed}`,
   ];
   const fragmentations = [...new Set(result.cells.map((cell) => cell.fragmentation))];
   const table = new Table({

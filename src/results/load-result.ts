@@ -9,6 +9,7 @@ import {
   SATURATION_WARNING_PREFIX,
   saturationWarning,
 } from "./cpu-usage.js";
+import type { FramingFields } from "./framing-fields.js";
 import {
   decodeHistogram,
   encodeHistogram,
@@ -37,11 +38,12 @@ export const MISMATCH_KINDS = [
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
-export interface LoadResultConfig {
+/** Its framings as framingFields records them (results/framing-fields.ts). */
+export interface LoadResultConfig extends FramingFields {
   target: string;
   /** Written by every run; absent from results written before HTTP existed (those are tcp). */
   transport?: Transport;
-  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp. */
+  /** The TCP framing, or "http" over --transport http, "udp" over --transport udp; "module" for a framing module. */
   framing: string;
   connections: number;
   pipelining: number;
@@ -296,7 +298,7 @@ function nothingVerified(config: LoadResultConfig): string {
 export function framingMismatchCause(framing: string): string {
   return framing === "http"
     ? "the server may not speak HTTP/1.1 POST: for a TCP server drop --transport http and give its --framing"
-    : `the server's framing may not be ${framing}: give the one it speaks with --framing ${framingChoicesText()}, or --transport http for an HTTP server`;
+    : `the server's framing may not be ${framing}: give the one it speaks with --framing ${framingChoicesText()} (or --framing-module, docs/framing-module.md; --reply-framing or --reply-framing-module when its replies are framed otherwise), or --transport http for an HTTP server`;
 }
 
 /** The registered framings with their options' flags: `eof (--token), length (--length-bytes, ...), ..., naive`. */

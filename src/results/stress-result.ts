@@ -1,6 +1,7 @@
 // What `sockbench stress` found, scenario by scenario: how the legitimate client fared before and
 // during each attack, whether the server stayed up, and what the server cost when sockbench ran it.
 
+import type { FramingFields } from "./framing-fields.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
 import type { ServerOutputLine } from "./target-check-result.js";
 
@@ -71,7 +72,8 @@ export interface StressScenarioResult {
   peakOpenFds?: number;
 }
 
-export interface StressResult {
+/** Its framings as framingFields records them (results/framing-fields.ts). */
+export interface StressResult extends FramingFields {
   tool: "sockbench";
   kind: "stress";
   version: string;
@@ -81,7 +83,6 @@ export interface StressResult {
   machine?: MachineInfo;
   context?: RunContext;
   target: string;
-  framing: string;
   app: string;
   baselineMs: number;
   attackMs: number;

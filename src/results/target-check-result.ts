@@ -4,6 +4,7 @@
 
 import type { ByteExcerpt } from "./byte-excerpt.js";
 import type { FragmentationName } from "./fragmentation-name.js";
+import type { FramingFields } from "./framing-fields.js";
 import type { ErrorKind, MismatchKind } from "./load-result.js";
 import type { ProbeName } from "./probe-name.js";
 
@@ -87,11 +88,11 @@ export interface ShrunkFailure {
   historyReproduce?: string;
 }
 
-export interface TargetCheckResult {
+/** Its framings as framingFields records them (results/framing-fields.ts). */
+export interface TargetCheckResult extends FramingFields {
   /** The server as the options named it: the command, or HOST:PORT. */
   target: string;
   restart?: "per-cell" | "never";
-  framing: string;
   expect: string;
   connections: number;
   seed: number;

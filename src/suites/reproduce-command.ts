@@ -30,6 +30,7 @@ function commonWords(settings: TargetCheckSettings): string[] {
     "check",
     ...targetArguments(settings.choice),
     ...framingCliWords(settings.framing),
+    ...(settings.replyFraming !== undefined ? framingCliWords(settings.replyFraming, "reply") : []),
   ];
   if (settings.maxFrameBytes !== undefined) words.push("--max-frame", String(settings.maxFrameBytes));
   if (settings.payload !== DEFAULT_PAYLOAD) words.push("--payload", settings.payload);

@@ -17,6 +17,8 @@ export interface TargetCheckSettings {
   choice: TargetChoice;
   /** How the server cuts messages (its max frame, when given, is `maxFrameBytes` below). */
   framing: FramingSpec;
+  /** How the server's replies are cut, when not as its requests are. */
+  replyFraming?: FramingSpec;
   /** The server's largest frame, when given: a larger size it does not answer is refused, not failed. */
   maxFrameBytes?: number;
   connections: number;

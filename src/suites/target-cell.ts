@@ -128,6 +128,7 @@ export async function runCheckClient(
       {
         target: formatHostPort(address.host, address.port),
         framing: framingFromSpec(settings.framing),
+        ...(settings.replyFraming !== undefined ? { replyFraming: settings.replyFraming } : {}),
         // The driver takes the server's answer to a refusable size, whatever the server's own limit.
         maxFrameBytes: Math.max(settings.maxFrameBytes ?? 0, ...shape.sizesBytes, 16 * 1024 * 1024),
         connections: shape.connections,

@@ -4,6 +4,7 @@
 // large cells run alone. The first failing cell is then shrunk to the smallest case that still fails.
 
 import type { FragmentationName } from "../results/fragmentation-name.js";
+import { framingFields } from "../results/framing-fields.js";
 import type { ProbeName } from "../results/probe-name.js";
 import type {
   ShrunkFailure,
@@ -132,7 +133,7 @@ export async function runTargetCheck(options: TargetCheckOptions): Promise<Targe
     return {
       target: targetDescription(options),
       ...(target.kind === "command" ? { restart: target.restart } : {}),
-      framing: options.framing.name,
+      ...framingFields(options.framing, options.replyFraming),
       expect:
         options.choice.expect.kind === "module" ? options.choice.expect.path : options.choice.expect.name,
       connections: options.connections,

@@ -23,6 +23,8 @@ export interface UserBenchServer {
   name: string;
   target: ServerCommandSpec;
   framing: FramingSpec;
+  /** How its replies are cut, when not as its requests are. */
+  replyFraming?: FramingSpec;
   expect: ExpectationSpec;
   connections: number;
 }
@@ -123,6 +125,7 @@ export async function openUserServerCells(
             {
               target,
               framing: framingFromSpec(server.framing),
+              ...(server.replyFraming !== undefined ? { replyFraming: server.replyFraming } : {}),
               connections: scenario.connections,
               pipelining: scenario.pipelining,
               sizesBytes: [scenario.size],

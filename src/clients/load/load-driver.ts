@@ -20,15 +20,18 @@ import { amountShare } from "./core/load-share.js";
 import { targetForTransport } from "./core/target.js";
 import "./load-transports.js";
 import { loadExpectation } from "./verification/expectation-module.js";
+import { loadFramingModules } from "./verification/framing-module.js";
 import { runLoadInWorkers } from "./workers/run-in-workers.js";
 
 /**
  * Runs one load and resolves to its result (errors the server caused are counted in it). Rejects with
- * LoadConfigError, ExpectModuleError, TargetError, FramingError or FdLimitError for bad usage, an
+ * LoadConfigError, ExpectModuleError, FramingModuleError, TargetError, FramingError or FdLimitError for bad usage, an
  * unreachable target or too low a file-descriptor limit, before any load. Every socket and timer is
  * closed when it settles, so it can be called many times in one process.
  */
 export async function runLoad(config: LoadConfig, hooks: LoadHooks = {}): Promise<LoadResult> {
+  // Imported before the config is resolved, which builds the framings (synchronously) to check them.
+  await loadFramingModules(config);
   const resolved = resolveLoadConfig(config);
   targetForTransport(resolved.target, resolved.transport);
   checkFdLimit(resolved);

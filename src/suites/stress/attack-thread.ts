@@ -12,6 +12,8 @@ export interface AttackThreadData {
   port: number;
   sourceAddresses: string[];
   framing: FramingSpec;
+  /** How the server's replies are cut, when not as its requests are. */
+  replyFraming?: FramingSpec;
   maxFrameBytes: number;
   connections: number;
   app: string;

@@ -4,6 +4,7 @@
 
 import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
+import { loadFramingModules } from "../../clients/load/verification/framing-module.js";
 import { serializeError } from "../../errors.js";
 import { framingFromSpec } from "../../framing/registry.js";
 import type { AttackThreadData, AttackThreadMessage } from "./attack-thread.js";
@@ -17,7 +18,10 @@ if (!port) throw new Error("attack-worker runs as a worker thread (attack-thread
 try {
   const attack = ATTACKS.find((candidate) => candidate.name === data.attack);
   if (!attack) throw new Error(`unknown attack ${JSON.stringify(data.attack)}`);
+  // A framing module is known in the thread that imported it: this one imports it again, by its path.
+  await loadFramingModules(data);
   const framing = framingFromSpec(data.framing);
+  const replyFraming = data.replyFraming !== undefined ? framingFromSpec(data.replyFraming) : framing;
   const pool = new HostilePool({ host: data.host, port: data.port, sourceAddresses: data.sourceAddresses });
   // Before the attack, so that no hostile connection is held yet: does the server let these addresses in?
   const silentProbe = await pool.probeSilent(SILENT_PROBE_MS);
@@ -27,6 +31,7 @@ try {
   const running = attack.run({
     pool,
     framing,
+    replyFraming,
     maxFrameBytes: data.maxFrameBytes,
     connections: data.connections,
     app: data.app,

@@ -11,6 +11,8 @@ import { resetSocket } from "./hostile-pool.js";
 export interface AttackContext {
   pool: HostilePool;
   framing: Framing;
+  /** How the server's replies are cut: `framing` unless they are framed otherwise. */
+  replyFraming: Framing;
   /** The largest frame the server is told to accept (--max-frame). */
   maxFrameBytes: number;
   /** Hostile connections to hold at most at once. */
@@ -143,7 +145,7 @@ export const ATTACKS: Attack[] = [
         const messages = [`${"1".repeat(digits - 1)}x`, "9".repeat(digits)].map((text) =>
           Buffer.concat(context.framing.encode(Buffer.from(text))),
         );
-        const decoder = context.framing.createDecoder();
+        const decoder = context.replyFraming.createDecoder();
         for (let index = 0; !context.signal.aborted; index++) {
           if (!context.pool.write(socket, messages[index % 2] as Buffer)) return;
           if (!(await replied(socket, decoder, context.signal))) return;

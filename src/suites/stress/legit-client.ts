@@ -27,6 +27,8 @@ export interface LegitClientOptions {
   host: string;
   port: number;
   framing: Framing;
+  /** How replies are cut, when not as requests are. */
+  replyFraming?: Framing;
   requests: LegitRequests;
   /** Connect, send and get the reply within this, or the request failed. */
   timeoutMs: number;
@@ -67,12 +69,12 @@ export class LegitClient {
   }
 
   private requestOnce(index: number): Promise<LegitSample> {
-    const { host, port, framing, requests, timeoutMs } = this.options;
+    const { host, port, framing, replyFraming, requests, timeoutMs } = this.options;
     const request = requests.request(index);
     const atMs = performance.now();
     return new Promise((resolve) => {
       const socket = connect({ host, port, localAddress: "127.0.0.1" });
-      const decoder = framing.createDecoder();
+      const decoder = (replyFraming ?? framing).createDecoder();
       let settled = false;
       const finish = (failure: string | undefined) => {
         if (settled) return;

@@ -4,6 +4,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Framing } from "../../framing/framing.js";
+import { framingFields } from "../../results/framing-fields.js";
 import { createLatencyHistogram } from "../../results/latency-histogram.js";
 import type {
   HostileCounts,
@@ -55,6 +56,8 @@ export interface StressOptions {
   /** What the report calls the target. */
   target: string;
   framing: Framing;
+  /** How the server's replies are cut, when not as its requests are. */
+  replyFraming?: Framing;
   maxFrameBytes: number;
   /** The app the server runs (echo, hello, sum, or another name): app-level attacks need it. */
   app: string;
@@ -87,7 +90,7 @@ export async function runStress(options: StressOptions): Promise<StressResult> {
     version: SOCKBENCH_VERSION,
     startedAt,
     target: options.target,
-    framing: options.framing.name,
+    ...framingFields(options.framing.spec, options.replyFraming?.spec),
     app: options.app,
     baselineMs: options.baselineMs,
     attackMs: options.attackMs,
@@ -111,6 +114,7 @@ async function runScenario(
       host: endpoint.host,
       port: endpoint.port,
       framing: options.framing,
+      ...(options.replyFraming !== undefined ? { replyFraming: options.replyFraming } : {}),
       requests: options.requests,
       timeoutMs: options.requestTimeoutMs,
       intervalMs: LEGIT_INTERVAL_MS,
@@ -124,6 +128,7 @@ async function runScenario(
       port: endpoint.port,
       sourceAddresses,
       framing: options.framing.spec,
+      ...(options.replyFraming !== undefined ? { replyFraming: options.replyFraming.spec } : {}),
       maxFrameBytes: options.maxFrameBytes,
       connections: options.hostileConnections,
       app: options.app,

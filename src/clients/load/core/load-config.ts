@@ -42,6 +42,12 @@ export interface LoadConfig {
    * options (`{ name: "eof", token: "\n" }`) or a Framing; http takes none (a POST body is one message).
    */
   framing?: FramingChoice | Framing;
+  /**
+   * tcp: how the server's replies are cut, when not as the requests are (an inline command in, a RESP
+   * reply out); absent, the framing's. A framing module is `{ name: "module", path: "./resp.mjs" }`,
+   * here and in `framing` (docs/framing-module.md).
+   */
+  replyFraming?: FramingChoice | Framing;
   /** Largest reply accepted (tcp: a frame, over the framing's own max frame; http: a response body). */
   maxFrameBytes?: number;
   connections?: number;
@@ -140,6 +146,8 @@ export interface ResolvedTcpLoadConfig extends ResolvedCommonConfig {
   transport: "tcp";
   /** The framing as data, so that a worker thread builds it again (registry's framingFromSpec). */
   framing: FramingSpec;
+  /** How replies are cut when not as requests are; absent, by `framing`. */
+  replyFraming?: FramingSpec;
   insecure: boolean;
   ca?: string | Buffer;
   splitPieces: number;
@@ -227,6 +235,9 @@ function requireInteger(name: keyof LoadConfig, value: number, minimum: number, 
 /** The tcp-only options, refused over http and udp with a message that says why. */
 function checkUnframedOptions(config: LoadConfig, transport: "http" | "udp"): void {
   const http = transport === "http";
+  if (config.replyFraming !== undefined) {
+    throw configError`${field("replyFraming")} applies to ${field("transport")} tcp: over ${transport} each ${http ? "response body" : "datagram"} is one reply`;
+  }
   if (config.framing !== undefined) {
     throw new LoadConfigError(
       `--framing, --token and --record-size apply to --transport tcp: over ${transport} ${http ? "each POST body is one message (--max-frame still limits a response body)" : "each datagram is one message"}`,
@@ -265,6 +276,9 @@ function resolveTransport(config: LoadConfig, common: ResolvedCommonConfig): Res
     ...common,
     transport,
     framing: framingOf(config.framing, config.maxFrameBytes).spec,
+    ...(config.replyFraming !== undefined
+      ? { replyFraming: framingOf(config.replyFraming, config.maxFrameBytes).spec }
+      : {}),
     insecure: config.insecure ?? false,
     ...(config.ca !== undefined ? { ca: config.ca } : {}),
     splitPieces: config.splitPieces ?? 1,

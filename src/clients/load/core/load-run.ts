@@ -6,6 +6,7 @@
 import { checksReplies, type Expectation } from "../../../apps/expectation.js";
 import { readProcessTreeCpu } from "../../../platform/process-cpu.js";
 import type { CpuTimes } from "../../../results/cpu-usage.js";
+import { framingFields } from "../../../results/framing-fields.js";
 import type { LoadProgress } from "../../../results/load-progress.js";
 import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../../../results/load-result.js";
 import { p99OfEachSecond } from "../../../results/per-second-latency.js";
@@ -40,7 +41,9 @@ export function resultConfigOf(config: ResolvedLoadConfig): LoadResultConfig {
     target: formatTarget(targetForTransport(config.target, config.transport)),
     transport: config.transport,
     // Over http the framing is HTTP/1.1's own and over udp the datagram's: rows beside the TCP framings.
-    framing: config.transport === "tcp" ? config.framing.name : config.transport,
+    ...(config.transport === "tcp"
+      ? framingFields(config.framing, config.replyFraming)
+      : { framing: config.transport }),
     connections: config.connections,
     pipelining: config.pipelining,
     sizes: config.sizesBytes,

@@ -16,10 +16,13 @@ import { PayloadPool } from "../verification/payload-pool.js";
 import { ReplyVerifier } from "../verification/reply-verifier.js";
 import { BatchWriter } from "./batch-writer.js";
 
-/** What the lanes of a TCP run share: the framing, the payloads and the way to the target. */
+/** What the lanes of a TCP run share: the framings, the payloads and the way to the target. */
 export interface TcpWire extends StreamWire {
   readonly config: ResolvedTcpLoadConfig;
+  /** How requests are framed. */
   readonly framing: Framing;
+  /** How replies are cut: `framing` itself unless the run gave a reply framing of its own. */
+  readonly replyFraming: Framing;
 }
 
 /**
@@ -42,8 +45,11 @@ export class TcpLane extends StreamLane<TcpWire> {
     super(id, host, wire);
     this.checksReplies = wire.source.checksReplies;
     this.verifier = new ReplyVerifier(id, host.expectation, wire.source.codec, host.stats);
-    // The fast path compares the reply stream with the request stream: for echo only.
-    const echoes = host.config.verify === "echo" && host.config.expectModule === undefined;
+    // The fast path compares the reply stream with the request stream: for echo only, framed alike.
+    const echoes =
+      host.config.verify === "echo" &&
+      host.config.expectModule === undefined &&
+      wire.replyFraming === wire.framing;
     this.streamCheck = echoes && wire.framing.selfDelimiting ? new EchoStreamCheck() : undefined;
     this.payloadPool =
       this.streamCheck !== undefined && wire.source.makesEchoPayloads
@@ -92,7 +98,7 @@ export class TcpLane extends StreamLane<TcpWire> {
   protected attached(socket: Socket): void {
     // The connector turns Nagle's algorithm off; --nagle turns it back on.
     if (this.wire.config.nagle) socket.setNoDelay(false);
-    this.decoder = this.wire.framing.createDecoder();
+    this.decoder = this.wire.replyFraming.createDecoder();
   }
 
   /**
@@ -192,11 +198,17 @@ export class TcpLane extends StreamLane<TcpWire> {
       streamCheck?.isActive === true && streamCheck.partialBytes > 0
         ? streamCheck.partialFrame().subarray(0, PARTIAL_EVIDENCE_BYTES)
         : (this.decoder as FrameDecoder).partialFrame(PARTIAL_EVIDENCE_BYTES);
-    const expected =
-      evidence.expected !== undefined
-        ? Buffer.concat(this.wire.framing.encode(evidence.expected))
-        : undefined;
+    const expected = evidence.expected !== undefined ? this.framedReply(evidence.expected) : undefined;
     return { ...evidence, ...(expected !== undefined ? { expected } : {}), received };
+  }
+
+  /** The reply expected as a frame; as it is when the reply framing cannot encode it (a decoder-only module's). */
+  private framedReply(payload: Buffer): Buffer {
+    try {
+      return Buffer.concat(this.wire.replyFraming.encode(payload));
+    } catch {
+      return payload;
+    }
   }
 
   /** `, oldest unanswered: request 17 (64 B payload)`, to find the request in a capture. */

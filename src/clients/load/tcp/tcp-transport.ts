@@ -11,6 +11,7 @@ import { TcpLane, type TcpWire } from "./tcp-lane.js";
 
 export class TcpTransport implements LoadTransport, TcpWire {
   readonly framing: Framing;
+  readonly replyFraming: Framing;
   readonly source: RequestSource;
   readonly connector: TargetConnector;
   readonly lanes: TcpLane[];
@@ -21,6 +22,8 @@ export class TcpTransport implements LoadTransport, TcpWire {
     host: LaneHost,
   ) {
     this.framing = framingFromSpec(config.framing);
+    this.replyFraming =
+      config.replyFraming !== undefined ? framingFromSpec(config.replyFraming) : this.framing;
     this.source = new RequestSource(config, this.framing, host.expectation);
     this.connector = new TargetConnector(target, {
       connectTimeoutMs: config.timeoutMs,

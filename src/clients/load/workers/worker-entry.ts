@@ -6,6 +6,7 @@ import type { ResolvedLoadConfig } from "../core/load-config.js";
 import { LoadRun } from "../core/load-run.js";
 import "../load-transports.js";
 import { loadExpectation } from "../verification/expectation-module.js";
+import { loadFramingModules } from "../verification/framing-module.js";
 import type { DriverCommand, WorkerReport } from "./run-in-workers.js";
 
 const port = parentPort;
@@ -26,6 +27,8 @@ function revive(config: ResolvedLoadConfig): ResolvedLoadConfig {
 
 const config = revive((workerData as { config: ResolvedLoadConfig }).config);
 try {
+  // A framing module is known in the thread that imported it: this one imports it again, by its path.
+  if (config.transport === "tcp") await loadFramingModules(config);
   const run = new LoadRun(config, await loadExpectation(config), {
     onProgress: (progress) => post({ type: "progress", progress }),
   });
