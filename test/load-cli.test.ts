@@ -353,4 +353,41 @@ describe("sockbench load", () => {
       expect(run.stderr, args.join(" ")).toContain(message);
     }
   });
+
+  it("refuses a framing option typed for a framing that does not read it, naming the framings that do", async () => {
+    const cases: [string[], string][] = [
+      [
+        ["load", "127.0.0.1:9", "--framing", "varint", "--length-bytes", "2"],
+        "--length-bytes applies to --framing length, not to --framing varint",
+      ],
+      [
+        ["serve", "--port", "0", "--record-size", "8"],
+        "--record-size applies to --framing fixed, not to --framing eof",
+      ],
+      [
+        ["send", "hi", "--framing", "length", "--line-ending", "crlf"],
+        "--line-ending applies to --framing line, not to --framing length",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runCli(args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toContain(message);
+    }
+    // Read by the reply framing: taken, and the run goes as far as connecting.
+    const reply = await runCli([
+      "send",
+      "hi",
+      "--port",
+      "9",
+      "--framing",
+      "length",
+      "--reply-framing",
+      "line",
+      "--line-ending",
+      "crlf",
+    ]);
+    expect(reply.code).toBe(2);
+    expect(reply.stderr).toMatch(/connect|ECONNREFUSED/i);
+  });
 });

@@ -93,6 +93,7 @@ export function framingChoiceFromOptions(
   options: FramingCliOptions,
   given: (key: string) => boolean = () => false,
 ): FramingChoice {
+  refuseUnreadFramingOptions(options, given);
   if (options.framingModule === undefined) return builtInChoice(options.framing, options);
   if (given("framing")) {
     throw new CommandFailure(
@@ -101,6 +102,35 @@ export function framingChoiceFromOptions(
     );
   }
   return framingModuleChoice(options.framingModule);
+}
+
+/**
+ * A framing option typed for a framing that does not read it (`--framing varint --length-bytes 2`) is a
+ * mistake, not a default to ignore: refused, naming the framings that read it.
+ */
+export function refuseUnreadFramingOptions(
+  options: FramingCliOptions,
+  given: (key: string) => boolean,
+): void {
+  const builtIns = [
+    ...(options.framingModule === undefined ? [options.framing] : []),
+    ...(options.replyFraming !== undefined ? [options.replyFraming] : []),
+  ];
+  const read = new Set(
+    builtIns.flatMap((name) => framingDefinition(name).options.map((option) => option.key)),
+  );
+  for (const option of framingOptionDefinitions()) {
+    if (!given(option.key) || read.has(option.key)) continue;
+    const readers = framingNames().filter((name) =>
+      framingDefinition(name).options.some((candidate) => candidate.key === option.key),
+    );
+    const flag = option.flag.split(" ")[0];
+    const inUse = builtIns.length > 0 ? `--framing ${builtIns.join(" / ")}` : "a framing module";
+    throw new CommandFailure(
+      `${flag} applies to --framing ${readers.join(" or ")}, not to ${inUse}`,
+      EXIT_USAGE,
+    );
+  }
 }
 
 /** The reply framing the options name, or undefined when replies are framed as requests. */
@@ -142,6 +172,10 @@ export async function framingsFromOptions(
 }
 
 /** The framing --framing names, built with --max-frame (serve's: a built-in one). */
-export function framingFromOptions(options: FramingCliOptions): Framing {
+export function framingFromOptions(
+  options: FramingCliOptions,
+  given: (key: string) => boolean = () => false,
+): Framing {
+  refuseUnreadFramingOptions(options, given);
   return framingOf({ ...builtInChoice(options.framing, options), maxFrameBytes: options.maxFrame });
 }

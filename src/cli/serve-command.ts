@@ -169,7 +169,7 @@ export function registerServeCommand(program: Command): void {
             maxRequestBytes: options.maxFrame,
             ...(framingGiven ? { framing: options.framing as FramingName } : {}),
           }
-        : { framing: framingFromOptions(options) }),
+        : { framing: framingFromOptions(options, given) }),
       ...(given("workers") ? { workers: options.workers } : {}),
       ...(tls ? { tls } : {}),
       ...(options.unix !== undefined ? { unixPath: options.unix } : {}),
