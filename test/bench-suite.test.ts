@@ -3,9 +3,11 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { describeRun } from "../src/platform/run-context.js";
 import { renderBenchMarkdown, renderBenchTables } from "../src/report/bench-report.js";
 import { comparableFile, compareRuns, scenarioKey } from "../src/report/compare-results.js";
-import type { BenchScenario } from "../src/results/bench-result.js";
+import type { BenchResult, BenchScenario } from "../src/results/bench-result.js";
+import { requireValidResult, resultSchemaViolations } from "../src/results/result-schemas.js";
 import type { RoundProgress } from "../src/suites/bench-cell-rounds.js";
 import { BENCH_PROFILES, type BenchProfile, benchScenarios } from "../src/suites/bench-profiles.js";
 import { runBench, serveArguments } from "../src/suites/bench-suite.js";
@@ -123,6 +125,15 @@ describe("runBench", () => {
         expect(typeof run.histogram).toBe("string");
       }
     }
+
+    // The file the bench command writes (this result, labelled, with its run context) is valid by its
+    // schema; a server's CPU was measured (result-schema.test.ts checks the schemas themselves).
+    const written: BenchResult = JSON.parse(
+      JSON.stringify({ ...result, label: "schema test", context: describeRun(["node", "cli.js", "bench"]) }),
+    );
+    expect(written.runs.some((cell) => cell.cpu?.server !== undefined)).toBe(true);
+    expect(resultSchemaViolations(written, "bench")).toEqual([]);
+    expect(requireValidResult(written, "bench.json")).toBe("bench");
 
     const tables = renderBenchTables(result.runs);
     expect(tables).toMatch(/64 B messages, 10 connections/);

@@ -1,5 +1,5 @@
 // The result files' JSON Schemas (schemas/) against real results: `sockbench load` over tcp, http, an open
-// loop and worker threads, `sockbench check --json`, a small bench and the committed baselines all
+// loop and worker threads, `sockbench check --json` and the committed baselines all (a bench run: bench-suite.test.ts)
 // validate; a renamed field, a string for a number and a missing field each fail at their JSON path; and
 // `report`, `compare` and `bench --baseline` refuse an invalid file with exit 2, naming the file, the path
 // and what was expected.
@@ -8,16 +8,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeRun } from "../src/platform/run-context.js";
-import type { BenchResult } from "../src/results/bench-result.js";
 import type { LoadResult } from "../src/results/load-result.js";
 import {
   RESULT_SCHEMA_FILES,
   requireValidResult,
   resultSchemaViolations,
 } from "../src/results/result-schemas.js";
-import { BENCH_PROFILES, type BenchProfile } from "../src/suites/bench-profiles.js";
-import { runBench } from "../src/suites/bench-suite.js";
 import { type RunningCli, runCli, startCli } from "./support/cli-process.js";
 
 const ROOT = new URL("../", import.meta.url);
@@ -202,28 +198,6 @@ describe("real results validate", () => {
     expect(result.cells.length).toBe(10);
     expect(resultSchemaViolations(result, "check")).toEqual([]);
     expect(requireValidResult(result, "check.json")).toBe("check");
-  });
-
-  it("a small bench result, as the bench command writes it", { timeout: 300_000 }, async () => {
-    // One size, two short rounds: every framing on its variants (17 cells), naive's errors included.
-    const tinyProfile: BenchProfile = {
-      ...BENCH_PROFILES.quick,
-      sizesBytes: [64],
-      warmupMs: 0,
-      rounds: 2,
-      durationMs: 100,
-      timeoutMs: 500,
-    };
-    const run = await runBench(tinyProfile);
-    const result: BenchResult = JSON.parse(
-      JSON.stringify({ ...run, label: "schema test", context: describeRun(["node", "cli.js", "bench"]) }),
-    );
-    // sequential: 4 framings; concurrent: 7 (varint and line run there only) and udp; cluster: 5.
-    expect(result.runs).toHaveLength(17);
-    expect(result.runs[0]?.rounds).toHaveLength(2);
-    expect(result.runs.some((cell) => cell.cpu?.server !== undefined)).toBe(true);
-    expect(resultSchemaViolations(result, "bench")).toEqual([]);
-    expect(requireValidResult(result, "bench.json")).toBe("bench");
   });
 
   it("the committed baselines: quick written before rounds, cpu and run context existed, default after", async () => {
