@@ -8,6 +8,7 @@ import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingOptions, FramingSpec } from "./framing.js";
 import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
+import { oneOf } from "./option-choice.js";
 
 export type LengthPrefixBytes = 1 | 2 | 4 | 8;
 export type LengthEndian = "big" | "little";
@@ -261,25 +262,13 @@ export class LengthPrefixFraming implements Framing {
   }
 }
 
-/** One of `allowed`, given as typed or as a library caller passes it; else a FramingError naming them. */
-function oneOf<T extends string | number>(flag: string, allowed: readonly T[], value: unknown): T {
-  const found = allowed.find((candidate) => String(candidate) === String(value).trim());
-  if (found === undefined || (typeof value !== "string" && typeof value !== typeof found)) {
-    throw new FramingError(
-      "invalid-option",
-      `${flag} must be ${allowed.join(", ").replace(/, ([^,]*)$/, " or $1")}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return found;
-}
-
 /** `--length-bytes`: the prefix's width. */
 const LENGTH_BYTES_OPTION: FramingOptionDefinition = {
   key: "lengthBytes",
   flag: "--length-bytes <bytes>",
   description: "length: prefix width in bytes: 1, 2, 4 or 8",
   defaultText: String(DEFAULT_LENGTH_FORMAT.bytes),
-  parseText: (text) => oneOf("--length-bytes", PREFIX_BYTES, text),
+  parseText: (text) => oneOf("--length-bytes", PREFIX_BYTES, text.trim()),
 };
 
 /** `--length-endian`: the prefix's byte order. */
@@ -288,7 +277,7 @@ const LENGTH_ENDIAN_OPTION: FramingOptionDefinition = {
   flag: "--length-endian <order>",
   description: "length: prefix byte order: big or little",
   defaultText: DEFAULT_LENGTH_FORMAT.endian,
-  parseText: (text) => oneOf("--length-endian", ENDIANS, text),
+  parseText: (text) => oneOf("--length-endian", ENDIANS, text.trim()),
 };
 
 /** `--length-counts`: whether the prefix counts its own bytes. */
@@ -297,7 +286,7 @@ const LENGTH_COUNTS_OPTION: FramingOptionDefinition = {
   flag: "--length-counts <what>",
   description: "length: what the prefix counts: payload, or frame (the prefix's own bytes too)",
   defaultText: DEFAULT_LENGTH_FORMAT.counts,
-  parseText: (text) => oneOf("--length-counts", COUNTS, text),
+  parseText: (text) => oneOf("--length-counts", COUNTS, text.trim()),
 };
 
 function lengthFormatOf(options: FramingOptions): LengthPrefixFormat {

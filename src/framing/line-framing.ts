@@ -9,6 +9,7 @@ import type { FramePool } from "./frame-pool.js";
 import type { Framing, FramingSpec } from "./framing.js";
 import type { FramingDefinition, FramingOptionDefinition } from "./framing-definition.js";
 import { FramingError } from "./framing-error.js";
+import { oneOf } from "./option-choice.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -160,24 +161,13 @@ function checkEncodable(payload: Buffer): void {
   }
 }
 
-function lineEndingOf(value: unknown): LineEnding {
-  const found = LINE_ENDINGS.find((ending) => ending === value);
-  if (found === undefined) {
-    throw new FramingError(
-      "invalid-option",
-      `--line-ending must be lf or crlf, got ${JSON.stringify(value)}`,
-    );
-  }
-  return found;
-}
-
 /** `--line-ending`: what ends a line. */
 const LINE_ENDING_OPTION: FramingOptionDefinition = {
   key: "lineEnding",
   flag: "--line-ending <ending>",
   description: "line: what ends a message: lf or crlf",
   defaultText: DEFAULT_LINE_ENDING,
-  parseText: (text) => lineEndingOf(text.trim()),
+  parseText: (text) => oneOf("--line-ending", LINE_ENDINGS, text.trim()),
 };
 
 export const LINE_FRAMING: FramingDefinition = {
@@ -188,7 +178,9 @@ export const LINE_FRAMING: FramingDefinition = {
   options: [LINE_ENDING_OPTION],
   create: (options) =>
     new LineFraming(
-      options.lineEnding === undefined ? DEFAULT_LINE_ENDING : lineEndingOf(options.lineEnding),
+      options.lineEnding === undefined
+        ? DEFAULT_LINE_ENDING
+        : oneOf("--line-ending", LINE_ENDINGS, options.lineEnding),
       options.maxFrameBytes,
     ),
   cliWords: (spec) =>
