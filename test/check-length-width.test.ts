@@ -4,7 +4,7 @@
 // `check --framing length` there (quickly under a short --timeout) and passes with --length-bytes 2.
 
 import { afterAll, describe, expect, it } from "vitest";
-import type { TargetCheckResult } from "../src/results/target-check-result.js";
+import { checkJson, verdicts } from "./support/check-json.js";
 import { runCli } from "./support/cli-process.js";
 import { PYTHON, studentFolder } from "./support/student-servers.js";
 
@@ -56,29 +56,15 @@ afterAll(() => folder.remove());
 const server = `${PYTHON} ${folder.write("u16_echo.py", U16_ECHO_SERVER)} {port}`;
 
 async function check(args: string[]): Promise<{ code: number | null; verdicts: Record<string, string> }> {
-  const run = await runCli([
-    "check",
+  const { code, result } = await checkJson([
     "--server",
     server,
     "--framing",
     "length",
     ...args,
     "--no-probes",
-    "--json",
   ]);
-  let result: TargetCheckResult;
-  try {
-    result = JSON.parse(run.stdout) as TargetCheckResult;
-  } catch {
-    throw new Error(`no JSON from check (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
-  }
-  const verdicts = Object.fromEntries(
-    result.cells.map((cell) => [
-      `${cell.size} ${cell.fragmentation}`,
-      cell.verdict === "fail" ? `fail ${cell.failure?.kind}` : cell.verdict,
-    ]),
-  );
-  return { code: run.code, verdicts };
+  return { code, verdicts: verdicts(result) };
 }
 
 describe("a server with a u16 length prefix", { timeout: 120_000 }, () => {

@@ -3,8 +3,8 @@
 // named by its payload and first differing byte, and a failure that needs the cells before it.
 
 import { afterAll, describe, expect, it } from "vitest";
-import type { TargetCheckResult } from "../src/results/target-check-result.js";
 import { CORPUS_FOLDER } from "./support/check-corpus.js";
+import { checkJson } from "./support/check-json.js";
 import { runCli } from "./support/cli-process.js";
 import { LAB_HELLO_SERVER, PYTHON, studentFolder } from "./support/student-servers.js";
 
@@ -42,17 +42,6 @@ while True:
     conn.close()
 `,
 );
-
-async function checkJson(
-  args: string[],
-): Promise<{ code: number | null; result: TargetCheckResult; stderr: string }> {
-  const run = await runCli(["check", ...args, "--json"]);
-  try {
-    return { code: run.code, result: JSON.parse(run.stdout) as TargetCheckResult, stderr: run.stderr };
-  } catch {
-    throw new Error(`no JSON from check (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
-  }
-}
 
 const words = (command: string) =>
   (command.match(/'[^']*'|\S+/g) as string[]).slice(2).map((word) => word.replace(/^'(.*)'$/, "$1"));

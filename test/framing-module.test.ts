@@ -12,9 +12,9 @@ import { rememberFramingModule } from "../src/framing/module-framing.js";
 import { framingCliWords, framingFromSpec, framingNames, framingOf } from "../src/framing/registry.js";
 import { framingFields, framingWords } from "../src/results/framing-fields.js";
 import type { LoadResult } from "../src/results/load-result.js";
-import type { TargetCheckResult } from "../src/results/target-check-result.js";
 import { findFreePort } from "../src/targets/free-port.js";
 import { type RunningServerCommand, startServerCommand } from "../src/targets/server-command.js";
+import { checkJson } from "./support/check-json.js";
 import { runCli } from "./support/cli-process.js";
 import { PYTHON, studentFolder } from "./support/student-servers.js";
 
@@ -69,15 +69,6 @@ with socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[1])), Echo) as s
     server.serve_forever()
 `;
 const netstringEcho = folder.write("netstring_echo.py", NETSTRING_ECHO_SERVER);
-
-async function checkJson(args: string[]): Promise<{ code: number | null; result: TargetCheckResult }> {
-  const run = await runCli(["check", ...args, "--json"]);
-  try {
-    return { code: run.code, result: JSON.parse(run.stdout) as TargetCheckResult };
-  } catch {
-    throw new Error(`no JSON from check (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
-  }
-}
 
 async function loadJson(args: string[]): Promise<{ code: number | null; result: LoadResult }> {
   const run = await runCli(["load", ...args, "--json"]);
