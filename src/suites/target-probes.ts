@@ -43,10 +43,12 @@ const CLIENTS_START_AFTER_MS = 500;
 const MID_REQUEST_WAIT_MS = 100;
 /**
  * Mid-reply: the client sends this much and reads nothing, so an echo's replies fill the socket buffers
- * (a send buffer grows to 4 MiB at most by default on Linux) and the server blocks writing; a server that
- * took everything without blocking is reset this long after.
+ * and the server blocks writing; a server that took everything without blocking is reset this long after.
+ * More than the buffers can hold: a receive buffer may grow to tcp_rmem's maximum (32 MiB on Debian) and a
+ * send buffer to 4 MiB. At 8 MiB every reply could fit, the server was back in recv() at the reset, and a
+ * server that dies on a reset during send passed (CI saw it).
  */
-const MID_REPLY_BYTES = 8 * 1024 * 1024;
+const MID_REPLY_BYTES = 64 * 1024 * 1024;
 const MID_REPLY_WAIT_MS = 300;
 /** The largest frame the mid-reply client sends (many of them add up to MID_REPLY_BYTES). */
 const MID_REPLY_FRAME_BYTES = 64 * 1024;
