@@ -10,6 +10,11 @@ export interface ResetClientOptions {
   port: number;
   /** Written as soon as the connection is open. */
   bytes: Buffer;
+  /**
+   * How many times `bytes` is written back to back (default 1): tens of MiB of one frame over and over
+   * cost neither the memory nor the time of building them, which would stall every other client.
+   */
+  copies?: number;
   /** Mid-request: reset this long after the bytes were handed to the kernel. */
   resetAfterMs: number;
   /**
@@ -71,7 +76,7 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
       }
       // Nothing is read: the server's replies back up until it blocks writing, and then stops reading.
       socket.pause();
-      socket.write(options.bytes);
+      for (let copy = 0; copy < (options.copies ?? 1); copy++) socket.write(options.bytes);
       let lastAccepted = -1;
       let stillSinceMs = Date.now();
       let drainedAtMs: number | undefined;

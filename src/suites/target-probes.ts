@@ -243,6 +243,7 @@ async function resetThenFreshClient(
 ): Promise<ProbeRun> {
   const framing = framingOf(settings);
   let bytes: Buffer;
+  let copies = 1;
   let what: string;
   if (when === "mid-request") {
     const [payload] = await requestPayloads(settings, probeSizeBytes(settings), 1);
@@ -255,18 +256,17 @@ async function resetThenFreshClient(
       settings.maxFrameBytes ?? Number.POSITIVE_INFINITY,
       framing.largestPayloadBytes,
     );
-    const payloads = await requestPayloads(
-      settings,
-      payloadBytes,
-      Math.ceil(MID_REPLY_BYTES / Math.max(1, payloadBytes)),
-    );
-    bytes = Buffer.concat(payloads.flatMap((payload) => framing.encode(payload)));
-    what = `a client sent ${payloads.length} requests of ${payloadBytes} bytes, read no reply`;
+    // One request sent over and over: no reply is read, so none has to differ from the others.
+    const [payload] = await requestPayloads(settings, payloadBytes, 1);
+    bytes = Buffer.concat(framing.encode(payload as Buffer));
+    copies = Math.ceil(MID_REPLY_BYTES / bytes.length);
+    what = `a client sent ${copies} requests of ${payloadBytes} bytes, read no reply`;
   }
   const outcome = await runResetClient({
     host: endpoint.host,
     port: endpoint.port,
     bytes,
+    copies,
     resetAfterMs: when === "mid-request" ? MID_REQUEST_WAIT_MS : MID_REPLY_WAIT_MS,
     whileServerWrites: when === "mid-reply",
     timeoutMs: RESET_CLIENT_TIMEOUT_MS,

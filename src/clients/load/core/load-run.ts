@@ -12,6 +12,7 @@ import { completeLoadResult, type LoadResult, type LoadResultConfig } from "../.
 import { p99OfEachSecond } from "../../../results/per-second-latency.js";
 import { SOCKBENCH_VERSION } from "../../../version.js";
 import { CpuMeter } from "./cpu-meter.js";
+import { DriverPauses } from "./driver-pauses.js";
 import { monotonicUsOf, nowUs, wallClockMsOf } from "./load-clock.js";
 import { configError, field, LoadConfigError, type ResolvedLoadConfig } from "./load-config.js";
 import type { LaneHost, LoadLane, LoadTransport } from "./load-lane.js";
@@ -95,6 +96,8 @@ export class LoadRun implements LaneHost {
   private readonly onAbort = () => this.interrupt();
   /** This thread's load uses one core. */
   private readonly cpuMeter: CpuMeter;
+  /** Time this thread did not run, which timeouts do not count (set when the load starts). */
+  private pauses: DriverPauses | undefined;
 
   constructor(
     readonly config: ResolvedLoadConfig,
@@ -207,12 +210,13 @@ export class LoadRun implements LaneHost {
       this.deadlineUs = measureStartUs + durationMs * 1000;
       this.at(this.deadlineUs, () => {
         this.stopIssuing();
-        // Whatever the server does, the run ends one timeout after the deadline.
-        this.after(timeoutMs, () => this.finish());
+        // Whatever the server does, the run ends one timeout (of this thread's running time) after the deadline.
+        this.finishAfterTimeout(this.deadlineUs as number);
         this.finishIfDrained();
       });
     }
     const sweepMs = Math.max(1, Math.min(MAX_SWEEP_INTERVAL_MS, Math.floor(timeoutMs / 4)));
+    this.pauses = new DriverPauses(sweepMs * 1000, nowUs());
     this.timers.push(setInterval(() => this.sweep(), sweepMs));
     if (this.hooks.onProgress)
       this.timers.push(setInterval(() => this.reportProgress(), PROGRESS_INTERVAL_MS));
@@ -243,9 +247,25 @@ export class LoadRun implements LaneHost {
     this.schedule?.complete();
   }
 
+  /** Finishes once a timeout of this thread's running time has passed since `sinceUs`. */
+  private finishAfterTimeout(sinceUs: number): void {
+    const dueUs = sinceUs + this.timeoutUs(nowUs());
+    this.at(dueUs, () => {
+      if (sinceUs + this.timeoutUs(nowUs()) > dueUs) this.finishAfterTimeout(sinceUs);
+      else this.finish();
+    });
+  }
+
+  /** The timeout, lengthened by the time this thread did not run within it. */
+  private timeoutUs(now: number): number {
+    const timeoutUs = this.config.timeoutMs * 1000;
+    return this.pauses?.extendedTimeoutUs(now, timeoutUs) ?? timeoutUs;
+  }
+
   private sweep(): void {
     const now = nowUs();
-    const timeoutUs = this.config.timeoutMs * 1000;
+    this.pauses?.tick(now);
+    const timeoutUs = this.timeoutUs(now);
     const busy = this.lanes.some((lane) => lane.isBusy);
     const silentSinceUs = this.silentSinceUs();
     // Requests past their timeout are counted as such first, each with its own detail, so that the
@@ -314,6 +334,8 @@ export class LoadRun implements LaneHost {
     // A run that ended within its warmup measured nothing: its CPU is all warmup.
     const cpu = this.measuring ? this.cpuMeter.stop() : undefined;
     if (cpu?.warning !== undefined) this.warnings.push(cpu.warning);
+    const pauseWarning = driverPauseWarning(this.pauses?.longestPauseUs ?? 0, this.config.timeoutMs);
+    if (pauseWarning !== undefined) this.warnings.push(pauseWarning);
     this.schedule?.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.hooks.signal?.removeEventListener("abort", this.onAbort);
@@ -412,12 +434,8 @@ export class LoadRun implements LaneHost {
     );
   }
 
-  private after(delayMs: number, action: () => void): void {
-    this.timers.push(setTimeout(action, delayMs));
-  }
-
   private at(timeUs: number, action: () => void): void {
-    this.after(Math.max(0, (timeUs - nowUs()) / 1000), action);
+    this.timers.push(setTimeout(action, Math.max(0, (timeUs - nowUs()) / 1000)));
   }
 }
 
@@ -438,4 +456,14 @@ export function checkServerPid(pid: number): void {
       `server pid ${pid}: no such process, or its CPU time cannot be read (it is read from /proc, on Linux)`,
     );
   }
+}
+
+/**
+ * Said when this thread once stood still for half a timeout or more: the timeouts waited that much
+ * longer, and the latencies around it include time no server spent.
+ */
+function driverPauseWarning(longestPauseUs: number, timeoutMs: number): string | undefined {
+  const pauseMs = Math.round(longestPauseUs / 1000);
+  if (pauseMs < timeoutMs / 2) return undefined;
+  return `the driver itself did not run for ${pauseMs} ms at once (a busy machine, or a long pause of its own): timeouts do not count that time, and latencies measured across it include it`;
 }
