@@ -14,6 +14,7 @@ import { SOCKBENCH_VERSION } from "../version.js";
 import {
   benchRunOf,
   type CellOutcome,
+  ROUND_LEAD_IN_MS,
   type RoundCell,
   type RoundProgress,
   runInterleavedRounds,
@@ -92,7 +93,7 @@ export function builtInLoad(
           connections: scenario.connections,
           pipelining: scenario.pipelining,
           sizesBytes: [scenario.size],
-          warmupMs: 0,
+          warmupMs: ROUND_LEAD_IN_MS,
           durationMs,
           timeoutMs,
           verify: "echo",

@@ -13,7 +13,7 @@ import {
   type TargetSession,
 } from "../targets/target-session.js";
 import { type ExpectationSpec, expectationConfig, type ServerCommandSpec } from "../targets/target-spec.js";
-import type { RoundCell } from "./bench-cell-rounds.js";
+import { ROUND_LEAD_IN_MS, type RoundCell } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
 import { FRAGMENTATIONS } from "./fragmentations.js";
 import { withFragmentedTarget } from "./fragmented-target.js";
@@ -129,7 +129,7 @@ export async function openUserServerCells(
               connections: scenario.connections,
               pipelining: scenario.pipelining,
               sizesBytes: [scenario.size],
-              warmupMs: 0,
+              warmupMs: ROUND_LEAD_IN_MS,
               durationMs,
               timeoutMs,
               splitPieces: fragmentation.splitPieces ?? 1,
