@@ -80,21 +80,34 @@ describe("runBench", () => {
     // 4 framings on sequential, 7 and udp on concurrent, 5 on cluster; two sizes each.
     expect(result.runs).toHaveLength(34);
     // Interleaved: every cell warms, then round 1 of every cell runs before round 2 of any, in an order
-    // the seed shuffles.
-    expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 102 }, (_, index) => index));
+    // the seed shuffles. A cell whose round 1 had errors runs no round 2: naive's three above 1 KiB always
+    // (one read is not one 2 KiB message), naive's at 64 B when a read happens to hold two.
+    const keyOf = (scenario: BenchScenario) => JSON.stringify(scenario);
+    const stopped = new Set(
+      result.runs.filter((run) => run.rounds?.length === 1).map((run) => keyOf(run.scenario)),
+    );
+    for (const run of result.runs) {
+      if (run.scenario.framing === "naive" && run.scenario.size > 1024) {
+        expect(stopped.has(keyOf(run.scenario))).toBe(true);
+      }
+      if (stopped.has(keyOf(run.scenario))) expect(run.scenario.framing).toBe("naive");
+    }
+    const roundTwo = 34 - stopped.size;
+    expect(steps.map((step) => step.step)).toEqual(
+      Array.from({ length: 68 + roundTwo }, (_, index) => index),
+    );
     expect(steps.every((step) => step.steps === 102)).toBe(true);
     expect(steps.map((step) => step.phase)).toEqual([
       ...Array(34).fill("warm-up"),
       ...Array(34).fill(1),
-      ...Array(34).fill(2),
+      ...Array(roundTwo).fill(2),
     ]);
-    const keyOf = (step: RoundProgress) => JSON.stringify(step.scenario);
-    const firstOrder = steps.slice(34, 68).map(keyOf);
-    const secondOrder = steps.slice(68, 102).map(keyOf);
+    const firstOrder = steps.slice(34, 68).map((step) => keyOf(step.scenario));
+    const secondOrder = steps.slice(68).map((step) => keyOf(step.scenario));
     expect(new Set(firstOrder).size).toBe(34);
-    expect([...secondOrder].sort()).toEqual([...firstOrder].sort());
-    expect(secondOrder).not.toEqual(firstOrder);
-    expect(firstOrder).not.toEqual(steps.slice(0, 34).map(keyOf));
+    expect([...secondOrder].sort()).toEqual(firstOrder.filter((key) => !stopped.has(key)).sort());
+    expect(secondOrder).not.toEqual(firstOrder.filter((key) => !stopped.has(key)));
+    expect(firstOrder).not.toEqual(steps.slice(0, 34).map((step) => keyOf(step.scenario)));
     expect(result.settings).toEqual({
       rounds: 2,
       roundMs: 150,
@@ -105,7 +118,9 @@ describe("runBench", () => {
       seed: 1,
     });
     for (const run of result.runs) {
-      expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(2);
+      expect(run.rounds, `${run.scenario.framing} ${run.scenario.variant}`).toHaveLength(
+        stopped.has(keyOf(run.scenario)) ? 1 : 2,
+      );
       expect(run.spread).toBeGreaterThanOrEqual(0);
       const rates = (run.rounds ?? []).map((round) => round.messagesPerSec);
       expect(run.intervals?.messagesPerSec.low).toBe(Math.min(...rates));

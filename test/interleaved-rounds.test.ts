@@ -79,6 +79,33 @@ describe("interleaved rounds", () => {
     ).toEqual([3, { error: new Error("the server is gone") }, 3]);
   });
 
+  it("runs no further round of a cell whose round had errors, and keeps the rounds it ran", async () => {
+    const withErrors = (result: LoadResult, timeouts: number): LoadResult => ({
+      ...result,
+      errors: { ...result.errors, timeout: timeouts },
+    });
+    const loadsOf = new Map<number, number>();
+    const cells: RoundCell[] = [64, 1024].map((size) => ({
+      scenario: scenario(size),
+      load: async () => {
+        const loads = (loadsOf.get(size) ?? 0) + 1;
+        loadsOf.set(size, loads);
+        // 1 KiB: its first two rounds clean, its third with errors (no warm-up load: warmupMs 0).
+        return withErrors(atRate(1000), size === 1024 && loads === 3 ? 2 : 0);
+      },
+    }));
+    const outcomes = await runInterleavedRounds(cells, { rounds: 5, roundMs: 50, warmupMs: 0, seed: 3 });
+    expect(loadsOf.get(64)).toBe(5);
+    expect(loadsOf.get(1024)).toBe(3);
+    const kept = outcomes.map((outcome) =>
+      outcome && "rounds" in outcome ? outcome.rounds.map((round) => round.errors.timeout) : outcome,
+    );
+    expect(kept).toEqual([
+      [0, 0, 0, 0, 0],
+      [0, 0, 2],
+    ]);
+  });
+
   it("keeps the rounds each cell finished when stopped, none when it finished none", async () => {
     const controller = new AbortController();
     let loads = 0;

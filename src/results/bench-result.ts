@@ -6,7 +6,7 @@ import { framingNames } from "../framing/registry.js";
 import type { BenchRound, RoundIntervals } from "./bench-rounds.js";
 import { errorsBesidesLoss } from "./datagram-loss.js";
 import type { FragmentationName } from "./fragmentation-name.js";
-import { ERROR_KINDS, type ErrorKind, type LoadResult } from "./load-result.js";
+import { ERROR_KINDS, type ErrorKind, type LoadResult, totalErrors } from "./load-result.js";
 import type { MachineInfo, RunContext } from "./run-context.js";
 
 /**
@@ -108,4 +108,9 @@ export function benchRunErrors(run: BenchRun, kinds: readonly ErrorKind[] = ERRO
  */
 export function benchRunFindings(run: BenchRun): number {
   return run.scenario.framing === "udp" ? errorsBesidesLoss(run) : benchRunErrors(run);
+}
+
+/** One round's errors that are findings, as benchRunFindings counts a cell's (over UDP: besides loss). */
+export function roundFindings(round: LoadResult): number {
+  return round.config.transport === "udp" ? errorsBesidesLoss(round) : totalErrors(round);
 }

@@ -3,7 +3,7 @@
 // order shuffled by the seed, so that a drift of the machine lands on every cell alike rather than on the
 // cells that happened to run last. bench (built-in and user's servers) and ab run their cells through it.
 
-import type { BenchRun, BenchScenario } from "../results/bench-result.js";
+import { type BenchRun, type BenchScenario, roundFindings } from "../results/bench-result.js";
 import { summarizeRounds } from "../results/bench-rounds.js";
 import type { LoadResult } from "../results/load-result.js";
 import { SeededRandom } from "../seeded-random.js";
@@ -55,9 +55,12 @@ export function shuffledOrder(count: number, random: SeededRandom): number[] {
 
 /**
  * Warms every cell, then runs `plan.rounds` rounds of every cell interleaved. A cell whose load throws
- * or ends partial (a server gone, Ctrl-C) runs no further round; one that threw holds its error. Once
- * `signal` stops the run, each cell keeps the rounds it finished (none: undefined); otherwise a cell
- * that missed a round has no result.
+ * or ends partial (a server gone, Ctrl-C) runs no further round; one that threw holds its error. A cell
+ * whose round had errors runs no further round either, and keeps the rounds it ran: bench measures speed,
+ * which a cell with errors has none of (check is what judges errors), and each further round would wait
+ * out the timeout for replies that never come (1.7 s a round for naive at 1 MiB). Once `signal` stops the
+ * run, each cell keeps the rounds it finished (none: undefined); otherwise a cell that missed a round has
+ * no result.
  */
 export async function runInterleavedRounds(
   cells: readonly RoundCell[],
@@ -71,6 +74,7 @@ export async function runInterleavedRounds(
   const warmedMs: number[] = cells.map(() => 0);
   const errors: (Error | undefined)[] = cells.map(() => undefined);
   const stopped: boolean[] = cells.map(() => false);
+  const broken: boolean[] = cells.map(() => false);
   const attempt = async (index: number, run: () => Promise<boolean>): Promise<void> => {
     try {
       if (!(await run())) stopped[index] = true;
@@ -97,7 +101,8 @@ export async function runInterleavedRounds(
         const result = await cell.load(plan.roundMs);
         if (result.partial) return false;
         (rounds[index] as LoadResult[]).push(result);
-        return true;
+        broken[index] = roundFindings(result) > 0;
+        return !broken[index];
       });
     }
   }
@@ -107,7 +112,8 @@ export async function runInterleavedRounds(
     const done = rounds[index] as LoadResult[];
     // Stopped by `signal`: a cell keeps the rounds it finished (the result is marked partial), for with
     // interleaving no cell would be whole until the last round.
-    const kept = done.length === plan.rounds || (signal?.aborted === true && done.length > 0);
+    const kept =
+      done.length === plan.rounds || broken[index] === true || (signal?.aborted === true && done.length > 0);
     return kept ? { rounds: done, warmedMs: warmedMs[index] as number } : undefined;
   });
 }
