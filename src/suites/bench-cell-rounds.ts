@@ -9,14 +9,7 @@ import type { LoadResult } from "../results/load-result.js";
 import { SeededRandom } from "../seeded-random.js";
 import { warmUntilSettled, warmUpSliceMs } from "./warm-up.js";
 
-/**
- * Each round's load starts with this much lead-in, not counted: the requests sent at once as its connections
- * open are in flight when counting starts, so that a round counts the replies of a full pipeline and not C
- * extra (C/(rate x round) more msg/s: 3.5 % at 1 MiB in 150 ms rounds of 10 connections).
- */
-export const ROUND_LEAD_IN_MS = 5;
-
-/** One cell and how to load it: `load(durationMs)` runs one load of that length after ROUND_LEAD_IN_MS. */
+/** One cell and how to load it: `load(durationMs)` runs one load of that length (round-load.ts). */
 export interface RoundCell {
   scenario: BenchScenario;
   load: (durationMs: number) => Promise<LoadResult>;

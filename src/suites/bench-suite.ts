@@ -3,7 +3,6 @@
 // their event loop.
 
 import type { LoadConfig } from "../clients/load/core/load-config.js";
-import { runLoad } from "../clients/load/load-driver.js";
 import { registerErrorClass, SockbenchError } from "../errors.js";
 import { framingCliWords, framingOf, framingToCarry } from "../framing/registry.js";
 import { describeMachine } from "../platform/run-context.js";
@@ -14,14 +13,12 @@ import { SOCKBENCH_VERSION } from "../version.js";
 import {
   benchRunOf,
   type CellOutcome,
-  ROUND_LEAD_IN_MS,
   type RoundCell,
   type RoundProgress,
   runInterleavedRounds,
 } from "./bench-cell-rounds.js";
 import { type BenchProfile, benchScenarios } from "./bench-profiles.js";
-import { FRAGMENTATIONS } from "./fragmentations.js";
-import { withFragmentedTarget } from "./fragmented-target.js";
+import { cellLoad } from "./round-load.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 import {
   openUserServerCells,
@@ -83,26 +80,13 @@ export function builtInLoad(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): (durationMs: number) => Promise<LoadResult> {
-  const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
-  return (durationMs) =>
-    withFragmentedTarget(server, fragmentation, (target) =>
-      runLoad(
-        {
-          target,
-          ...transportConfig(scenario),
-          connections: scenario.connections,
-          pipelining: scenario.pipelining,
-          sizesBytes: [scenario.size],
-          warmupMs: ROUND_LEAD_IN_MS,
-          durationMs,
-          timeoutMs,
-          verify: "echo",
-          splitPieces: fragmentation.splitPieces ?? 1,
-          serverPid: server.pid,
-        },
-        signal ? { signal } : {},
-      ),
-    );
+  return cellLoad(
+    server,
+    scenario,
+    { ...transportConfig(scenario), verify: "echo", serverPid: server.pid },
+    timeoutMs,
+    signal,
+  );
 }
 
 /**

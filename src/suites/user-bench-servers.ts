@@ -1,7 +1,6 @@
 // The user's servers in `sockbench bench`: each is started by its command and driven at the profile's
 // sizes through the same driver as the built-in servers, so that its rows land in the same tables.
 
-import { runLoad } from "../clients/load/load-driver.js";
 import type { FramingSpec } from "../framing/framing.js";
 import { framingFromSpec, payloadSizeRefusal } from "../framing/registry.js";
 import type { BenchScenario } from "../results/bench-result.js";
@@ -13,10 +12,9 @@ import {
   type TargetSession,
 } from "../targets/target-session.js";
 import { type ExpectationSpec, expectationConfig, type ServerCommandSpec } from "../targets/target-spec.js";
-import { ROUND_LEAD_IN_MS, type RoundCell } from "./bench-cell-rounds.js";
+import type { RoundCell } from "./bench-cell-rounds.js";
 import type { BenchProfile } from "./bench-profiles.js";
-import { FRAGMENTATIONS } from "./fragmentations.js";
-import { withFragmentedTarget } from "./fragmented-target.js";
+import { cellLoad } from "./round-load.js";
 
 export interface UserBenchServer {
   /** Its column in the tables. */
@@ -115,31 +113,22 @@ export async function openUserServerCells(
   }
   const cells = scenarios.map((scenario, index) => {
     const endpoint = endpoints[index] as TargetEndpoint | Error;
-    const fragmentation = FRAGMENTATIONS[scenario.fragmentation];
     if (endpoint instanceof Error) return { scenario, load: () => Promise.reject(endpoint) };
     return {
       scenario,
-      load: (durationMs: number) =>
-        withFragmentedTarget(endpoint, fragmentation, (target) =>
-          runLoad(
-            {
-              target,
-              framing: framingFromSpec(server.framing),
-              ...(server.replyFraming !== undefined ? { replyFraming: server.replyFraming } : {}),
-              connections: scenario.connections,
-              pipelining: scenario.pipelining,
-              sizesBytes: [scenario.size],
-              warmupMs: ROUND_LEAD_IN_MS,
-              durationMs,
-              timeoutMs,
-              splitPieces: fragmentation.splitPieces ?? 1,
-              // The server's side of the cost per message, as for the built-in servers.
-              ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
-              ...expectationConfig(server.expect),
-            },
-            signal ? { signal } : {},
-          ),
-        ),
+      load: cellLoad(
+        endpoint,
+        scenario,
+        {
+          framing: framingFromSpec(server.framing),
+          ...(server.replyFraming !== undefined ? { replyFraming: server.replyFraming } : {}),
+          // The server's side of the cost per message, as for the built-in servers.
+          ...(endpoint.server !== undefined ? { serverPid: endpoint.server.pid } : {}),
+          ...expectationConfig(server.expect),
+        },
+        timeoutMs,
+        signal,
+      ),
     };
   });
   return { cells, close };
