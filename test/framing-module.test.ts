@@ -12,6 +12,7 @@ import { rememberFramingModule } from "../src/framing/module-framing.js";
 import { framingCliWords, framingFromSpec, framingNames, framingOf } from "../src/framing/registry.js";
 import { framingFields, framingWords } from "../src/results/framing-fields.js";
 import type { LoadResult } from "../src/results/load-result.js";
+import type { StressResult } from "../src/results/stress-result.js";
 import { findFreePort } from "../src/targets/free-port.js";
 import { type RunningServerCommand, startServerCommand } from "../src/targets/server-command.js";
 import { checkJson } from "./support/check-json.js";
@@ -40,7 +41,7 @@ const netstring = documentedModule("netstring.mjs");
 const REDIS = "redis-server --port {port} --bind 127.0.0.1 --save '' --appendonly no";
 const INLINE = ["--framing", "line", "--line-ending", "crlf"];
 
-/** A netstring echo server (`5:hello,` back for `5:hello,`), one thread per client. */
+/** A netstring echo server (`5:hello,` back for `5:hello,`), one thread per client, closing on a non-digit length. */
 const NETSTRING_ECHO_SERVER = `import socketserver
 import sys
 
@@ -52,8 +53,12 @@ class Echo(socketserver.BaseRequestHandler):
             if not data:
                 return
             buffered += data
-            while b":" in buffered:
-                digits, rest = buffered.split(b":", 1)
+            while buffered:
+                digits, colon, rest = buffered.partition(b":")
+                if digits and not digits.isdigit():
+                    return  # not a netstring: a strict reader closes at the first wrong byte
+                if not colon:
+                    break
                 length = int(digits)
                 if len(rest) < length + 1:
                     break
@@ -345,14 +350,19 @@ describe("a framing module in bench and stress", () => {
       "1s",
       "--json",
     ]);
-    const report = JSON.parse(run.stdout) as {
-      framing: string;
-      framingModule: string;
-      scenarios: { verdict: string }[];
-    };
+    const report = JSON.parse(run.stdout) as StressResult;
     expect(report.framing).toBe("module");
     expect(report.framingModule).toBe(netstring);
-    expect(report.scenarios.map((scenario) => scenario.verdict)).toEqual(["kept serving", "skipped"]);
+    const [slowloris, appInput] = report.scenarios;
+    // The legitimate client spoke netstring: every request before the attack was answered. The attack
+    // spoke it too: a half-sent netstring keeps the thread waiting, where bytes of another framing make
+    // int() raise and the server close the connection. Not "kept serving": degraded is a latency verdict
+    // a busy machine alone can bring about (docs/cli.md, stress verdicts), and CI runs this beside other tests.
+    expect(slowloris?.before?.answered).toBe(slowloris?.before?.requests);
+    expect(slowloris?.hostile?.opened).toBe(8);
+    expect(slowloris?.hostile?.closedByServer).toBe(0);
+    expect(["kept serving", "degraded"]).toContain(slowloris?.verdict);
+    expect(appInput?.verdict).toBe("skipped");
     expect(run.code).toBe(0);
   }, 60_000);
 
