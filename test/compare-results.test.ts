@@ -191,6 +191,22 @@ describe("compare tests before it judges", () => {
     expect(rows[0]?.regressions).toEqual([]);
   });
 
+  it("shares the 5% among the tested cells: a change at p=0.038 holds alone, not beside a second cell", () => {
+    const a = [1000, 1010, 1020, 1030, 1040, 1050, 1060];
+    const b = [1015, 1045, 1055, 1065, 1075, 1085, 1095];
+    const alone = compareRuns(cellWith(a), cellWith(b), options);
+    expect(alone[0]?.throughputTest).toMatchObject({ family: 1, significant: true });
+    expect(alone[0]?.throughputTest?.pValue).toBeCloseTo(0.0379, 4);
+    const other = comparableFile(
+      { tool: "sockbench", runs: [loadRoundFixture({ ...scenario, size: 1024 }, a)] },
+      "x",
+    ).runs;
+    const two = compareRuns([...cellWith(a), ...other], [...cellWith(b), ...other], options);
+    expect(two[0]?.throughputTest).toMatchObject({ family: 2, significant: false });
+    expect(two[0]?.throughputTest?.low).toBeLessThan(1);
+    expect(renderComparison(two)).toContain("~ (p=0.038 > 0.025)");
+  });
+
   it("cannot decide with three rounds each, and says that files without rounds are untested", () => {
     const rows = compareRuns(cellWith([1000, 1001, 1002]), cellWith([500, 501, 502]), options);
     expect(rows[0]?.throughputTest?.pValue).toBeCloseTo(0.1, 9);

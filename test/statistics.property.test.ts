@@ -4,6 +4,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { significanceLevel, testChange } from "../src/results/statistics/change-test.js";
 import { mannWhitneyU, smallestPValue } from "../src/results/statistics/mann-whitney.js";
 import { medianInterval, relativeHalfWidth } from "../src/results/statistics/median-interval.js";
 import { normalSurvival, normalUpperQuantile } from "../src/results/statistics/normal-distribution.js";
@@ -239,5 +240,52 @@ describe("the ratio interval", () => {
 
   it("has none when a value is not above 0", () => {
     expect(ratioInterval([0, 1], [1, 2])).toBeUndefined();
+  });
+});
+
+describe("a change test in a family of tests", () => {
+  it("is significant exactly when its interval leaves out 1, whatever the family's size", () => {
+    fc.assert(
+      fc.property(sample(2, 40), sample(2, 40), fc.integer({ min: 1, max: 60 }), (a, b, family) => {
+        // Samples too small ever to reach the level are never significant; their interval cannot widen
+        // past the range of the pairs, which can leave 1 out (1 and 2 against 3 and 4).
+        fc.pre(smallestPValue(a.length, b.length) <= significanceLevel(family));
+        const test = testChange(a, b, family) as NonNullable<ReturnType<typeof testChange>>;
+        expect(test.family).toBe(family);
+        expect(test.significant).toBe(test.pValue <= significanceLevel(family));
+        expect(test.significant).toBe(test.low > 1 || test.high < 1);
+      }),
+    );
+  });
+
+  it("calls no cell of an A/A run of 3 cells different in about 95 % of runs (each cell alone: 86 %)", () => {
+    const random = new SeededRandom(29);
+    const draw = () => Array.from({ length: 9 }, () => random.nextFloat() + 1);
+    let runsWithACall = 0;
+    let cellsCalled = 0;
+    const runs = 3000;
+    for (let run = 0; run < runs; run++) {
+      const calls = [1, 2, 3].filter(() => testChange(draw(), draw(), 3)?.significant).length;
+      if (calls > 0) runsWithACall++;
+      cellsCalled += calls;
+    }
+    expect(runsWithACall / runs).toBeLessThan(0.055);
+    // Not so strict that nothing is ever called: about 5 % of runs, a third of that per cell.
+    expect(cellsCalled / (3 * runs)).toBeGreaterThan(0.008);
+  });
+
+  it("still finds a clear difference with 9 rounds in a family of 60", () => {
+    const a = [1000, 1004, 996, 1002, 998, 1001, 999, 1003, 997];
+    const test = testChange(
+      a,
+      a.map((rate) => rate * 0.8),
+      60,
+    );
+    expect(test?.significant).toBe(true);
+    expect(test?.confidence).toBeGreaterThanOrEqual(1 - 0.05 / 60);
+  });
+
+  it("refuses a family of 0", () => {
+    expect(() => testChange([1, 2], [3, 4], 0)).toThrow("a family of tests is 1 or more, not 0");
   });
 });

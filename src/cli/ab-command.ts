@@ -14,6 +14,7 @@ import {
   benchRunFindings,
 } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
+import { significanceLevel } from "../results/statistics/change-test.js";
 import type { AbSide } from "../suites/ab-suite.js";
 import { serverFromOption } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_GATE_FAILED, EXIT_USAGE } from "./exit-codes.js";
@@ -145,7 +146,7 @@ export function registerAbCommand(program: Command): void {
       if (problem !== undefined) throw new CommandFailure(problem, EXIT_USAGE);
       if (options.out !== undefined) await checkOutputPath("--out", options.out);
       process.stdout.write(
-        `A: ${describeSide(sideA)}\nB: ${describeSide(sideB)}\n${plural(options.rounds, "round")} of ${formatDurationMs(options.round)} per cell and side, A's and B's rounds interleaved in an order shuffled by seed ${options.seed}; intervals are 95%; B vs A: the change (Hodges-Lehmann) with its interval and Mann-Whitney p, ~ where p > 0.05\n\n`,
+        `A: ${describeSide(sideA)}\nB: ${describeSide(sideB)}\n${plural(options.rounds, "round")} of ${formatDurationMs(options.round)} per cell and side, A's and B's rounds interleaved in an order shuffled by seed ${options.seed}; medians' intervals are 95%; B vs A: the change (Hodges-Lehmann) with its interval and Mann-Whitney p, ~ where p > ${sharedLevelText(options.sizes.length)}\n\n`,
       );
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
       const outcome = await withStopSignals("stopping: each cell keeps the rounds it finished", (signal) =>
@@ -180,12 +181,20 @@ export function registerAbCommand(program: Command): void {
           `errors in ${run.scenario.variant} at ${formatSizeBytes(run.scenario.size)}: ${run.errorSamples.slice(0, 3).join("; ")}\n`,
         );
       }
+      const cells = outcome.cells.length;
       process.stdout.write(
-        `\n${slower.length > 0 ? `B is significantly slower than A beyond ${formatPercent(options.threshold)} in ${plural(slower.length, "cell")} of ${outcome.cells.length}` : `B is not significantly slower than A beyond ${formatPercent(options.threshold)} in any of ${plural(outcome.cells.length, "cell")}`}\n`,
+        `\n${slower.length > 0 ? `B is significantly slower than A beyond ${formatPercent(options.threshold)} in ${plural(slower.length, "cell")} of ${cells}` : `B is not significantly slower than A beyond ${formatPercent(options.threshold)} in any of ${plural(cells, "cell")}`}\n`,
       );
       process.exitCode =
         slower.length > 0 ? EXIT_GATE_FAILED : broken.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
     });
+}
+
+/** The p a cell's change must reach, and why: the cells share the 5% (its interval's coverage matches). */
+function sharedLevelText(cells: number): string {
+  if (cells === 1) return "0.05";
+  const level = significanceLevel(cells);
+  return `${level.toFixed(3)} (the ${cells} cells share a 5% chance of a false call, Bonferroni; the change's interval is ${((1 - level) * 100).toFixed(1)}%)`;
 }
 
 function describeSide(side: AbSide): string {

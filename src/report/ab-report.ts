@@ -32,7 +32,7 @@ const factor = (value: number) => value.toFixed(2);
 /** B against A in msg/s as a sentence: how many times faster or slower, with the interval and p-value. */
 export function throughputVerdict(test: ChangeTest | undefined, nameA: string, nameB: string): string {
   if (!test) return `msg/s: cannot test ${nameB} against ${nameA} (fewer than 2 rounds, or a rate of 0)`;
-  const p = formatPValue(test.pValue);
+  const p = formatPValue(test);
   if (!test.significant) {
     return `~ msg/s: no significant difference: ${nameB}/${nameA} ${factor(test.ratio)} (${factor(test.low)} to ${factor(test.high)}), ${p}`;
   }

@@ -1,6 +1,6 @@
 // Compares two result files scenario by scenario: throughput and p99 deltas, and errors gained. Cells
 // with rounds are tested before they are judged: a change counts only when a Mann-Whitney U test over
-// the rounds finds it (p <= 0.05) and it goes beyond the threshold.
+// the rounds finds it (at 5% shared by the tested cells) and it goes beyond the threshold.
 // A scenario is what was run (framing, sizes, connections, pipelining, rate; for bench also the server
 // variant and fragmentation), never where: two load runs against servers on different ports compare.
 // Pure: it takes parsed JSON and returns rows and verdicts; the command prints them.
@@ -231,12 +231,14 @@ export function compareRuns(
   for (const run of before) rowFor(run).before = run;
   for (const run of after) rowFor(run).after = run;
 
+  // The scenarios with rounds on both sides share each figure's 5% chance of a false call.
+  const family = [...rows.values()].filter((row) => row.before?.rounds && row.after?.rounds).length;
   for (const row of rows.values()) {
     const { before: old, after: now } = row;
     if (!old || !now) continue;
     const throughputTest =
-      old.rounds && now.rounds && testChange(old.rounds.messagesPerSec, now.rounds.messagesPerSec);
-    const p99Test = old.rounds && now.rounds && testChange(old.rounds.p99Us, now.rounds.p99Us);
+      old.rounds && now.rounds && testChange(old.rounds.messagesPerSec, now.rounds.messagesPerSec, family);
+    const p99Test = old.rounds && now.rounds && testChange(old.rounds.p99Us, now.rounds.p99Us, family);
     if (throughputTest) row.throughputTest = throughputTest;
     if (p99Test) row.p99Test = p99Test;
     row.throughputChange = throughputTest

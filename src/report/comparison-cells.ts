@@ -2,7 +2,7 @@
 // (comparison-table.ts) and the HTML page (html/comparison-table.ts): each change with its interval and
 // p-value (~ where the test finds none), the error counts, and the verdict.
 
-import type { ChangeTest } from "../results/statistics/change-test.js";
+import { type ChangeTest, significanceLevel } from "../results/statistics/change-test.js";
 import type { ComparisonRow } from "./compare-results.js";
 import { formatCount, formatPercent } from "./format-number.js";
 
@@ -24,9 +24,16 @@ export function signed(fraction: number | undefined): string {
   return `${fraction >= 0 ? "+" : "-"}${formatPercent(Math.abs(fraction))}`;
 }
 
-/** A p-value as benchstat prints it: p=0.002, p=0.62. */
-export function formatPValue(pValue: number): string {
-  return `p=${pValue < 0.001 ? pValue.toExponential(0) : pValue.toFixed(3)}`;
+const probability = (value: number) => (value < 0.001 ? value.toExponential(0) : value.toFixed(3));
+
+/**
+ * A test's p-value as benchstat prints it, p=0.002; when several tests share the 5%, beside the level it
+ * had to reach: p=0.019 > 0.017.
+ */
+export function formatPValue(test: ChangeTest): string {
+  const p = `p=${probability(test.pValue)}`;
+  if (test.family === 1) return p;
+  return `${p} ${test.significant ? "≤" : ">"} ${probability(significanceLevel(test.family))}`;
 }
 
 /**
@@ -35,8 +42,8 @@ export function formatPValue(pValue: number): string {
  */
 export function changeText(change: number | undefined, test: ChangeTest | undefined): string {
   if (!test) return signed(change);
-  if (!test.significant) return `~ (${formatPValue(test.pValue)})`;
-  return `${signed(test.ratio - 1)} (${signed(test.low - 1)} to ${signed(test.high - 1)}, ${formatPValue(test.pValue)})`;
+  if (!test.significant) return `~ (${formatPValue(test)})`;
+  return `${signed(test.ratio - 1)} (${signed(test.low - 1)} to ${signed(test.high - 1)}, ${formatPValue(test)})`;
 }
 
 /** A whole number with thousands separators, or - when absent. */

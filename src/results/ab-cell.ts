@@ -1,5 +1,5 @@
 // One cell of `sockbench ab`: A's and B's runs at one size and each figure of B tested against A's over
-// the rounds (msg/s, p99, the server's CPU per message). Pure.
+// the rounds (msg/s, p99, the server's CPU per message), each test one of the run's cells. Pure.
 
 import type { BenchRun } from "./bench-result.js";
 import type { BenchRound } from "./bench-rounds.js";
@@ -15,8 +15,11 @@ export interface AbCell {
   serverUsPerMessage?: ChangeTest;
 }
 
-/** B's figures against A's over the rounds (each test undefined when it cannot be taken). */
-export function testAbCell(size: number, a: BenchRun, b: BenchRun): AbCell {
+/**
+ * B's figures against A's over the rounds (each test undefined when it cannot be taken); `cells` is how
+ * many cells the run tests, which share each figure's 5% chance of a false call.
+ */
+export function testAbCell(size: number, a: BenchRun, b: BenchRun, cells: number): AbCell {
   const figures = (run: BenchRun, pick: (round: BenchRound) => number | undefined) =>
     (run.rounds ?? []).flatMap((round) => {
       const value = pick(round);
@@ -27,12 +30,14 @@ export function testAbCell(size: number, a: BenchRun, b: BenchRun): AbCell {
   const messagesPerSec = testChange(
     figures(a, (round) => round.messagesPerSec),
     figures(b, (round) => round.messagesPerSec),
+    cells,
   );
   const p99Us = testChange(
     figures(a, (round) => round.p99Us),
     figures(b, (round) => round.p99Us),
+    cells,
   );
-  const serverUsPerMessage = testChange(cpuA, cpuB);
+  const serverUsPerMessage = testChange(cpuA, cpuB, cells);
   return {
     size,
     a,

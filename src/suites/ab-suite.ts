@@ -156,10 +156,11 @@ export async function runAb(
   result.runs = runs.filter((run): run is BenchRun => run !== undefined);
   if (hooks.signal?.aborted) result.partial = true;
   const perSide = plan.sizesBytes.length;
-  const tested = plan.sizesBytes.flatMap((size, index) => {
+  const pairs = plan.sizesBytes.flatMap((size, index) => {
     const runA = runs[index];
     const runB = runs[perSide + index];
-    return runA && runB ? [testAbCell(size, runA, runB)] : [];
+    return runA && runB ? [{ size, runA, runB }] : [];
   });
+  const tested = pairs.map(({ size, runA, runB }) => testAbCell(size, runA, runB, pairs.length));
   return { result, cells: tested };
 }
