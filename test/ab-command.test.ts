@@ -127,6 +127,15 @@ describe("sockbench ab", { timeout: 120_000 }, () => {
       ["ab", "concurrent", "python3 s.py {port}", "--expect-module", "missing.mjs"],
       "missing.mjs: no such file",
     ],
+    [
+      ["ab", "concurrent", "python3 s.py {port}", "--framing-module", "netstring.mjs"],
+      "--framing-module and --reply-framing-module frame a side given as a command, and A is a built-in variant",
+    ],
+    [
+      ["ab", "python3 a.py {port}", "python3 b.py {port}", "--framing", "line", "--framing-module", "n.mjs"],
+      "give --framing or --framing-module, not both",
+    ],
+    [["ab", "python3 a.py {port}", "python3 b.py {port}", "--framing-module", "missing.mjs"], "missing.mjs"],
   ])("%j: exit 2 with a clear message", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

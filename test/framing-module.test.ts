@@ -331,6 +331,20 @@ describe("a framing module in bench and stress", () => {
     );
   });
 
+  it("ab drives two command sides in the module's framing, and names the module", async () => {
+    const side = `${PYTHON} ${netstringEcho} {port}`;
+    const args = ["ab", side, side, "--sizes", "64", "--connections", "2", "--rounds", "2"];
+    const timing = ["--round", "100ms", "--warmup", "0ms"];
+    const framed = await runCli([...args, ...timing, "--framing-module", netstring]);
+    expect(framed.code, framed.stdout + framed.stderr).toBe(0);
+    expect(framed.stdout).toContain(`messages framed by ${netstring}`);
+    expect(framed.stdout).toContain("module framing, 64 B messages");
+    expect(framed.stdout).not.toContain("errors in");
+    const unframed = await runCli([...args, ...timing, "--framing", "eof"]);
+    expect(unframed.code).toBe(1);
+    expect(unframed.stdout).toMatch(/errors in A at 64 B/);
+  }, 60_000);
+
   it("stress's legitimate client and attack threads speak the module", async () => {
     const run = await runCli([
       "stress",

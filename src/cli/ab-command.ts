@@ -3,6 +3,7 @@
 // regression check a CI job can trust: old and new side by side rather than against yesterday's file.
 
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { describeRun } from "../platform/run-context.js";
 import { renderAbCell } from "../report/ab-report.js";
 import { formatDurationMs, formatPercent, plural } from "../report/format-number.js";
@@ -16,14 +17,14 @@ import {
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { significanceLevel } from "../results/statistics/change-test.js";
 import type { AbSide } from "../suites/ab-suite.js";
-import { serverFromOption } from "./bench-servers.js";
+import { type ServerOptionDefaults, serverFromOption } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_GATE_FAILED, EXIT_USAGE } from "./exit-codes.js";
 import { parseDurationMs, parseIntegerInRange, parseSizeList, percentOption } from "./option-parsers.js";
 import { checkOutputPath, saveRunOutput } from "./run-outputs.js";
 import { withStopSignals } from "./stop-signals.js";
-import { addExpectOptions, type ExpectCliOptions, expectGiven } from "./target-options.js";
+import { addExpectOptions, expectGiven } from "./target-options.js";
 
-interface AbCliOptions extends ExpectCliOptions {
+interface AbCliOptions extends ServerOptionDefaults {
   framing: BenchFraming;
   sizes: number[];
   connections: number;
@@ -36,8 +37,11 @@ interface AbCliOptions extends ExpectCliOptions {
   out?: string;
 }
 
-/** A side as given: a built-in variant's name, or a command with {port} in it (its replies judged as `expect` says). */
-function sideFrom(text: string, name: "A" | "B", framing: BenchFraming, expect: ExpectCliOptions): AbSide {
+/**
+ * A side as given: a built-in variant's name, or a command with {port} in it (its replies judged and its
+ * messages framed as `given` says: --expect, --framing-module and the rest; else framed by `framing`).
+ */
+function sideFrom(text: string, name: "A" | "B", framing: BenchFraming, given: ServerOptionDefaults): AbSide {
   if ((BENCH_VARIANTS as readonly string[]).includes(text)) {
     return { name, variant: text as (typeof BENCH_VARIANTS)[number] };
   }
@@ -47,8 +51,8 @@ function sideFrom(text: string, name: "A" | "B", framing: BenchFraming, expect: 
       EXIT_USAGE,
     );
   }
-  const user = serverFromOption(`${name}=${text}`, expect);
-  return { name, user: { ...user, framing: { name: framing } } };
+  const user = serverFromOption(`${name}=${text}`, given);
+  return { name, user: given.framingModule !== undefined ? user : { ...user, framing: { name: framing } } };
 }
 
 function parseFraming(text: string): BenchFraming {
@@ -119,19 +123,43 @@ export function registerAbCommand(program: Command): void {
         0.05,
       ),
     )
+    .option(
+      "--framing-module <file.mjs>",
+      "frame both sides' messages with your module instead of --framing; both must be commands (docs/framing-module.md)",
+    )
+    .option("--reply-framing-module <file.mjs>", "cut a command side's replies with your module's decoder")
     .option("--out <file>", "write both sides' cells as a bench result (JSON) for compare and report")
-    .action(async (a: string, b: string, options: AbCliOptions) => {
-      const expect = { expect: options.expect, expectModule: options.expectModule };
-      const sideA = sideFrom(a, "A", options.framing, expect);
-      const sideB = sideFrom(b, "B", options.framing, expect);
-      if (expectGiven(expect) && "variant" in sideA && "variant" in sideB) {
+    .action(async (a: string, b: string, options: AbCliOptions, command: Command) => {
+      const given: ServerOptionDefaults = {
+        expect: options.expect,
+        expectModule: options.expectModule,
+        framingModule: options.framingModule,
+        replyFramingModule: options.replyFramingModule,
+      };
+      const sideA = sideFrom(a, "A", options.framing, given);
+      const sideB = sideFrom(b, "B", options.framing, given);
+      const builtIn = [sideA, sideB].filter((side) => "variant" in side).map((side) => side.name);
+      if (expectGiven(given) && builtIn.length === 2) {
         throw new CommandFailure(
           "--expect and --expect-module judge a side given as a command; the built-in variants echo",
           EXIT_USAGE,
         );
       }
+      if (options.framingModule !== undefined || options.replyFramingModule !== undefined) {
+        if (builtIn.length > 0) {
+          throw new CommandFailure(
+            `--framing-module and --reply-framing-module frame a side given as a command, and ${builtIn.join(" and ")} ${builtIn.length === 1 ? "is a built-in variant" : "are built-in variants"}, which speak${builtIn.length === 1 ? "s" : ""} the built-in framings only`,
+            EXIT_USAGE,
+          );
+        }
+        if (options.framingModule !== undefined && command.getOptionValueSource("framing") === "cli") {
+          throw new CommandFailure("give --framing or --framing-module, not both", EXIT_USAGE);
+        }
+      }
+      // Imported and checked before any server starts: a module that lacks an export is told at once.
+      for (const side of [sideA, sideB]) if ("user" in side) await loadFramingModules(side.user);
       const plan = {
-        framing: options.framing,
+        framing: "user" in sideA ? sideA.user.framing.name : options.framing,
         sizesBytes: options.sizes,
         connections: options.connections,
         pipelining: 1,
@@ -146,7 +174,7 @@ export function registerAbCommand(program: Command): void {
       if (problem !== undefined) throw new CommandFailure(problem, EXIT_USAGE);
       if (options.out !== undefined) await checkOutputPath("--out", options.out);
       process.stdout.write(
-        `A: ${describeSide(sideA)}\nB: ${describeSide(sideB)}\n${plural(options.rounds, "round")} of ${formatDurationMs(options.round)} per cell and side, A's and B's rounds interleaved in an order shuffled by seed ${options.seed}; medians' intervals are 95%; B vs A: the change (Hodges-Lehmann) with its interval and Mann-Whitney p, ~ where p > ${sharedLevelText(options.sizes.length)}\n\n`,
+        `A: ${describeSide(sideA)}\nB: ${describeSide(sideB)}\n${modulesText(given)}${plural(options.rounds, "round")} of ${formatDurationMs(options.round)} per cell and side, A's and B's rounds interleaved in an order shuffled by seed ${options.seed}; medians' intervals are 95%; B vs A: the change (Hodges-Lehmann) with its interval and Mann-Whitney p, ~ where p > ${sharedLevelText(options.sizes.length)}\n\n`,
       );
       const progress = process.stderr.isTTY ? "\r\x1b[K" : "";
       const outcome = await withStopSignals("stopping: each cell keeps the rounds it finished", (signal) =>
@@ -195,6 +223,14 @@ function sharedLevelText(cells: number): string {
   if (cells === 1) return "0.05";
   const level = significanceLevel(cells);
   return `${level.toFixed(3)} (the ${cells} cells share a 5% chance of a false call, Bonferroni; the change's interval is ${((1 - level) * 100).toFixed(1)}%)`;
+}
+
+/** Which framing modules frame the command sides, a line each; nothing without. */
+function modulesText(given: ServerOptionDefaults): string {
+  const requests = given.framingModule !== undefined ? `messages framed by ${given.framingModule}\n` : "";
+  const replies =
+    given.replyFramingModule !== undefined ? `replies cut by ${given.replyFramingModule}\n` : "";
+  return requests + replies;
 }
 
 function describeSide(side: AbSide): string {
