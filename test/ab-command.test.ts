@@ -94,6 +94,11 @@ describe("sockbench ab", { timeout: 120_000 }, () => {
     // The built-in side still echoes and is judged so; only the command side takes --expect.
     expect(judged.code, judged.stdout).toBe(0);
     expect(judged.stdout).not.toContain("errors in");
+    // Two rounds a side can never decide, and ab says so before it runs, and again beside the interval.
+    expect(judged.stderr).toContain(
+      "with 2 rounds a side no p goes below 0.333, above the 0.050 a cell must reach: no cell can be called different (--rounds 4 or more can)",
+    );
+    expect(judged.stdout).toMatch(/a 67% interval: too few rounds for more\), p=(0\.333|0\.667|1\.000)/);
     const echoed = await runCli(args);
     expect(echoed.code).toBe(1);
     expect(echoed.stdout).toMatch(/errors in B at 64 B: mismatch: corrupted/);

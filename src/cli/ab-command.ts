@@ -16,6 +16,7 @@ import {
 } from "../results/bench-result.js";
 import { isKnownBrokenFraming } from "../results/known-broken.js";
 import { significanceLevel } from "../results/statistics/change-test.js";
+import { smallestPValue } from "../results/statistics/mann-whitney.js";
 import type { AbSide } from "../suites/ab-suite.js";
 import { type ServerOptionDefaults, serverFromOption } from "./bench-servers.js";
 import { CommandFailure, EXIT_CLEAN, EXIT_ERRORS_FOUND, EXIT_GATE_FAILED, EXIT_USAGE } from "./exit-codes.js";
@@ -90,7 +91,7 @@ export function registerAbCommand(program: Command): void {
         .default([64, 1024, 65536], "64,1KiB,64KiB"),
     )
     .option(
-      "--connections <count>",
+      "-c, --connections <count>",
       "connections per cell (sequential: 1)",
       parseIntegerInRange(1, 10_000),
       10,
@@ -114,7 +115,9 @@ export function registerAbCommand(program: Command): void {
         .argParser(parseDurationMs)
         .default(1000, "1s"),
     )
-    .addOption(new Option("--timeout <duration>", "per request").argParser(parseRoundMs).default(2000, "2s"))
+    .addOption(
+      new Option("-t, --timeout <duration>", "per request").argParser(parseRoundMs).default(2000, "2s"),
+    )
     .option("--seed <number>", "seed of each round's order", parseIntegerInRange(0, 2 ** 32 - 1), 1)
     .addOption(
       percentOption(
@@ -173,6 +176,12 @@ export function registerAbCommand(program: Command): void {
       const problem = abPlanProblem([sideA, sideB], plan);
       if (problem !== undefined) throw new CommandFailure(problem, EXIT_USAGE);
       if (options.out !== undefined) await checkOutputPath("--out", options.out);
+      const floor = smallestPValue(options.rounds, options.rounds);
+      if (floor > significanceLevel(options.sizes.length)) {
+        process.stderr.write(
+          `sockbench: with ${options.rounds} rounds a side no p goes below ${floor.toFixed(3)}, above the ${significanceLevel(options.sizes.length).toFixed(3)} a cell must reach: no cell can be called different (--rounds ${roundsToDecide(options.sizes.length)} or more can)\n`,
+        );
+      }
       process.stdout.write(
         `A: ${describeSide(sideA)}\nB: ${describeSide(sideB)}\n${modulesText(given)}${plural(options.rounds, "round")} of ${formatDurationMs(options.round)} per cell and side, A's and B's rounds interleaved in an order shuffled by seed ${options.seed}; medians' intervals are 95%; B vs A: the change (Hodges-Lehmann) with its interval and Mann-Whitney p, ~ where p > ${sharedLevelText(options.sizes.length)}\n\n`,
       );
@@ -223,6 +232,13 @@ function sharedLevelText(cells: number): string {
   if (cells === 1) return "0.05";
   const level = significanceLevel(cells);
   return `${level.toFixed(3)} (the ${cells} cells share a 5% chance of a false call, Bonferroni; the change's interval is ${((1 - level) * 100).toFixed(1)}%)`;
+}
+
+/** The fewest rounds a side whose smallest p reaches the level `cells` cells share. */
+function roundsToDecide(cells: number): number {
+  let rounds = 2;
+  while (smallestPValue(rounds, rounds) > significanceLevel(cells)) rounds++;
+  return rounds;
 }
 
 /** Which framing modules frame the command sides, a line each; nothing without. */

@@ -5,7 +5,7 @@
 import Table from "cli-table3";
 import type { AbCell } from "../results/ab-cell.js";
 import type { BenchRun } from "../results/bench-result.js";
-import type { ChangeTest } from "../results/statistics/change-test.js";
+import { type ChangeTest, significanceLevel } from "../results/statistics/change-test.js";
 import type { MedianInterval } from "../results/statistics/median-interval.js";
 import { changeText, formatPValue } from "./comparison-cells.js";
 import { formatCount, formatLatencyUs, plural } from "./format-number.js";
@@ -34,7 +34,12 @@ export function throughputVerdict(test: ChangeTest | undefined, nameA: string, n
   if (!test) return `msg/s: cannot test ${nameB} against ${nameA} (fewer than 2 rounds, or a rate of 0)`;
   const p = formatPValue(test);
   if (!test.significant) {
-    return `~ msg/s: no significant difference: ${nameB}/${nameA} ${factor(test.ratio)} (${factor(test.low)} to ${factor(test.high)}), ${p}`;
+    // Too few rounds to reach the level give an interval of every pair, which covers less than asked.
+    const reached = test.confidence >= 1 - significanceLevel(test.family);
+    const coverage = reached
+      ? ""
+      : `, a ${(test.confidence * 100).toFixed(0)}% interval: too few rounds for more`;
+    return `~ msg/s: no significant difference: ${nameB}/${nameA} ${factor(test.ratio)} (${factor(test.low)} to ${factor(test.high)}${coverage}), ${p}`;
   }
   if (test.ratio < 1) {
     return `${nameB} is ${factor(1 / test.ratio)} (${factor(1 / test.high)} to ${factor(1 / test.low)}) times slower than ${nameA} in msg/s, ${p}`;
