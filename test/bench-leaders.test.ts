@@ -32,6 +32,19 @@ describe("the bench table's fastest cells", () => {
     );
   });
 
+  it("share the 5% among the comparisons with the fastest: p 0.038 calls one of two cells slower, not one of three", () => {
+    const fastest = cell("concurrent", [1015, 1045, 1055, 1065, 1075, 1085, 1095]);
+    const close = cell("cluster", [1000, 1010, 1020, 1030, 1040, 1050, 1060]);
+    expect(groupRuns([fastest, close])[0]?.leaders.map((run) => run.scenario.variant)).toEqual([
+      "concurrent",
+    ]);
+    const third = cell("sequential", [10, 11, 12, 13, 14, 15, 16]);
+    expect(groupRuns([fastest, close, third])[0]?.leaders.map((run) => run.scenario.variant)).toEqual([
+      "concurrent",
+      "cluster",
+    ]);
+  });
+
   it("only the fastest when the cells have no rounds (files from before rounds)", () => {
     const old = (variant: string, rate: number) => {
       const { rounds: _, intervals: __, ...rest } = cell(variant, [rate]);

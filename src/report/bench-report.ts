@@ -95,7 +95,13 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
       cell: (framing, variant) =>
         members.find((run) => run.scenario.framing === framing && run.scenario.variant === variant),
       best,
-      leaders: best ? correct.filter((run) => run === best || significantlyFaster(best, run) === false) : [],
+      // The fastest is compared with every other cell without errors: those comparisons share the 5%.
+      leaders: best
+        ? correct.filter(
+            (run) =>
+              run === best || significantlyFaster(best, run, Math.max(1, correct.length - 1)) === false,
+          )
+        : [],
     };
   });
 }
@@ -190,7 +196,7 @@ export function describeBenchSettings(result: BenchResult): string {
     `Each cell: the median of ${plural(settings.rounds, "round")} of ${formatDurationMs(settings.roundMs)} measured, ` +
     `the rounds interleaved across cells in an order shuffled by seed ${settings.seed ?? 1} (a drift of the machine lands on every cell alike), ` +
     `each cell warmed until its rate settled (at most ${formatDurationMs(settings.warmupMs)}), ${common}; ` +
-    "(low–high): the 95% interval of the median from order statistics; ★ the fastest cell without errors, and any it is not significantly faster than (Mann-Whitney U over the rounds, p ≤ 0.05); errors are every round's, added."
+    "(low–high): the 95% interval of the median from order statistics; ★ the fastest cell without errors, and any it is not significantly faster than (Mann-Whitney U over the rounds, the table's comparisons sharing a 5% chance of a false call); errors are every round's, added."
   );
 }
 
