@@ -306,10 +306,12 @@ describe("sockbench load", () => {
     ]);
     expect(fine.stderr).toBe("gates passed\n");
     expect(fine.code).toBe(0);
-    const compared = await runCli(["compare", out("a"), out("b"), "--threshold", "1000"]);
+    // Correctness only: two 200-request loads on a busy test machine differ in p99 by 10x and more (a
+    // load result has no rounds to test), and the matching is what this checks.
+    const compared = await runCli(["compare", out("a"), out("b"), "--correctness-only"]);
     expect(compared.stdout).toContain(`A: ${out("a")} "first"`);
     expect(compared.stdout).toContain("length 64 B c10 p1");
-    expect(compared.stdout).toContain("1 scenario compared, 0 regressed (threshold 1000%)");
+    expect(compared.stdout).toContain("1 scenario compared, 0 regressed (correctness only)");
     expect(compared.code).toBe(0);
     rmSync(out("a"));
     rmSync(out("b"));
