@@ -4,6 +4,7 @@
 
 import { connect, type Socket } from "node:net";
 import { formatHostPort } from "../host-port.js";
+import { readConnectionQueues } from "../platform/connection-queues.js";
 
 export interface ResetClientOptions {
   host: string;
@@ -76,25 +77,49 @@ export function runResetClient(options: ResetClientOptions): Promise<ResetClient
       }
       // Nothing is read: the server's replies back up until it blocks writing, and then stops reading.
       socket.pause();
-      for (let copy = 0; copy < (options.copies ?? 1); copy++) socket.write(options.bytes);
-      let lastAccepted = -1;
-      let stillSinceMs = Date.now();
+      // One write at a time, the next once the kernel has taken the last: a write's callback is the only
+      // sign Node gives that the kernel took its bytes. Writes queued together go out as one writev whose
+      // callback comes only when all of it is taken, so the progress seen stood still however fast the
+      // server read, and the reset came while it was still reading, not blocked writing.
+      let left = options.copies ?? 1;
+      let progressAtMs = Date.now();
       let drainedAtMs: number | undefined;
+      const writeNext = () => {
+        progressAtMs = Date.now();
+        if (left === 0) {
+          drainedAtMs = progressAtMs;
+          return;
+        }
+        left--;
+        socket.write(options.bytes, (error) => {
+          if (error === undefined || error === null) writeNext();
+        });
+      };
+      writeNext();
+      // Where /proc shows the connection, the bytes the server has not acknowledged tell more: they change
+      // whenever it reads, while a write's callback waits until a third of the send buffer is free again
+      // (megabytes, which a slow server on a busy machine may take longer than STALL_MS to read).
+      let unacknowledged: number | undefined;
+      let reading = false;
       poll = setInterval(() => {
         const now = Date.now();
-        if (socket.writableLength === 0) {
-          drainedAtMs ??= now;
+        if (drainedAtMs !== undefined) {
           if (now - drainedAtMs >= options.resetAfterMs) finish();
           return;
         }
-        const taken = accepted();
-        if (taken !== lastAccepted) {
-          lastAccepted = taken;
-          stillSinceMs = now;
-        } else if (now - stillSinceMs >= STALL_MS) {
+        if (now - progressAtMs >= STALL_MS) {
           serverBlocked = true;
           finish();
+          return;
         }
+        if (reading || socket.localPort === undefined || socket.remotePort === undefined) return;
+        reading = true;
+        void readConnectionQueues(socket.localPort, socket.remotePort).then((queues) => {
+          reading = false;
+          if (queues === undefined || queues.unacknowledgedBytes === unacknowledged) return;
+          unacknowledged = queues.unacknowledgedBytes;
+          progressAtMs = Date.now();
+        });
       }, STALL_POLL_MS);
     });
   });

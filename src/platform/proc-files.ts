@@ -113,6 +113,38 @@ export function listeningInodes(table: string, port: number): string[] {
   return inodes;
 }
 
+/** A connection's queues as the kernel counts them (/proc/net/tcp's tx_queue and rx_queue). */
+export interface ConnectionQueues {
+  /** Bytes written but not yet acknowledged by the peer (sent or not). */
+  unacknowledgedBytes: number;
+  /** Bytes received but not yet read by the socket's owner. */
+  unreadBytes: number;
+}
+
+/**
+ * The queues of the connection from local port `localPort` to remote port `remotePort` in a
+ * /proc/net/tcp{,6} table, or undefined when the table does not list it.
+ */
+export function connectionQueues(
+  table: string,
+  localPort: number,
+  remotePort: number,
+): ConnectionQueues | undefined {
+  const hexPort = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const local = hexPort(localPort);
+  const remote = hexPort(remotePort);
+  for (const line of table.split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (!fields[1]?.endsWith(local) || !fields[2]?.endsWith(remote)) continue;
+    const [sent, received] = (fields[4] ?? "").split(":");
+    const unacknowledgedBytes = Number.parseInt(sent ?? "", 16);
+    const unreadBytes = Number.parseInt(received ?? "", 16);
+    if (Number.isNaN(unacknowledgedBytes) || Number.isNaN(unreadBytes)) return undefined;
+    return { unacknowledgedBytes, unreadBytes };
+  }
+  return undefined;
+}
+
 /** The words of a NUL-separated file (/proc/PID/cmdline, /proc/PID/environ), empty ones left out. */
 export function parseNulSeparated(text: string): string[] {
   return text.split("\0").filter(Boolean);

@@ -21,6 +21,8 @@ export interface CorpusServer {
   framing: "eof" | "length";
   /** The server's source in the corpus folder (C is compiled first); socat has none. */
   source?: string;
+  /** Given to the server after its port. */
+  arguments?: readonly string[];
   /** Absent for a correct server. */
   finds?: CorpusFinding;
   /**
@@ -115,6 +117,15 @@ export const CORPUS: readonly CorpusServer[] = [
     checkOptions: probeAlone("reset-mid-reply"),
   },
   {
+    // Its receive buffer holds less than one 64 KiB request: with such requests the probe let it pass.
+    name: "C: killed by SIGPIPE mid-reply, a 16 KiB receive buffer",
+    framing: "length",
+    source: "buggy_length_sigpipe.c",
+    arguments: ["16384"],
+    finds: { probe: "reset-mid-reply" },
+    checkOptions: probeAlone("reset-mid-reply"),
+  },
+  {
     name: "one receive buffer for every thread",
     framing: "eof",
     source: "buggy_shared_buffer.py",
@@ -161,11 +172,12 @@ export function corpusCommand(server: CorpusServer, buildFolder: string): string
   const source = server.source;
   if (source === undefined) return "socat TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork EXEC:cat";
   const path = join(CORPUS_FOLDER, source);
-  if (source.endsWith(".py")) return `${PYTHON} -u ${path} {port}`;
-  if (source.endsWith(".mjs")) return `${process.execPath} ${path} {port}`;
+  const after = ["{port}", ...(server.arguments ?? [])].join(" ");
+  if (source.endsWith(".py")) return `${PYTHON} -u ${path} ${after}`;
+  if (source.endsWith(".mjs")) return `${process.execPath} ${path} ${after}`;
   const program = join(buildFolder, source.replace(/\.c$/, ""));
   execFileSync("cc", ["-O2", "-Wall", "-o", program, path]);
-  return `${program} {port}`;
+  return `${program} ${after}`;
 }
 
 export interface CorpusVerdict {
