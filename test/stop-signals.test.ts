@@ -1,5 +1,5 @@
 // Ctrl-C and SIGTERM on real child processes: load prints and writes its partial result, bench keeps the
-// scenarios that finished, serve lets the replies it wrote go out and ends cleanly, proxy exits 0.
+// scenarios that finished, ab tests the cells it can and says it was interrupted, serve lets the replies it wrote go out and ends cleanly, proxy exits 0.
 
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -114,6 +114,37 @@ describe("stopping with a signal", () => {
     expect(result.runs.every((benchRun) => (benchRun.rounds?.length ?? 0) >= 1)).toBe(true);
     expect(readFileSync(join(out, json.replace(/\.json$/, ".md")), "utf8")).toContain("partial");
   }, 180_000);
+
+  it("ab on SIGINT tests the cells that have 2 rounds a side, says it was interrupted, and writes them partial", async () => {
+    const out = join(scratch(), "ab.json");
+    const ab = spawnCli([
+      "ab",
+      "concurrent",
+      "concurrent",
+      "--sizes",
+      "64,1KiB",
+      "-c",
+      "2",
+      "--rounds",
+      "50",
+      "--round",
+      "50ms",
+      "--warmup",
+      "0ms",
+      "--out",
+      out,
+    ]);
+    children.push(ab.child);
+    // Every cell of both sides has finished 2 rounds once the order reaches round 3.
+    await waitFor(() => ab.stderr().includes("round 3 of 50"), 60_000);
+    ab.child.kill("SIGINT");
+    const run = await ab.exited;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("interrupted: 2 of 2 cells tested");
+    const result = JSON.parse(readFileSync(out, "utf8")) as BenchResult;
+    expect(result.partial).toBe(true);
+    expect(result.runs).toHaveLength(4);
+  }, 90_000);
 
   it("serve on SIGINT sends the replies it wrote, ends cleanly and exits 0", async () => {
     const serve = await startCli(["serve", "--port", "0", "--framing", "length"]);

@@ -222,6 +222,12 @@ export function registerAbCommand(program: Command): void {
       process.stdout.write(
         `\n${slower.length > 0 ? `B is significantly slower than A beyond ${formatPercent(options.threshold)} in ${plural(slower.length, "cell")} of ${cells}` : `B is not significantly slower than A beyond ${formatPercent(options.threshold)} in any of ${plural(cells, "cell")}`}\n`,
       );
+      if (outcome.result.partial) {
+        // Said last, where a CI log is read: a run stopped early tested fewer cells than it was asked to.
+        process.stdout.write(
+          `interrupted: ${outcome.cells.filter((cell) => cell.messagesPerSec !== undefined).length} of ${plural(options.sizes.length, "cell")} tested (a cell is tested once A and B each finished 2 rounds)\n`,
+        );
+      }
       process.exitCode =
         slower.length > 0 ? EXIT_GATE_FAILED : broken.length > 0 ? EXIT_ERRORS_FOUND : EXIT_CLEAN;
     });
