@@ -95,8 +95,20 @@ describe("the bench config's schema", () => {
       ' servers[0]: "readyTimeoutMs" must be a whole number from 1 to 600000, got "5s"',
     ],
     [{ servers: [{ name: "a", command: 5 }] }, ' servers[0]: "command" must be a string, got 5'],
+    // Past the schema: the entry's keys are named, not the flags of the command line.
+    [
+      { servers: [{ name: "a", command: "x", expect: "sum", expectModule: "j.mjs" }] },
+      ' servers[0]: give "expect" or "expectModule", not both',
+    ],
   ])("%j: %s", (config, message) => {
     expect(problemOf(config)).toBe(message);
+  });
+
+  it("names the entry's key for a ready pattern that is no regular expression", () => {
+    // V8 words the reason itself, differently across Node versions.
+    expect(problemOf({ servers: [{ name: "a", command: "x", ready: "([" }] })).toMatch(
+      /^ servers\[0\]: "ready": "\(\[" is not a regular expression: /,
+    );
   });
 
   it("checks a --server entry by the same schema", () => {

@@ -20,7 +20,7 @@ import { OutputRing } from "../src/targets/output-ring.js";
 import { type RunningServerCommand, startServerCommand } from "../src/targets/server-command.js";
 import { TargetSetupError } from "../src/targets/target-error.js";
 import { openTarget } from "../src/targets/target-session.js";
-import { resolveTargetChoice, targetArguments } from "../src/targets/target-spec.js";
+import { LIBRARY_OPTION_NAMES, resolveTargetChoice, targetArguments } from "../src/targets/target-spec.js";
 import { waitFor } from "./support/servers.js";
 import { LAB_HELLO_SERVER, PYTHON, studentFolder } from "./support/student-servers.js";
 
@@ -258,6 +258,20 @@ describe("the target options", () => {
     [{ target: { host: "127.0.0.1", port: 0 } }, "--target needs the server's port"],
   ])("rejects %j", (values, message) => {
     expect(() => resolveTargetChoice(values)).toThrow(message);
+  });
+
+  it.each([
+    [
+      { ready: "x" },
+      "ready apply to server, which starts your server; target alone reaches one already running",
+    ],
+    [{ server: "x", readyTimeoutMs: 0 }, "readyTimeoutMs must be above 0 ms, got 0 ms"],
+    [{ server: "x", ready: "([" }, 'ready: "([" is not a regular expression'],
+    [{ expect: "sum" }, "expect and expectModule need a server: give target: HOST:PORT or server: CMD"],
+    [{ server: "  " }, 'server needs a command, such as server: "python3 server.py {port}"'],
+  ])("names the library's properties, not flags, when its options give %j", (values, message) => {
+    expect(() => resolveTargetChoice(values, LIBRARY_OPTION_NAMES)).toThrow(message);
+    expect(() => resolveTargetChoice(values, LIBRARY_OPTION_NAMES)).not.toThrow(/--/);
   });
 
   it("names no target when neither --target nor --server is given", () => {

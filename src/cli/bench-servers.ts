@@ -11,7 +11,13 @@ import type { Framing, FramingSpec } from "../framing/framing.js";
 import { createFraming } from "../framing/registry.js";
 import { DEFAULT_TOKEN, parseToken } from "../framing/token.js";
 import type { UserBenchServer } from "../suites/user-bench-servers.js";
-import { resolveTargetChoice, type ServerCommandSpec } from "../targets/target-spec.js";
+import {
+  CLI_OPTION_NAMES,
+  CONFIG_OPTION_NAMES,
+  type OptionNames,
+  resolveTargetChoice,
+  type ServerCommandSpec,
+} from "../targets/target-spec.js";
 import { benchConfigProblem, serverEntryProblem } from "./bench-config-schema.js";
 import { CommandFailure } from "./exit-codes.js";
 import { type ExpectCliOptions, expectGiven } from "./target-options.js";
@@ -63,11 +69,11 @@ function frameEntry(entry: ServerEntry, name: string, where: string): Framing {
 }
 
 /** One server from its entry; `where` names it in errors (`--server student=...`, `sockbench.config.json servers[1]`). */
-function serverFromEntry(entry: ServerEntry, where: string): UserBenchServer {
+function serverFromEntry(entry: ServerEntry, where: string, names: OptionNames): UserBenchServer {
   const { command, ready, readyTimeoutMs, expect, expectModule } = entry;
   let choice: ReturnType<typeof resolveTargetChoice>;
   try {
-    choice = resolveTargetChoice({ server: command, ready, readyTimeoutMs, expect, expectModule });
+    choice = resolveTargetChoice({ server: command, ready, readyTimeoutMs, expect, expectModule }, names);
   } catch (error) {
     throw new BenchConfigError(`${where}: ${(error as Error).message}`);
   }
@@ -128,7 +134,7 @@ export function serverFromOption(text: string, expect: ServerOptionDefaults = {}
   const where = `--server ${JSON.stringify(text)}`;
   const problem = serverEntryProblem(entry);
   if (problem !== undefined) throw new BenchConfigError(`${where}: ${problem}`);
-  return serverFromEntry(entry, where);
+  return serverFromEntry(entry, where, CLI_OPTION_NAMES);
 }
 
 /** The servers of a config file: `{ "servers": [ { "name": ..., "command": ... }, ... ] }`. */
@@ -145,7 +151,7 @@ export function serversFromConfigFile(path: string): UserBenchServer[] {
     throw new BenchConfigError(`${where}: ${broken.problem}`);
   }
   return (parsed as { servers: ServerEntry[] }).servers.map((entry, index) =>
-    serverFromEntry(entry, `${path} servers[${index}]`),
+    serverFromEntry(entry, `${path} servers[${index}]`, CONFIG_OPTION_NAMES),
   );
 }
 

@@ -14,7 +14,11 @@ import type { TargetCheckResult } from "../results/target-check-result.js";
 import { DEFAULT_CONCURRENT_CLIENTS, DEFAULT_PAYLOAD } from "../suites/target-cell-plan.js";
 import { runTargetCheck, type TargetCheckOptions } from "../suites/target-check.js";
 import { TargetSetupError } from "../targets/target-error.js";
-import { resolveTargetChoice, type TargetOptionValues } from "../targets/target-spec.js";
+import {
+  LIBRARY_OPTION_NAMES,
+  resolveTargetChoice,
+  type TargetOptionValues,
+} from "../targets/target-spec.js";
 
 /** The sizes a check of the user's server tries by default: the edges of a 1 KiB read, and 64 KiB. */
 export const DEFAULT_TARGET_SIZES_BYTES: readonly number[] = [0, 1, 1023, 1024, 1025, 64 * 1024];
@@ -65,7 +69,7 @@ export const MAX_CONCURRENT_CLIENTS = 64;
 
 /** Runs the matrix; resolves with every cell's verdict. Throws a TargetSetupError on bad options or a server that never became ready. */
 export async function check(options: CheckServerOptions): Promise<TargetCheckResult> {
-  const choice = resolveTargetChoice(options);
+  const choice = resolveTargetChoice(options, LIBRARY_OPTION_NAMES);
   if (choice === undefined) {
     throw new TargetSetupError(
       "invalid-option",

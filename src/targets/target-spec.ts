@@ -77,30 +77,84 @@ function invalid(message: string): TargetSetupError {
 }
 
 /**
+ * What the options are called where they were given, for the errors that name them: flags on the command
+ * line, properties in the library's options, keys in a bench config file's entry. `giving` joins a name
+ * to an example value.
+ */
+export interface OptionNames {
+  target: string;
+  server: string;
+  ready: string;
+  readyTimeout: string;
+  restart: string;
+  expect: string;
+  expectModule: string;
+  giving: string;
+}
+
+export const CLI_OPTION_NAMES: OptionNames = {
+  target: "--target",
+  server: "--server",
+  ready: "--ready",
+  readyTimeout: "--ready-timeout",
+  restart: "--restart",
+  expect: "--expect",
+  expectModule: "--expect-module",
+  giving: " ",
+};
+
+/** The library's `check()` options (src/library/check.ts). */
+export const LIBRARY_OPTION_NAMES: OptionNames = {
+  target: "target",
+  server: "server",
+  ready: "ready",
+  readyTimeout: "readyTimeoutMs",
+  restart: "restart",
+  expect: "expect",
+  expectModule: "expectModule",
+  giving: ": ",
+};
+
+/** A bench config file's server entry (docs/cli.md). */
+export const CONFIG_OPTION_NAMES: OptionNames = {
+  target: '"target"',
+  server: '"command"',
+  ready: '"ready"',
+  readyTimeout: '"readyTimeoutMs"',
+  restart: '"restart"',
+  expect: '"expect"',
+  expectModule: '"expectModule"',
+  giving: ": ",
+};
+
+/**
  * What replies must be, from `--expect` and `--expect-module` (echo when neither is given): the one
  * parser of the pair, for every command that sends. Throws a TargetSetupError naming the option at fault.
  */
 export function resolveExpectation(
   values: Pick<TargetOptionValues, "expect" | "expectModule">,
+  names: OptionNames = CLI_OPTION_NAMES,
 ): ExpectationSpec {
   if (values.expect !== undefined && values.expectModule !== undefined) {
-    throw invalid("give --expect or --expect-module, not both");
+    throw invalid(`give ${names.expect} or ${names.expectModule}, not both`);
   }
   if (values.expectModule !== undefined) {
     return { kind: "module", path: resolveExpectModulePath(values.expectModule) };
   }
   const name = values.expect ?? "echo";
   if (!(EXPECT_NAMES as readonly string[]).includes(name)) {
-    throw invalid(`--expect must be one of ${EXPECT_NAMES.join(", ")}, got ${JSON.stringify(name)}`);
+    throw invalid(`${names.expect} must be one of ${EXPECT_NAMES.join(", ")}, got ${JSON.stringify(name)}`);
   }
   return { kind: "built-in", name: name as ExpectName };
 }
 
-function readyPatternOf(text: string): RegExp {
+function readyPatternOf(text: string, names: OptionNames): RegExp {
   try {
     return new RegExp(text);
   } catch (error) {
-    throw invalid(`--ready ${JSON.stringify(text)} is not a regular expression: ${(error as Error).message}`);
+    throw invalid(
+      `${names.ready}${names.giving}${JSON.stringify(text)} is not a regular expression: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -109,45 +163,52 @@ function readyPatternOf(text: string): RegExp {
  * --target nor --server; check then runs its built-in matrix). Throws a TargetSetupError naming the
  * option at fault and what it allows.
  */
-export function resolveTargetChoice(values: TargetOptionValues): TargetChoice | undefined {
+export function resolveTargetChoice(
+  values: TargetOptionValues,
+  names: OptionNames = CLI_OPTION_NAMES,
+): TargetChoice | undefined {
   const serverOnly = (
     [
-      ["--ready", values.ready],
-      ["--ready-timeout", values.readyTimeoutMs],
-      ["--restart", values.restart],
+      [names.ready, values.ready],
+      [names.readyTimeout, values.readyTimeoutMs],
+      [names.restart, values.restart],
     ] as const
   ).filter(([, value]) => value !== undefined);
   if (values.server === undefined) {
     if (serverOnly.length > 0) {
       throw invalid(
-        `${serverOnly.map(([name]) => name).join(", ")} apply to --server, which starts your server; --target alone reaches one already running`,
+        `${serverOnly.map(([name]) => name).join(", ")} apply to ${names.server}, which starts your server; ${names.target} alone reaches one already running`,
       );
     }
     if (values.target === undefined) {
       if (values.expect !== undefined || values.expectModule !== undefined) {
-        throw invalid("--expect and --expect-module need a server: give --target HOST:PORT or --server CMD");
+        throw invalid(
+          `${names.expect} and ${names.expectModule} need a server: give ${names.target}${names.giving}HOST:PORT or ${names.server}${names.giving}CMD`,
+        );
       }
       return undefined;
     }
   }
   if (values.target !== undefined && values.target.port === 0) {
-    throw invalid("--target needs the server's port (1-65535), got port 0");
+    throw invalid(`${names.target} needs the server's port (1-65535), got port 0`);
   }
-  const expect = resolveExpectation(values);
+  const expect = resolveExpectation(values, names);
   if (values.server === undefined) {
     const { host, port } = values.target as { host: string; port: number };
     return { target: { kind: "address", host, port }, expect };
   }
   if (values.server.trim().length === 0) {
-    throw invalid('--server needs a command, such as --server "python3 server.py {port}"');
+    throw invalid(
+      `${names.server} needs a command, such as ${names.server}${names.giving}"python3 server.py {port}"`,
+    );
   }
   if (values.restart !== undefined && !(RESTART_POLICIES as readonly string[]).includes(values.restart)) {
     throw invalid(
-      `--restart must be one of ${RESTART_POLICIES.join(", ")}, got ${JSON.stringify(values.restart)}`,
+      `${names.restart} must be one of ${RESTART_POLICIES.join(", ")}, got ${JSON.stringify(values.restart)}`,
     );
   }
   if (values.readyTimeoutMs !== undefined && !(values.readyTimeoutMs > 0)) {
-    throw invalid(`--ready-timeout must be above 0 ms, got ${values.readyTimeoutMs} ms`);
+    throw invalid(`${names.readyTimeout} must be above 0 ms, got ${values.readyTimeoutMs} ms`);
   }
   return {
     target: {
@@ -155,7 +216,7 @@ export function resolveTargetChoice(values: TargetOptionValues): TargetChoice | 
       command: values.server,
       host: values.target?.host ?? DEFAULT_SERVER_HOST,
       ...(values.target !== undefined ? { port: values.target.port } : {}),
-      ...(values.ready !== undefined ? { readyPattern: readyPatternOf(values.ready) } : {}),
+      ...(values.ready !== undefined ? { readyPattern: readyPatternOf(values.ready, names) } : {}),
       readyTimeoutMs: values.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
       restart: (values.restart as RestartPolicy | undefined) ?? DEFAULT_RESTART,
     },
