@@ -50,6 +50,19 @@ async function neverReads(): Promise<{ port: number; accepted: Promise<Socket> }
   return { port: (server.address() as { port: number }).port, accepted };
 }
 
+/** The mid-reply client against 127.0.0.1:`port`, writing `copies` of 64 KiB and reading nothing. */
+function resetMidReply(port: number, copies: number) {
+  return runResetClient({
+    host: "127.0.0.1",
+    port,
+    bytes: Buffer.alloc(64 * 1024, 97),
+    copies,
+    resetAfterMs: 50,
+    whileServerWrites: true,
+    timeoutMs: 5000,
+  });
+}
+
 describe("the mid-reply reset client", () => {
   it.runIf(LINUX)(
     "does not call a slow server that still reads blocked",
@@ -58,15 +71,7 @@ describe("the mid-reply reset client", () => {
       const startedMs = Date.now();
       // 8 MiB at 3 MB/s: a write's callback comes only as a third of the send buffer frees, more than
       // 150 ms apart, but every read the server makes shows in what it has acknowledged.
-      const outcome = await runResetClient({
-        host: "127.0.0.1",
-        port,
-        bytes: Buffer.alloc(64 * 1024, 97),
-        copies: 128,
-        resetAfterMs: 50,
-        whileServerWrites: true,
-        timeoutMs: 5000,
-      });
+      const outcome = await resetMidReply(port, 128);
       expect(outcome.connected).toBe(true);
       expect(outcome.serverBlocked).toBe(false);
       expect(outcome.writtenBytes).toBe(8 * 1024 * 1024);
@@ -77,15 +82,7 @@ describe("the mid-reply reset client", () => {
 
   it("calls a server that never reads blocked", async () => {
     const { port } = await neverReads();
-    const outcome = await runResetClient({
-      host: "127.0.0.1",
-      port,
-      bytes: Buffer.alloc(64 * 1024, 97),
-      copies: 1024,
-      resetAfterMs: 50,
-      whileServerWrites: true,
-      timeoutMs: 5000,
-    });
+    const outcome = await resetMidReply(port, 1024);
     expect(outcome.serverBlocked).toBe(true);
     expect(outcome.writtenBytes).toBeLessThan(64 * 1024 * 1024);
   });

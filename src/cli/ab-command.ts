@@ -6,6 +6,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { loadFramingModules } from "../clients/load/verification/framing-module.js";
 import { describeRun } from "../platform/run-context.js";
 import { renderAbCell } from "../report/ab-report.js";
+import { formatProbability } from "../report/comparison-cells.js";
 import { formatDurationMs, formatPercent, plural } from "../report/format-number.js";
 import { formatSizeBytes } from "../report/format-size.js";
 import {
@@ -176,10 +177,11 @@ export function registerAbCommand(program: Command): void {
       const problem = abPlanProblem([sideA, sideB], plan);
       if (problem !== undefined) throw new CommandFailure(problem, EXIT_USAGE);
       if (options.out !== undefined) await checkOutputPath("--out", options.out);
-      const floor = smallestPValue(options.rounds, options.rounds);
-      if (floor > significanceLevel(options.sizes.length)) {
+      const enoughRounds = roundsToDecide(options.sizes.length);
+      if (options.rounds < enoughRounds) {
+        const floor = formatProbability(smallestPValue(options.rounds, options.rounds));
         process.stderr.write(
-          `sockbench: with ${options.rounds} rounds a side no p goes below ${floor.toFixed(3)}, above the ${significanceLevel(options.sizes.length).toFixed(3)} a cell must reach: no cell can be called different (--rounds ${roundsToDecide(options.sizes.length)} or more can)\n`,
+          `sockbench: with ${options.rounds} rounds a side no p goes below ${floor}, above the ${formatProbability(significanceLevel(options.sizes.length))} a cell must reach: no cell can be called different (--rounds ${enoughRounds} or more can)\n`,
         );
       }
       process.stdout.write(
@@ -237,7 +239,7 @@ export function registerAbCommand(program: Command): void {
 function sharedLevelText(cells: number): string {
   if (cells === 1) return "0.05";
   const level = significanceLevel(cells);
-  return `${level.toFixed(3)} (the ${cells} cells share a 5% chance of a false call, Bonferroni; the change's interval is ${((1 - level) * 100).toFixed(1)}%)`;
+  return `${formatProbability(level)} (the ${cells} cells share a 5% chance of a false call, Bonferroni; the change's interval is ${((1 - level) * 100).toFixed(1)}%)`;
 }
 
 /** The fewest rounds a side whose smallest p reaches the level `cells` cells share. */

@@ -84,6 +84,8 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
         !fastest || run.throughput.messagesPerSec > fastest.throughput.messagesPerSec ? run : fastest,
       undefined,
     );
+    // The fastest is compared with every other cell without errors: those comparisons share the 5%.
+    const comparisons = Math.max(1, correct.length - 1);
     const { size, connections, fragmentation } = leader.scenario;
     const own = unique(
       members.filter(hasOwnConnections).map((run) => `${run.scenario.variant}: ${run.scenario.connections}`),
@@ -95,12 +97,8 @@ export function groupRuns(runs: BenchRun[]): BenchGroup[] {
       cell: (framing, variant) =>
         members.find((run) => run.scenario.framing === framing && run.scenario.variant === variant),
       best,
-      // The fastest is compared with every other cell without errors: those comparisons share the 5%.
       leaders: best
-        ? correct.filter(
-            (run) =>
-              run === best || significantlyFaster(best, run, Math.max(1, correct.length - 1)) === false,
-          )
+        ? correct.filter((run) => run === best || significantlyFaster(best, run, comparisons) === false)
         : [],
     };
   });

@@ -24,16 +24,19 @@ export function signed(fraction: number | undefined): string {
   return `${fraction >= 0 ? "+" : "-"}${formatPercent(Math.abs(fraction))}`;
 }
 
-const probability = (value: number) => (value < 0.001 ? value.toExponential(0) : value.toFixed(3));
+/** A probability as benchstat prints one: 0.002, 0.620, 6e-4. */
+export function formatProbability(value: number): string {
+  return value < 0.001 ? value.toExponential(0) : value.toFixed(3);
+}
 
 /**
  * A test's p-value as benchstat prints it, p=0.002; when several tests share the 5%, beside the level it
  * had to reach: p=0.019 > 0.017.
  */
 export function formatPValue(test: ChangeTest): string {
-  const p = `p=${probability(test.pValue)}`;
+  const p = `p=${formatProbability(test.pValue)}`;
   if (test.family === 1) return p;
-  return `${p} ${test.significant ? "≤" : ">"} ${probability(significanceLevel(test.family))}`;
+  return `${p} ${test.significant ? "≤" : ">"} ${formatProbability(significanceLevel(test.family))}`;
 }
 
 /**
